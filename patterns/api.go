@@ -1,0 +1,72 @@
+// Package patterns finds the anti-patterns that make a tokio future non-Send
+// and computes byte edits that repair them. It does no file I/O and prints
+// nothing: source bytes in, findings and edits out.
+package patterns
+
+import "sendfix/rewrite"
+
+// Rule names, as used by --rules and --skip and in findings.
+const (
+	RuleMutexScope = "mutex-scope"
+	RuleTokioMutex = "tokio-mutex"
+	RuleRcArc      = "rc-arc"
+)
+
+// AllRules lists every rule in the order they run.
+var AllRules = []string{RuleMutexScope, RuleTokioMutex, RuleRcArc}
+
+// Config selects the rules and their options. The zero Config enables no
+// rule; use DefaultConfig.
+type Config struct {
+	Rules       map[string]bool // enabled rules by name
+	AllAsync    bool            // mutex-scope on every async body, not only Send-required ones
+	AllowPublic bool            // allow changing types visible outside the given files
+}
+
+// DefaultConfig enables every rule.
+func DefaultConfig() Config {
+	c := Config{Rules: map[string]bool{}}
+	for _, r := range AllRules {
+		c.Rules[r] = true
+	}
+	return c
+}
+
+// Pos is a location in a file: 1-based line, 1-based column counted in
+// characters (as rustc does), and the byte offset in the file as given
+// (a leading BOM included).
+type Pos struct {
+	Line, Col, Offset int
+}
+
+// Finding is one occurrence of an anti-pattern. Either Fixed is true and
+// the fix was applied to Result.Out, or Reason says why it was not.
+type Finding struct {
+	Rule    string
+	Pos     Pos    // primary location: the guard's or the Rc's binding
+	Await   *Pos   // the await point, when there is one
+	Name    string // the binding the finding is about (guard, Rc value)
+	Message string // what is wrong, one line
+	Fixed   bool
+	Fix     string // what the fix did, when Fixed
+	Reason  string // why it was not fixed, when !Fixed
+}
+
+// Result is what the engine made of one file.
+type Result struct {
+	Path     string
+	In, Out  []byte    // Out == In (same bytes) when nothing changed
+	Findings []Finding // sorted by position in In
+	// Edits are the edits of each pass, in pass order; each applies to the
+	// previous pass's output (the first to In).
+	Edits [][]rewrite.Edit
+	// Warnings are problems that are not the user's error, such as a
+	// syntax the grammar cannot parse ("cannot parse line 12").
+	Warnings []string
+	// Internal is set when the engine produced an output it rejected (for
+	// example one that parses worse than the input); then Out == In.
+	Internal error
+}
+
+// Changed reports whether the output differs from the input.
+func (r *Result) Changed() bool { return string(r.In) != string(r.Out) }
