@@ -1,13 +1,23 @@
 package patterns
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/rust"
+
+	"sendfix/rewrite"
 )
 
 // MaxPasses bounds the fixpoint loop: rules run, edits apply, the output is
 // re-parsed and the rules run again until nothing changes.
 const MaxPasses = 4
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // Engine runs the enabled rules over files. An Engine owns a tree-sitter
 // parser and must be used by one goroutine at a time; make one per worker.
@@ -31,14 +41,304 @@ func NewEngine(cfg Config, idx *Index) *Engine {
 // Close releases the parser.
 func (e *Engine) Close() { e.parser.Close() }
 
+// parse returns the tree of src. The caller must Close it.
+func (e *Engine) parse(src []byte) (*sitter.Tree, error) {
+	return e.parser.ParseCtx(context.Background(), nil, src)
+}
+
 // Summarize parses src and returns its contribution to the Index.
 func (e *Engine) Summarize(path string, src []byte) *Summary {
-	return &Summary{Path: path}
+	body := bytes.TrimPrefix(src, bom)
+	tree, err := e.parse(body)
+	if err != nil {
+		return &Summary{Path: path}
+	}
+	defer tree.Close()
+	return summarize(path, body, tree.RootNode())
+}
+
+// fileCtx is what a rule sees of one file in one pass.
+type fileCtx struct {
+	path   string
+	src    []byte // the file without its BOM
+	root   *sitter.Node
+	style  rewrite.Style
+	cfg    Config
+	idx    *Index
+	bodies []*asyncBody
+	// held are the guards mutex-scope found held across an await and used
+	// after it; tokio-mutex takes them from here.
+	held []*guard
+}
+
+// proposal is a finding and, when it can be fixed, the fix's edits (in the
+// coordinates of fileCtx.src). A proposal with no edits is unfixed and
+// Finding.Reason says why.
+type proposal struct {
+	f     Finding // Pos.Offset and Await.Offset in src coordinates
+	edits []rewrite.Edit
+}
+
+// rule computes the proposals of one anti-pattern over a file.
+type rule struct {
+	name string
+	run  func(fc *fileCtx) []proposal
+}
+
+// rules lists every rule in the order they run within a pass. Rules that
+// consume another rule's facts (tokio-mutex reads fileCtx.held) come after.
+var rules = []rule{
+	{RuleMutexScope, runMutexScope},
+}
+
+// errorRanges returns the byte ranges in which no edit may land: each
+// function containing an ERROR or MISSING node, or the top-level item (or
+// the error node itself) when no function encloses it. first is the line
+// of the first error, 0 when there is none.
+func errorRanges(src []byte, root *sitter.Node) (ranges [][2]int, lines []int) {
+	if !root.HasError() {
+		return nil, nil
+	}
+	walk(root, func(n *sitter.Node) bool {
+		if !n.HasError() {
+			return false
+		}
+		if n.IsError() || n.IsMissing() {
+			r := n
+			if fn := ancestor(n, "function_item"); fn != nil {
+				r = fn
+			} else {
+				for p := n; p != nil && p.Parent() != nil; p = p.Parent() {
+					if p.Parent() == root || p.Parent().Type() == "declaration_list" {
+						r = p
+						break
+					}
+				}
+			}
+			ranges = append(ranges, [2]int{int(r.StartByte()), int(r.EndByte())})
+			lines = append(lines, int(n.StartPoint().Row)+1)
+			return false
+		}
+		return true
+	})
+	return ranges, lines
+}
+
+// countErrors counts ERROR and MISSING nodes.
+func countErrors(root *sitter.Node) int {
+	n := 0
+	walk(root, func(c *sitter.Node) bool {
+		if !c.HasError() {
+			return false
+		}
+		if c.IsError() || c.IsMissing() {
+			n++
+		}
+		return true
+	})
+	return n
 }
 
 // Run applies the enabled rules to one file until a fixpoint (at most
 // MaxPasses passes) and returns the findings and the new bytes. Run never
 // returns an output that has a syntax error its input did not have.
 func (e *Engine) Run(path string, src []byte) *Result {
-	return &Result{Path: path, In: src, Out: src}
+	res := &Result{Path: path, In: src, Out: src}
+	prefix := 0
+	if bytes.HasPrefix(src, bom) {
+		prefix = len(bom)
+	}
+	cur := src[prefix:]
+	style := rewrite.DetectStyle(src)
+	var fixed []Finding       // fixed findings, positions in the original
+	var lastUnfixed []Finding // unfixed findings of the last pass
+	var passEdits [][]rewrite.Edit
+	inErrors := -1
+	warned := false
+	for pass := 0; pass < MaxPasses; pass++ {
+		tree, err := e.parse(cur)
+		if err != nil {
+			res.Internal = fmt.Errorf("parse: %v", err)
+			res.Out = src
+			return res
+		}
+		root := tree.RootNode()
+		if inErrors < 0 {
+			inErrors = countErrors(root)
+		}
+		bad, badLines := errorRanges(cur, root)
+		if len(bad) > 0 && !warned {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("cannot parse line %d; functions with syntax the grammar does not know are left unchanged", badLines[0]))
+			warned = true
+		}
+		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
+		fc.bodies = findBodies(cur, root, e.idx, e.cfg.AllAsync)
+		var props []proposal
+		for _, r := range rules {
+			if e.cfg.Rules[r.name] || r.name == RuleMutexScope && e.cfg.Rules[RuleTokioMutex] {
+				for _, p := range r.run(fc) {
+					if e.cfg.Rules[p.f.Rule] {
+						props = append(props, p)
+					}
+				}
+			}
+		}
+		tree.Close()
+
+		var accepted []rewrite.Edit
+		var unfixed, fixedNow []Finding
+		for _, p := range props {
+			if len(p.edits) == 0 {
+				unfixed = append(unfixed, p.f)
+				continue
+			}
+			if l := touchesError(p.edits, bad, badLines); l > 0 {
+				p.f.Reason = fmt.Sprintf("cannot parse line %d", l)
+				unfixed = append(unfixed, p.f)
+				continue
+			}
+			if rewrite.Overlaps(accepted, p.edits) {
+				// Another fix of this pass touches the same bytes; the
+				// next pass sees the result and tries again.
+				continue
+			}
+			if _, err := rewrite.Apply(cur, p.edits); err != nil {
+				p.f.Reason = "internal: " + err.Error()
+				unfixed = append(unfixed, p.f)
+				continue
+			}
+			accepted = append(accepted, p.edits...)
+			p.f.Fixed = true
+			fixedNow = append(fixedNow, p.f)
+		}
+		lastUnfixed = mapFindings(unfixed, passEdits, cur, src, prefix)
+		if len(accepted) == 0 {
+			break
+		}
+		fixed = append(fixed, mapFindings(fixedNow, passEdits, cur, src, prefix)...)
+		next, err := rewrite.Apply(cur, accepted)
+		if err != nil {
+			res.Internal = err
+			return res
+		}
+		passEdits = append(passEdits, accepted)
+		cur = next
+	}
+	res.Findings = append(fixed, lastUnfixed...)
+	sort.SliceStable(res.Findings, func(i, j int) bool { return res.Findings[i].Pos.Offset < res.Findings[j].Pos.Offset })
+	if len(passEdits) == 0 {
+		return res
+	}
+	out := append(append([]byte(nil), src[:prefix]...), cur...)
+	// The output must parse no worse than the input.
+	tree, err := e.parse(cur)
+	if err != nil {
+		res.Internal = fmt.Errorf("re-parse: %v", err)
+		return e.reject(res)
+	}
+	after := countErrors(tree.RootNode())
+	tree.Close()
+	if after > inErrors {
+		res.Internal = fmt.Errorf("internal error: the fixed file has %d syntax errors, the input %d; no change made", after, inErrors)
+		return e.reject(res)
+	}
+	res.Out = out
+	res.Edits = make([][]rewrite.Edit, len(passEdits))
+	for i, pe := range passEdits {
+		res.Edits[i] = shiftEdits(pe, prefix)
+	}
+	return res
+}
+
+// reject drops every fix of res: the file is left as it was and every
+// finding is reported unfixed.
+func (e *Engine) reject(res *Result) *Result {
+	res.Out = res.In
+	res.Edits = nil
+	for i := range res.Findings {
+		if res.Findings[i].Fixed {
+			res.Findings[i].Fixed = false
+			res.Findings[i].Reason = "internal error: the fix did not parse"
+			res.Findings[i].Fix = ""
+		}
+	}
+	return res
+}
+
+// touchesError returns the line of the syntax error whose range an edit
+// touches, or 0.
+func touchesError(edits []rewrite.Edit, bad [][2]int, lines []int) int {
+	for _, e := range edits {
+		for i, r := range bad {
+			if e.Start < r[1] && e.End >= r[0] {
+				return lines[i]
+			}
+		}
+	}
+	return 0
+}
+
+// shiftEdits moves edits by delta bytes.
+func shiftEdits(edits []rewrite.Edit, delta int) []rewrite.Edit {
+	out := make([]rewrite.Edit, len(edits))
+	for i, e := range edits {
+		out[i] = rewrite.Edit{Start: e.Start + delta, End: e.End + delta, New: e.New}
+	}
+	return out
+}
+
+// mapBack maps an offset in the output of edits back to the input.
+// An offset inside replaced text maps to the start of the replaced range.
+func mapBack(off int, edits []rewrite.Edit) int {
+	delta := 0
+	for _, e := range sortedEdits(edits) {
+		newStart := e.Start + delta
+		newEnd := newStart + len(e.New)
+		if off < newStart {
+			break
+		}
+		if off < newEnd {
+			return e.Start
+		}
+		delta += len(e.New) - (e.End - e.Start)
+	}
+	return off - delta
+}
+
+func sortedEdits(edits []rewrite.Edit) []rewrite.Edit {
+	s := append([]rewrite.Edit(nil), edits...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Start < s[j].Start })
+	return s
+}
+
+// mapFindings maps findings made on the current pass's source back to the
+// original file (through every earlier pass) and fills line and column.
+func mapFindings(fs []Finding, passes [][]rewrite.Edit, cur, orig []byte, prefix int) []Finding {
+	out := make([]Finding, len(fs))
+	for i, f := range fs {
+		f.Pos = origPos(f.Pos.Offset, passes, orig, prefix)
+		if f.Await != nil {
+			p := origPos(f.Await.Offset, passes, orig, prefix)
+			f.Await = &p
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// origPos maps an offset of the last pass's source to a Pos of the file.
+func origPos(off int, passes [][]rewrite.Edit, orig []byte, prefix int) Pos {
+	for i := len(passes) - 1; i >= 0; i-- {
+		off = mapBack(off, passes[i])
+	}
+	off += prefix
+	if off > len(orig) {
+		off = len(orig)
+	}
+	line := bytes.Count(orig[:off], []byte("\n")) + 1
+	ls := bytes.LastIndexByte(orig[:off], '\n') + 1
+	if ls == 0 {
+		ls = prefix
+	}
+	return Pos{Line: line, Col: utf8.RuneCount(orig[ls:off]) + 1, Offset: off}
 }

@@ -1,0 +1,266 @@
+package patterns
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// asyncBody is one future's body: an async block or an async fn.
+type asyncBody struct {
+	node  *sitter.Node // async_block or function_item
+	block *sitter.Node // its block
+	name  string       // the fn's name, for an async fn
+	fn    string       // the async fn it is written in, if any (its own name for a fn)
+	send  bool         // the future must be Send
+	why   string       // why it must be Send, for messages
+}
+
+// spawnKind classifies a call by what it does with a future argument.
+type spawnKind int
+
+const (
+	notSpawn  spawnKind = iota
+	sendSpawn           // tokio::spawn and friends: the future must be Send
+	localRun            // spawn_local, block_on, run_until: no Send bound
+)
+
+// tokioSpawnImport matches `use tokio::spawn;`, `use tokio::task::spawn;`
+// and groups that import the bare name `spawn` from tokio.
+var tokioSpawnImport = regexp.MustCompile(`^use\s+(::)?tokio::(task::)?(spawn\b|\{[^}]*\bspawn\b)`)
+
+// bareSpawnIsTokio reports whether the file imports a bare `spawn` from
+// tokio (as opposed to std::thread::spawn, which takes a closure).
+func bareSpawnIsTokio(src []byte, root *sitter.Node) bool {
+	for _, c := range namedChildren(root) {
+		if c.Type() == "use_declaration" && tokioSpawnImport.MatchString(strings.Join(strings.Fields(text(src, c)), " ")) {
+			return true
+		}
+	}
+	return false
+}
+
+// classifyCall says whether call (a call_expression) spawns its future
+// argument on a multi-threaded runtime, runs it locally, or neither.
+func classifyCall(src []byte, call *sitter.Node, bareTokio bool) spawnKind {
+	fn := call.ChildByFieldName("function")
+	if fn == nil {
+		return notSpawn
+	}
+	var last, full string
+	switch fn.Type() {
+	case "identifier":
+		last, full = text(src, fn), text(src, fn)
+	case "scoped_identifier":
+		last, full = text(src, fn.ChildByFieldName("name")), strings.Join(strings.Fields(text(src, fn)), "")
+	case "field_expression":
+		last = text(src, fn.ChildByFieldName("field"))
+		full = "." + last
+	case "generic_function":
+		return notSpawn
+	default:
+		return notSpawn
+	}
+	switch last {
+	case "spawn_local", "block_on", "run_until":
+		return localRun
+	case "spawn", "spawn_on":
+		switch {
+		case full == ".spawn" || full == ".spawn_on":
+			// Handle::spawn, Runtime::spawn, JoinSet::spawn(_on),
+			// task::Builder::spawn(_on): all need Send futures.
+			return sendSpawn
+		case full == "spawn":
+			if bareTokio {
+				return sendSpawn
+			}
+		case strings.HasPrefix(full, "tokio::") || strings.HasPrefix(full, "::tokio::") || full == "task::spawn":
+			return sendSpawn
+		}
+	}
+	return notSpawn
+}
+
+// calleeName returns the last name of the function a call_expression
+// calls: `f` of `f(x)`, `m::f(x)`, `Self::f(x)`, `self.f(x)`.
+func calleeName(src []byte, call *sitter.Node) string {
+	fn := call.ChildByFieldName("function")
+	if fn == nil {
+		return ""
+	}
+	switch fn.Type() {
+	case "identifier":
+		return text(src, fn)
+	case "scoped_identifier":
+		return text(src, fn.ChildByFieldName("name"))
+	case "field_expression":
+		return text(src, fn.ChildByFieldName("field"))
+	case "generic_function":
+		if f := fn.ChildByFieldName("function"); f != nil {
+			if f.Type() == "scoped_identifier" {
+				return text(src, f.ChildByFieldName("name"))
+			}
+			return text(src, f)
+		}
+	}
+	return ""
+}
+
+// spawnArg returns the future argument of a spawning call.
+func spawnArg(call *sitter.Node) *sitter.Node {
+	args := call.ChildByFieldName("arguments")
+	if args == nil || args.NamedChildCount() == 0 {
+		return nil
+	}
+	return args.NamedChild(0)
+}
+
+// unparen strips parentheses around an expression.
+func unparen(n *sitter.Node) *sitter.Node {
+	for n != nil && n.Type() == "parenthesized_expression" && n.NamedChildCount() == 1 {
+		n = n.NamedChild(0)
+	}
+	return n
+}
+
+// fnName returns the name of a function_item.
+func fnName(src []byte, fn *sitter.Node) string {
+	return text(src, fn.ChildByFieldName("name"))
+}
+
+// lineOf returns the 1-based line of byte offset off.
+func lineOf(src []byte, off int) int {
+	return strings.Count(string(src[:off]), "\n") + 1
+}
+
+// findBodies returns every async body of the file in source order, outer
+// bodies before the ones nested in them, and decides which must be Send.
+// idx answers for async fns spawned or awaited from other files.
+func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asyncBody {
+	bare := bareSpawnIsTokio(src, root)
+	var bodies []*asyncBody
+	byStart := map[[2]uint32]*asyncBody{}
+	key := func(n *sitter.Node) [2]uint32 { return [2]uint32{n.StartByte(), n.EndByte()} }
+	enclosing := func(n *sitter.Node) *asyncBody {
+		for p := n.Parent(); p != nil; p = p.Parent() {
+			switch p.Type() {
+			case "async_block", "function_item":
+				return byStart[key(p)]
+			case "closure_expression":
+				// A sync closure is its own context: no await in it
+				// belongs to the enclosing future.
+				return nil
+			}
+		}
+		return nil
+	}
+	walk(root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_item":
+			if !isAsyncFn(src, n) {
+				return true
+			}
+			b := &asyncBody{node: n, block: n.ChildByFieldName("body"), name: fnName(src, n)}
+			b.fn = b.name
+			if b.block == nil {
+				return true
+			}
+			switch {
+			case idx.SendRequired(b.name):
+				b.send, b.why = true, fmt.Sprintf("async fn `%s` runs in a spawned task", b.name)
+			case allAsync:
+				b.send, b.why = true, "--all-async"
+			}
+			bodies = append(bodies, b)
+			byStart[key(n)] = b
+		case "async_block":
+			b := &asyncBody{node: n, block: n.NamedChild(int(n.NamedChildCount()) - 1)}
+			if b.block == nil || b.block.Type() != "block" {
+				return true
+			}
+			outer := enclosing(n)
+			if outer != nil {
+				b.fn = outer.fn
+			}
+			if call, kind := spawnerOf(src, n, bare); kind == sendSpawn {
+				b.send, b.why = true, fmt.Sprintf("the async block is spawned at line %d", lineOf(src, int(call.StartByte())))
+			} else if kind == localRun {
+				b.send = false
+			} else if outer != nil && outer.send {
+				b.send, b.why = true, outer.why
+			}
+			if allAsync && !b.send {
+				b.send, b.why = true, "--all-async"
+			}
+			bodies = append(bodies, b)
+			byStart[key(n)] = b
+		}
+		return true
+	})
+	return bodies
+}
+
+// spawnerOf returns the call that receives the async block n as its
+// future argument (through `move`, parentheses), and what kind it is.
+func spawnerOf(src []byte, n *sitter.Node, bareTokio bool) (*sitter.Node, spawnKind) {
+	p := n.Parent()
+	for p != nil && p.Type() == "parenthesized_expression" {
+		p = p.Parent()
+	}
+	if p == nil || p.Type() != "arguments" {
+		return nil, notSpawn
+	}
+	call := p.Parent()
+	if call == nil || call.Type() != "call_expression" {
+		return nil, notSpawn
+	}
+	if a := unparen(spawnArg(call)); a == nil || !contains(a, n) {
+		return nil, notSpawn
+	}
+	return call, classifyCall(src, call, bareTokio)
+}
+
+// summarize collects the file's contribution to the Index.
+func summarize(path string, src []byte, root *sitter.Node) *Summary {
+	s := &Summary{Path: path, Calls: map[string][]string{}}
+	bare := bareSpawnIsTokio(src, root)
+	// Spawned async fns: `tokio::spawn(handler(x))`.
+	walk(root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "function_item":
+			if isAsyncFn(src, n) {
+				s.AsyncFns = append(s.AsyncFns, fnName(src, n))
+			}
+		case "call_expression":
+			if classifyCall(src, n, bare) == sendSpawn {
+				if a := unparen(spawnArg(n)); a != nil && a.Type() == "call_expression" {
+					if name := calleeName(src, a); name != "" {
+						s.Spawned = append(s.Spawned, name)
+					}
+				}
+			}
+		}
+		return true
+	})
+	// Awaited calls: from async fns (edges of the call graph) and from
+	// spawned async blocks (roots).
+	for _, b := range findBodies(src, root, NewIndex(), false) {
+		var names []string
+		for _, aw := range awaitsIn(b.block) {
+			if c := unparen(aw.NamedChild(0)); c != nil && c.Type() == "call_expression" {
+				if name := calleeName(src, c); name != "" {
+					names = append(names, name)
+				}
+			}
+		}
+		switch {
+		case b.send:
+			s.SendCalls = append(s.SendCalls, names...)
+		case b.fn != "":
+			s.Calls[b.fn] = append(s.Calls[b.fn], names...)
+		}
+	}
+	return s
+}

@@ -1,0 +1,247 @@
+package patterns
+
+import (
+	"regexp"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// Shared syntax helpers over the tree-sitter Rust grammar. Every rule
+// works through these, so a change of binding touches this file first.
+
+// text returns the source bytes of n.
+func text(src []byte, n *sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	return string(src[n.StartByte():n.EndByte()])
+}
+
+// walk calls f on n and its descendants in source order. When f returns
+// false the children of that node are skipped.
+func walk(n *sitter.Node, f func(*sitter.Node) bool) {
+	if n == nil || !f(n) {
+		return
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		walk(n.Child(i), f)
+	}
+}
+
+// namedChildren returns the named children of n.
+func namedChildren(n *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		out = append(out, n.NamedChild(i))
+	}
+	return out
+}
+
+// statements returns the statements of a block in order, the tail
+// expression included. Comments and attributes are not statements.
+func statements(block *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	for _, c := range namedChildren(block) {
+		switch c.Type() {
+		case "line_comment", "block_comment", "attribute_item", "inner_attribute_item", "label":
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// ancestor returns the nearest proper ancestor of n of one of the types.
+func ancestor(n *sitter.Node, types ...string) *sitter.Node {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		for _, t := range types {
+			if p.Type() == t {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// contains reports whether outer's byte range holds inner's.
+func contains(outer, inner *sitter.Node) bool {
+	return outer.StartByte() <= inner.StartByte() && inner.EndByte() <= outer.EndByte()
+}
+
+// isAsyncFn reports whether n is an `async fn` item.
+func isAsyncFn(src []byte, n *sitter.Node) bool {
+	if n.Type() != "function_item" {
+		return false
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		if c.Type() == "function_modifiers" && strings.Contains(text(src, c), "async") {
+			return true
+		}
+	}
+	return false
+}
+
+// isFutureBoundary reports whether n starts a body that is its own future
+// or its own sync context: an awaited nested async block is a separate
+// state machine, and a closure or fn item cannot hold the outer guard
+// across the outer awaits.
+func isFutureBoundary(n *sitter.Node) bool {
+	switch n.Type() {
+	case "async_block", "closure_expression", "function_item":
+		return true
+	}
+	return false
+}
+
+// awaitsIn returns the await expressions of the future whose body is
+// body: awaits inside nested async blocks, closures and items belong to
+// those and are not returned (the outer future awaits the nested block
+// with an await of its own, which is returned).
+func awaitsIn(body *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	walk(body, func(n *sitter.Node) bool {
+		if n != body && isFutureBoundary(n) {
+			return false
+		}
+		if n.Type() == "await_expression" {
+			out = append(out, n)
+		}
+		return true
+	})
+	return out
+}
+
+// hasAwait reports whether n holds an await of the current future.
+func hasAwait(n *sitter.Node) bool { return len(awaitsIn(n)) > 0 }
+
+// formatArg matches an inline format argument naming an identifier:
+// `{g}`, `{g:?}`, `{g:>8}`. `{{` escapes are removed before matching.
+var formatArg = regexp.MustCompile(`\{([\p{L}_][\p{L}\p{N}_]*)(:[^{}]*)?\}`)
+
+// usesName reports whether n mentions the binding name: an identifier in
+// an expression (not a field or a path segment after `::`), an identifier
+// in a macro token tree, or an inline format argument in a string literal
+// inside a macro. A nested closure or async block that mentions it counts.
+func usesName(src []byte, n *sitter.Node, name string) bool {
+	found := false
+	walk(n, func(c *sitter.Node) bool {
+		if found {
+			return false
+		}
+		switch c.Type() {
+		case "identifier":
+			if text(src, c) == name && !isPathTail(c) && !isFieldName(c) {
+				found = true
+			}
+		case "string_literal", "raw_string_literal":
+			if ancestor(c, "token_tree") != nil {
+				s := strings.ReplaceAll(strings.ReplaceAll(text(src, c), "{{", ""), "}}", "")
+				for _, m := range formatArg.FindAllStringSubmatch(s, -1) {
+					if m[1] == name {
+						found = true
+					}
+				}
+			}
+			return false
+		}
+		return !found
+	})
+	return found
+}
+
+// isPathTail reports whether id is the name part of `a::b` (it names an
+// item, not a local binding).
+func isPathTail(id *sitter.Node) bool {
+	p := id.Parent()
+	if p == nil {
+		return false
+	}
+	if p.Type() == "scoped_identifier" || p.Type() == "scoped_type_identifier" {
+		return p.ChildByFieldName("name") == id
+	}
+	return false
+}
+
+// isFieldName reports whether id is a field name in a struct expression
+// shorthand-free position (`S { g: 1 }`) or a label.
+func isFieldName(id *sitter.Node) bool {
+	p := id.Parent()
+	if p == nil {
+		return false
+	}
+	switch p.Type() {
+	case "field_initializer":
+		return p.ChildByFieldName("field") == id
+	case "label":
+		return true
+	}
+	return false
+}
+
+// patternNames returns the names a let pattern binds, in order, and
+// whether each is `mut`.
+func patternNames(src []byte, pat *sitter.Node) (names []string, muts []bool) {
+	var visit func(n *sitter.Node, mut bool)
+	visit = func(n *sitter.Node, mut bool) {
+		switch n.Type() {
+		case "identifier":
+			names = append(names, text(src, n))
+			muts = append(muts, mut)
+			return
+		case "mut_pattern":
+			for _, c := range namedChildren(n) {
+				if c.Type() != "mutable_specifier" {
+					visit(c, true)
+				}
+			}
+			return
+		case "tuple_struct_pattern":
+			// The type path (`Some`, `Ok`) is not a binding.
+			for i, c := range namedChildren(n) {
+				if i == 0 {
+					continue
+				}
+				visit(c, mut)
+			}
+			return
+		case "field_pattern":
+			if p := n.ChildByFieldName("pattern"); p != nil {
+				visit(p, mut)
+				return
+			}
+			if nm := n.ChildByFieldName("name"); nm != nil {
+				names = append(names, text(src, nm))
+				muts = append(muts, mut || strings.HasPrefix(strings.TrimSpace(text(src, n)), "mut "))
+			}
+			return
+		case "scoped_identifier", "type_identifier", "scoped_type_identifier", "primitive_type":
+			return
+		case "captured_pattern":
+			// name @ pattern
+		}
+		for _, c := range namedChildren(n) {
+			visit(c, mut)
+		}
+	}
+	if pat != nil {
+		visit(pat, false)
+	}
+	return
+}
+
+// letIsMut reports whether a let_declaration binds with `let mut x`.
+func letIsMut(decl *sitter.Node) bool {
+	for i := 0; i < int(decl.ChildCount()); i++ {
+		if decl.Child(i).Type() == "mutable_specifier" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasErrorIn reports whether n contains an ERROR or MISSING node.
+func hasErrorIn(n *sitter.Node) bool {
+	return n != nil && n.HasError()
+}
