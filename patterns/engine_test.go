@@ -1,0 +1,146 @@
+package patterns
+
+import (
+	"strings"
+	"testing"
+
+	"sendfix/rewrite"
+)
+
+func runString(t *testing.T, cfg Config, src string) *Result {
+	t.Helper()
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	return e.Run("test.rs", []byte(src))
+}
+
+const article = `use std::sync::{Arc, Mutex};
+
+async fn some_async_function() {}
+
+fn start(data: Arc<Mutex<i32>>) {
+    tokio::spawn(async move {
+        let mut guard = data.lock().unwrap();
+        *guard += 1;
+
+        some_async_function().await;
+    });
+}
+`
+
+const articleFixed = `use std::sync::{Arc, Mutex};
+
+async fn some_async_function() {}
+
+fn start(data: Arc<Mutex<i32>>) {
+    tokio::spawn(async move {
+        {
+            let mut guard = data.lock().unwrap();
+            *guard += 1;
+        }
+
+        some_async_function().await;
+    });
+}
+`
+
+func TestRunArticle(t *testing.T) {
+	r := runString(t, DefaultConfig(), article)
+	if string(r.Out) != articleFixed {
+		t.Fatalf("got:\n%s", r.Out)
+	}
+	if len(r.Findings) != 1 || !r.Findings[0].Fixed {
+		t.Fatalf("findings: %+v", r.Findings)
+	}
+	f := r.Findings[0]
+	if f.Pos.Line != 7 || f.Pos.Col != 17 || f.Await == nil || f.Await.Line != 10 || f.Await.Col != 31 {
+		t.Errorf("positions: %+v await %+v", f.Pos, f.Await)
+	}
+	// The reported edits turn the input into the output.
+	out := r.In
+	for _, pass := range r.Edits {
+		var err error
+		if out, err = rewrite.Apply(out, pass); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if string(out) != string(r.Out) {
+		t.Errorf("edits do not reproduce the output")
+	}
+	// Idempotent.
+	if r2 := runString(t, DefaultConfig(), string(r.Out)); r2.Changed() || len(r2.Findings) != 0 {
+		t.Errorf("second run changed something: %+v", r2.Findings)
+	}
+}
+
+func TestRunKeepsCRLFAndBOM(t *testing.T) {
+	in := "\uFEFF" + strings.ReplaceAll(article, "\n", "\r\n")
+	r := runString(t, DefaultConfig(), in)
+	want := "\uFEFF" + strings.ReplaceAll(articleFixed, "\n", "\r\n")
+	if string(r.Out) != want {
+		t.Fatalf("got %q", r.Out)
+	}
+	if f := r.Findings[0]; f.Pos.Line != 7 || f.Pos.Col != 17 {
+		t.Errorf("position with BOM: %+v", f.Pos)
+	}
+}
+
+func TestRunTabs(t *testing.T) {
+	in := strings.ReplaceAll(article, "    ", "\t")
+	r := runString(t, DefaultConfig(), in)
+	if want := strings.ReplaceAll(articleFixed, "    ", "\t"); string(r.Out) != want {
+		t.Fatalf("got:\n%s", r.Out)
+	}
+}
+
+func TestRunNotSendContext(t *testing.T) {
+	// main's own body is not spawned: no Send bound, nothing to fix.
+	in := strings.Replace(article, "fn start(data: Arc<Mutex<i32>>) {\n    tokio::spawn(async move {", "async fn start(data: Arc<Mutex<i32>>) {\n    (async move {", 1)
+	in = strings.Replace(in, "    });\n}", "    }).await;\n}", 1)
+	r := runString(t, DefaultConfig(), in)
+	if r.Changed() || len(r.Findings) != 0 {
+		t.Fatalf("changed a future that need not be Send: %+v\n%s", r.Findings, r.Out)
+	}
+	cfg := DefaultConfig()
+	cfg.AllAsync = true
+	if r := runString(t, cfg, in); !r.Changed() {
+		t.Errorf("--all-async did not scope the guard")
+	}
+}
+
+func TestRunSyntaxErrorElsewhere(t *testing.T) {
+	bad := "fn other() {\n    let c = async || { 1 };\n}\n"
+	r := runString(t, DefaultConfig(), article+bad)
+	if string(r.Out) != articleFixed+bad {
+		t.Fatalf("got:\n%s", r.Out)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "line 14") {
+		t.Errorf("warnings: %q", r.Warnings)
+	}
+	// The same error inside the function to fix: reported, not fixed.
+	in := strings.Replace(article, "*guard += 1;", "*guard += 1;\n        let c = async || { 1 };", 1)
+	r = runString(t, DefaultConfig(), in)
+	if r.Changed() || len(r.Findings) != 1 || r.Findings[0].Fixed || !strings.Contains(r.Findings[0].Reason, "cannot parse line 9") {
+		t.Fatalf("fixed next to a syntax error: %+v", r.Findings)
+	}
+}
+
+func TestRunUsedAfterAwait(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Rules[RuleTokioMutex] = false
+	in := strings.Replace(article, "some_async_function().await;", "some_async_function().await;\n        println!(\"{}\", *guard);", 1)
+	r := runString(t, cfg, in)
+	if r.Changed() || len(r.Findings) != 1 || r.Findings[0].Fixed || !strings.Contains(r.Findings[0].Reason, "used after the await at line 10") {
+		t.Fatalf("%+v", r.Findings)
+	}
+}
+
+func TestMapBack(t *testing.T) {
+	edits := []rewrite.Edit{{Start: 2, End: 4, New: "xyz"}, {Start: 6, End: 6, New: "ab"}}
+	// in:  01[23]45^67   out: 01xyz45ab67
+	for out, want := range map[int]int{0: 0, 1: 1, 2: 2, 3: 2, 4: 2, 5: 4, 6: 5, 7: 6, 9: 6, 10: 7} {
+		if got := mapBack(out, edits); got != want {
+			t.Errorf("mapBack(%d) = %d, want %d", out, got, want)
+		}
+	}
+}
