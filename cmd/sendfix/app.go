@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"sendfix/patterns"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitChanges     = 1 // --check found a file that would change
+	exitError       = 2
+	exitInterrupted = 130
+)
+
+// version is set with -ldflags "-X main.version=..."; otherwise the module
+// version from the build info is used.
+var version = ""
+
+// App is the command with its environment injected, so that tests run it
+// in-process. Nil fields take the process's own.
+type App struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getwd          func() (string, error)
+	Getenv         func(string) string
+	// IsTerminal reports whether w is a terminal (for --color=auto).
+	IsTerminal func(w io.Writer) bool
+	// Context is cancelled to interrupt a run: no new file is started or
+	// written, writes in flight finish, and Run returns 130.
+	Context context.Context
+
+	newEngine engineFactory
+}
+
+// Main runs sendfix with args (without the program name) and returns the
+// exit status. SIGINT and SIGTERM interrupt the run cleanly.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx}
+	return a.Run(args)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// options are the parsed command line.
+type options struct {
+	write, list, check, json, quiet bool
+	noIgnore                        bool
+	jobs                            int
+	excludes                        []string
+	color                           bool
+	stdinName                       string
+	cfg                             patterns.Config
+	paths                           []string
+}
+
+// errUsage marks a command-line error: exit 2 after the message.
+type errUsage struct{ msg string }
+
+func (e errUsage) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return errUsage{fmt.Sprintf(format, a...)} }
+
+const helpHead = `Usage: sendfix [flags] [PATH ...]
+
+sendfix repairs the common causes of "future cannot be sent between threads
+safely" in tokio code, by editing the source text in place:
+  mutex-scope  scope a std MutexGuard so that it drops before an .await
+  tokio-mutex  use tokio::sync::Mutex where the guard must stay held
+  rc-arc       Rc moved into a spawned future becomes Arc
+               (Rc<RefCell<T>> becomes Arc<Mutex<T>>)
+
+Each PATH is a Rust file or a directory, searched for *.rs files; .gitignore
+files are honoured and .git/ and target/ are always skipped. A file named on
+the command line is processed even if ignored. The default PATH is ".".
+PATH "-" is filter mode: one file is read from standard input and the
+rewritten file is written to standard output; findings go to standard error.
+
+Without --write nothing is changed: sendfix prints a unified diff of every
+file it would change (paths relative to the current directory).
+
+Flags:
+`
+
+const helpTail = `
+Examples:
+  Review what would change, then apply the reviewed diff with git:
+    sendfix src/ > fixes.diff && git apply fixes.diff
+  Rewrite the files in place:
+    sendfix --write .
+  Fail a CI job when a file would change (prints the diff):
+    sendfix --check .
+  Use the findings from a script:
+    sendfix --json . | jq -r '.files[] | select(.changed) | .path'
+
+Exit status: 0 success (whether or not files changed, except under --check),
+1 under --check when a file would change, 2 on any error (bad flag, a file
+that cannot be read or is not UTF-8 text, a failed write; the other files
+are still processed), 130 when interrupted.
+`
+
+func (a *App) versionString() string {
+	v := version
+	if v == "" {
+		v = "(devel)"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+	}
+	return "sendfix " + v
+}
+
+// parse reads the command line. It returns (nil, nil) when --help or
+// --version has been answered.
+func (a *App) parse(args []string) (*options, error) {
+	fs := pflag.NewFlagSet("sendfix", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	o := &options{}
+	var rules, skip []string
+	var color string
+	var help, showVersion bool
+	fs.BoolVarP(&o.write, "write", "w", false, "write the changes to the files in place")
+	fs.BoolVarP(&o.list, "list", "l", false, "print only the paths of the files that would change")
+	fs.BoolVar(&o.check, "check", false, "exit 1 if any file would change (for CI)")
+	fs.BoolVar(&o.json, "json", false, "print one JSON document: every file with findings, each finding fixed or why not, and a summary")
+	fs.StringSliceVar(&rules, "rules", nil, "run only the rules in `LIST` (comma-separated): "+strings.Join(patterns.AllRules, ", "))
+	fs.StringSliceVar(&skip, "skip", nil, "do not run the rules in `LIST` (comma-separated)")
+	fs.IntVarP(&o.jobs, "jobs", "j", 0, "process `N` files at once (default: the number of CPUs)")
+	fs.StringArrayVar(&o.excludes, "exclude", nil, "skip files and directories whose path (relative to the PATH given) or base name matches `GLOB` (repeatable)")
+	fs.StringVar(&color, "color", "auto", "colour the diff: `WHEN` is auto (when standard output is a terminal), always or never")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary line and no notes on findings left unfixed")
+	fs.BoolVar(&o.noIgnore, "no-ignore", false, "do not honour .gitignore files")
+	fs.BoolVar(&o.cfg.AllAsync, "all-async", false, "mutex-scope: fix every async body, not only those that must be Send")
+	fs.BoolVar(&o.cfg.AllowPublic, "allow-public", false, "allow changing types visible outside the files given")
+	fs.StringVar(&o.stdinName, "stdin-filename", "<stdin>", "the `NAME` of the file read for PATH \"-\", for messages and diffs")
+	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	fs.BoolVarP(&help, "help", "h", false, "print this help and exit")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			help = true
+		} else {
+			return nil, usagef("%v", err)
+		}
+	}
+	if help {
+		fmt.Fprint(a.Stdout, helpHead, flagUsages(fs), helpTail)
+		return nil, nil
+	}
+	if showVersion {
+		fmt.Fprintln(a.Stdout, a.versionString())
+		return nil, nil
+	}
+
+	switch color {
+	case "always":
+		o.color = true
+	case "never":
+	case "auto":
+		o.color = a.getenv("NO_COLOR") == "" && a.isTerminal(a.Stdout)
+	default:
+		return nil, usagef("--color must be auto, always or never, not %q", color)
+	}
+	if o.jobs < 0 {
+		return nil, usagef("--jobs must not be negative, not %d", o.jobs)
+	}
+	if o.jobs == 0 {
+		o.jobs = runtime.NumCPU()
+	}
+	if o.list && o.json {
+		return nil, usagef("--list and --json cannot be used together")
+	}
+	for _, g := range o.excludes {
+		if _, err := path.Match(g, ""); err != nil {
+			return nil, usagef("--exclude %q: %v", g, err)
+		}
+	}
+	cfg, err := ruleConfig(rules, skip, fs.Changed("rules"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.AllAsync, cfg.AllowPublic = o.cfg.AllAsync, o.cfg.AllowPublic
+	o.cfg = cfg
+
+	o.paths = fs.Args()
+	if len(o.paths) == 0 {
+		o.paths = []string{"."}
+	}
+	for _, p := range o.paths {
+		if p == "-" {
+			if len(o.paths) > 1 {
+				return nil, usagef(`PATH "-" (standard input) cannot be combined with other paths`)
+			}
+			if o.write {
+				return nil, usagef(`--write cannot be used with PATH "-": the result goes to standard output`)
+			}
+		}
+		if p == "" {
+			return nil, usagef("empty PATH")
+		}
+	}
+	return o, nil
+}
+
+// ruleConfig turns --rules and --skip into a Config, rejecting unknown names.
+func ruleConfig(rules, skip []string, rulesGiven bool) (patterns.Config, error) {
+	known := map[string]bool{}
+	for _, r := range patterns.AllRules {
+		known[r] = true
+	}
+	check := func(flag string, names []string) error {
+		for _, n := range names {
+			if !known[strings.TrimSpace(n)] {
+				return usagef("unknown rule %q in --%s (rules: %s)", n, flag, strings.Join(patterns.AllRules, ", "))
+			}
+		}
+		return nil
+	}
+	if err := check("rules", rules); err != nil {
+		return patterns.Config{}, err
+	}
+	if err := check("skip", skip); err != nil {
+		return patterns.Config{}, err
+	}
+	cfg := patterns.DefaultConfig()
+	if rulesGiven {
+		cfg.Rules = map[string]bool{}
+		for _, r := range rules {
+			cfg.Rules[strings.TrimSpace(r)] = true
+		}
+	}
+	for _, r := range skip {
+		delete(cfg.Rules, strings.TrimSpace(r))
+	}
+	if len(cfg.Rules) == 0 {
+		return patterns.Config{}, usagef("no rule left to run (--rules and --skip leave none)")
+	}
+	return cfg, nil
+}
+
+func (a *App) getenv(k string) string {
+	if a.Getenv != nil {
+		return a.Getenv(k)
+	}
+	return os.Getenv(k)
+}
+
+func (a *App) isTerminal(w io.Writer) bool {
+	if a.IsTerminal != nil {
+		return a.IsTerminal(w)
+	}
+	return isTerminal(w)
+}
+
+// Run runs the command with args and returns the exit status.
+func (a *App) Run(args []string) int {
+	if a.Stdin == nil {
+		a.Stdin = os.Stdin
+	}
+	if a.Stdout == nil {
+		a.Stdout = os.Stdout
+	}
+	if a.Stderr == nil {
+		a.Stderr = os.Stderr
+	}
+	if a.Getwd == nil {
+		a.Getwd = os.Getwd
+	}
+	if a.Context == nil {
+		a.Context = context.Background()
+	}
+	if a.newEngine == nil {
+		a.newEngine = newPatternsEngine
+	}
+	o, err := a.parse(args)
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "sendfix: %v\nRun 'sendfix --help' for usage.\n", err)
+		return exitError
+	}
+	if o == nil {
+		return exitOK
+	}
+	if len(o.paths) == 1 && o.paths[0] == "-" {
+		return a.runStdin(o)
+	}
+	return a.runPaths(o)
+}
+
+// flagUsages renders the flag table: pflag's own marks every boolean
+// "[=true|false]" and prints machine-dependent defaults.
+func flagUsages(fs *pflag.FlagSet) string {
+	type row struct{ left, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		left := "      --" + f.Name
+		if f.Shorthand != "" {
+			left = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		name, usage := pflag.UnquoteUsage(f)
+		if f.Value.Type() != "bool" && name != "" {
+			left += " " + name
+		}
+		if f.Value.Type() == "string" && f.DefValue != "" && f.DefValue != "<stdin>" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		if f.DefValue == "<stdin>" {
+			usage += " (default <stdin>)"
+		}
+		rows = append(rows, row{left, usage})
+		width = max(width, len(left))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(r.left)
+		col, pad, fresh := len(r.left), width+2-len(r.left), true
+		for _, w := range strings.Fields(r.usage) {
+			if !fresh && col+pad+len(w) > 79 {
+				b.WriteString("\n")
+				col, pad = 0, width+2
+			}
+			b.WriteString(strings.Repeat(" ", pad))
+			b.WriteString(w)
+			col += pad + len(w)
+			pad, fresh = 1, false
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

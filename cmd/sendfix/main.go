@@ -1,0 +1,7 @@
+// Command sendfix repairs the common causes of Rust's "future cannot be sent
+// between threads safely" error in tokio code. See sendfix --help.
+package main
+
+import "os"
+
+func main() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"sendfix/patterns"
+)
+
+// mayNeedSummary is the prefilter of the summary phase: a file whose bytes
+// do not contain "async" declares no async fn and spawns no async block, so
+// it adds nothing to the Index and is not parsed for it. (A stronger
+// prefilter, shared with the run phase, is a later issue.)
+func mayNeedSummary(src []byte) bool { return bytes.Contains(src, []byte("async")) }
+
+func (o *options) mode() string {
+	if o.write {
+		return "write"
+	}
+	return "dry-run"
+}
+
+func (a *App) runPaths(o *options) int {
+	rep := newReport(a, o, o.mode())
+	wd, err := a.Getwd()
+	if err != nil {
+		rep.fail(".", fmt.Errorf("cannot get the working directory: %w", err))
+		return rep.finish(false)
+	}
+	files, werrs := collect(wd, o.paths, o.noIgnore, o.excludes)
+	for _, e := range werrs {
+		rep.fail(e.display, e.err)
+	}
+	ctx := a.Context
+	readErr, idx := a.summarize(ctx, o, files)
+	if ctx.Err() != nil {
+		return rep.finish(true)
+	}
+	a.process(ctx, o, files, readErr, idx, rep)
+	return rep.finish(ctx.Err() != nil)
+}
+
+// summarize is the first phase: read every file and summarize those that
+// pass the prefilter, to build the cross-file Index. It returns the read
+// error of each file (nil when it was read).
+func (a *App) summarize(ctx context.Context, o *options, files []*fileEntry) ([]error, *patterns.Index) {
+	readErr := make([]error, len(files))
+	sums := make([]*patterns.Summary, len(files))
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range min(o.jobs, max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e engine // made on the first file that needs it
+			defer func() {
+				if e != nil {
+					e.Close()
+				}
+			}()
+			for i := range next {
+				src, err := readSource(files[i].abs)
+				if err != nil {
+					readErr[i] = err
+					continue
+				}
+				if !mayNeedSummary(src) {
+					continue
+				}
+				if e == nil {
+					e = a.newEngine(o.cfg, nil)
+				}
+				sums[i] = e.Summarize(files[i].display, src)
+			}
+		}()
+	}
+	wg.Wait()
+	return readErr, patterns.NewIndex(sums...)
+}
+
+type indexed struct {
+	i int
+	o *outcome
+}
+
+// process is the second phase: run every file through an engine built on
+// idx, with one engine per worker, and report the outcomes in file order
+// as they complete. Workers run at most window files ahead of the report,
+// so memory stays bounded however many files there are.
+func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readErr []error, idx *patterns.Index, rep *report) {
+	window := 4 * o.jobs
+	sem := make(chan struct{}, window)
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			jobs <- i
+		}
+	}()
+	results := make(chan indexed, o.jobs)
+	var wg sync.WaitGroup
+	for range min(o.jobs, max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e engine
+			defer func() {
+				if e != nil {
+					e.Close()
+				}
+			}()
+			for i := range jobs {
+				if readErr[i] != nil {
+					results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
+					continue
+				}
+				if e == nil {
+					e = a.newEngine(o.cfg, idx)
+				}
+				results <- indexed{i, a.processFile(ctx, o, e, files[i])}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	// The sequencer: outcomes arrive in any order and leave in file order.
+	pending := map[int]*outcome{}
+	next := 0
+	for r := range results {
+		pending[r.i] = r.o
+		for {
+			out, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			rep.file(out, false)
+			next++
+			<-sem
+		}
+	}
+}
+
+// processFile reads, fixes and (with --write) writes one file.
+func (a *App) processFile(ctx context.Context, o *options, e engine, f *fileEntry) *outcome {
+	out := &outcome{display: f.display}
+	src, err := readSource(f.abs)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	out.scanned = true
+	res := e.Run(f.display, src)
+	out.findings, out.warnings = res.Findings, res.Warnings
+	if res.Internal != nil {
+		out.err = fmt.Errorf("internal error, file left unchanged: %v", res.Internal)
+		return out
+	}
+	if !res.Changed() {
+		return out
+	}
+	out.changed = true
+	switch {
+	case o.write:
+		switch {
+		case !f.writeOK:
+			out.err = errors.New("symlink target outside the given paths; not written")
+		case ctx.Err() != nil:
+			// Interrupted: no new write starts.
+		default:
+			if err := writeAtomic(f.real, src, res.Out); err != nil {
+				if errors.Is(err, errChanged) {
+					err = errChanged
+				}
+				out.err = fmt.Errorf("not written: %w", errReason(err))
+			} else {
+				out.written = true
+			}
+		}
+	case !o.list && !o.json:
+		out.diff = unifiedDiff(f.display, src, res.Out)
+		if o.color {
+			out.diff = colorize(out.diff)
+		}
+	}
+	return out
+}
+
+// runStdin is filter mode: one file from stdin, the rewritten file (or,
+// under --check, the diff) to stdout, findings and summary to stderr.
+func (a *App) runStdin(o *options) int {
+	rep := newReport(a, o, "stdin")
+	name := o.stdinName
+	out := &outcome{display: name}
+	src, err := io.ReadAll(a.Stdin)
+	if err == nil {
+		err = checkText(src)
+	}
+	if err != nil {
+		out.err = err
+		rep.file(out, true)
+		return rep.finish(a.Context.Err() != nil)
+	}
+	out.scanned = true
+	var idx *patterns.Index
+	e := a.newEngine(o.cfg, nil)
+	if mayNeedSummary(src) {
+		idx = patterns.NewIndex(e.Summarize(name, src))
+	}
+	e.Close()
+	e = a.newEngine(o.cfg, idx)
+	res := e.Run(name, src)
+	e.Close()
+	out.findings, out.warnings = res.Findings, res.Warnings
+	if res.Internal != nil {
+		out.err = fmt.Errorf("internal error: %v", res.Internal)
+		rep.file(out, true)
+		return rep.finish(false)
+	}
+	out.changed = res.Changed()
+	switch {
+	case o.json, o.list:
+	case o.check:
+		if out.changed {
+			out.diff = unifiedDiff(name, src, res.Out)
+			if o.color {
+				out.diff = colorize(out.diff)
+			}
+		}
+	default:
+		out.diff = res.Out
+		if out.diff == nil {
+			out.diff = []byte{}
+		}
+	}
+	rep.file(out, true)
+	return rep.finish(false)
+}
