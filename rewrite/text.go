@@ -76,9 +76,15 @@ func DetectStyle(src []byte) Style {
 }
 
 // LineStart returns the offset of the first byte of the line holding off
-// (off itself may be len(src)).
+// (off itself may be len(src)). A leading BOM is not part of the first
+// line's text: past it, the first line starts at 3, so that text inserted
+// at a line start stays after the BOM.
 func LineStart(src []byte, off int) int {
-	return bytes.LastIndexByte(src[:off], '\n') + 1
+	s := bytes.LastIndexByte(src[:off], '\n') + 1
+	if s == 0 && off >= len(bom) && bytes.HasPrefix(src, []byte(bom)) {
+		s = len(bom)
+	}
+	return s
 }
 
 // LineEnd returns the offset where the text of the line holding off ends:
