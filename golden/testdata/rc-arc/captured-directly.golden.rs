@@ -1,0 +1,13 @@
+use std::sync::Arc;
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let greeting = Arc::new(String::from("hello"));
+    let handle = tokio::spawn(async move {
+        println!("{greeting}");
+        tick().await;
+    });
+    handle.await.unwrap();
+}

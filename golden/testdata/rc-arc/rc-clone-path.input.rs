@@ -1,0 +1,21 @@
+use std::rc::Rc;
+
+async fn log(line: &str) {
+    println!("{line}");
+}
+
+#[tokio::main]
+async fn main() {
+    let config = Rc::new(String::from("verbose"));
+    let mut handles = Vec::new();
+    for i in 0..3 {
+        let config = Rc::clone(&config);
+        handles.push(tokio::spawn(async move {
+            log(&format!("{i}: {config}")).await;
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    println!("strong count {}", Rc::strong_count(&config));
+}
