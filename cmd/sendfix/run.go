@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"sendfix/patterns"
+	"sendfix/rewrite"
 )
 
 // mayNeedSummary is the prefilter of the summary phase: a file whose bytes
@@ -202,9 +203,9 @@ func (a *App) processFile(ctx context.Context, o *options, e engine, f *fileEntr
 			}
 		}
 	case !o.list && !o.json:
-		out.diff = unifiedDiff(f.display, src, res.Out)
+		out.diff = rewrite.Unified(f.display, src, res.Out)
 		if o.color {
-			out.diff = colorize(out.diff)
+			out.diff = rewrite.Colorize(out.diff)
 		}
 	}
 	return out
@@ -246,9 +247,9 @@ func (a *App) runStdin(o *options) int {
 	case o.json, o.list:
 	case o.check:
 		if out.changed {
-			out.diff = unifiedDiff(name, src, res.Out)
+			out.diff = rewrite.Unified(name, src, res.Out)
 			if o.color {
-				out.diff = colorize(out.diff)
+				out.diff = rewrite.Colorize(out.diff)
 			}
 		}
 	default:
