@@ -1,5 +1,3 @@
-// golden: args=--skip tokio-mutex
-// golden: expect=send-error
 use std::sync::{Arc, Mutex};
 
 async fn send_total(total: usize) {
@@ -10,8 +8,10 @@ async fn send_total(total: usize) {
 async fn main() {
     let items = Arc::new(Mutex::new(vec![1usize, 2, 3]));
     let handle = tokio::spawn(async move {
-        let guard = items.lock().unwrap();
-        let total: usize = guard.iter().sum();
+        let total: usize = {
+            let guard = items.lock().unwrap();
+            guard.iter().sum()
+        };
         send_total(total).await;
         println!("sent {total}");
     });

@@ -1,5 +1,3 @@
-// golden: args=--skip tokio-mutex
-// golden: expect=send-error
 use std::sync::{Arc, Mutex};
 
 async fn send_total(total: usize) {
