@@ -1,0 +1,23 @@
+use std::sync::{Arc, Mutex};
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let hits = Arc::new(Mutex::new(0u32));
+    let h = hits.clone();
+    tokio::spawn(async move {
+        {
+            let mut n = h.lock().unwrap();
+            *n += 1;
+        }
+        tick().await;
+        let total = {
+            let n = h.lock().unwrap();
+            *n
+        };
+        println!("{total}");
+    })
+    .await
+    .unwrap();
+}

@@ -1,0 +1,16 @@
+use std::sync::{Arc, Mutex};
+
+async fn publish(n: usize) {
+    println!("{n} pending");
+}
+
+#[tokio::main]
+async fn main() {
+    let pending = Arc::new(Mutex::new(vec!["a", "b"]));
+    let p = pending.clone();
+    tokio::spawn(async move {
+        publish(p.lock().unwrap().len()).await;
+    })
+    .await
+    .unwrap();
+}

@@ -1,0 +1,19 @@
+use std::sync::{Arc, Mutex};
+
+async fn store(v: Vec<u8>) {
+    println!("{}", v.len());
+}
+
+#[tokio::main]
+async fn main() {
+    let buf = Arc::new(Mutex::new(vec![1u8, 2]));
+    let b = buf.clone();
+    tokio::spawn(async move {
+        let data = b.lock().unwrap();
+        let mut copy: Vec<u8> = data.clone();
+        copy.push(3);
+        store(copy).await;
+    })
+    .await
+    .unwrap();
+}

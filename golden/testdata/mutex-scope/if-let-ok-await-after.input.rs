@@ -1,0 +1,21 @@
+use std::sync::{Arc, Mutex};
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let hits = Arc::new(Mutex::new(0u32));
+    let h = hits.clone();
+    tokio::spawn(async move {
+        if let Ok(mut n) = h.lock() {
+            *n += 1;
+        }
+        match h.lock() {
+            Ok(n) => println!("{}", *n),
+            Err(_) => println!("poisoned"),
+        }
+        tick().await;
+    })
+    .await
+    .unwrap();
+}
