@@ -1,0 +1,25 @@
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+async fn some_async_function() {}
+
+async fn problematic_task(data: Arc<Mutex<i32>>) {
+    tokio::spawn(async move {
+        let mut guard = data.lock().await;
+        *guard += 1;
+
+        // The guard must stay held across this await.
+        some_async_function().await;
+
+        println!("Value: {}", *guard);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let data = Arc::new(Mutex::new(0));
+    problematic_task(data.clone()).await;
+    assert_eq!(*data.lock().await, 1);
+}

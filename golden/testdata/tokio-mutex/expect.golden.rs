@@ -1,0 +1,21 @@
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+async fn notify(total: u64) {
+    println!("total so far: {total}");
+}
+
+async fn count(hits: Arc<Mutex<u64>>) {
+    let mut n = hits.lock().await;
+    *n += 1;
+    notify(*n).await;
+    *n += 1;
+}
+
+#[tokio::main]
+async fn main() {
+    let hits = Arc::new(Mutex::new(0));
+    tokio::spawn(count(hits.clone())).await.unwrap();
+    let n = *hits.lock().await;
+    println!("{n} hits");
+}
