@@ -262,6 +262,7 @@ func TestUnifiedAppliesCases(t *testing.T) {
 var vocabulary = []string{
 	"fn main() {", "}", "", "    let x = 1;", "\tlet y = m.lock().unwrap();",
 	"    foo().await;", "// comment", "    {", "    }", "\t\tdeep();", "  ", "\xef\xbb\xbfbom",
+	"\r", "lone\rcarriage return", "ünïcode ✓",
 }
 
 // genFile returns a random file of n lines: newlines are "\n", "\r\n" or
