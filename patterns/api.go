@@ -21,6 +21,10 @@ type Config struct {
 	Rules       map[string]bool // enabled rules by name
 	AllAsync    bool            // mutex-scope on every async body, not only Send-required ones
 	AllowPublic bool            // allow changing types visible outside the given files
+	// Sites are places where the compiler reported a non-Send future: the
+	// rules run on the async bodies holding them as Send-required, whatever
+	// the syntactic Send-context analysis says (see Site).
+	Sites []Site
 }
 
 // DefaultConfig enables every rule.

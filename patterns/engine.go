@@ -66,6 +66,7 @@ type fileCtx struct {
 	cfg    Config
 	idx    *Index
 	bodies []*asyncBody
+	sites  []siteAt // Config.Sites of this file, in this pass's coordinates
 	// held are the guards mutex-scope found held across an await and used
 	// after it; tokio-mutex takes them from here.
 	held []*guard
@@ -173,6 +174,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 		}
 		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
 		fc.bodies = findBodies(cur, root, e.idx, e.cfg.AllAsync)
+		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal
 		for _, r := range rules {
 			if e.cfg.Rules[r.name] || r.name == RuleMutexScope && e.cfg.Rules[RuleTokioMutex] {

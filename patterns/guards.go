@@ -125,7 +125,7 @@ func findGuards(fc *fileCtx) []*guard {
 			return true
 		})
 	}
-	return out
+	return append(out, siteGuards(fc, out)...)
 }
 
 // trace computes the guard's last use and first await. It returns false
