@@ -33,17 +33,24 @@ const runTimeout = 20 * time.Second
 type binVerdict struct {
 	Checked bool     // cargo produced an artifact: it compiled
 	Errors  []string // rendered error diagnostics
-	Exe     string   // built executable, for run cases
+	// sendErrors counts the errors that are the Send error.
+	sendErrors int
+	Exe        string // built executable, for run cases
 }
 
-// hasSendError reports whether an error diagnostic is the Send error.
+// isSendError reports whether an error diagnostic is the Send error: the
+// usual "future cannot be sent between threads safely" (no code), or its
+// E0277 form naming the captured type ("`Rc<str>` cannot be sent between
+// threads safely"), which rustc gives when a non-Send value is captured
+// rather than held across an await.
+func isSendError(code, message string) bool {
+	return strings.Contains(message, sendError) ||
+		code == "E0277" && strings.Contains(message, "cannot be sent between threads safely")
+}
+
+// hasSendError reports whether one of the bin's errors is the Send error.
 func (v *binVerdict) hasSendError() bool {
-	for _, e := range v.Errors {
-		if strings.Contains(e, sendError) {
-			return true
-		}
-	}
-	return false
+	return v.sendErrors > 0
 }
 
 // verdict says in a few words what rustc made of the bin.
@@ -269,6 +276,13 @@ func parseCargoJSON(out []byte, vs map[string]*binVerdict) {
 					text = m.Message.Message
 				}
 				v.Errors = append(v.Errors, text)
+				code := ""
+				if m.Message.Code != nil {
+					code = m.Message.Code.Code
+				}
+				if isSendError(code, m.Message.Message) {
+					v.sendErrors++
+				}
 			}
 		}
 	}

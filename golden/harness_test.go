@@ -79,9 +79,11 @@ func TestParseCargoJSON(t *testing.T) {
 		`{"reason":"compiler-message","target":{"name":"g__a__out","kind":["bin"]},"message":{"level":"warning","message":"unused variable","rendered":"warning: unused\n","spans":[]}}`,
 		`{"reason":"compiler-artifact","target":{"name":"g__a__out","kind":["bin"]},"executable":"/t/g__a__out"}`,
 		`{"reason":"compiler-message","target":{"name":"other","kind":["bin"]},"message":{"level":"error","message":"future cannot be sent between threads safely","code":{"code":"E0277"},"spans":[{"file_name":"e2021/src/bin/g__b__in.rs"}]}}`,
+		`{"reason":"compiler-message","target":{"name":"g__c__in","kind":["bin"]},"message":{"level":"error","message":"` + "`Rc<str>`" + ` cannot be sent between threads safely","code":{"code":"E0277"},"spans":[]}}`,
+		`{"reason":"compiler-message","target":{"name":"g__d__in","kind":["bin"]},"message":{"level":"error","message":"` + "`x`" + ` cannot be sent between threads safely, says a lint","code":{"code":"E9999"},"spans":[]}}`,
 		`not json`,
 	}, "\n")
-	vs := map[string]*binVerdict{"g__a__in": {}, "g__a__out": {}, "g__b__in": {}}
+	vs := map[string]*binVerdict{"g__a__in": {}, "g__a__out": {}, "g__b__in": {}, "g__c__in": {}, "g__d__in": {}}
 	parseCargoJSON([]byte(out), vs)
 	if v := vs["g__a__in"]; !v.hasSendError() || v.Checked {
 		t.Errorf("a in: %+v", v)
@@ -91,5 +93,11 @@ func TestParseCargoJSON(t *testing.T) {
 	}
 	if v := vs["g__b__in"]; !v.hasSendError() {
 		t.Errorf("b in (attributed by span): %+v", v)
+	}
+	if v := vs["g__c__in"]; !v.hasSendError() {
+		t.Errorf("c in (E0277 form): %+v", v)
+	}
+	if v := vs["g__d__in"]; v.hasSendError() || len(v.Errors) != 1 {
+		t.Errorf("d in (another error): %+v", v)
 	}
 }
