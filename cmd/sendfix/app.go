@@ -71,6 +71,7 @@ type options struct {
 	stdinName                       string
 	cfg                             patterns.Config
 	paths                           []string
+	cargo                           cargoOptions // compiler-in-the-loop mode (cargo.go)
 }
 
 // errUsage marks a command-line error: exit 2 after the message.
@@ -153,6 +154,7 @@ func (a *App) parse(args []string) (*options, error) {
 	fs.BoolVar(&o.cfg.AllAsync, "all-async", false, "mutex-scope: fix every async body, not only those that must be Send")
 	fs.BoolVar(&o.cfg.AllowPublic, "allow-public", false, "allow changing types visible outside the files given")
 	fs.StringVar(&o.stdinName, "stdin-filename", "<stdin>", "the `NAME` of the file read for PATH \"-\", for messages and diffs")
+	registerCargoFlags(fs, &o.cargo)
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
 	fs.BoolVarP(&help, "help", "h", false, "print this help and exit")
 
@@ -202,6 +204,9 @@ func (a *App) parse(args []string) (*options, error) {
 	cfg.AllAsync, cfg.AllowPublic = o.cfg.AllAsync, o.cfg.AllowPublic
 	o.cfg = cfg
 
+	if err := resolveCargo(fs, o); err != nil {
+		return nil, err
+	}
 	o.paths = fs.Args()
 	if len(o.paths) == 0 {
 		o.paths = []string{"."}
@@ -299,6 +304,9 @@ func (a *App) Run(args []string) int {
 	}
 	if o == nil {
 		return exitOK
+	}
+	if o.cargo.enabled() {
+		return a.runCargo(o)
 	}
 	if len(o.paths) == 1 && o.paths[0] == "-" {
 		return a.runStdin(o)
