@@ -21,6 +21,7 @@ type outcome struct {
 	changed  bool
 	written  bool
 	diff     []byte // the diff to print, when one is printed
+	skipped  bool   // not started because the run was interrupted
 }
 
 // report prints the outcomes, one at a time and in the order given, and
@@ -60,6 +61,9 @@ var digits = regexp.MustCompile(`[0-9]+`)
 // file reports one outcome. notes lists every finding on stderr (filter
 // mode, where no diff shows the fixes); otherwise only unfixed ones.
 func (r *report) file(o *outcome, allNotes bool) {
+	if o.skipped {
+		return
+	}
 	if o.scanned {
 		r.scanned++
 	}

@@ -114,10 +114,11 @@ func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readE
 			case <-ctx.Done():
 				return
 			}
-			if ctx.Err() != nil {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
 				return
 			}
-			jobs <- i
 		}
 	}()
 	results := make(chan indexed, o.jobs)
@@ -133,6 +134,11 @@ func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readE
 				}
 			}()
 			for i := range jobs {
+				if ctx.Err() != nil {
+					// Interrupted: start no new file.
+					results <- indexed{i, &outcome{display: files[i].display, skipped: true}}
+					continue
+				}
 				if readErr[i] != nil {
 					results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
 					continue

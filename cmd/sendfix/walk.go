@@ -235,6 +235,12 @@ func (w *walker) walkRoot(root string) {
 				dir := filepath.Join(append([]string{base}, parts[:i]...)...)
 				ps = append(ps, readIgnore(filepath.Join(dir, ".gitignore"), parts[:i])...)
 			}
+			// A directory named on the command line is walked even if it
+			// (or a parent) is ignored; then the patterns above it, which
+			// would match every path below it, do not apply.
+			if len(parts) > 0 && len(ps) > 0 && gitignore.NewMatcher(ps).Match(parts, true) {
+				ps = nil
+			}
 		}
 	}
 	w.walkDir(root, root, base, ps)
