@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"sendfix/patterns"
+	"sendfix/rewrite"
 )
 
 // Exit statuses.
@@ -48,12 +49,36 @@ type App struct {
 }
 
 // Main runs sendfix with args (without the program name) and returns the
-// exit status. SIGINT and SIGTERM interrupt the run cleanly.
+// exit status. On SIGINT or SIGTERM no new file is started or written,
+// writes under way finish, and the status is 130; a second signal stops
+// waiting for them, removes their temporary files and exits at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		rewrite.Interrupted()
+		cancel()
+		select {
+		case <-sig:
+			rewrite.CleanupTemps()
+			os.Exit(exitInterrupted)
+		case <-done:
+		}
+	}()
 	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx}
-	return a.Run(args)
+	code := a.Run(args)
+	close(done)
+	rewrite.CleanupTemps()
+	return code
 }
 
 func isTerminal(w io.Writer) bool {
@@ -295,7 +320,7 @@ func (a *App) Run(args []string) int {
 		a.Context = context.Background()
 	}
 	if a.newEngine == nil {
-		a.newEngine = newPatternsEngine
+		a.newEngine = defaultEngine
 	}
 	o, err := a.parse(args)
 	if err != nil {

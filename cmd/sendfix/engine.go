@@ -15,6 +15,9 @@ type engine interface {
 // phase, which needs no cross-file facts.
 type engineFactory func(cfg patterns.Config, idx *patterns.Index) engine
 
+// defaultEngine makes the engines of an App that was given none.
+var defaultEngine engineFactory = newPatternsEngine
+
 func newPatternsEngine(cfg patterns.Config, idx *patterns.Index) engine {
 	return patterns.NewEngine(cfg, idx)
 }

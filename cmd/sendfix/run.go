@@ -199,11 +199,17 @@ func (a *App) processFile(ctx context.Context, o *options, e engine, f *fileEntr
 		case ctx.Err() != nil:
 			// Interrupted: no new write starts.
 		default:
-			if err := writeAtomic(f.real, src, res.Out); err != nil {
-				if errors.Is(err, errChanged) {
-					err = errChanged
+			// The link's target is passed: WriteAtomic would replace a
+			// symlink at the path with a regular file.
+			if err := rewrite.WriteAtomic(f.real, src, res.Out); err != nil {
+				switch {
+				case errors.Is(err, rewrite.ErrInterrupted):
+					// A signal came between the check above and the write.
+				case errors.Is(err, rewrite.ErrChanged):
+					out.err = fmt.Errorf("not written: %w", rewrite.ErrChanged)
+				default:
+					out.err = fmt.Errorf("not written: %w", errReason(err))
 				}
-				out.err = fmt.Errorf("not written: %w", errReason(err))
 			} else {
 				out.written = true
 			}
