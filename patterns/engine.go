@@ -90,6 +90,7 @@ type rule struct {
 // consume another rule's facts (tokio-mutex reads fileCtx.held) come after.
 var rules = []rule{
 	{RuleMutexScope, runMutexScope},
+	{RuleRcArc, runRcArc},
 }
 
 // errorRanges returns the byte ranges in which no edit may land: each
