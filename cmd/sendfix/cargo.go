@@ -308,6 +308,7 @@ func sendFailures(diags []*rustcDiag, root, wd string) []sendFailure {
 // buildError is one error diagnostic, keyed for comparing two builds.
 type buildError struct {
 	abs, loc string // the primary span's file and path:line:col
+	line     int
 	key      string // file, code and message: stable when lines move
 	text     string
 }
@@ -336,7 +337,7 @@ func buildErrors(diags []*rustcDiag, root, wd string) []buildError {
 			if code != "" {
 				text = "error[" + code + "]: " + d.Message
 			}
-			out = append(out, buildError{abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, s.LineStart, s.ColumnStart),
+			out = append(out, buildError{abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, s.LineStart, s.ColumnStart), line: s.LineStart,
 				key: abs + "\x00" + code + "\x00" + d.Message, text: text})
 			break
 		}
@@ -607,8 +608,7 @@ func (r *cargoRun) restore() int {
 // culprit names the fix most likely to have caused e: the last fix written
 // in e's file at or above its line, else the first in that file.
 func (r *cargoRun) culprit(e buildError) string {
-	var line int
-	fmt.Sscanf(e.loc[strings.LastIndex(e.loc[:strings.LastIndex(e.loc, ":")], ":")+1:], "%d", &line)
+	line := e.line
 	var best *fixNote
 	for i := range r.fixes {
 		fx := &r.fixes[i]
