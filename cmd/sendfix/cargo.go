@@ -38,7 +38,7 @@ type cargoOptions struct {
 
 // registerCargoFlags adds the flags of compiler-in-the-loop mode to fs.
 func registerCargoFlags(fs *pflag.FlagSet, c *cargoOptions) {
-	fs.StringVar(&c.path, "cargo", "", "fix what `cargo check` reports in the cargo package or workspace at `PATH` (--cargo alone: the current directory; Cargo.toml is searched upward). This RUNS CARGO, and so the package's build scripts and procedural macros: use it only on code you trust. Arguments after -- go to cargo")
+	fs.StringVar(&c.path, "cargo", "", "fix what cargo check reports in the cargo package or workspace at `PATH` (--cargo alone: the current directory; Cargo.toml is searched upward). This RUNS CARGO, and so the package's build scripts and procedural macros: use it only on code you trust. Arguments after -- go to cargo")
 	fs.Lookup("cargo").NoOptDefVal = "."
 	fs.IntVar(&c.maxPasses, "max-passes", 4, "--cargo: at most `N` check-and-fix passes")
 	fs.BoolVar(&c.brokenCode, "broken-code", false, "--cargo: keep the fixes even when the build then has new errors (default: restore the original files)")
