@@ -572,14 +572,7 @@ func (r *rcFile) passThrough(e *sitter.Node) []string {
 				continue
 			}
 			for i := 0; i < int(c.ChildCount()); i++ {
-				t := c.Child(i)
-				if t.Type() != "identifier" {
-					continue
-				}
-				if i > 0 && text(r.src, c.Child(i-1)) == "." {
-					continue
-				}
-				if s, _ := r.resolve(t, text(r.src, t)); s != "" {
+				if s := r.tokenValueSite(c, i); s != "" {
 					out = append(out, s)
 				}
 			}
@@ -587,6 +580,37 @@ func (r *rcFile) passThrough(e *sitter.Node) []string {
 		return out
 	}
 	return nil
+}
+
+// tokenValueSite returns the site of the value the token at i of a token
+// tree names: a binding (`a`, `a.clone()`) or a field of the file
+// (`x.f`, `x.f.clone()`); "" for anything else, such as a method name or
+// the receiver of a field access.
+func (r *rcFile) tokenValueSite(tt *sitter.Node, i int) string {
+	t := tt.Child(i)
+	if t.Type() != "identifier" {
+		return ""
+	}
+	tok := func(j int) string {
+		if j < 0 || j >= int(tt.ChildCount()) {
+			return ""
+		}
+		return text(r.src, tt.Child(j))
+	}
+	if i+1 < int(tt.ChildCount()) && tt.Child(i+1).Type() == "token_tree" {
+		return "" // a call or method call
+	}
+	if tok(i+1) == "." && tok(i+2) != "clone" {
+		return "" // the receiver of a field access
+	}
+	if tok(i-1) == "." {
+		return r.fieldSite(text(r.src, t))
+	}
+	if tok(i-1) == "::" {
+		return ""
+	}
+	s, _ := r.resolve(t, text(r.src, t))
+	return s
 }
 
 // isRcPath reports whether a path node names Rc: `Rc`, `Rc::<T>`, `std::rc::Rc`.
@@ -631,10 +655,8 @@ func (r *rcFile) rcAssoc(m *rcMention) (string, string) {
 			if i+3 < int(tt.ChildCount()) && tt.Child(i+3).Type() == "token_tree" {
 				args := tt.Child(i + 3)
 				for j := 0; j < int(args.ChildCount()); j++ {
-					if a := args.Child(j); a.Type() == "identifier" {
-						if s, _ := r.resolve(a, text(r.src, a)); s != "" {
-							return name, s
-						}
+					if s := r.tokenValueSite(args, j); s != "" {
+						return name, s
 					}
 				}
 			}

@@ -1,0 +1,265 @@
+package patterns
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"sendfix/rewrite"
+)
+
+// rcOnly runs the engine with only rc-arc (the index built from src).
+func rcOnly(t *testing.T, src string, allowPublic bool) *Result {
+	t.Helper()
+	cfg := Config{Rules: map[string]bool{RuleRcArc: true}, AllowPublic: allowPublic}
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	idx := NewIndex(e.Summarize("a.rs", []byte(src)))
+	e2 := NewEngine(cfg, idx)
+	defer e2.Close()
+	return e2.Run("a.rs", []byte(src))
+}
+
+const rcBody = `
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let name = Rc::new(String::from("x"));
+    tokio::spawn(async move {
+        tick().await;
+        println!("{name}");
+    });
+}
+`
+
+func TestRcArcImports(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"single", "use std::rc::Rc;\n", "use std::sync::Arc;\n"},
+		{"arc already imported", "use std::rc::Rc;\nuse std::sync::Arc;\n", "use std::sync::Arc;\n"},
+		{"arc in a group", "use std::rc::Rc;\nuse std::sync::{Arc, Mutex};\n", "use std::sync::{Arc, Mutex};\n"},
+		{"merge into single sync import", "use std::rc::Rc;\nuse std::sync::Mutex;\n", "use std::sync::{Arc, Mutex};\n"},
+		{"merge into group, sorted", "use std::sync::{Mutex, mpsc};\nuse std::rc::Rc;\n", "use std::sync::{Arc, Mutex, mpsc};\n"},
+		{"unused Weak stays in std::rc", "use std::rc::{Rc, Weak};\n", "use std::rc::Weak;\nuse std::sync::Arc;\n"},
+		{"crlf", "use std::rc::Rc;\r\nuse std::sync::Mutex;\r\n", "use std::sync::{Arc, Mutex};\r\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := rcBody
+			if strings.Contains(c.in, "\r\n") {
+				body = strings.ReplaceAll(body, "\n", "\r\n")
+			}
+			res := rcOnly(t, c.in+body, false)
+			want := c.want + strings.Replace(body, "Rc::new", "Arc::new", 1)
+			if string(res.Out) != want {
+				t.Errorf("got:\n%s\nwant:\n%s", res.Out, want)
+			}
+		})
+	}
+}
+
+func TestRcArcImportKeptWhenRcRemains(t *testing.T) {
+	src := "use std::rc::Rc;\n\nfn local() -> usize {\n    Rc::new(1).as_ref() + 1\n}\n" + rcBody
+	res := rcOnly(t, src, false)
+	out := string(res.Out)
+	if !strings.HasPrefix(out, "use std::rc::Rc;\nuse std::sync::Arc;\n") {
+		t.Fatalf("imports: got\n%s", out)
+	}
+	if !strings.Contains(out, "    Rc::new(1).as_ref()") || !strings.Contains(out, "let name = Arc::new(") {
+		t.Errorf("only the spawned value may change:\n%s", out)
+	}
+}
+
+func TestRcArcMutexFromElsewhereRefused(t *testing.T) {
+	src := `use std::cell::RefCell;
+use std::rc::Rc;
+use tokio::sync::Mutex;
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let _m = Mutex::new(0);
+    let v = Rc::new(RefCell::new(1));
+    tokio::spawn(async move {
+        *v.borrow_mut() += 1;
+        tick().await;
+    });
+}
+`
+	res := rcOnly(t, src, false)
+	if res.Changed() {
+		t.Fatalf("changed a file whose Mutex is tokio's:\n%s", res.Out)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Fixed || !strings.Contains(res.Findings[0].Reason, "Mutex") {
+		t.Errorf("findings: %+v", res.Findings)
+	}
+}
+
+// groupEdits returns, for the first triggered group of src, the original
+// text under each edit and its replacement, sorted.
+func groupEdits(t *testing.T, src string) ([]string, string) {
+	t.Helper()
+	e := NewEngine(DefaultConfig(), nil)
+	defer e.Close()
+	idx := NewIndex(e.Summarize("a.rs", []byte(src)))
+	tree, err := e.parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	fc := &fileCtx{path: "a.rs", src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: DefaultConfig(), idx: idx}
+	fc.bodies = findBodies(fc.src, fc.root, idx, false)
+	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
+		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
+	r.bare = bareSpawnIsTokio(fc.src, fc.root)
+	r.collect()
+	r.link()
+	groups := r.triggers()
+	if len(groups) == 0 {
+		return nil, "no trigger"
+	}
+	g := groups[0]
+	r.plan(g)
+	var out []string
+	for _, ed := range g.edits {
+		out = append(out, src[ed.Start:ed.End]+"->"+ed.New)
+	}
+	sort.Strings(out)
+	return out, g.reason
+}
+
+func TestRcArcSpans(t *testing.T) {
+	src := `use std::rc::{Rc, Weak};
+
+type Shared = Rc<Vec<u32>>;
+
+struct Holder {
+    items: Shared,
+    other: Rc<u8>,
+}
+
+fn build() -> Shared {
+    Rc::<Vec<u32>>::new(vec![1, 2])
+}
+
+async fn work(h: Holder) {
+    let w: Vec<Weak<Vec<u32>>> = vec![h.items.clone()].iter().map(Rc::downgrade).collect();
+    println!("{} {}", w.len(), Rc::strong_count(&h.items));
+}
+
+#[tokio::main]
+async fn main() {
+    let keep = Rc::new(1u8);
+    let s = build();
+    let q = std::rc::Rc::clone(&s);
+    tokio::spawn(work(Holder { items: q, other: keep.clone() }));
+    let local = Rc::new(String::new());
+    println!("{local}");
+}
+`
+	got, reason := groupEdits(t, src)
+	if reason != "" {
+		t.Fatalf("refused: %s", reason)
+	}
+	want := []string{
+		"Rc->Arc", // alias
+		"Rc->Arc", // turbofish in build
+		"Rc->Arc", // map(Rc::downgrade)
+		"Rc->Arc", // strong_count(&h.items)
+		"std::rc::Rc->std::sync::Arc",
+	}
+	sort.Strings(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("edits:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestRcArcRefCellSpans(t *testing.T) {
+	src := `use std::cell::RefCell;
+use std::rc::Rc;
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let log: Rc<RefCell<Vec<u8>>> = Rc::new(RefCell::new(Vec::new()));
+    let l2 = log.clone();
+    tokio::spawn(async move {
+        l2.borrow_mut().push(1);
+        tick().await;
+        println!("{:?}", l2.borrow());
+    });
+}
+`
+	got, reason := groupEdits(t, src)
+	if reason != "" {
+		t.Fatalf("refused: %s", reason)
+	}
+	want := []string{"Rc->Arc", "Rc->Arc", "RefCell->Mutex", "RefCell->Mutex", "borrow()->lock().unwrap()", "borrow_mut()->lock().unwrap()"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("edits:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestRcArcRefusals(t *testing.T) {
+	cases := []struct{ name, decl, use, reason string }{
+		{"cell", "Rc::new(std::cell::Cell::new(1))", "v.set(2);", "Cell"},
+		{"try_borrow", "Rc::new(RefCell::new(1))", "let _ = v.try_borrow();", "try_borrow"},
+		{"nested rc", "Rc::new(vec![Rc::new(1)])", "let _ = v.len();", "Rc"},
+		{"two locks at once", "Rc::new(RefCell::new(1))", "let _ = *v.borrow() + *v.borrow();", "deadlock"},
+		{"named borrow alive", "Rc::new(RefCell::new(1))", "let a = v.borrow(); let b = v.borrow(); println!(\"{a}{b}\");", "deadlock"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := "use std::cell::RefCell;\nuse std::rc::Rc;\n#[tokio::main]\nasync fn main() {\n    let v = " + c.decl + ";\n    tokio::spawn(async move {\n        " + c.use + "\n    });\n}\n"
+			_, reason := groupEdits(t, src)
+			if !strings.Contains(reason, c.reason) {
+				t.Errorf("reason %q does not mention %q", reason, c.reason)
+			}
+			if res := rcOnly(t, src, false); res.Changed() {
+				t.Errorf("refused value was changed:\n%s", res.Out)
+			}
+		})
+	}
+}
+
+func TestRcArcNotTriggered(t *testing.T) {
+	cases := map[string]string{
+		"spawn_local":  "let v = Rc::new(1);\n    tokio::task::spawn_local(async move { println!(\"{v}\"); });",
+		"sync closure": "let v = Rc::new(1);\n    std::thread::scope(|_| println!(\"{v}\"));",
+		"made inside":  "tokio::spawn(async { let v = Rc::new(1); println!(\"{v}\"); });",
+		"main body":    "let v = Rc::new(1);\n    tokio::task::yield_now().await;\n    println!(\"{v}\");",
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			src := "use std::rc::Rc;\n#[tokio::main]\nasync fn main() {\n    " + body + "\n}\n"
+			res := rcOnly(t, src, false)
+			if res.Changed() || len(res.Findings) != 0 {
+				t.Errorf("changed or reported: %+v\n%s", res.Findings, res.Out)
+			}
+		})
+	}
+}
+
+func TestRcArcAllowPublic(t *testing.T) {
+	src := "use std::rc::Rc;\n\npub struct S {\n    pub v: Rc<u8>,\n}\n\nasync fn go(s: S) {\n    println!(\"{}\", s.v);\n}\n\n#[tokio::main]\nasync fn main() {\n    tokio::spawn(go(S { v: Rc::new(1) }));\n}\n"
+	if res := rcOnly(t, src, false); res.Changed() || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Reason, "--allow-public") {
+		t.Fatalf("without --allow-public: changed=%v findings=%+v", res.Changed(), res.Findings)
+	}
+	res := rcOnly(t, src, true)
+	if !strings.Contains(string(res.Out), "pub v: Arc<u8>") || !strings.Contains(string(res.Out), "S { v: Arc::new(1) }") {
+		t.Errorf("with --allow-public:\n%s", res.Out)
+	}
+}
+
+func TestMergeNames(t *testing.T) {
+	got := mergeNames([]string{"Mutex", "OnceLock"}, []string{"Arc", "RwLock"})
+	want := []string{"Arc", "Mutex", "OnceLock", "RwLock"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v want %v", got, want)
+	}
+}
