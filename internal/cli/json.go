@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The --json output is one JSON document on standard output, written as
 // the files are processed (the files array streams; nothing else is held):

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -28,7 +28,7 @@ const (
 	exitInterrupted = 130
 )
 
-// version is set with -ldflags "-X main.version=..."; otherwise the module
+// version is set with -ldflags "-X sendfix/internal/cli.version=..."; otherwise the module
 // version from the build info is used.
 var version = ""
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Compiler in the loop: sendfix --cargo runs `cargo check`, turns rustc's
 // "future cannot be sent between threads safely" diagnostics into
