@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -98,7 +99,9 @@ type rcFile struct {
 	mentions []*rcMention
 	borrows  []*rcBorrow
 	uses     []*sitter.Node
-	bare     bool // a bare `spawn` is tokio's
+	bare     bool              // a bare `spawn` is tokio's
+	rcWeak   bool              // a bare `Weak` is std::rc's
+	fields   map[string]string // field name -> site, "" when several structs have it
 }
 
 // find returns the representative of k's group.
@@ -294,6 +297,9 @@ func (r *rcFile) collect() {
 // changes with it.
 func (r *rcFile) addMention(n *sitter.Node, w string) {
 	m := &rcMention{node: n, word: w, span: n}
+	if w == "Weak" && !r.rcWeak && (n.Parent() == nil || n.Parent().ChildByFieldName("name") != n) {
+		return // std::sync::Weak, or another Weak
+	}
 	if p := n.Parent(); p != nil && (p.Type() == "scoped_identifier" || p.Type() == "scoped_type_identifier") && p.ChildByFieldName("name") == n {
 		path := strings.Join(strings.Fields(text(r.src, p.ChildByFieldName("path"))), "")
 		path = strings.TrimPrefix(path, "::")
@@ -383,16 +389,21 @@ func (r *rcFile) finishBorrow(b *rcBorrow, at *sitter.Node) {
 // fieldSite returns the site of a struct field of the file by field name,
 // when exactly one struct has a field of that name.
 func (r *rcFile) fieldSite(name string) string {
-	found := ""
-	for k := range r.sites {
-		if strings.HasPrefix(k, "F") && strings.HasSuffix(k, "."+name) {
-			if found != "" {
-				return ""
+	if r.fields == nil {
+		r.fields = map[string]string{}
+		for k := range r.sites {
+			if !strings.HasPrefix(k, "F") {
+				continue
 			}
-			found = k
+			f := k[strings.IndexByte(k, '.')+1:]
+			if _, dup := r.fields[f]; dup {
+				r.fields[f] = ""
+			} else {
+				r.fields[f] = k
+			}
 		}
 	}
-	return found
+	return r.fields[name]
 }
 
 // resolve returns the site of the binding name refers to at id, and
@@ -784,9 +795,17 @@ type rcGroup struct {
 // runRcArc finds Rc values that reach a Send-required future and
 // proposes their conversion to Arc.
 func runRcArc(fc *fileCtx) []proposal {
+	if !bytes.Contains(fc.src, []byte("Rc")) && !bytes.Contains(fc.src, []byte("Weak")) {
+		return nil
+	}
 	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
 		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
 	r.bare = bareSpawnIsTokio(fc.src, fc.root)
+	for _, u := range r.stdUses() {
+		for _, n := range u.names {
+			r.rcWeak = r.rcWeak || u.path == "std::rc" && n == "Weak"
+		}
+	}
 	r.collect()
 	hasRc := false
 	for _, m := range r.mentions {
@@ -821,6 +840,8 @@ func runRcArc(fc *fileCtx) []proposal {
 		case importReason != "":
 			f.Reason = importReason
 			out = append(out, proposal{f: f})
+		case len(g.edits) == 0 && len(imports) == 0:
+			// Nothing spelled Rc is left: an earlier pass fixed it.
 		default:
 			f.Fix = "changed Rc to Arc"
 			if g.refCell {
