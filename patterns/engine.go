@@ -90,6 +90,7 @@ type rule struct {
 // consume another rule's facts (tokio-mutex reads fileCtx.held) come after.
 var rules = []rule{
 	{RuleMutexScope, runMutexScope},
+	{RuleTokioMutex, runTokioMutex},
 	{RuleRcArc, runRcArc},
 }
 
@@ -187,6 +188,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			}
 		}
 		tree.Close()
+		props = supersede(props)
 
 		var accepted []rewrite.Edit
 		var unfixed, fixedNow []Finding

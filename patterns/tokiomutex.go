@@ -1,0 +1,1104 @@
+package patterns
+
+// tokio-mutex: switch std::sync::Mutex to tokio::sync::Mutex when a guard
+// must stay held across an await of a Send-required future.
+//
+// The swap is per file: an import swap changes what `Mutex` means for every
+// Mutex of the file, and tracing which `Mutex::new` feeds which receiver
+// needs data flow sendfix does not have. So every std Mutex of the file
+// moves, every lock site of the file is converted, or nothing changes and
+// each held guard is reported with the reason.
+//
+// Output shapes (byte splices; lines keep their layout unless said):
+//
+//	use std::sync::Mutex;                 -> use tokio::sync::Mutex;  (in place; an alias stays)
+//	use std::sync::{Arc, Mutex, RwLock};  -> use std::sync::{Arc, RwLock};
+//	                                         use tokio::sync::Mutex;   (new line after it)
+//	use std::sync::{Arc, Mutex};          -> use std::sync::Arc;       (one item left: unbraced,
+//	                                         use tokio::sync::Mutex;    single-line groups only)
+//	use std::{io, sync::{Arc, Mutex}};    -> use std::{io, sync::Arc};
+//	                                         use tokio::sync::Mutex;
+//	    Mutex and MutexGuard move together: use tokio::sync::{Mutex, MutexGuard};
+//	    An existing `use tokio::sync::{..};` group in the same scope gets them
+//	    appended instead (`{mpsc, Mutex}`); a name tokio already binds is not
+//	    imported twice (E0252).
+//	std::sync::Mutex<T>, ::std::sync::MutexGuard  -> tokio::sync::Mutex<T>, tokio::sync::MutexGuard
+//	static M: Mutex<T> = Mutex::new(x);   -> .. = Mutex::const_new(x);
+//	    (tokio >= 1.30, or its `parking_lot` feature, which `full` enables)
+//
+// Lock sites, in async code (L = `lock().await`) and in sync code whose
+// every caller runs on spawn_blocking or a std thread (L = `blocking_lock()`):
+//
+//	m.lock().unwrap() / .expect(..) / .unwrap_or_else(..)   -> m.L
+//	    (also inside macro arguments, for .unwrap() and .expect("..."))
+//	let Ok(P) = m.lock() else { .. };                       -> let P = m.L;
+//	if let Ok(P) = m.lock() {                               -> {
+//	    BODY                                                       let P = m.L;
+//	} else { .. }                                                  BODY
+//	                                                           }
+//	match m.lock() {                                        -> {
+//	    Ok(P) => { BODY }   (or Ok(P) => EXPR,)                    let P = m.L;
+//	    Err(e) => ..,       (or _ => ..)                           BODY (one level less indented) / EXPR
+//	}                                                          }
+//
+// tokio's lock cannot fail, so the Err/else branches are dead and go.
+// Refused (file unchanged, reason reported): a lock in a sync closure or
+// sync fn that can run on a runtime thread (blocking_lock panics there,
+// .await does not compile), any other lock shape (`?`, a bare `.lock()`),
+// try_lock / is_poisoned / clear_poison / into_inner / get_mut / Condvar
+// (their meaning or type differs), `use std::sync::*`, a Mutex type spelled
+// in a `pub` item without --allow-public, a receiver whose Mutex type is not
+// spelled in the file, --all-async bodies (that mode only scopes).
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"sendfix/rewrite"
+)
+
+// runTokioMutex turns the guards mutex-scope could not scope (fileCtx.held)
+// into tokio-mutex findings, each carrying the file's whole swap. With
+// --rules tokio-mutex and mutex-scope not enabled, every std Mutex guard
+// held across an await is swapped, scopeable or not.
+func runTokioMutex(fc *fileCtx) []proposal {
+	forced := fc.cfg.Rules[RuleTokioMutex] && !fc.cfg.Rules[RuleMutexScope]
+	gs := fc.held
+	if forced {
+		gs = findGuards(fc)
+	}
+	var plan *swapPlan
+	var out []proposal
+	for _, g := range gs {
+		if g.kind != "MutexGuard" || g.recv == nil {
+			continue // RwLock guards and compiler-site guards are not ours
+		}
+		if g.body != nil && g.body.why == "--all-async" {
+			continue // --all-async only scopes
+		}
+		if plan == nil {
+			plan = planSwap(fc)
+		}
+		awaitOff := awaitKeyword(fc.src, g.await)
+		f := Finding{
+			Rule:    RuleTokioMutex,
+			Pos:     Pos{Offset: int(g.decl.ChildByFieldName("pattern").StartByte())},
+			Await:   &Pos{Offset: awaitOff},
+			Name:    g.name,
+			Message: fmt.Sprintf("`MutexGuard` `%s` is held across an await point", g.name),
+		}
+		recv := compact(text(fc.src, g.recv))
+		lead := fmt.Sprintf("guard `%s` is used after `%s` at line %d", g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
+		if !g.usedLate {
+			lead = fmt.Sprintf("guard `%s` is held across `%s` at line %d (--rules tokio-mutex)", g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
+		}
+		why := plan.why
+		if why == "" {
+			why = plan.resolve(g.recv)
+		}
+		if why != "" {
+			f.Reason = fmt.Sprintf("%s; not switching `%s` to tokio::sync::Mutex: %s", lead, recv, why)
+			out = append(out, proposal{f: f})
+			continue
+		}
+		blocking := ""
+		if plan.block > 0 {
+			blocking = fmt.Sprintf(", %d as blocking_lock() off the runtime", plan.block)
+		}
+		f.Fix = fmt.Sprintf("%s: switched `%s` to tokio::sync::Mutex (%d lock sites%s; the swap covers every std Mutex of the file)", lead, recv, plan.sites, blocking)
+		// Every finding of the file carries the same edits: identical
+		// duplicates count once when the engine applies them.
+		out = append(out, proposal{f: f, edits: plan.edits})
+	}
+	return out
+}
+
+// compact removes the whitespace of a short expression for messages.
+func compact(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// awaitText renders an awaited expression for messages: `upstream(..).await`.
+func awaitText(src []byte, aw *sitter.Node) string {
+	op := aw.NamedChild(0)
+	if op == nil {
+		return ".await"
+	}
+	if op.Type() == "call_expression" {
+		args := "()"
+		if a := op.ChildByFieldName("arguments"); a != nil && a.NamedChildCount() > 0 {
+			args = "(..)"
+		}
+		return compact(text(src, op.ChildByFieldName("function"))) + args + ".await"
+	}
+	if t := compact(text(src, op)); len(t) <= 40 {
+		return t + ".await"
+	}
+	return "the await"
+}
+
+// swapPlan is the file-wide swap: all its edits, or why there are none.
+type swapPlan struct {
+	edits []rewrite.Edit
+	sites int    // lock sites converted
+	block int    // of which to blocking_lock()
+	why   string // refusal, "" when the swap is possible
+	fc    *fileCtx
+
+	stdNames map[string]bool                  // local names bound to std Mutex / MutexGuard
+	aliases  map[string]*sitter.Node          // type alias name -> its type
+	fields   map[string][]*sitter.Node        // field name -> declared types
+	statics  map[string]*sitter.Node          // static name -> its type
+	idents   map[string][]*sitter.Node        // identifier text -> nodes
+	fns      map[string][]*sitter.Node        // fn name -> function_items
+	fnMode   map[*sitter.Node]lockMode        // memo of sync fn contexts
+	fnWhy    map[*sitter.Node]string          //
+	visiting map[*sitter.Node]bool            //
+	lockUses []*sitter.Node                   // `.lock()` calls outside macros
+	macros   []*sitter.Node                   // outermost macro token trees
+	uses     []*sitter.Node                   // use declarations
+	paths    []*sitter.Node                   // full std::sync::Mutex[Guard] paths
+	staticsV []*sitter.Node                   // static items
+	pubItems []*sitter.Node                   // items and fields with a visibility modifier
+	tokioHas map[*sitter.Node]map[string]bool // scope -> names tokio::sync imports there
+}
+
+// lockMode is how a lock site becomes a tokio lock.
+type lockMode int
+
+const (
+	modeRefuse   lockMode = iota
+	modeAwait             // async code: .lock().await
+	modeBlocking          // sync code off the runtime: .blocking_lock()
+)
+
+// forbidden are std Mutex methods whose tokio counterparts differ in type or
+// meaning; a file using any of them is left to a human.
+var forbidden = regexp.MustCompile(`\.\s*(try_lock|is_poisoned|clear_poison)\s*\(|\.\s*(into_inner|get_mut)\s*\(\s*\)\s*\.\s*(unwrap|expect)|\bCondvar\b`)
+
+// planSwap computes the file's swap in one walk of the tree plus lookups.
+func planSwap(fc *fileCtx) *swapPlan {
+	p := &swapPlan{fc: fc, stdNames: map[string]bool{}, aliases: map[string]*sitter.Node{},
+		fields: map[string][]*sitter.Node{}, statics: map[string]*sitter.Node{},
+		idents: map[string][]*sitter.Node{}, fns: map[string][]*sitter.Node{},
+		fnMode: map[*sitter.Node]lockMode{}, fnWhy: map[*sitter.Node]string{},
+		visiting: map[*sitter.Node]bool{},
+		tokioHas: map[*sitter.Node]map[string]bool{}}
+	p.why = p.collect()
+	if p.why == "" {
+		p.why = p.build()
+	}
+	if p.why != "" {
+		p.edits = nil
+	}
+	return p
+}
+
+// collect gathers every node the swap looks at in one walk.
+func (p *swapPlan) collect() string {
+	src := p.fc.src
+	if m := forbidden.FindIndex(src); m != nil {
+		what := strings.TrimLeft(string(src[m[0]:m[1]]), ". \t\r\n")
+		if i := strings.IndexAny(what, " \t\r\n(."); i >= 0 {
+			what = what[:i]
+		}
+		return fmt.Sprintf("`%s` at line %d has no like-for-like tokio counterpart; convert it by hand", what, lineOf(src, m[0]))
+	}
+	var why string
+	walk(p.fc.root, func(n *sitter.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n.Type() {
+		case "use_declaration":
+			p.uses = append(p.uses, n)
+			return false
+		case "macro_invocation":
+			for _, c := range namedChildren(n) {
+				if c.Type() == "token_tree" {
+					p.macros = append(p.macros, c)
+				}
+			}
+		case "identifier":
+			p.idents[text(src, n)] = append(p.idents[text(src, n)], n)
+		case "field_identifier":
+			if par := n.Parent(); par != nil && par.Type() == "field_expression" {
+				p.idents[text(src, n)] = append(p.idents[text(src, n)], n)
+			}
+		case "function_item":
+			name := fnName(src, n)
+			p.fns[name] = append(p.fns[name], n)
+		case "type_item":
+			p.aliases[text(src, n.ChildByFieldName("name"))] = n.ChildByFieldName("type")
+		case "static_item":
+			p.statics[text(src, n.ChildByFieldName("name"))] = n.ChildByFieldName("type")
+			p.staticsV = append(p.staticsV, n)
+		case "field_declaration":
+			nm := text(src, n.ChildByFieldName("name"))
+			p.fields[nm] = append(p.fields[nm], n.ChildByFieldName("type"))
+		case "visibility_modifier":
+			p.pubItems = append(p.pubItems, n.Parent())
+		case "scoped_type_identifier", "scoped_identifier":
+			if isStdMutexPath(src, n) {
+				p.paths = append(p.paths, n)
+				return false
+			}
+		case "call_expression":
+			if methodName(src, n) == "lock" && n.ChildByFieldName("arguments").NamedChildCount() == 0 {
+				p.lockUses = append(p.lockUses, n)
+			}
+		}
+		return true
+	})
+	if why != "" {
+		return why
+	}
+	for _, u := range p.uses {
+		if w := p.readUse(u); w != "" {
+			return w
+		}
+	}
+	return ""
+}
+
+// isStdMutexPath reports whether n is the path `std::sync::Mutex` or
+// `std::sync::MutexGuard` (with or without a leading `::`).
+func isStdMutexPath(src []byte, n *sitter.Node) bool {
+	name := text(src, n.ChildByFieldName("name"))
+	if name != "Mutex" && name != "MutexGuard" {
+		return false
+	}
+	path := strings.TrimPrefix(compact(text(src, n.ChildByFieldName("path"))), "::")
+	return path == "std::sync"
+}
+
+// useItem is one leaf of a use tree with its full path.
+type useItem struct {
+	node  *sitter.Node
+	full  string // `std::sync::Mutex`
+	local string // the name it binds (alias when renamed)
+}
+
+// useLeaves returns the leaves of a use tree under prefix.
+func useLeaves(src []byte, n *sitter.Node, prefix string) []useItem {
+	join := func(a, b string) string {
+		if a == "" {
+			return b
+		}
+		return a + "::" + b
+	}
+	switch n.Type() {
+	case "identifier", "scoped_identifier", "self", "crate", "super":
+		full := join(prefix, compact(text(src, n)))
+		parts := strings.Split(full, "::")
+		return []useItem{{node: n, full: strings.TrimPrefix(full, "::"), local: parts[len(parts)-1]}}
+	case "use_as_clause":
+		full := join(prefix, compact(text(src, n.ChildByFieldName("path"))))
+		return []useItem{{node: n, full: strings.TrimPrefix(full, "::"), local: text(src, n.ChildByFieldName("alias"))}}
+	case "scoped_use_list":
+		pre := prefix
+		if path := n.ChildByFieldName("path"); path != nil {
+			pre = join(prefix, compact(text(src, path)))
+		}
+		return useLeaves(src, n.ChildByFieldName("list"), pre)
+	case "use_list":
+		var out []useItem
+		for _, c := range namedChildren(n) {
+			out = append(out, useLeaves(src, c, prefix)...)
+		}
+		return out
+	case "use_wildcard":
+		full := join(prefix, compact(text(src, n)))
+		return []useItem{{node: n, full: strings.TrimPrefix(full, "::"), local: "*"}}
+	}
+	return nil
+}
+
+// isStdMutexItem reports whether a use leaf imports std's Mutex or MutexGuard.
+func isStdMutexItem(it useItem) bool {
+	return it.full == "std::sync::Mutex" || it.full == "std::sync::MutexGuard"
+}
+
+// readUse records the names a use declaration binds to std's Mutex types
+// and tokio's sync items.
+func (p *swapPlan) readUse(u *sitter.Node) string {
+	src := p.fc.src
+	arg := u.ChildByFieldName("argument")
+	if arg == nil {
+		return ""
+	}
+	for _, it := range useLeaves(src, arg, "") {
+		switch {
+		case it.local == "*" && (it.full == "std::sync::*" || it.full == "std::*"):
+			return fmt.Sprintf("`use %s` at line %d: a glob import hides which names are std's", it.full, lineOf(src, int(u.StartByte())))
+		case isStdMutexItem(it):
+			p.stdNames[it.local] = true
+		case strings.HasPrefix(it.full, "tokio::sync::"):
+			scope := u.Parent()
+			if p.tokioHas[scope] == nil {
+				p.tokioHas[scope] = map[string]bool{}
+			}
+			p.tokioHas[scope][it.local] = it.full == "tokio::sync::"+it.local
+		}
+	}
+	return ""
+}
+
+// mentionsStd reports whether a type spells std's Mutex: a name imported
+// from std::sync, a full std path, or an alias of the file that does.
+func (p *swapPlan) mentionsStd(ty *sitter.Node, depth int) bool {
+	if ty == nil || depth > 3 {
+		return false
+	}
+	found := false
+	walk(ty, func(n *sitter.Node) bool {
+		if found {
+			return false
+		}
+		switch n.Type() {
+		case "type_identifier":
+			nm := text(p.fc.src, n)
+			if p.stdNames[nm] && !isPathTail(n) {
+				found = true
+			} else if a, ok := p.aliases[nm]; ok && a != ty {
+				found = p.mentionsStd(a, depth+1)
+			}
+		case "scoped_type_identifier", "scoped_identifier":
+			if isStdMutexPath(p.fc.src, n) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// build computes every edit of the swap, or why it cannot be done.
+func (p *swapPlan) build() string {
+	src := p.fc.src
+	if len(p.stdNames) == 0 && len(p.paths) == 0 {
+		return "this file does not name std::sync::Mutex (its type is spelled elsewhere)"
+	}
+	if !p.fc.cfg.AllowPublic {
+		for _, it := range p.pubItems {
+			if w := p.leak(it); w != "" {
+				return w
+			}
+		}
+	}
+	// Imports.
+	for _, u := range p.uses {
+		p.edits = append(p.edits, p.rewriteUse(u)...)
+	}
+	// Full paths: `std::sync` -> `tokio::sync`.
+	for _, n := range p.paths {
+		path := n.ChildByFieldName("path")
+		p.edits = append(p.edits, rewrite.Edit{Start: int(path.StartByte()), End: int(path.EndByte()), New: "tokio::sync"})
+	}
+	// Statics built with the const std constructor.
+	for _, s := range p.staticsV {
+		if !p.mentionsStd(s.ChildByFieldName("type"), 0) {
+			continue
+		}
+		v := unparen(s.ChildByFieldName("value"))
+		fn := (*sitter.Node)(nil)
+		if v != nil && v.Type() == "call_expression" {
+			fn = v.ChildByFieldName("function")
+		}
+		if fn == nil || fn.Type() != "scoped_identifier" || text(src, fn.ChildByFieldName("name")) != "new" {
+			return fmt.Sprintf("static `%s` at line %d is not built with `Mutex::new(..)`", text(src, s.ChildByFieldName("name")), lineOf(src, int(s.StartByte())))
+		}
+		nm := fn.ChildByFieldName("name")
+		p.edits = append(p.edits, rewrite.Edit{Start: int(nm.StartByte()), End: int(nm.EndByte()), New: "const_new"})
+	}
+	// Lock sites.
+	for _, call := range p.lockUses {
+		edits, why := p.convertSite(call)
+		if why != "" {
+			return why
+		}
+		if edits == nil {
+			continue
+		}
+		p.sites++
+		if strings.Contains(edits[len(edits)-1].New+edits[0].New, "blocking_lock") {
+			p.block++
+		}
+		p.edits = append(p.edits, edits...)
+	}
+	for _, tt := range p.macros {
+		n, edits, why := p.convertMacro(tt)
+		if why != "" {
+			return why
+		}
+		p.sites += n
+		p.edits = append(p.edits, edits...)
+	}
+	if _, err := rewrite.Apply(src, p.edits); err != nil {
+		return "internal: " + err.Error()
+	}
+	return ""
+}
+
+// leak returns why an item with a visibility modifier exposes the std
+// Mutex type outside the file, or "".
+func (p *swapPlan) leak(it *sitter.Node) string {
+	src := p.fc.src
+	var tys []*sitter.Node
+	var what string
+	switch it.Type() {
+	case "field_declaration":
+		tys, what = []*sitter.Node{it.ChildByFieldName("type")}, "field"
+	case "function_item":
+		what = "fn"
+		if ps := it.ChildByFieldName("parameters"); ps != nil {
+			tys = append(tys, ps)
+		}
+		if r := it.ChildByFieldName("return_type"); r != nil {
+			tys = append(tys, r)
+		}
+	case "static_item", "const_item", "type_item":
+		tys, what = []*sitter.Node{it.ChildByFieldName("type")}, strings.TrimSuffix(it.Type(), "_item")
+	default:
+		return ""
+	}
+	for _, ty := range tys {
+		if p.mentionsStd(ty, 0) {
+			return fmt.Sprintf("`pub` %s `%s` at line %d exposes the Mutex type outside this file (use --allow-public to change it anyway)",
+				what, text(src, it.ChildByFieldName("name")), lineOf(src, int(it.StartByte())))
+		}
+	}
+	return ""
+}
+
+// rewriteUse moves std's Mutex and MutexGuard in one use declaration to
+// tokio, keeping every other item where it is.
+func (p *swapPlan) rewriteUse(u *sitter.Node) []rewrite.Edit {
+	src := p.fc.src
+	arg := u.ChildByFieldName("argument")
+	if arg == nil {
+		return nil
+	}
+	leaves := useLeaves(src, arg, "")
+	var moved []string
+	remove := map[*sitter.Node]bool{}
+	for _, it := range leaves {
+		if isStdMutexItem(it) {
+			t := strings.TrimPrefix(strings.Join(strings.Fields(text(src, it.node)), " "), "::")
+			moved = append(moved, strings.TrimPrefix(t, "std::sync::"))
+			remove[it.node] = true
+		}
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	if len(leaves) == 1 && arg.Type() != "scoped_use_list" {
+		// `use std::sync::Mutex;` / `use ::std::sync::Mutex as M;`:
+		// swap the path in place.
+		path := arg
+		if arg.Type() == "use_as_clause" {
+			path = arg.ChildByFieldName("path")
+		}
+		inner := path.ChildByFieldName("path")
+		return []rewrite.Edit{{Start: int(inner.StartByte()), End: int(inner.EndByte()), New: "tokio::sync"}}
+	}
+	// The names tokio already binds here are not imported twice.
+	have := p.tokioHas[u.Parent()]
+	var add []string
+	for _, m := range moved {
+		local := m
+		if i := strings.Index(m, " as "); i >= 0 {
+			local = strings.TrimSpace(m[i+4:])
+		} else if have[local] {
+			continue
+		}
+		add = append(add, m)
+	}
+	var edits []rewrite.Edit
+	empty := false
+	if arg.Type() == "scoped_use_list" {
+		var e []rewrite.Edit
+		e, empty = removeFromList(src, arg.ChildByFieldName("list"), remove)
+		edits = append(edits, e...)
+	}
+	line := ""
+	if len(add) == 1 {
+		line = "use tokio::sync::" + add[0] + ";"
+	} else if len(add) > 1 {
+		line = "use tokio::sync::{" + strings.Join(add, ", ") + "};"
+	}
+	if empty {
+		// Nothing of the declaration stays: it becomes the tokio import.
+		return []rewrite.Edit{{Start: int(u.StartByte()), End: int(u.EndByte()), New: line}}
+	}
+	if line == "" {
+		return edits
+	}
+	if g := p.tokioGroup(u.Parent()); g != nil {
+		// Merge into the existing `use tokio::sync::{..};`.
+		closeAt := int(g.EndByte()) - 1
+		sep := ", "
+		if strings.TrimSpace(text(src, g)) == "{}" {
+			sep = ""
+		}
+		if strings.HasSuffix(strings.TrimRight(string(src[g.StartByte():closeAt]), " \t\r\n"), ",") {
+			sep = " "
+		}
+		at := int(g.StartByte()) + len(strings.TrimRight(string(src[g.StartByte():closeAt]), " \t\r\n"))
+		return append(edits, rewrite.Edit{Start: at, End: at, New: sep + strings.Join(add, ", ")})
+	}
+	nl := p.fc.style.Newline
+	indent := string(src[lineStart(src, int(u.StartByte())):u.StartByte()])
+	if strings.TrimSpace(indent) != "" {
+		indent = ""
+	}
+	end := int(u.EndByte())
+	return append(edits, rewrite.Edit{Start: end, End: end, New: nl + indent + line})
+}
+
+// tokioGroup returns the use_list of a `use tokio::sync::{..};` directly in
+// scope, or nil.
+func (p *swapPlan) tokioGroup(scope *sitter.Node) *sitter.Node {
+	for _, u := range p.uses {
+		if u.Parent() != scope {
+			continue
+		}
+		arg := u.ChildByFieldName("argument")
+		if arg != nil && arg.Type() == "scoped_use_list" && strings.TrimPrefix(compact(text(p.fc.src, arg.ChildByFieldName("path"))), "::") == "tokio::sync" {
+			return arg.ChildByFieldName("list")
+		}
+	}
+	return nil
+}
+
+// removeFromList returns the edits that delete the items marked in remove
+// (at any depth) from a use_list, with their commas, and whether the list
+// is left empty. A single-line list left with one item loses its braces.
+func removeFromList(src []byte, list *sitter.Node, remove map[*sitter.Node]bool) ([]rewrite.Edit, bool) {
+	items := namedChildren(list)
+	var kept []*sitter.Node
+	gone := make([]bool, len(items))
+	var edits []rewrite.Edit
+	for i, it := range items {
+		if it.Type() == "line_comment" || it.Type() == "block_comment" {
+			continue
+		}
+		switch {
+		case remove[it]:
+			gone[i] = true
+		case it.Type() == "scoped_use_list":
+			e, empty := removeFromList(src, it.ChildByFieldName("list"), remove)
+			if empty {
+				gone[i] = true
+			} else {
+				edits = append(edits, e...)
+				kept = append(kept, it)
+			}
+		default:
+			kept = append(kept, it)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, true
+	}
+	if len(kept) == 1 && !strings.Contains(text(src, list), "\n") && len(edits) == 0 {
+		return []rewrite.Edit{{Start: int(list.StartByte()), End: int(list.EndByte()), New: text(src, kept[0])}}, false
+	}
+	// Delete runs of removed items: up to the next kept item, or, for a
+	// run at the end, from the previous kept item's end.
+	for i := 0; i < len(items); i++ {
+		if !gone[i] {
+			continue
+		}
+		j := i
+		for j+1 < len(items) && (gone[j+1] || isComment(items[j+1]) && j+2 < len(items) && gone[j+2]) {
+			j++
+		}
+		next := -1
+		for k := j + 1; k < len(items); k++ {
+			if !isComment(items[k]) {
+				next = k
+				break
+			}
+		}
+		if next >= 0 {
+			edits = append(edits, rewrite.Edit{Start: int(items[i].StartByte()), End: int(items[next].StartByte())})
+		} else {
+			prev := i - 1
+			for prev >= 0 && (gone[prev] || isComment(items[prev])) {
+				prev--
+			}
+			edits = append(edits, rewrite.Edit{Start: int(items[prev].EndByte()), End: int(items[j].EndByte())})
+		}
+		i = j
+	}
+	return edits, false
+}
+
+func isComment(n *sitter.Node) bool {
+	return n.Type() == "line_comment" || n.Type() == "block_comment"
+}
+
+// resolve returns "" when the receiver of a held guard is a Mutex whose
+// type the file spells with std's Mutex, or why sendfix cannot tell.
+func (p *swapPlan) resolve(recv *sitter.Node) string {
+	if p.recvIsStd(recv, 0) {
+		return ""
+	}
+	return fmt.Sprintf("cannot find where the type of `%s` is spelled in this file (a Mutex from another file or crate is changed there, not here)", compact(text(p.fc.src, recv)))
+}
+
+// recvIsStd reports whether the receiver expression resolves, by name, to
+// a static, field, parameter or local whose type spells std's Mutex.
+func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
+	src := p.fc.src
+	recv = unparen(recv)
+	if recv == nil || depth > 4 {
+		return false
+	}
+	switch recv.Type() {
+	case "reference_expression", "unary_expression":
+		return p.recvIsStd(recv.NamedChild(int(recv.NamedChildCount())-1), depth+1)
+	case "field_expression":
+		for _, ty := range p.fields[text(src, recv.ChildByFieldName("field"))] {
+			if p.mentionsStd(ty, 0) {
+				return true
+			}
+		}
+		return false
+	case "call_expression":
+		// `x.clone()`, `Arc::clone(&x)`
+		if methodName(src, recv) == "clone" {
+			return p.recvIsStd(recv.ChildByFieldName("function").ChildByFieldName("value"), depth+1)
+		}
+		if a := spawnArg(recv); a != nil && calleeName(src, recv) == "clone" {
+			return p.recvIsStd(a, depth+1)
+		}
+		return false
+	case "identifier":
+	default:
+		return false
+	}
+	name := text(src, recv)
+	if ty, ok := p.statics[name]; ok && p.mentionsStd(ty, 0) {
+		return true
+	}
+	// The nearest binding of name in an enclosing fn or closure: a
+	// parameter or a let before recv.
+	for a := recv.Parent(); a != nil; a = a.Parent() {
+		switch a.Type() {
+		case "function_item", "closure_expression":
+			params := a.ChildByFieldName("parameters")
+			if params == nil {
+				continue
+			}
+			for _, prm := range namedChildren(params) {
+				if prm.Type() != "parameter" {
+					continue
+				}
+				if names, _ := patternNames(src, prm.ChildByFieldName("pattern")); len(names) == 1 && names[0] == name {
+					return p.mentionsStd(prm.ChildByFieldName("type"), 0)
+				}
+			}
+		case "block":
+			var found *sitter.Node
+			for _, s := range statements(a) {
+				if s.StartByte() >= recv.StartByte() {
+					break
+				}
+				if s.Type() == "let_declaration" && bindsName(src, s, name) {
+					found = s
+				}
+			}
+			if found != nil {
+				if p.mentionsStd(found.ChildByFieldName("type"), 0) {
+					return true
+				}
+				v := found.ChildByFieldName("value")
+				if v == nil {
+					return false
+				}
+				if p.mentionsStd(v, 0) || p.newsStd(v) {
+					return true
+				}
+				return p.recvIsStd(v, depth+1)
+			}
+		}
+	}
+	return false
+}
+
+// siteMode says how a lock at n can become a tokio lock.
+func (p *swapPlan) siteMode(n *sitter.Node) (lockMode, string) {
+	src := p.fc.src
+	for a := n.Parent(); a != nil; a = a.Parent() {
+		switch a.Type() {
+		case "async_block":
+			return modeAwait, ""
+		case "function_item":
+			if isAsyncFn(src, a) {
+				return modeAwait, ""
+			}
+			return p.syncFnMode(a)
+		case "closure_expression":
+			if isBlockingSpawnArg(src, a) {
+				return modeBlocking, ""
+			}
+			// A plain sync closure runs where it is called; assume its
+			// enclosing code (iterator adapters and the like).
+			m, why := p.siteMode(a)
+			if m == modeAwait {
+				return modeRefuse, fmt.Sprintf("the lock at line %d is in a sync closure inside async code: `.lock().await` cannot go there and `blocking_lock()` would panic on a runtime thread", lineOf(src, int(n.StartByte())))
+			}
+			return m, why
+		}
+	}
+	return modeRefuse, fmt.Sprintf("the lock at line %d is outside any function", lineOf(src, int(n.StartByte())))
+}
+
+// isBlockingSpawnArg reports whether a closure is the argument of
+// spawn_blocking or std::thread::spawn: code off the runtime's threads.
+func isBlockingSpawnArg(src []byte, clo *sitter.Node) bool {
+	args := clo.Parent()
+	if args == nil || args.Type() != "arguments" {
+		return false
+	}
+	call := args.Parent()
+	if call == nil || call.Type() != "call_expression" {
+		return false
+	}
+	return isBlockingSpawn(src, call)
+}
+
+// isBlockingSpawn reports whether call is spawn_blocking or thread::spawn.
+func isBlockingSpawn(src []byte, call *sitter.Node) bool {
+	if calleeName(src, call) == "spawn_blocking" {
+		return true
+	}
+	fn := compact(text(src, call.ChildByFieldName("function")))
+	return fn == "thread::spawn" || fn == "std::thread::spawn" || fn == "::std::thread::spawn"
+}
+
+// syncFnMode decides whether a sync fn's locks may block: only when the fn
+// has callers in this file and every one runs on spawn_blocking or a std
+// thread.
+func (p *swapPlan) syncFnMode(fn *sitter.Node) (lockMode, string) {
+	if m, ok := p.fnMode[fn]; ok {
+		return m, p.fnWhy[fn]
+	}
+	m, why := p.syncFnModeUncached(fn)
+	p.fnMode[fn], p.fnWhy[fn] = m, why
+	return m, why
+}
+
+func (p *swapPlan) syncFnModeUncached(fn *sitter.Node) (lockMode, string) {
+	src := p.fc.src
+	name := fnName(src, fn)
+	line := lineOf(src, int(fn.StartByte()))
+	refuse := func(format string, args ...any) (lockMode, string) {
+		return modeRefuse, fmt.Sprintf("sync fn `%s` (line %d) locks the Mutex: ", name, line) + fmt.Sprintf(format, args...)
+	}
+	if p.visiting[fn] {
+		return refuse("it is reached recursively")
+	}
+	p.visiting[fn] = true
+	defer delete(p.visiting, fn)
+	if name == "main" {
+		return refuse("a sync main may enter a runtime")
+	}
+	for _, c := range namedChildren(fn) {
+		if c.Type() == "visibility_modifier" {
+			return refuse("it is `%s` and may be called from code sendfix does not see", text(src, c))
+		}
+	}
+	if len(p.fns[name]) > 1 {
+		return refuse("more than one fn is named `%s`", name)
+	}
+	own := fn.ChildByFieldName("name")
+	callers := 0
+	for _, id := range p.idents[name] {
+		if id == own {
+			continue
+		}
+		callers++
+		at := lineOf(src, int(id.StartByte()))
+		// `name(..)`, `Self::name(..)`, `x.name(..)`
+		use := id
+		if par := use.Parent(); par != nil && (par.Type() == "scoped_identifier" || par.Type() == "field_expression") {
+			use = par
+		}
+		par := use.Parent()
+		switch {
+		case par != nil && par.Type() == "call_expression" && par.ChildByFieldName("function") == use:
+			m, why := p.siteMode(par)
+			if m == modeAwait {
+				return refuse("it is called from async code at line %d, where `blocking_lock()` would panic and `.lock().await` cannot go in a sync fn", at)
+			}
+			if m == modeRefuse {
+				return modeRefuse, why
+			}
+		case par != nil && par.Type() == "arguments" && isBlockingSpawn(src, par.Parent()):
+			// spawn_blocking(name)
+		case par != nil && par.Type() == "token_tree":
+			// A call inside macro arguments runs where the macro does.
+			m, why := p.siteMode(par)
+			if m == modeAwait {
+				return refuse("it is called from async code at line %d, where `blocking_lock()` would panic and `.lock().await` cannot go in a sync fn", at)
+			}
+			if m == modeRefuse {
+				return modeRefuse, why
+			}
+		default:
+			return refuse("it is used at line %d in a way sendfix cannot follow", at)
+		}
+	}
+	if callers == 0 {
+		return refuse("it has no caller in this file, so it could run on a runtime thread")
+	}
+	return modeBlocking, ""
+}
+
+// lockCallRepl returns the tokio lock for a mode: `lock().await` or
+// `blocking_lock()`.
+func lockCallRepl(m lockMode) string {
+	if m == modeBlocking {
+		return "blocking_lock()"
+	}
+	return "lock().await"
+}
+
+// convertSite returns the edits that turn one `.lock()` call into a tokio
+// lock, nil edits for a `.lock()` that is not std's Mutex, or why not.
+func (p *swapPlan) convertSite(call *sitter.Node) ([]rewrite.Edit, string) {
+	src := p.fc.src
+	fe := call.ChildByFieldName("function")
+	recv := fe.ChildByFieldName("value")
+	field := fe.ChildByFieldName("field")
+	line := lineOf(src, int(call.StartByte()))
+	par := call.Parent()
+	if par != nil && par.Type() == "await_expression" {
+		return nil, "" // already an async Mutex
+	}
+	if rc := unparen(recv); rc != nil && rc.Type() == "call_expression" {
+		switch calleeName(src, rc) {
+		case "stdout", "stderr", "stdin":
+			return nil, "" // std::io handles lock without a Result
+		}
+	}
+	unknown := fmt.Sprintf("the lock at line %d (`%s`) has a shape sendfix does not convert", line, compact(text(src, call)))
+	mode, why := p.siteMode(call)
+	if mode == modeRefuse {
+		return nil, why
+	}
+	lock := lockCallRepl(mode)
+	recvText := text(src, recv)
+	switch {
+	case par != nil && par.Type() == "field_expression" && par.Parent() != nil && par.Parent().Type() == "call_expression":
+		outer := par.Parent()
+		switch methodName(src, outer) {
+		case "unwrap", "expect", "unwrap_or_else":
+			return []rewrite.Edit{{Start: int(field.StartByte()), End: int(outer.EndByte()), New: lock}}, ""
+		}
+	case par != nil && par.Type() == "let_declaration" && par.ChildByFieldName("alternative") != nil:
+		inner := okPattern(src, par.ChildByFieldName("pattern"))
+		if inner == nil {
+			break
+		}
+		pat := par.ChildByFieldName("pattern")
+		return []rewrite.Edit{
+			{Start: int(pat.StartByte()), End: int(pat.EndByte()), New: text(src, inner)},
+			{Start: int(field.StartByte()), End: int(call.EndByte()), New: lock},
+			{Start: int(call.EndByte()), End: int(par.ChildByFieldName("alternative").EndByte())},
+		}, ""
+	case par != nil && par.Type() == "let_condition":
+		ifx := par.Parent()
+		inner := okPattern(src, par.ChildByFieldName("pattern"))
+		if ifx == nil || ifx.Type() != "if_expression" || ifx.ChildByFieldName("condition") != par || inner == nil {
+			break
+		}
+		cons := ifx.ChildByFieldName("consequence")
+		return p.blockForm(ifx, inner, recvText, lock, cons, false), ""
+	case par != nil && par.Type() == "match_expression":
+		arms := []*sitter.Node{}
+		if body := par.ChildByFieldName("body"); body != nil {
+			for _, a := range namedChildren(body) {
+				if a.Type() == "match_arm" {
+					arms = append(arms, a)
+				}
+			}
+		}
+		if len(arms) != 2 {
+			break
+		}
+		var ok *sitter.Node
+		var inner *sitter.Node
+		for _, a := range arms {
+			mp := a.ChildByFieldName("pattern")
+			if mp == nil || mp.ChildByFieldName("condition") != nil {
+				return nil, unknown
+			}
+			pat := mp.NamedChild(0)
+			if in := okPattern(src, pat); in != nil {
+				ok, inner = a, in
+			} else if t := compact(text(src, pat)); t != "_" && !strings.HasPrefix(t, "Err(") {
+				return nil, unknown
+			}
+		}
+		if ok == nil {
+			break
+		}
+		return p.blockForm(par, inner, recvText, lock, ok.ChildByFieldName("value"), true), ""
+	}
+	return nil, unknown
+}
+
+// okPattern returns P of a pattern `Ok(P)`, or nil.
+func okPattern(src []byte, pat *sitter.Node) *sitter.Node {
+	if pat == nil || pat.Type() != "tuple_struct_pattern" || text(src, pat.ChildByFieldName("type")) != "Ok" {
+		return nil
+	}
+	var args []*sitter.Node
+	for _, c := range namedChildren(pat) {
+		if c != pat.ChildByFieldName("type") {
+			args = append(args, c)
+		}
+	}
+	if len(args) != 1 {
+		return nil
+	}
+	return args[0]
+}
+
+// blockForm replaces expr (an `if let Ok(P) = m.lock()` or a `match`) by
+// `{ let P = m.L; BODY }`. body is the consequence block or the Ok arm's
+// value; an arm's block is one level deeper than the result, so dedent.
+func (p *swapPlan) blockForm(expr, pat *sitter.Node, recv, lock string, body *sitter.Node, dedent bool) []rewrite.Edit {
+	src := p.fc.src
+	nl, unit := p.fc.style.Newline, p.fc.style.Indent
+	indent := string(src[lineStart(src, int(expr.StartByte())):expr.StartByte()])
+	if strings.TrimSpace(indent) != "" {
+		indent = leadingSpace(indent)
+	}
+	letLine := "let " + text(src, pat) + " = " + recv + "." + lock + ";"
+	bt := text(src, body)
+	var b strings.Builder
+	switch {
+	case body.Type() == "block" && strings.Contains(bt, "\n"):
+		inner := strings.TrimLeft(bt[1:len(bt)-1], " \t")
+		inner = strings.TrimPrefix(strings.TrimPrefix(inner, "\r"), "\n")
+		inner = strings.TrimRight(inner, " \t")
+		inner = strings.TrimSuffix(strings.TrimSuffix(inner, "\n"), "\r")
+		if dedent {
+			inner = dedentLines(inner, unit)
+		}
+		b.WriteString("{" + nl + indent + unit + letLine)
+		if strings.TrimSpace(inner) != "" {
+			b.WriteString(nl + strings.ReplaceAll(strings.ReplaceAll(inner, "\r\n", "\n"), "\n", nl))
+		}
+		b.WriteString(nl + indent + "}")
+	case body.Type() == "block":
+		in := strings.TrimSpace(bt[1 : len(bt)-1])
+		b.WriteString("{ " + letLine)
+		if in != "" {
+			b.WriteString(" " + in)
+		}
+		b.WriteString(" }")
+	default:
+		e := bt
+		if dedent {
+			e = dedentLines(e, unit)
+		}
+		b.WriteString("{" + nl + indent + unit + letLine + nl + indent + unit + strings.ReplaceAll(strings.ReplaceAll(e, "\r\n", "\n"), "\n", nl) + nl + indent + "}")
+	}
+	return []rewrite.Edit{{Start: int(expr.StartByte()), End: int(expr.EndByte()), New: b.String()}}
+}
+
+// leadingSpace returns the whitespace that starts s.
+func leadingSpace(s string) string {
+	return s[:len(s)-len(strings.TrimLeft(s, " \t"))]
+}
+
+// dedentLines removes one indentation unit from every line of s that
+// starts with it (the first line of s is already cut at its text).
+func dedentLines(s, unit string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, unit)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// macroLock matches `.lock()` in macro tokens and what follows it.
+var (
+	macroLock   = regexp.MustCompile(`\.\s*lock\s*\(\s*\)`)
+	macroUnwrap = regexp.MustCompile(`^\s*\.\s*(unwrap\s*\(\s*\)|expect\s*\(\s*"(?:[^"\\]|\\.)*"\s*\))`)
+)
+
+// convertMacro converts the lock sites in a macro's token tree, which the
+// grammar leaves unparsed: `.lock().unwrap()` and `.lock().expect("..")`.
+func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
+	src := p.fc.src
+	s := text(src, tt)
+	base := int(tt.StartByte())
+	var edits []rewrite.Edit
+	for _, m := range macroLock.FindAllStringIndex(s, -1) {
+		line := lineOf(src, base+m[0])
+		rest := s[m[1]:]
+		if strings.HasPrefix(strings.TrimLeft(rest, " \t\r\n"), ".await") {
+			continue
+		}
+		before := strings.TrimRight(s[:m[0]], " \t\r\n")
+		if strings.HasSuffix(before, "stdout()") || strings.HasSuffix(before, "stderr()") || strings.HasSuffix(before, "stdin()") {
+			continue
+		}
+		u := macroUnwrap.FindStringIndex(rest)
+		if u == nil {
+			return 0, nil, fmt.Sprintf("the lock at line %d inside a macro has a shape sendfix does not convert", line)
+		}
+		mode, why := p.siteMode(tt)
+		if mode == modeRefuse {
+			return 0, nil, why
+		}
+		start := base + m[0] + strings.Index(s[m[0]:m[1]], "lock")
+		edits = append(edits, rewrite.Edit{Start: start, End: base + m[1] + u[1], New: lockCallRepl(mode)})
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].Start < edits[j].Start })
+	return len(edits), edits, ""
+}
+
+// newsStd reports whether an expression calls `Mutex::new` through a name
+// the file imports from std.
+func (p *swapPlan) newsStd(v *sitter.Node) bool {
+	t := compact(text(p.fc.src, v))
+	for name := range p.stdNames {
+		if strings.Contains(t, name+"::new(") || strings.Contains(t, name+"::default(") {
+			return true
+		}
+	}
+	return false
+}
+
+// supersede drops mutex-scope's unfixed finding for a guard that
+// tokio-mutex reports too: the guard was handed over, and the tokio-mutex
+// finding says what became of it.
+func supersede(props []proposal) []proposal {
+	tm := map[int]bool{}
+	for _, p := range props {
+		if p.f.Rule == RuleTokioMutex {
+			tm[p.f.Pos.Offset] = true
+		}
+	}
+	if len(tm) == 0 {
+		return props
+	}
+	out := props[:0:0]
+	for _, p := range props {
+		if p.f.Rule == RuleMutexScope && len(p.edits) == 0 && tm[p.f.Pos.Offset] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
