@@ -64,6 +64,10 @@ type Result struct {
 	// Edits are the edits of each pass, in pass order; each applies to the
 	// previous pass's output (the first to In).
 	Edits [][]rewrite.Edit
+	// Suppressed counts the findings of the last pass that a
+	// `// sendfix:ignore` comment or an `#[allow(clippy::..)]` attribute
+	// silenced (see suppress.go); they are not in Findings.
+	Suppressed int
 	// Warnings are problems that are not the user's error, such as a
 	// syntax the grammar cannot parse ("cannot parse line 12").
 	Warnings []string

@@ -187,8 +187,10 @@ func (e *Engine) Run(path string, src []byte) *Result {
 				}
 			}
 		}
+		sup := findSuppressions(cur, root)
 		tree.Close()
 		props = supersede(props)
+		props, res.Suppressed = sup.filter(props)
 
 		var accepted []rewrite.Edit
 		var unfixed, fixedNow []Finding
