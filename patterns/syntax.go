@@ -20,20 +20,49 @@ func text(src []byte, n *sitter.Node) string {
 
 // walk calls f on n and its descendants in source order. When f returns
 // false the children of that node are skipped.
+//
+// It moves a tree cursor: tree-sitter's Child(i) and NextSibling scan the
+// parent's children from the start, so indexing every child would be
+// quadratic in the width of a node (a table of thousands of elements, a
+// file of thousands of items).
 func walk(n *sitter.Node, f func(*sitter.Node) bool) {
-	if n == nil || !f(n) {
+	if n == nil {
 		return
 	}
-	for i := 0; i < int(n.ChildCount()); i++ {
-		walk(n.Child(i), f)
+	c := sitter.NewTreeCursor(n)
+	defer c.Close()
+	depth := 0
+	for {
+		if f(c.CurrentNode()) && c.GoToFirstChild() {
+			depth++
+			continue
+		}
+		for {
+			if depth == 0 {
+				return
+			}
+			if c.GoToNextSibling() {
+				break
+			}
+			c.GoToParent()
+			depth--
+		}
 	}
 }
 
-// namedChildren returns the named children of n.
+// namedChildren returns the named children of n, in order (with a cursor,
+// for the reason walk gives).
 func namedChildren(n *sitter.Node) []*sitter.Node {
 	var out []*sitter.Node
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		out = append(out, n.NamedChild(i))
+	if n.NamedChildCount() == 0 {
+		return nil
+	}
+	c := sitter.NewTreeCursor(n)
+	defer c.Close()
+	for ok := c.GoToFirstChild(); ok; ok = c.GoToNextSibling() {
+		if ch := c.CurrentNode(); ch.IsNamed() {
+			out = append(out, ch)
+		}
 	}
 	return out
 }
