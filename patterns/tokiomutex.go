@@ -395,7 +395,11 @@ func (p *swapPlan) build() string {
 	// Full paths: `std::sync` -> `tokio::sync`.
 	for _, n := range p.paths {
 		path := n.ChildByFieldName("path")
-		p.edits = append(p.edits, rewrite.Edit{Start: int(path.StartByte()), End: int(path.EndByte()), New: "tokio::sync"})
+		repl := "tokio::sync"
+		if strings.HasPrefix(text(src, path), "::") {
+			repl = "::tokio::sync"
+		}
+		p.edits = append(p.edits, rewrite.Edit{Start: int(path.StartByte()), End: int(path.EndByte()), New: repl})
 	}
 	// Statics built with the const std constructor.
 	for _, s := range p.staticsV {
@@ -464,9 +468,15 @@ func (p *swapPlan) leak(it *sitter.Node) string {
 	default:
 		return ""
 	}
+	vis := "pub"
+	for _, c := range namedChildren(it) {
+		if c.Type() == "visibility_modifier" {
+			vis = compact(text(src, c))
+		}
+	}
 	for _, ty := range tys {
 		if p.mentionsStd(ty, 0) {
-			return fmt.Sprintf("`pub` %s `%s` at line %d exposes the Mutex type outside this file (use --allow-public to change it anyway)",
+			return fmt.Sprintf("`"+vis+"` %s `%s` at line %d exposes the Mutex type outside this file (use --allow-public to change it anyway)",
 				what, text(src, it.ChildByFieldName("name")), lineOf(src, int(it.StartByte())))
 		}
 	}
@@ -486,8 +496,7 @@ func (p *swapPlan) rewriteUse(u *sitter.Node) []rewrite.Edit {
 	remove := map[*sitter.Node]bool{}
 	for _, it := range leaves {
 		if isStdMutexItem(it) {
-			t := strings.TrimPrefix(strings.Join(strings.Fields(text(src, it.node)), " "), "::")
-			moved = append(moved, strings.TrimPrefix(t, "std::sync::"))
+			moved = append(moved, leafName(src, it.node))
 			remove[it.node] = true
 		}
 	}
@@ -939,10 +948,9 @@ func (p *swapPlan) convertSite(call *sitter.Node) ([]rewrite.Edit, string) {
 			if mp == nil || mp.ChildByFieldName("condition") != nil {
 				return nil, unknown
 			}
-			pat := mp.NamedChild(0)
-			if in := okPattern(src, pat); in != nil {
+			if in := okPattern(src, mp.NamedChild(0)); in != nil {
 				ok, inner = a, in
-			} else if t := compact(text(src, pat)); t != "_" && !strings.HasPrefix(t, "Err(") {
+			} else if t := compact(text(src, mp)); t != "_" && !strings.HasPrefix(t, "Err(") {
 				return nil, unknown
 			}
 		}
@@ -1101,4 +1109,16 @@ func supersede(props []proposal) []proposal {
 		out = append(out, p)
 	}
 	return out
+}
+
+// leafName renders a use leaf as it is imported from tokio: its last path
+// segment, with its alias (`Mutex`, `Mutex as M`).
+func leafName(src []byte, n *sitter.Node) string {
+	switch n.Type() {
+	case "scoped_identifier":
+		return text(src, n.ChildByFieldName("name"))
+	case "use_as_clause":
+		return leafName(src, n.ChildByFieldName("path")) + " as " + text(src, n.ChildByFieldName("alias"))
+	}
+	return text(src, n)
 }

@@ -1,0 +1,288 @@
+package patterns
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/rust"
+
+	"sendfix/rewrite"
+)
+
+// swapFile plans the tokio-mutex swap of src and returns the rewritten
+// file, or the refusal.
+func swapFile(t *testing.T, src string, cfg Config) (out, why string) {
+	t.Helper()
+	p := sitter.NewParser()
+	p.SetLanguage(rust.GetLanguage())
+	defer p.Close()
+	tree, err := p.ParseCtx(context.Background(), nil, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	fc := &fileCtx{src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: cfg}
+	plan := planSwap(fc)
+	if plan.why != "" {
+		return "", plan.why
+	}
+	b, err := rewrite.Apply(fc.src, plan.edits)
+	if err != nil {
+		t.Fatalf("edits do not apply: %v", err)
+	}
+	return string(b), ""
+}
+
+const lockFn = "\nasync fn f(m: Arc<Mutex<u8>>) {\n    *m.lock().unwrap() += 1;\n}\n"
+const lockFnOut = "\nasync fn f(m: Arc<Mutex<u8>>) {\n    *m.lock().await += 1;\n}\n"
+
+func TestSwapImports(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"single", "use std::sync::Mutex;\n", "use tokio::sync::Mutex;\n"},
+		{"leading colons", "use ::std::sync::Mutex;\n", "use tokio::sync::Mutex;\n"},
+		{"single alias", "use std::sync::Mutex as StdMutex;\n", "use tokio::sync::Mutex as StdMutex;\n"},
+		{"group keeps others", "use std::sync::{Arc, Mutex, RwLock};\n",
+			"use std::sync::{Arc, RwLock};\nuse tokio::sync::Mutex;\n"},
+		{"group of two unbraced", "use std::sync::{Arc, Mutex};\n",
+			"use std::sync::Arc;\nuse tokio::sync::Mutex;\n"},
+		{"guard moves too", "use std::sync::{Arc, Mutex, MutexGuard};\n",
+			"use std::sync::Arc;\nuse tokio::sync::{Mutex, MutexGuard};\n"},
+		{"first item", "use std::sync::{Mutex, Arc, mpsc};\n",
+			"use std::sync::{Arc, mpsc};\nuse tokio::sync::Mutex;\n"},
+		{"group alias", "use std::sync::{Arc, Mutex as M};\n",
+			"use std::sync::Arc;\nuse tokio::sync::Mutex as M;\n"},
+		{"nested group", "use std::{collections::HashMap, sync::{Arc, Mutex}};\n",
+			"use std::{collections::HashMap, sync::Arc};\nuse tokio::sync::Mutex;\n"},
+		{"nested group emptied", "use std::{sync::{Mutex, MutexGuard}, time::Duration};\n",
+			"use std::time::Duration;\nuse tokio::sync::{Mutex, MutexGuard};\n"},
+		{"nested path item", "use std::{io, sync::Mutex};\n", "use std::io;\nuse tokio::sync::Mutex;\n"},
+		{"whole group moves", "use std::sync::{Mutex, MutexGuard};\n", "use tokio::sync::{Mutex, MutexGuard};\n"},
+		{"atomic untouched", "use std::sync::{atomic::{AtomicUsize, Ordering}, Arc, Mutex};\n",
+			"use std::sync::{atomic::{AtomicUsize, Ordering}, Arc};\nuse tokio::sync::Mutex;\n"},
+		{"multi-line group", "use std::sync::{\n    atomic::{AtomicUsize, Ordering},\n    Arc, Mutex,\n};\n",
+			"use std::sync::{\n    atomic::{AtomicUsize, Ordering},\n    Arc,\n};\nuse tokio::sync::Mutex;\n"},
+		{"multi-line group middle", "use std::sync::{\n    Arc,\n    Mutex,\n    RwLock,\n};\n",
+			"use std::sync::{\n    Arc,\n    RwLock,\n};\nuse tokio::sync::Mutex;\n"},
+		{"merge into tokio group", "use std::sync::{Arc, Mutex};\nuse tokio::sync::{mpsc, Notify};\n",
+			"use std::sync::Arc;\nuse tokio::sync::{mpsc, Notify, Mutex};\n"},
+		{"tokio alias is not the name", "use std::sync::{Arc, Mutex};\nuse tokio::sync::Mutex as AsyncMutex;\n",
+			"use std::sync::Arc;\nuse tokio::sync::Mutex;\nuse tokio::sync::Mutex as AsyncMutex;\n"},
+		{"name tokio already binds", "use std::sync::{Arc, Mutex, MutexGuard};\nuse tokio::sync::MutexGuard as _G;\nuse tokio::sync::{Notify, MutexGuard};\n",
+			"use std::sync::Arc;\nuse tokio::sync::MutexGuard as _G;\nuse tokio::sync::{Notify, MutexGuard, Mutex};\n"},
+		{"crlf", "use std::sync::{Arc, Mutex};\r\n", "use std::sync::Arc;\r\nuse tokio::sync::Mutex;\r\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			nl := "\n"
+			if strings.Contains(tc.in, "\r\n") {
+				nl = "\r\n"
+			}
+			got, why := swapFile(t, tc.in+strings.ReplaceAll(lockFn, "\n", nl), Config{})
+			if why != "" {
+				t.Fatalf("refused: %s", why)
+			}
+			want := tc.want + strings.ReplaceAll(lockFnOut, "\n", nl)
+			if got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestSwapPathsAndStatics(t *testing.T) {
+	in := "static S: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());\n" +
+		"fn g(x: &mut ::std::sync::MutexGuard<'_, u8>) {}\n" +
+		"async fn f() {\n    S.lock().unwrap().push(1);\n}\n"
+	want := "static S: tokio::sync::Mutex<Vec<u8>> = tokio::sync::Mutex::const_new(Vec::new());\n" +
+		"fn g(x: &mut ::tokio::sync::MutexGuard<'_, u8>) {}\n" +
+		"async fn f() {\n    S.lock().await.push(1);\n}\n"
+	got, why := swapFile(t, in, Config{})
+	if why != "" {
+		t.Fatalf("refused: %s", why)
+	}
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestSwapLockSites(t *testing.T) {
+	head := "use std::sync::Mutex;\n\n"
+	tests := []struct{ name, in, want string }{
+		{"unwrap", "async fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
+		{"expect", "async fn f(m: &Mutex<u8>) {\n    let g = m.lock().expect(\"poisoned (really)\");\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
+		{"unwrap_or_else", "async fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap_or_else(|e| e.into_inner());\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
+		{"chain over lines", "async fn f(m: &Mutex<u8>) {\n    let g = m\n        .lock()\n        .unwrap();\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    let g = m\n        .lock().await;\n}\n"},
+		{"macro argument", "async fn f(m: &Mutex<u8>) {\n    println!(\"{}\", m.lock().unwrap());\n    assert_eq!(*m.lock().expect(\"x\"), 1);\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    println!(\"{}\", m.lock().await);\n    assert_eq!(*m.lock().await, 1);\n}\n"},
+		{"let else", "async fn f(m: &Mutex<u8>) -> u8 {\n    let Ok(mut g) = m.lock() else {\n        return 0;\n    };\n    *g\n}\n",
+			"async fn f(m: &Mutex<u8>) -> u8 {\n    let mut g = m.lock().await;\n    *g\n}\n"},
+		{"if let with else", "async fn f(m: &Mutex<u8>) {\n    if let Ok(mut g) = m.lock() {\n        *g += 1;\n    } else {\n        eprintln!(\"poisoned\");\n    }\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    {\n        let mut g = m.lock().await;\n        *g += 1;\n    }\n}\n"},
+		{"if let one line", "async fn f(m: &Mutex<u8>) {\n    if let Ok(g) = m.lock() { println!(\"{}\", *g) }\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    { let g = m.lock().await; println!(\"{}\", *g) }\n}\n"},
+		{"match block arm", "async fn f(m: &Mutex<u8>) {\n    match m.lock() {\n        Ok(g) => {\n            println!(\"{}\", *g);\n        }\n        Err(e) => eprintln!(\"{e}\"),\n    }\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    {\n        let g = m.lock().await;\n        println!(\"{}\", *g);\n    }\n}\n"},
+		{"match expression arm", "async fn f(m: &Mutex<u8>) -> u8 {\n    let v = match m.lock() {\n        Err(_) => 0,\n        Ok(g) => *g,\n    };\n    v\n}\n",
+			"async fn f(m: &Mutex<u8>) -> u8 {\n    let v = {\n        let g = m.lock().await;\n        *g\n    };\n    v\n}\n"},
+		{"already tokio and stdout untouched", "async fn f(m: &Mutex<u8>, t: &tokio::sync::Mutex<u8>) {\n    let _o = std::io::stdout().lock();\n    let a = t.lock().await;\n    let b = m.lock().unwrap();\n}\n",
+			"async fn f(m: &Mutex<u8>, t: &tokio::sync::Mutex<u8>) {\n    let _o = std::io::stdout().lock();\n    let a = t.lock().await;\n    let b = m.lock().await;\n}\n"},
+		{"spawn_blocking closure", "async fn f(m: std::sync::Arc<Mutex<u8>>) {\n    tokio::task::spawn_blocking(move || *m.lock().unwrap() += 1).await.unwrap();\n}\n",
+			"async fn f(m: std::sync::Arc<Mutex<u8>>) {\n    tokio::task::spawn_blocking(move || *m.blocking_lock() += 1).await.unwrap();\n}\n"},
+		{"sync fn on std thread", "fn work(m: &Mutex<u8>) {\n    if let Ok(mut g) = m.lock() {\n        *g += 1;\n    }\n}\nasync fn f(m: std::sync::Arc<Mutex<u8>>) {\n    std::thread::spawn(move || work(&m)).join().unwrap();\n}\n",
+			"fn work(m: &Mutex<u8>) {\n    {\n        let mut g = m.blocking_lock();\n        *g += 1;\n    }\n}\nasync fn f(m: std::sync::Arc<Mutex<u8>>) {\n    std::thread::spawn(move || work(&m)).join().unwrap();\n}\n"},
+		{"fn item passed to spawn_blocking", "fn work() -> u8 {\n    *M.lock().unwrap()\n}\nstatic M: Mutex<u8> = Mutex::new(0);\nasync fn f() {\n    tokio::task::spawn_blocking(work).await.unwrap();\n}\n",
+			"fn work() -> u8 {\n    *M.blocking_lock()\n}\nstatic M: Mutex<u8> = Mutex::const_new(0);\nasync fn f() {\n    tokio::task::spawn_blocking(work).await.unwrap();\n}\n"},
+		{"tabs", "async fn f(m: &Mutex<u8>) {\n\tmatch m.lock() {\n\t\tOk(g) => {\n\t\t\tprintln!(\"{}\", *g);\n\t\t}\n\t\t_ => {}\n\t}\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n\t{\n\t\tlet g = m.lock().await;\n\t\tprintln!(\"{}\", *g);\n\t}\n}\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, why := swapFile(t, head+tc.in, Config{})
+			if why != "" {
+				t.Fatalf("refused: %s", why)
+			}
+			want := "use tokio::sync::Mutex;\n\n" + tc.want
+			if got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestSwapRefusals(t *testing.T) {
+	head := "use std::sync::{Arc, Mutex};\n\n"
+	tests := []struct{ name, in, why string }{
+		{"sync fn called from async", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    get(&m);\n}\n",
+			"called from async code at line 7"},
+		{"sync fn called in a macro in async code", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    println!(\"{}\", get(&m));\n}\n",
+			"called from async code at line 7"},
+		{"sync fn without caller", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\n", "no caller"},
+		{"pub sync fn", "static M: Mutex<u8> = Mutex::new(0);\npub(crate) fn get() -> u8 {\n    *M.lock().unwrap()\n}\n", "it is `pub(crate)`"},
+		{"pub(crate) in the signature", "pub(crate) fn get(m: &Mutex<u8>) {}\n", "`pub(crate)` fn `get` at line 3"},
+		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
+			"sync closure inside async code"},
+		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
+			"has a shape sendfix does not convert"},
+		{"try_lock", "async fn f(m: Arc<Mutex<u8>>) {\n    let _ = m.try_lock();\n}\n", "`try_lock` at line 4"},
+		{"into_inner", "fn f(m: Mutex<u8>) -> u8 {\n    m.into_inner().unwrap()\n}\n", "`into_inner` at line 4"},
+		{"condvar", "async fn f(c: std::sync::Condvar) {}\n", "`Condvar`"},
+		{"pub field", "pub struct S {\n    pub m: Mutex<u8>,\n}\n", "`pub` field `m` at line 4"},
+		{"pub fn", "pub fn make() -> Arc<Mutex<u8>> {\n    Arc::new(Mutex::new(0))\n}\n", "`pub` fn `make`"},
+		{"match with guard arm", "async fn f(m: Arc<Mutex<u8>>) {\n    match m.lock() {\n        Ok(g) if *g > 1 => {}\n        _ => {}\n    }\n}\n",
+			"has a shape sendfix does not convert"},
+		{"bare lock", "async fn f(m: Arc<Mutex<u8>>) {\n    let r = m.lock();\n}\n", "has a shape sendfix does not convert"},
+		{"macro other shape", "async fn f(m: Arc<Mutex<u8>>) {\n    println!(\"{}\", m.lock().is_ok());\n}\n", "inside a macro"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, why := swapFile(t, head+tc.in, Config{})
+			if !strings.Contains(why, tc.why) {
+				t.Errorf("reason %q, want it to contain %q", why, tc.why)
+			}
+		})
+	}
+	t.Run("glob", func(t *testing.T) {
+		_, why := swapFile(t, "use std::sync::*;\n"+lockFn, Config{})
+		if !strings.Contains(why, "glob import") {
+			t.Errorf("reason %q", why)
+		}
+	})
+	t.Run("no std Mutex named", func(t *testing.T) {
+		_, why := swapFile(t, "use parking_lot::Mutex;\n"+lockFn, Config{})
+		if !strings.Contains(why, "does not name std::sync::Mutex") {
+			t.Errorf("reason %q", why)
+		}
+	})
+	t.Run("allow public", func(t *testing.T) {
+		out, why := swapFile(t, head+"pub struct S {\n    pub m: Mutex<u8>,\n}\n", Config{AllowPublic: true})
+		if why != "" || !strings.Contains(out, "use tokio::sync::Mutex;") {
+			t.Errorf("reason %q, out:\n%s", why, out)
+		}
+	})
+}
+
+// runFile runs the engine over one file the way the command does: the
+// index first, then the rules.
+func runFile(src string, cfg Config) *Result {
+	e0 := NewEngine(cfg, nil)
+	defer e0.Close()
+	e := NewEngine(cfg, NewIndex(e0.Summarize("a.rs", []byte(src))))
+	defer e.Close()
+	return e.Run("a.rs", []byte(src))
+}
+
+const heldProgram = `use std::sync::{Arc, Mutex};
+
+async fn work() {}
+
+async fn task(m: Arc<Mutex<u8>>) {
+    let mut g = m.lock().unwrap();
+    *g += 1;
+    work().await;
+    *g += 1;
+}
+
+fn main() {
+    let m = Arc::new(Mutex::new(0));
+    tokio::spawn(task(m.clone()));
+    TAIL
+}
+`
+
+func TestTokioMutexFindings(t *testing.T) {
+	t.Run("fixed", func(t *testing.T) {
+		r := runFile(strings.Replace(heldProgram, "TAIL", "", 1), DefaultConfig())
+		if len(r.Findings) != 1 {
+			t.Fatalf("want one finding, got %+v", r.Findings)
+		}
+		f := r.Findings[0]
+		if f.Rule != RuleTokioMutex || !f.Fixed || f.Pos.Line != 6 || f.Pos.Col != 13 || f.Await == nil || f.Await.Line != 8 {
+			t.Errorf("finding %+v", f)
+		}
+		if want := "guard `g` is used after `work().await` at line 8: switched `m` to tokio::sync::Mutex (1 lock sites"; !strings.Contains(f.Fix, want) {
+			t.Errorf("fix %q, want %q", f.Fix, want)
+		}
+		if !strings.Contains(string(r.Out), "let mut g = m.lock().await;") || !strings.Contains(string(r.Out), "use tokio::sync::Mutex;") {
+			t.Errorf("output:\n%s", r.Out)
+		}
+	})
+	t.Run("refused leaves the file and reports once", func(t *testing.T) {
+		in := strings.Replace(heldProgram, "TAIL", "let _ = m.try_lock();", 1)
+		r := runFile(in, DefaultConfig())
+		if r.Changed() {
+			t.Errorf("file changed:\n%s", r.Out)
+		}
+		if len(r.Findings) != 1 || r.Findings[0].Rule != RuleTokioMutex || r.Findings[0].Fixed ||
+			!strings.Contains(r.Findings[0].Reason, "`try_lock` at line 15") {
+			t.Errorf("findings %+v", r.Findings)
+		}
+	})
+	t.Run("skipped rule leaves mutex-scope's finding", func(t *testing.T) {
+		cfg := DefaultConfig()
+		delete(cfg.Rules, RuleTokioMutex)
+		r := runFile(strings.Replace(heldProgram, "TAIL", "", 1), cfg)
+		if r.Changed() || len(r.Findings) != 1 || r.Findings[0].Rule != RuleMutexScope {
+			t.Errorf("changed=%v findings %+v", r.Changed(), r.Findings)
+		}
+	})
+	t.Run("all-async never swaps", func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.AllAsync = true
+		in := strings.Replace(strings.Replace(heldProgram, "tokio::spawn(task(m.clone()));", "", 1), "TAIL", "", 1)
+		r := runFile(in, cfg)
+		if r.Changed() {
+			t.Errorf("file changed:\n%s", r.Out)
+		}
+		for _, f := range r.Findings {
+			if f.Rule == RuleTokioMutex {
+				t.Errorf("tokio-mutex finding under --all-async: %+v", f)
+			}
+		}
+	})
+}
