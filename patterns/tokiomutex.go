@@ -84,9 +84,15 @@ func runTokioMutex(fc *fileCtx) []proposal {
 			plan = planSwap(fc)
 		}
 		awaitOff := awaitKeyword(fc.src, g.await)
+		// The guard's binding: mutex-scope reports the same position, so
+		// supersede can pair the two findings.
+		bind := g.decl
+		if pat := g.decl.ChildByFieldName("pattern"); pat != nil {
+			bind = pat
+		}
 		f := Finding{
 			Rule:    RuleTokioMutex,
-			Pos:     Pos{Offset: int(g.decl.ChildByFieldName("pattern").StartByte())},
+			Pos:     Pos{Offset: int(bind.StartByte())},
 			Await:   &Pos{Offset: awaitOff},
 			Name:    g.name,
 			Message: fmt.Sprintf("`MutexGuard` `%s` is held across an await point", g.name),
