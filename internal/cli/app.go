@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -46,6 +47,20 @@ type App struct {
 	Context context.Context
 
 	newEngine engineFactory
+	// name is how the user runs the command ("sendfix", or "cargo sendfix"
+	// for the cargo subcommand), for the hints of the report.
+	name string
+	// progressDelay is how long a run goes before a progress line shows;
+	// 0 means progressAfter.
+	progressDelay time.Duration
+}
+
+// commandName is how the user runs the command.
+func (a *App) commandName() string {
+	if a.name != "" {
+		return a.name
+	}
+	return "sendfix"
 }
 
 // Main runs sendfix with args (without the program name) and returns the
@@ -53,6 +68,11 @@ type App struct {
 // writes under way finish, and the status is 130; a second signal stops
 // waiting for them, removes their temporary files and exits at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runMain(args, stdin, stdout, stderr, "")
+}
+
+// runMain is Main for the command the user knows as name.
+func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer, name string) int {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
@@ -74,7 +94,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case <-done:
 		}
 	}()
-	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx}
+	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx, name: name}
 	code := a.Run(args)
 	close(done)
 	rewrite.CleanupTemps()
@@ -97,6 +117,16 @@ type options struct {
 	cfg                             patterns.Config
 	paths                           []string
 	cargo                           cargoOptions // compiler-in-the-loop mode (cargo.go)
+	format                          string       // --format: human, short, github or sarif
+	colorErr                        bool         // colour the findings on stderr
+	progress                        bool         // show a progress line on stderr (progress.go)
+}
+
+// flagVars are the flags that parse turns into options.
+type flagVars struct {
+	rules, skip       []string
+	color, explain    string
+	help, showVersion bool
 }
 
 // errUsage marks a command-line error: exit 2 after the message.
@@ -137,6 +167,21 @@ Examples:
     sendfix --check .
   Use the findings from a script:
     sendfix --json . | jq -r '.files[] | select(.changed) | .path'
+  Annotate a GitHub Actions run, or upload to code scanning:
+    sendfix --check --format github .
+    sendfix --format sarif . > sendfix.sarif
+  Read what a rule does and when it refuses:
+    sendfix --explain mutex-scope
+  As a cargo subcommand (fixes the current package):
+    cargo sendfix --check
+  Shell completions:
+    source <(sendfix completion bash)
+
+Findings are reported on standard error as rustc reports its warnings
+(with --format or --json, on standard output instead). A finding is
+silenced by "// sendfix:ignore [RULE,...]" on the line before its statement
+or item, or, for mutex-scope and tokio-mutex, by
+#[allow(clippy::await_holding_lock)] on the item; the summary counts them.
 
 Exit status: 0 success (whether or not files changed, except under --check),
 1 under --check when a file would change, 2 on any error (bad flag, a file
@@ -155,41 +200,47 @@ func (a *App) versionString() string {
 	return "sendfix " + v
 }
 
-// parse reads the command line. It returns (nil, nil) when --help or
-// --version has been answered.
-func (a *App) parse(args []string) (*options, error) {
+// newFlagSet returns the command's flags, bound to o and v.
+func newFlagSet(o *options, v *flagVars) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("sendfix", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	o := &options{}
-	var rules, skip []string
-	var color string
-	var help, showVersion bool
 	fs.BoolVarP(&o.write, "write", "w", false, "write the changes to the files in place")
 	fs.BoolVarP(&o.list, "list", "l", false, "print only the paths of the files that would change")
 	fs.BoolVar(&o.check, "check", false, "exit 1 if any file would change (for CI)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON document: every file with findings, each finding fixed or why not, and a summary")
-	fs.StringSliceVar(&rules, "rules", nil, "run only the rules in `LIST` (comma-separated): "+strings.Join(patterns.AllRules, ", "))
-	fs.StringSliceVar(&skip, "skip", nil, "do not run the rules in `LIST` (comma-separated)")
+	fs.StringSliceVar(&v.rules, "rules", nil, "run only the rules in `LIST` (comma-separated): "+strings.Join(patterns.AllRules, ", "))
+	fs.StringSliceVar(&v.skip, "skip", nil, "do not run the rules in `LIST` (comma-separated)")
 	fs.IntVarP(&o.jobs, "jobs", "j", 0, "process `N` files at once (default: the number of CPUs)")
 	fs.StringArrayVar(&o.excludes, "exclude", nil, "skip files and directories whose path (relative to the PATH given) or base name matches `GLOB` (repeatable)")
-	fs.StringVar(&color, "color", "auto", "colour the diff: `WHEN` is auto (when standard output is a terminal), always or never")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary line and no notes on findings left unfixed")
+	fs.StringVar(&o.format, "format", "human", "print the findings as `FORMAT` on standard output, in place of the diff: short (path:line:col: rule: message), github (GitHub Actions annotations) or sarif (SARIF 2.1.0); human (the default) prints the diff and reports findings on standard error as rustc does")
+	fs.StringVar(&v.color, "color", "auto", "colour the diff and the findings: `WHEN` is auto (each stream when it is a terminal), always or never")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary line and no progress (findings are still reported, as with cargo -q)")
 	fs.BoolVar(&o.noIgnore, "no-ignore", false, "do not honour .gitignore files")
 	fs.BoolVar(&o.cfg.AllAsync, "all-async", false, "mutex-scope: fix every async body, not only those that must be Send")
 	fs.BoolVar(&o.cfg.AllowPublic, "allow-public", false, "allow changing types visible outside the files given")
 	fs.StringVar(&o.stdinName, "stdin-filename", "<stdin>", "the `NAME` of the file read for PATH \"-\", for messages and diffs")
 	registerCargoFlags(fs, &o.cargo)
-	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
-	fs.BoolVarP(&help, "help", "h", false, "print this help and exit")
+	fs.StringVar(&v.explain, "explain", "", "explain `RULE` (the anti-pattern, why rustc rejects it, what sendfix does and when it refuses) and exit")
+	fs.BoolVar(&v.showVersion, "version", false, "print the version and exit")
+	fs.BoolVarP(&v.help, "help", "h", false, "print this help and exit")
+	return fs
+}
 
+// parse reads the command line. It returns (nil, nil) when --help,
+// --version or --explain has been answered.
+func (a *App) parse(args []string) (*options, error) {
+	o := &options{}
+	v := &flagVars{}
+	fs := newFlagSet(o, v)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			help = true
+			v.help = true
 		} else {
 			return nil, usagef("%v", err)
 		}
 	}
+	rules, skip, color, help, showVersion := v.rules, v.skip, v.color, v.help, v.showVersion
 	if help {
 		fmt.Fprint(a.Stdout, helpHead, flagUsages(fs), helpTail)
 		return nil, nil
@@ -198,13 +249,17 @@ func (a *App) parse(args []string) (*options, error) {
 		fmt.Fprintln(a.Stdout, a.versionString())
 		return nil, nil
 	}
+	if fs.Changed("explain") {
+		return nil, a.explain(v.explain)
+	}
 
 	switch color {
 	case "always":
-		o.color = true
+		o.color, o.colorErr = true, true
 	case "never":
 	case "auto":
 		o.color = a.getenv("NO_COLOR") == "" && a.isTerminal(a.Stdout)
+		o.colorErr = a.getenv("NO_COLOR") == "" && a.isTerminal(a.Stderr)
 	default:
 		return nil, usagef("--color must be auto, always or never, not %q", color)
 	}
@@ -216,6 +271,9 @@ func (a *App) parse(args []string) (*options, error) {
 	}
 	if o.list && o.json {
 		return nil, usagef("--list and --json cannot be used together")
+	}
+	if err := checkFormat(o, fs.Changed("format")); err != nil {
+		return nil, err
 	}
 	for _, g := range o.excludes {
 		if _, err := path.Match(g, ""); err != nil {
@@ -236,6 +294,9 @@ func (a *App) parse(args []string) (*options, error) {
 	if len(o.paths) == 0 {
 		o.paths = []string{"."}
 	}
+	// Progress is for a person watching a terminal: never in a pipe, never
+	// mixed with a machine-read document.
+	o.progress = !o.quiet && !o.json && o.format == "human" && a.isTerminal(a.Stderr)
 	for _, p := range o.paths {
 		if p == "-" {
 			if len(o.paths) > 1 {
@@ -321,6 +382,9 @@ func (a *App) Run(args []string) int {
 	}
 	if a.newEngine == nil {
 		a.newEngine = defaultEngine
+	}
+	if len(args) > 0 && args[0] == "completion" {
+		return a.completion(args[1:])
 	}
 	o, err := a.parse(args)
 	if err != nil {

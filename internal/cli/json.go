@@ -39,6 +39,8 @@ package cli
 //	    "errors": 0,
 //	    "fixed": {"mutex-scope": 1}, // fixes applied (or that would be), by rule
 //	    "unfixed": {"guard is used after the await": 2},  // findings left, by reason
+//	    "suppressed": 0,             // findings silenced by `// sendfix:ignore` or
+//	                                 // #[allow(clippy::await_holding_lock)] (not in "files")
 //	    "interrupted": false         // SIGINT or SIGTERM stopped the run early
 //	  }
 //	}
@@ -95,6 +97,7 @@ type jsonSummary struct {
 	Errors       int            `json:"errors"`
 	Fixed        map[string]int `json:"fixed"`
 	Unfixed      map[string]int `json:"unfixed"`
+	Suppressed   int            `json:"suppressed"`
 	Interrupted  bool           `json:"interrupted"`
 }
 

@@ -36,6 +36,7 @@ func (a *App) runPaths(o *options) int {
 	for _, e := range werrs {
 		rep.fail(e.display, e.err)
 	}
+	rep.startProgress(len(files))
 	ctx := a.Context
 	readErr, idx := a.summarize(ctx, o, files)
 	if ctx.Err() != nil {
@@ -183,6 +184,7 @@ func (a *App) processFile(ctx context.Context, o *options, e engine, f *fileEntr
 	out.scanned = true
 	res := e.Run(f.display, src)
 	out.findings, out.warnings = res.Findings, res.Warnings
+	out.src, out.suppressed = src, res.Suppressed
 	if res.Internal != nil {
 		out.err = fmt.Errorf("internal error, file left unchanged: %v", res.Internal)
 		return out
@@ -249,6 +251,7 @@ func (a *App) runStdin(o *options) int {
 	res := e.Run(name, src)
 	e.Close()
 	out.findings, out.warnings = res.Findings, res.Warnings
+	out.src, out.suppressed = src, res.Suppressed
 	if res.Internal != nil {
 		out.err = fmt.Errorf("internal error: %v", res.Internal)
 		rep.file(out, true)

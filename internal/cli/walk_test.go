@@ -287,8 +287,10 @@ func TestStdinFilterMode(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	for _, want := range []string{
-		"src/lib.rs:2:1: mutex-scope: std MutexGuard held across an .await (fixed: scoped the guard)\n",
-		"src/lib.rs:3:1: mutex-scope: std MutexGuard held across an .await (not fixed: guard is used after the await on line 4)\n",
+		"warning[mutex-scope]: std MutexGuard held across an .await\n --> src/lib.rs:2:1\n",
+		"= fix: scoped the guard (applied)\n",
+		" --> src/lib.rs:3:1\n",
+		"= note: not fixed: guard is used after the await on line 4\n",
 		"sendfix: 1 file scanned, 1 file would change, 1 fix (mutex-scope: 1)",
 	} {
 		if !strings.Contains(r.stderr, want) {

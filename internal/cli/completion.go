@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"sendfix/patterns"
+)
+
+// `sendfix completion bash|zsh|fish` prints a completion script made from
+// the flag set itself, so that a new flag is completed without more work.
+// (A directory named "completion" is still reachable as ./completion.)
+//
+//	bash:  source <(sendfix completion bash)      or save it under
+//	       /usr/share/bash-completion/completions/sendfix
+//	zsh:   sendfix completion zsh > "${fpath[1]}/_sendfix"
+//	fish:  sendfix completion fish > ~/.config/fish/completions/sendfix.fish
+
+// flagValues are the words a flag's value completes to; a flag not listed
+// takes a file name, or nothing when valueNone says so.
+func flagValues(name string) []string {
+	switch name {
+	case "rules", "skip", "explain":
+		return patterns.AllRules
+	case "color":
+		return []string{"auto", "always", "never"}
+	case "format":
+		return formats
+	}
+	return nil
+}
+
+// valueNone lists the flags whose value is no file name.
+var valueNone = map[string]bool{"jobs": true, "max-passes": true, "exclude": true}
+
+// valueDir lists the flags whose value is a directory.
+var valueDir = map[string]bool{"cargo": true}
+
+// compFlag is a flag as the scripts see it.
+type compFlag struct {
+	name, short, desc string
+	takesValue        bool // a value is required (given as --flag VALUE or --flag=VALUE)
+	optionalValue     bool // --flag alone is allowed; a value needs --flag=VALUE
+	values            []string
+}
+
+// completionFlags lists the command's flags, in help order.
+func completionFlags() []compFlag {
+	fs := newFlagSet(&options{}, &flagVars{})
+	var out []compFlag
+	fs.VisitAll(func(f *pflag.Flag) {
+		_, usage := pflag.UnquoteUsage(f)
+		c := compFlag{name: f.Name, short: f.Shorthand, desc: shortDesc(usage),
+			takesValue: f.Value.Type() != "bool" && f.NoOptDefVal == "", optionalValue: f.NoOptDefVal != "" && f.Value.Type() != "bool",
+			values: flagValues(f.Name)}
+		out = append(out, c)
+	})
+	return out
+}
+
+// shortDesc is the first clause of a flag's usage, for a menu.
+func shortDesc(usage string) string {
+	for _, sep := range []string{": ", "; ", " (", ". "} {
+		if i := strings.Index(usage, sep); i > 0 {
+			usage = usage[:i]
+		}
+	}
+	return usage
+}
+
+func (a *App) completion(args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintf(a.Stderr, "sendfix: completion takes one shell: bash, zsh or fish\nRun 'sendfix --help' for usage.\n")
+		return exitError
+	}
+	var script string
+	switch args[0] {
+	case "bash":
+		script = bashCompletion(completionFlags())
+	case "zsh":
+		script = zshCompletion(completionFlags())
+	case "fish":
+		script = fishCompletion(completionFlags())
+	case "-h", "--help":
+		fmt.Fprint(a.Stdout, "Usage: sendfix completion bash|zsh|fish\n\nPrints a completion script for the shell:\n"+
+			"  bash:  source <(sendfix completion bash)\n"+
+			"  zsh:   sendfix completion zsh > \"${fpath[1]}/_sendfix\"\n"+
+			"  fish:  sendfix completion fish > ~/.config/fish/completions/sendfix.fish\n")
+		return exitOK
+	default:
+		fmt.Fprintf(a.Stderr, "sendfix: completion: unknown shell %q (bash, zsh or fish)\n", args[0])
+		return exitError
+	}
+	fmt.Fprint(a.Stdout, script)
+	return exitOK
+}
+
+func bashCompletion(flags []compFlag) string {
+	var words, valued []string
+	var cases strings.Builder
+	for _, f := range flags {
+		words = append(words, "--"+f.name)
+		if f.short != "" {
+			words = append(words, "-"+f.short)
+		}
+		if !f.takesValue {
+			continue
+		}
+		pats := "--" + f.name
+		if f.short != "" {
+			pats += "|-" + f.short
+		}
+		valued = append(valued, "--"+f.name)
+		switch {
+		case f.values != nil && (f.name == "rules" || f.name == "skip"):
+			// A comma-separated list: complete the word after the last comma.
+			fmt.Fprintf(&cases, "        %s)\n            local pre=\"\"\n            [[ $cur == *,* ]] && pre=\"${cur%%,*},\"\n"+
+				"            COMPREPLY=($(compgen -P \"$pre\" -W '%s' -- \"${cur##*,}\"))\n            return ;;\n", pats, strings.Join(f.values, " "))
+		case f.values != nil:
+			fmt.Fprintf(&cases, "        %s)\n            COMPREPLY=($(compgen -W '%s' -- \"$cur\"))\n            return ;;\n", pats, strings.Join(f.values, " "))
+		case valueNone[f.name]:
+			fmt.Fprintf(&cases, "        %s)\n            return ;;\n", pats)
+		case valueDir[f.name]:
+			fmt.Fprintf(&cases, "        %s)\n            COMPREPLY=($(compgen -d -- \"$cur\"))\n            return ;;\n", pats)
+		default:
+			fmt.Fprintf(&cases, "        %s)\n            COMPREPLY=($(compgen -f -- \"$cur\"))\n            return ;;\n", pats)
+		}
+	}
+	var eqCases strings.Builder
+	for _, f := range flags {
+		if f.values != nil && (f.takesValue || f.optionalValue) {
+			fmt.Fprintf(&eqCases, "        --%s=*)\n            COMPREPLY=($(compgen -P \"--%s=\" -W '%s' -- \"${cur#*=}\"))\n            return ;;\n",
+				f.name, f.name, strings.Join(f.values, " "))
+		}
+	}
+	return `# bash completion for sendfix; generated by: sendfix completion bash
+_sendfix() {
+    local cur prev
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    if [[ $COMP_CWORD -eq 1 && $cur != -* && completion == "$cur"* && -n $cur ]]; then
+        COMPREPLY=(completion $(compgen -f -- "$cur"))
+        return
+    fi
+    if [[ ${COMP_WORDS[1]} == completion && $COMP_CWORD -eq 2 ]]; then
+        COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur"))
+        return
+    fi
+    case "$cur" in
+` + eqCases.String() + `    esac
+    case "$prev" in
+` + cases.String() + `    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '` + strings.Join(words, " ") + `' -- "$cur"))
+        return
+    fi
+    COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -o filenames -o bashdefault -F _sendfix sendfix
+`
+}
+
+// zshQuote escapes a description for an _arguments spec inside single
+// quotes.
+func zshQuote(s string) string {
+	return strings.NewReplacer("'", `'\''`, "[", `\[`, "]", `\]`, ":", `\:`).Replace(s)
+}
+
+func zshCompletion(flags []compFlag) string {
+	var b strings.Builder
+	b.WriteString("#compdef sendfix\n# zsh completion for sendfix; generated by: sendfix completion zsh\n\n")
+	b.WriteString("if [[ $words[2] == completion ]]; then\n    _values 'shell' bash zsh fish\n    return\nfi\n")
+	b.WriteString("_arguments -s -S \\\n")
+	for _, f := range flags {
+		action := ""
+		switch {
+		case f.values != nil && (f.name == "rules" || f.name == "skip"):
+			action = ":rules:_sequence compadd - " + strings.Join(f.values, " ")
+		case f.values != nil:
+			action = ":value:(" + strings.Join(f.values, " ") + ")"
+		case valueNone[f.name]:
+			action = ":value: "
+		case valueDir[f.name]:
+			action = ":directory:_files -/"
+		default:
+			action = ":file:_files"
+		}
+		desc := "[" + zshQuote(f.desc) + "]"
+		switch {
+		case f.optionalValue:
+			fmt.Fprintf(&b, "    '--%s=-%s%s' \\\n", f.name, desc, action)
+		case f.takesValue:
+			repeat := ""
+			if f.name == "exclude" {
+				repeat = "*"
+			}
+			if f.short != "" {
+				fmt.Fprintf(&b, "    '(-%s --%s)'{-%s,--%s=}'%s%s' \\\n", f.short, f.name, f.short, f.name, desc, action)
+			} else {
+				fmt.Fprintf(&b, "    '%s--%s=%s%s' \\\n", repeat, f.name, desc, action)
+			}
+		default:
+			if f.short != "" {
+				fmt.Fprintf(&b, "    '(-%s --%s)'{-%s,--%s}'%s' \\\n", f.short, f.name, f.short, f.name, desc)
+			} else {
+				fmt.Fprintf(&b, "    '--%s%s' \\\n", f.name, desc)
+			}
+		}
+	}
+	b.WriteString("    '1:: :(completion)' \\\n    '*:path:_files'\n")
+	return b.String()
+}
+
+// fishQuote quotes a string for fish, in single quotes.
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
+func fishCompletion(flags []compFlag) string {
+	var b strings.Builder
+	b.WriteString("# fish completion for sendfix; generated by: sendfix completion fish\n")
+	b.WriteString("complete -c sendfix -n '__fish_use_subcommand' -f -a completion -d 'print a shell completion script'\n")
+	b.WriteString("complete -c sendfix -n '__fish_seen_subcommand_from completion' -f -a 'bash zsh fish'\n")
+	for _, f := range flags {
+		line := "complete -c sendfix -l " + f.name
+		if f.short != "" {
+			line += " -s " + f.short
+		}
+		switch {
+		case f.values != nil:
+			vals := append([]string(nil), f.values...)
+			sort.Strings(vals)
+			line += " -x -a " + fishQuote(strings.Join(vals, " "))
+		case valueNone[f.name]:
+			line += " -x"
+		case f.takesValue:
+			line += " -r -F"
+		}
+		line += " -d " + fishQuote(f.desc)
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}

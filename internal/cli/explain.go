@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"sendfix/patterns"
+)
+
+// explanation is what `sendfix --explain RULE` prints, and the rule's
+// description in the SARIF log.
+type explanation struct {
+	name  string // a short identifier, for SARIF's reportingDescriptor.name
+	short string // one line
+	text  string // the full explanation, in the style of rustc --explain
+}
+
+var explanations = map[string]explanation{
+	patterns.RuleMutexScope: {
+		name:  "MutexGuardAcrossAwait",
+		short: "A std MutexGuard (or RwLock guard) is alive at an .await of a future that must be Send.",
+		text: `A std ` + "`MutexGuard`" + ` is held across an ` + "`.await`" + ` in a future that must be Send.
+
+Erroneous code example:
+
+    tokio::spawn(async move {
+        let mut guard = data.lock().unwrap();
+        *guard += 1;
+        some_async_function().await; // error: future cannot be sent between threads safely
+    });
+
+Why rustc rejects it: ` + "`tokio::spawn`" + ` may move the task to another worker thread
+at any await point, so its future must be ` + "`Send`" + `. A future keeps every local
+that is alive at an await, and ` + "`std::sync::MutexGuard`" + ` is not ` + "`Send`" + ` (a lock
+must be released by the thread that took it). rustc reports "future cannot be
+sent between threads safely" with a note "future is not ` + "`Send`" + ` as this value is
+used across an await". The same holds for ` + "`RwLockReadGuard`" + `,
+` + "`RwLockWriteGuard`" + ` and parking_lot's guards. A ` + "`drop(guard)`" + ` before the await
+does not help once the guard has been used: rustc still counts it as alive.
+
+What sendfix does: it wraps the statements from the guard's ` + "`let`" + ` through its
+last use in a block, so the guard is dropped before the await:
+
+    tokio::spawn(async move {
+        {
+            let mut guard = data.lock().unwrap();
+            *guard += 1;
+        }
+        some_async_function().await;
+    });
+
+A binding made inside that range and used after it becomes the value of the
+block (` + "`let v = { let g = m.lock().unwrap(); g.len() };`" + `). A guard that is a
+temporary in an ` + "`if let`" + `, ` + "`while let`" + ` or ` + "`match`" + ` scrutinee, or in an argument of
+an awaited call, is bound with ` + "`let`" + ` inside a block in that position.
+
+When it refuses (the finding is reported "not fixed", with the reason):
+  - the guard is used after the await: scoping it would change what the code
+    does; the tokio-mutex rule may take over (see sendfix --explain tokio-mutex);
+  - a reference into the guard (` + "`.get(..)`" + `, ` + "`.first()`" + `, ` + "`&guard[..]`" + `) outlives the
+    range;
+  - the guard is bound by an ` + "`if let`" + ` or ` + "`match`" + ` pattern whose body awaits;
+  - the function has syntax the parser does not know ("cannot parse line N").
+
+By default only futures that must be Send are fixed (spawned blocks, async
+fns whose futures are spawned); --all-async fixes every async body.
+Silence it with ` + "`// sendfix:ignore mutex-scope`" + ` on the line before a statement or
+item, or ` + "`#[allow(clippy::await_holding_lock)]`" + ` on an item.
+`,
+	},
+	patterns.RuleTokioMutex: {
+		name:  "GuardNeededAcrossAwait",
+		short: "A std MutexGuard must stay held across an .await: the Mutex becomes tokio::sync::Mutex.",
+		text: `A std ` + "`MutexGuard`" + ` must stay held across an ` + "`.await`" + ` of a future that must be Send.
+
+Erroneous code example:
+
+    let mut list = data.lock().unwrap();
+    list.push(1);
+    notify().await;          // error: future cannot be sent between threads safely
+    list.push(2);            // the guard is still needed after the await
+
+Why rustc rejects it: as for mutex-scope, the future keeps the guard alive
+at the await, and a std guard is not ` + "`Send`" + `. Here the guard cannot simply be
+dropped earlier, because the code uses it after the await.
+
+What sendfix does: it switches the Mutex to ` + "`tokio::sync::Mutex`" + `, whose guard
+is ` + "`Send`" + ` and may be held across awaits. Every lock site of that Mutex in the
+file changes with it: ` + "`.lock().unwrap()`" + ` / ` + "`.lock().expect(..)`" + ` becomes
+` + "`.lock().await`" + ` in async code and ` + "`.blocking_lock()`" + ` in sync code that runs
+off the runtime (` + "`spawn_blocking`" + `, plain threads); the type and the
+constructor change, and the import is added:
+
+    use tokio::sync::Mutex;
+
+    let mut list = data.lock().await;
+    list.push(1);
+    notify().await;
+    list.push(2);
+
+When it refuses (the finding is reported "not fixed", with the reason):
+  - the Mutex is locked in a sync fn or closure called from async code, where
+    ` + "`.lock().await`" + ` cannot go and ` + "`blocking_lock()`" + ` would panic;
+  - the file uses ` + "`try_lock`" + `, poisoning (` + "`is_poisoned`" + `), ` + "`get_mut()`" + ` or
+    ` + "`into_inner()`" + ` with unwrap, or a ` + "`Condvar`" + `: none has a like-for-like tokio
+    counterpart;
+  - the Mutex type is public API (a ` + "`pub`" + ` field or signature): use --allow-public;
+  - the guard is a RwLock or parking_lot guard, or the lock sites cannot all
+    be found in the files given.
+
+Holding any lock across an await serialises the tasks that need it; prefer
+restructuring the code so the lock is released first when that is possible.
+Silence it with ` + "`// sendfix:ignore tokio-mutex`" + ` or
+` + "`#[allow(clippy::await_holding_lock)]`" + ` on an item.
+`,
+	},
+	patterns.RuleRcArc: {
+		name:  "RcInSendFuture",
+		short: "An Rc reaches a future that must be Send: it becomes Arc (Rc<RefCell<T>> becomes Arc<Mutex<T>>).",
+		text: `An ` + "`Rc`" + ` is captured by, or held in, a future that must be Send.
+
+Erroneous code example:
+
+    let data = Rc::new(vec![1, 2, 3]);
+    tokio::spawn(async move {   // error: future cannot be sent between threads safely
+        println!("{:?}", data);
+    });
+
+Why rustc rejects it: ` + "`Rc`" + `'s reference count is not atomic, so ` + "`Rc<T>`" + ` is
+never ` + "`Send`" + `: two threads could change the count at once. A spawned future
+that captures an Rc fails with "captured value is not ` + "`Send`" + `", even when the Rc
+is dropped before any await. ` + "`Rc<RefCell<T>>`" + ` and ` + "`std::rc::Weak`" + ` fail the same way,
+and ` + "`Arc<RefCell<T>>`" + ` still fails because ` + "`RefCell`" + ` is not ` + "`Sync`" + `.
+
+What sendfix does: the Rc's type, constructor and clones become ` + "`Arc`" + ` (and
+` + "`Weak`" + ` becomes ` + "`std::sync::Weak`" + `); an ` + "`Rc<RefCell<T>>`" + ` becomes ` + "`Arc<Mutex<T>>`" + `, with
+` + "`.borrow()`" + ` and ` + "`.borrow_mut()`" + ` turned into ` + "`.lock().unwrap()`" + ` (mutex-scope then
+scopes any of those guards held across an await). Imports are added once:
+
+    use std::sync::Arc;
+
+    let data = Arc::new(vec![1, 2, 3]);
+    tokio::spawn(async move {
+        println!("{:?}", data);
+    });
+
+When it refuses (the finding is reported "not fixed", with the reason):
+  - the Rc type is public API (a ` + "`pub`" + ` field, fn signature or type): use
+    --allow-public;
+  - ` + "`Rc<Cell<T>>`" + `: Cell is not Sync, and an atomic or a Mutex is a design choice;
+  - ` + "`try_borrow`" + ` / ` + "`try_borrow_mut`" + `, which have no same-meaning Mutex method;
+  - the Rc flows somewhere sendfix cannot follow (it is passed to code outside
+    the files given).
+
+Silence it with ` + "`// sendfix:ignore rc-arc`" + ` on the line before the statement or
+item that binds the Rc.
+`,
+	},
+}
+
+// explain prints the explanation of rule, or returns a usage error naming
+// the rules when there is none.
+func (a *App) explain(rule string) error {
+	e, ok := explanations[rule]
+	if !ok {
+		return usagef("no explanation for %q; rules: %s", rule, strings.Join(patterns.AllRules, ", "))
+	}
+	fmt.Fprint(a.Stdout, e.text)
+	return nil
+}
