@@ -10,11 +10,19 @@ import (
 // rules need to know about its life: where it is used and the first await
 // of its future that happens while it is alive.
 type guard struct {
-	name     string
-	kind     string       // MutexGuard, RwLockReadGuard, RwLockWriteGuard
-	decl     *sitter.Node // the let_declaration
-	lock     *sitter.Node // the `.lock()` / `.read()` / `.write()` call
-	recv     *sitter.Node // the receiver of that call: the Mutex expression
+	name string
+	kind string       // MutexGuard, RwLockReadGuard, RwLockWriteGuard
+	decl *sitter.Node // the let_declaration
+	lock *sitter.Node // the `.lock()` / `.read()` / `.write()` call, or the guard-returning call
+	// recv is the receiver of the lock call, the Mutex expression. It is
+	// nil when the guard comes from a call of a fn returning a guard or
+	// from a compiler site: tokio-mutex cannot swap those.
+	recv *sitter.Node
+	bind *sitter.Node // the identifier the guard is bound to (the finding's position)
+	// decl is a let_declaration for a let-bound guard; for a guard bound
+	// by an `if let Ok(g) = m.lock()` pattern it is the let_condition, for
+	// `match m.lock() { Ok(g) => .. }` the match_arm (both have the
+	// `pattern` field).
 	block    *sitter.Node
 	body     *asyncBody
 	stmts    []*sitter.Node // the statements of block
@@ -27,11 +35,16 @@ type guard struct {
 
 // guardCall strips the error handling off a lock acquisition and returns
 // the lock call: `m.lock()` of `m.lock().unwrap()`, `.expect(..)`,
-// `.unwrap_or_else(..)`. It returns nil when value is not one.
-func guardCall(src []byte, value *sitter.Node, parkingLot bool) (call *sitter.Node, kind string) {
+// `.unwrap_or_else(..)`; with parkingLot, a bare `m.lock()`, `.read()`,
+// `.write()`; or a call of a fn that fns says returns a guard. It returns
+// nil when value is not one.
+func guardCall(src []byte, value *sitter.Node, parkingLot bool, fns map[string]string) (call *sitter.Node, kind string) {
 	v := unparen(value)
 	if v == nil || v.Type() != "call_expression" {
 		return nil, ""
+	}
+	if k := fns[calleeName(src, v)]; k != "" {
+		return v, k
 	}
 	if m := methodName(src, v); m == "unwrap" || m == "expect" || m == "unwrap_or_else" {
 		inner := unparen(v.ChildByFieldName("function").ChildByFieldName("value"))
@@ -86,10 +99,67 @@ func importsParkingLot(src []byte) bool {
 	return strings.Contains(string(src), "parking_lot")
 }
 
+// fileGuardFns returns the guard-returning fns visible to fc: those of the
+// file and, through the Index, of the other files given.
+func fileGuardFns(fc *fileCtx) map[string]string {
+	fns := guardFns(fc.src, fc.root)
+	if fc.idx != nil {
+		for n, k := range fc.idx.guardFns {
+			if fns[n] == "" {
+				fns[n] = k
+			}
+		}
+	}
+	return fns
+}
+
+// letGuard returns the guard a let statement binds, or nil: `let g =
+// <acquisition>;` (see guardCall) or `let Ok(g) = m.lock() else { .. };`.
+func letGuard(src []byte, s *sitter.Node, pl bool, fns map[string]string) *guard {
+	pat := s.ChildByFieldName("pattern")
+	if pat == nil {
+		return nil
+	}
+	if s.ChildByFieldName("alternative") != nil {
+		// let-else: `let Ok(g) = m.lock() else { .. };` (std's lock
+		// returns a Result).
+		v := unparen(s.ChildByFieldName("value"))
+		if v == nil || v.Type() != "call_expression" || pat.Type() != "tuple_struct_pattern" || pat.NamedChildCount() != 2 ||
+			text(src, pat.ChildByFieldName("type")) != "Ok" {
+			return nil
+		}
+		k := lockKind(src, v)
+		if k == "" || pl {
+			return nil
+		}
+		id := pat.NamedChild(1)
+		if id.Type() == "mut_pattern" {
+			id = id.NamedChild(int(id.NamedChildCount()) - 1)
+		}
+		if id == nil || id.Type() != "identifier" {
+			return nil
+		}
+		return &guard{name: text(src, id), kind: k, decl: s, lock: v, bind: id, recv: v.ChildByFieldName("function").ChildByFieldName("value")}
+	}
+	if pat.Type() != "identifier" {
+		return nil
+	}
+	call, kind := guardCall(src, s.ChildByFieldName("value"), pl, fns)
+	if call == nil {
+		return nil
+	}
+	g := &guard{name: text(src, pat), kind: kind, decl: s, lock: call, bind: pat}
+	if fn := call.ChildByFieldName("function"); fn != nil && fn.Type() == "field_expression" && lockKind(src, call) != "" {
+		g.recv = fn.ChildByFieldName("value")
+	}
+	return g
+}
+
 // findGuards returns the guards bound by `let g = <lock acquisition>;` in
 // every Send-required async body, with their uses and awaits computed.
 func findGuards(fc *fileCtx) []*guard {
 	pl := importsParkingLot(fc.src)
+	fns := fileGuardFns(fc)
 	var out []*guard
 	for _, b := range fc.bodies {
 		if !b.send {
@@ -104,20 +174,14 @@ func findGuards(fc *fileCtx) []*guard {
 			}
 			stmts := statements(n)
 			for i, s := range stmts {
-				if s.Type() != "let_declaration" || s.ChildByFieldName("alternative") != nil {
+				if s.Type() != "let_declaration" {
 					continue
 				}
-				pat := s.ChildByFieldName("pattern")
-				if pat == nil || pat.Type() != "identifier" {
+				g := letGuard(fc.src, s, pl, fns)
+				if g == nil {
 					continue
 				}
-				call, kind := guardCall(fc.src, s.ChildByFieldName("value"), pl)
-				if call == nil {
-					continue
-				}
-				g := &guard{name: text(fc.src, pat), kind: kind, decl: s, lock: call,
-					recv:  call.ChildByFieldName("function").ChildByFieldName("value"),
-					block: n, body: b, stmts: stmts, at: i}
+				g.block, g.body, g.stmts, g.at = n, b, stmts, i
 				if g.trace(fc.src) {
 					out = append(out, g)
 				}

@@ -1,5 +1,10 @@
 package patterns
 
+import (
+	"fmt"
+	"sort"
+)
+
 // Summary is what one file contributes to the cross-file Index: the async
 // fns it declares and the names it spawns or awaits from Send-required
 // futures. Summaries are small; the file's tree is not kept.
@@ -13,20 +18,29 @@ type Summary struct {
 	Calls map[string][]string
 	// SendCalls are fn names awaited from inside spawned async blocks.
 	SendCalls []string
+	// GuardFns maps the fns (free or methods) declared to return a lock
+	// guard (`MutexGuard<..>`, `RwLockReadGuard<..>`, `RwLockWriteGuard<..>`)
+	// to that guard type.
+	GuardFns map[string]string
 }
 
 // Index holds the cross-file facts the rules need: which async fns run in
-// a Send-required future.
+// a Send-required future, and which fns return lock guards.
 type Index struct {
-	declared map[string]int  // async fn name -> number of declarations
-	send     map[string]bool // async fn names whose futures must be Send
+	declared map[string]int    // async fn name -> number of declarations
+	send     map[string]bool   // async fn names whose futures must be Send
+	via      map[string]string // why an async fn must be Send
+	guardFns map[string]string // guard-returning fn name -> guard type
 }
 
 // NewIndex builds the index from the summaries of every file given.
+// The call graph is syntactic and by name: an await of `x.run()` reaches
+// every async fn called `run`.
 func NewIndex(sums ...*Summary) *Index {
-	ix := &Index{declared: map[string]int{}, send: map[string]bool{}}
+	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardFns: map[string]string{}}
 	calls := map[string][]string{}
-	var work []string
+	type item struct{ name, why string }
+	var work []item
 	for _, s := range sums {
 		if s == nil {
 			continue
@@ -37,19 +51,34 @@ func NewIndex(sums ...*Summary) *Index {
 		for k, v := range s.Calls {
 			calls[k] = append(calls[k], v...)
 		}
-		work = append(work, s.Spawned...)
-		work = append(work, s.SendCalls...)
+		for _, n := range s.Spawned {
+			work = append(work, item{n, "its future is spawned"})
+		}
+		for _, n := range s.SendCalls {
+			work = append(work, item{n, "it is awaited from a spawned task"})
+		}
+		for n, k := range s.GuardFns {
+			ix.guardFns[n] = k
+		}
 	}
 	// Everything reachable by awaits from a Send-required future must be
-	// Send too.
+	// Send too. Roots first, breadth first, so each reason names the
+	// shortest chain.
 	for len(work) > 0 {
-		n := work[len(work)-1]
-		work = work[:len(work)-1]
-		if ix.send[n] {
+		it := work[0]
+		work = work[1:]
+		if ix.send[it.name] {
 			continue
 		}
-		ix.send[n] = true
-		work = append(work, calls[n]...)
+		ix.send[it.name] = true
+		ix.via[it.name] = it.why
+		next := calls[it.name]
+		sort.Strings(next)
+		for _, c := range next {
+			if !ix.send[c] {
+				work = append(work, item{c, fmt.Sprintf("it is awaited from `%s`, which must be Send", it.name)})
+			}
+		}
 	}
 	return ix
 }
@@ -58,6 +87,17 @@ func NewIndex(sums ...*Summary) *Index {
 // Send-required future.
 func (ix *Index) SendRequired(name string) bool { return ix.send[name] }
 
+// Why says why the async fn called name must be Send ("its future is
+// spawned", "it is awaited from `serve`, which must be Send"), or "".
+func (ix *Index) Why(name string) string { return ix.via[name] }
+
 // Ambiguous reports whether more than one async fn of that name was seen,
 // so a name-based call graph may have mixed them up.
 func (ix *Index) Ambiguous(name string) bool { return ix.declared[name] > 1 }
+
+// Declared returns how many async fns of that name were seen.
+func (ix *Index) Declared(name string) int { return ix.declared[name] }
+
+// GuardFn returns the guard type the fn called name is declared to return
+// in one of the files, or "".
+func (ix *Index) GuardFn(name string) string { return ix.guardFns[name] }

@@ -136,7 +136,17 @@ func lineOf(src []byte, off int) int {
 }
 
 // findBodies returns every async body of the file in source order, outer
-// bodies before the ones nested in them, and decides which must be Send.
+// bodies before the ones nested in them, and decides which must be Send:
+//   - an async block passed to a Send spawn (tokio::spawn, task::spawn, a
+//     bare `spawn` imported from tokio, Handle/Runtime/JoinSet/Builder
+//     `.spawn`/`.spawn_on`), directly or through a `let fut = async ..;`
+//     binding of the same fn;
+//   - an async fn the Index says is spawned, or awaited (transitively)
+//     from a Send-required future, in any of the files given;
+//   - an async block nested in a Send-required body, unless it is handed
+//     to spawn_local, block_on or run_until (which need no Send);
+//   - with allAsync, every async body.
+//
 // idx answers for async fns spawned or awaited from other files.
 func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asyncBody {
 	bare := bareSpawnIsTokio(src, root)
@@ -156,8 +166,30 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 		}
 		return nil
 	}
+	// Futures spawned through a variable: `let fut = async {..};
+	// tokio::spawn(fut);`, matched by name within one fn.
+	type fnVar struct {
+		fn   uint32
+		name string
+	}
+	fnOf := func(n *sitter.Node) uint32 {
+		if f := ancestor(n, "function_item"); f != nil {
+			return f.StartByte()
+		}
+		return 0
+	}
+	spawnedVars := map[fnVar]int{} // -> line of the spawn
+	boundBlocks := map[*asyncBody]fnVar{}
+	kinds := map[*asyncBody]spawnKind{}
+	outers := map[*asyncBody]*asyncBody{}
 	walk(root, func(n *sitter.Node) bool {
 		switch n.Type() {
+		case "call_expression":
+			if classifyCall(src, n, bare) == sendSpawn {
+				if a := unparen(spawnArg(n)); a != nil && a.Type() == "identifier" {
+					spawnedVars[fnVar{fnOf(n), text(src, a)}] = lineOf(src, int(n.StartByte()))
+				}
+			}
 		case "function_item":
 			if !isAsyncFn(src, n) {
 				return true
@@ -167,11 +199,12 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 			if b.block == nil {
 				return true
 			}
-			switch {
-			case idx.SendRequired(b.name):
-				b.send, b.why = true, fmt.Sprintf("async fn `%s` runs in a spawned task", b.name)
-			case allAsync:
-				b.send, b.why = true, "--all-async"
+			if idx.SendRequired(b.name) {
+				b.send = true
+				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, idx.Why(b.name))
+				if k := idx.Declared(b.name); k > 1 {
+					b.why += fmt.Sprintf(" (matched by name; %d async fns are called `%s`)", k, b.name)
+				}
 			}
 			bodies = append(bodies, b)
 			byStart[key(n)] = b
@@ -184,21 +217,44 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 			if outer != nil {
 				b.fn = outer.fn
 			}
-			if call, kind := spawnerOf(src, n, bare); kind == sendSpawn {
+			outers[b] = outer
+			call, kind := spawnerOf(src, n, bare)
+			kinds[b] = kind
+			if kind == sendSpawn {
 				b.send, b.why = true, fmt.Sprintf("the async block is spawned at line %d", lineOf(src, int(call.StartByte())))
-			} else if kind == localRun {
-				b.send = false
-			} else if outer != nil && outer.send {
-				b.send, b.why = true, outer.why
 			}
-			if allAsync && !b.send {
-				b.send, b.why = true, "--all-async"
+			if p := n.Parent(); p != nil && p.Type() == "let_declaration" {
+				if pat := p.ChildByFieldName("pattern"); pat != nil && pat.Type() == "identifier" {
+					boundBlocks[b] = fnVar{fnOf(n), text(src, pat)}
+				}
 			}
 			bodies = append(bodies, b)
 			byStart[key(n)] = b
 		}
 		return true
 	})
+	// Outer bodies come first, so one pass in order settles inheritance.
+	for _, b := range bodies {
+		if b.node.Type() != "async_block" || b.send {
+			continue
+		}
+		if v, ok := boundBlocks[b]; ok {
+			if line, ok := spawnedVars[v]; ok {
+				b.send, b.why = true, fmt.Sprintf("the async block `%s` is spawned at line %d", v.name, line)
+				continue
+			}
+		}
+		if outer := outers[b]; outer != nil && outer.send && kinds[b] != localRun {
+			b.send, b.why = true, outer.why
+		}
+	}
+	if allAsync {
+		for _, b := range bodies {
+			if !b.send {
+				b.send, b.why = true, "--all-async"
+			}
+		}
+	}
 	return bodies
 }
 
@@ -224,7 +280,7 @@ func spawnerOf(src []byte, n *sitter.Node, bareTokio bool) (*sitter.Node, spawnK
 
 // summarize collects the file's contribution to the Index.
 func summarize(path string, src []byte, root *sitter.Node) *Summary {
-	s := &Summary{Path: path, Calls: map[string][]string{}}
+	s := &Summary{Path: path, Calls: map[string][]string{}, GuardFns: guardFns(src, root)}
 	bare := bareSpawnIsTokio(src, root)
 	// Spawned async fns: `tokio::spawn(handler(x))`.
 	walk(root, func(n *sitter.Node) bool {

@@ -1,3 +1,4 @@
+// golden: args=--skip tokio-mutex
 // golden: expect=send-error
 use std::sync::{Arc, Mutex};
 
