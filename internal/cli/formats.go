@@ -73,11 +73,16 @@ type shortFormat struct{}
 
 func (shortFormat) file(w io.Writer, o *outcome) {
 	for _, f := range o.findings {
-		fmt.Fprintf(w, "%s:%d:%d: %s: %s (%s)\n", o.display, f.Pos.Line, f.Pos.Col, f.Rule, f.Message, status(f))
+		fmt.Fprintf(w, "%s:%d:%d: %s: %s (%s)\n", o.display, f.Pos.Line, f.Pos.Col, f.Rule, oneLine(f.Message), oneLine(status(f)))
 	}
 }
 
 func (shortFormat) finish(io.Writer) error { return nil }
+
+// oneLine keeps a one-line format one line a finding.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
 
 type githubFormat struct{}
 
@@ -303,7 +308,7 @@ func (s *sarifFormat) finish(w io.Writer) error {
 		e := explanations[r]
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
 			ID: r, Name: e.name, ShortDescription: sarifText{e.short},
-			FullDescription: sarifText{e.short}, Help: sarifText{e.text},
+			FullDescription: sarifText{strings.SplitN(e.text, "\n\n", 2)[0]}, Help: sarifText{e.text},
 			DefaultConfiguration: sarifRuleConf{"warning"},
 		})
 	}

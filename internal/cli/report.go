@@ -413,10 +413,14 @@ func (h *humanPrinter) finding(w io.Writer, path string, src []byte, f patterns.
 	}
 	fmt.Fprintln(w, bar())
 	eq := strings.Repeat(" ", gw+1) + h.paint(styleGutter, "=")
+	// Continuation lines align under the text, as rustc aligns its notes.
+	indent := func(kind, text string) string {
+		return strings.ReplaceAll(text, "\n", "\n"+strings.Repeat(" ", gw+4+len(kind)))
+	}
 	if f.Fixed {
-		fmt.Fprintf(w, "%s %s %s (%s)\n", eq, h.paint(styleBold, "fix:"), f.Fix, where)
+		fmt.Fprintf(w, "%s %s %s (%s)\n", eq, h.paint(styleBold, "fix:"), indent("fix:", f.Fix), where)
 	} else {
-		fmt.Fprintf(w, "%s %s not fixed: %s\n", eq, h.paint(styleBold, "note:"), f.Reason)
+		fmt.Fprintf(w, "%s %s %s\n", eq, h.paint(styleBold, "note:"), indent("note:", "not fixed: "+f.Reason))
 	}
 	fmt.Fprintln(w)
 }
