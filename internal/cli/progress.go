@@ -31,6 +31,7 @@ type progress struct {
 	total, done int
 	began       time.Time
 	shown, held bool
+	last        string // the line shown
 	quit        chan struct{}
 	finished    chan struct{}
 }
@@ -53,7 +54,7 @@ func (p *progress) start(total int) {
 	p.mu.Unlock()
 	go func() {
 		defer close(p.finished)
-		t := time.NewTicker(min(progressEvery, p.delay))
+		t := time.NewTicker(progressEvery)
 		defer t.Stop()
 		for {
 			select {
@@ -72,8 +73,12 @@ func (p *progress) draw() {
 	if p.held || time.Since(p.began) < p.delay {
 		return
 	}
-	fmt.Fprintf(p.w, "%ssendfix: %d/%d files", eraseLine, p.done, p.total)
-	p.shown = true
+	line := fmt.Sprintf("sendfix: %d/%d files", p.done, p.total)
+	if p.shown && line == p.last {
+		return
+	}
+	fmt.Fprintf(p.w, "%s%s", eraseLine, line)
+	p.shown, p.last = true, line
 }
 
 // clear erases the line; p.mu is held.
