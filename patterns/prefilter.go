@@ -1,0 +1,368 @@
+package patterns
+
+import (
+	"bytes"
+	"sort"
+
+	sitter "github.com/smacker/go-tree-sitter"
+
+	"sendfix/rewrite"
+)
+
+// The prefilter decides from a file's bytes alone, without parsing, whether
+// a rule could possibly report anything in it. Most Rust files have no
+// await, no lock call and no Rc, and parsing is the bulk of the cost of a
+// run, so a file that fails the prefilter is never parsed.
+//
+// Every test here is a necessary condition of a rule, never a heuristic:
+// MayMatch(src, cfg) == false implies Engine.Run(path, src) reports no
+// finding, for any Index. The conditions are substrings that the syntax the
+// rules match cannot be written without; comments and string literals are
+// not excluded, which only lets more files through.
+
+var (
+	kwAsync = []byte("async")
+	kwAwait = []byte("await")
+	kwSpawn = []byte("spawn")
+	kwRc    = []byte("Rc")
+	kwWeak  = []byte("Weak")
+	kwGuard = []byte("Guard")
+)
+
+// lockMethods are the methods whose call acquires a guard in the rules'
+// eyes (lockKind): `.lock()`, `.read()`, `.write()`.
+var lockMethods = [][]byte{[]byte("lock"), []byte("read"), []byte("write")}
+
+// MayMatch reports whether an enabled rule of cfg could produce a finding
+// in the file src, whatever the other files of the run are. It is false
+// only when none can:
+//   - mutex-scope and tokio-mutex need an async body holding an await
+//     (`async`, `await`); the guard may come from a fn of another file,
+//     so nothing more can be asked of the bytes alone (Index.MayMatch can);
+//   - rc-arc needs an Rc or rc Weak spelled in the file (`Rc`, `Weak`) and
+//     a future that must be Send (`async`, or a `spawn` of an async fn).
+//
+// With Config.Sites set, the compiler names the places to look at, so
+// MayMatch is true for every file.
+func MayMatch(src []byte, cfg Config) bool {
+	if len(cfg.Sites) > 0 {
+		return true
+	}
+	hasAsync := bytes.Contains(src, kwAsync)
+	if guardRules(cfg) && hasAsync && bytes.Contains(src, kwAwait) {
+		return true
+	}
+	if cfg.Rules[RuleRcArc] && (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak)) &&
+		(hasAsync || bytes.Contains(src, kwSpawn)) {
+		return true
+	}
+	return false
+}
+
+// MayMatch is the package MayMatch narrowed by what the index knows of the
+// other files: a lock guard is taken by a `.lock(`, `.read(` or `.write(`
+// method call, by a fn of this file declared to return a guard (the file
+// spells `Guard`), or by a call of a guard-returning fn the index names.
+// Whitespace and comments may sit between the tokens. It is false only
+// when no enabled rule can produce a finding in src with this index (or
+// one with fewer guard-returning fns).
+func (ix *Index) MayMatch(src []byte, cfg Config) bool {
+	if !MayMatch(src, cfg) {
+		return false
+	}
+	if len(cfg.Sites) > 0 {
+		return true
+	}
+	if cfg.Rules[RuleRcArc] && (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak)) &&
+		(bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn)) {
+		return true
+	}
+	// Only the guard rules remain, and MayMatch saw async and await.
+	if MayDeclareGuardFn(src) {
+		return true
+	}
+	for _, m := range lockMethods {
+		if hasMethodCall(src, m) {
+			return true
+		}
+	}
+	if ix != nil {
+		for name := range ix.guardFns {
+			if hasFnCall(src, []byte(name)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// guardRules reports whether a rule that needs a lock guard is enabled.
+func guardRules(cfg Config) bool {
+	return cfg.Rules[RuleMutexScope] || cfg.Rules[RuleTokioMutex]
+}
+
+// MayNeedSummary reports whether the file could contribute to the Index:
+// it declares an async fn or an async block (`async`), passes a future to
+// a spawn (`spawn`) or declares a fn returning a lock guard (`Guard`). A
+// file for which it is false has an empty Summary and need not be parsed
+// for one.
+func MayNeedSummary(src []byte) bool {
+	return bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn) || bytes.Contains(src, kwGuard)
+}
+
+// guardTypes are the guard types a fn's return type must name for the
+// rules to take its result for a guard (siteGuardKind).
+var guardTypes = [][]byte{[]byte("MutexGuard"), []byte("RwLockReadGuard"), []byte("RwLockWriteGuard")}
+
+// MayDeclareGuardFn reports whether the file could declare a fn returning
+// a lock guard, the fact of the Index that Index.MayMatch uses: it names
+// one of the guard types.
+func MayDeclareGuardFn(src []byte) bool {
+	for _, t := range guardTypes {
+		if bytes.Contains(src, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMethodCall reports whether src may contain a call `.name(`, with
+// whitespace or comments allowed between the dot, the name and the
+// parenthesis. Where a comment may sit between the tokens it answers true
+// rather than parse the comment.
+func hasMethodCall(src, name []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(src[off:], name)
+		if i < 0 {
+			return false
+		}
+		start := off + i
+		end := start + len(name)
+		off = start + 1
+		if end < len(src) && isIdentByte(src[end]) {
+			continue
+		}
+		if !dotBefore(src, start) {
+			continue
+		}
+		if parenAfter(src, end) {
+			return true
+		}
+	}
+}
+
+// isIdentByte reports whether c can continue a Rust identifier. Bytes of
+// multi-byte UTF-8 characters count: a name followed by one is a longer
+// identifier.
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// dotBefore reports whether the name starting at i may be a field or
+// method after a `.`: the previous token is a dot, or a comment might
+// separate them (a block comment ends right before, or a line comment
+// sits on an earlier line that the whitespace crosses).
+func dotBefore(src []byte, i int) bool {
+	if i > 0 && isIdentByte(src[i-1]) {
+		return false // the name is the tail of a longer identifier
+	}
+	crossed := false
+	j := i - 1
+	for j >= 0 && isSpace(src[j]) {
+		if src[j] == '\n' {
+			crossed = true
+		}
+		j--
+	}
+	if j < 0 {
+		return false
+	}
+	switch {
+	case src[j] == '.':
+		return true
+	case src[j] == '/' && j > 0 && src[j-1] == '*':
+		return true
+	case crossed:
+		ls := bytes.LastIndexByte(src[:j+1], '\n') + 1
+		return bytes.Contains(src[ls:j+1], []byte("//"))
+	}
+	return false
+}
+
+// parenAfter reports whether an opening parenthesis, or a comment that
+// might precede one, follows offset i after optional whitespace.
+func parenAfter(src []byte, i int) bool {
+	for i < len(src) && isSpace(src[i]) {
+		i++
+	}
+	return i < len(src) && (src[i] == '(' || src[i] == '/')
+}
+
+// hasFnCall reports whether src may call a fn called name: the name as a
+// whole identifier followed by `(`, by a turbofish `::<` or by a comment.
+func hasFnCall(src, name []byte) bool {
+	if len(name) == 0 {
+		return false
+	}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], name)
+		if i < 0 {
+			return false
+		}
+		start := off + i
+		end := start + len(name)
+		off = start + 1
+		if start > 0 && isIdentByte(src[start-1]) || end < len(src) && isIdentByte(src[end]) {
+			continue
+		}
+		for end < len(src) && isSpace(src[end]) {
+			end++
+		}
+		if end < len(src) && (src[end] == '(' || src[end] == ':' || src[end] == '/') {
+			return true
+		}
+	}
+}
+
+// Scan decides, with one parse at most, whether Engine.Run can report
+// anything in the file whatever the Index of the run says about which
+// async fns must be Send. The engine's own Index must already name the
+// guard-returning fns of every file (summaries of the files for which
+// MayDeclareGuardFn holds); it is used for Index.MayMatch. A file for
+// which Scan is false need not be run at all.
+//
+// Scan is Index.MayMatch and then the rules run once on the parsed file
+// with every async body taken as Send-required (the most any Index can
+// make of it): a rule that reports nothing then reports nothing with
+// fewer Send-required bodies either, and a run whose first pass reports
+// nothing stops there.
+func (e *Engine) Scan(path string, src []byte) bool {
+	body := bytes.TrimPrefix(src, bom)
+	if !e.idx.MayMatch(body, e.cfg) {
+		return false
+	}
+	if len(e.cfg.Sites) > 0 {
+		return true
+	}
+	tree, err := e.parse(body)
+	if err != nil {
+		return true // let Run report the parse failure
+	}
+	defer tree.Close()
+	return e.anyProposal(path, body, tree.RootNode())
+}
+
+// anyProposal reports whether a rule proposes anything in the parsed file
+// when every async body must be Send. Every rule that an enabled rule
+// needs runs; a proposal of any of them counts, since the hand-off between
+// mutex-scope and tokio-mutex differs under --all-async.
+func (e *Engine) anyProposal(path string, src []byte, root *sitter.Node) bool {
+	cfg := e.cfg
+	cfg.AllAsync = true
+	fc := &fileCtx{path: path, src: src, root: root, style: rewrite.DetectStyle(src), cfg: cfg, idx: e.idx}
+	fc.bodies = findBodies(src, root, e.idx, true)
+	for _, r := range rules {
+		if !(cfg.Rules[r.name] || r.name == RuleMutexScope && cfg.Rules[RuleTokioMutex]) {
+			continue
+		}
+		if len(r.run(fc)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// offsets are the sorted start offsets of a needle's occurrences in a
+// file. A walk looking for nodes whose text must contain the needle can
+// skip every subtree with no occurrence (see within), which turns a walk of
+// the whole tree into a walk of a few paths.
+type offsets []int
+
+// findAll returns the offsets of needle in src.
+func findAll(src, needle []byte) offsets {
+	var out offsets
+	for off := 0; ; {
+		i := bytes.Index(src[off:], needle)
+		if i < 0 {
+			return out
+		}
+		out = append(out, off+i)
+		off += i + 1
+	}
+}
+
+// within reports whether an occurrence lies wholly in [start, end).
+func (o offsets) within(start, end uint32, n int) bool {
+	i := sort.SearchInts(o, int(start))
+	return i < len(o) && o[i]+n <= int(end)
+}
+
+// MentionsAny reports whether src holds one of names as an identifier (in
+// code, comments or strings alike: it errs towards true).
+//
+// It bounds the summaries an Index needs: whether an async fn f must be
+// Send depends only on spawns and awaits of f, of its awaiting callers, of
+// theirs, and so on, and each of those facts lies in a file that spells
+// the callee's name. So the files to summarize for the async fns of a few
+// files are found by growing a set of names from those fns, through the
+// callers the summaries reveal, and summarizing the files that mention
+// one; the Index of those summaries answers SendRequired, Why and
+// Declared for those names as the Index of every file would.
+func MentionsAny(src []byte, names map[string]bool) bool {
+	if len(names) == 0 {
+		return false
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		if !isIdentByte(c) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(src) && isIdentByte(src[j]) {
+			j++
+		}
+		if c > '9' || c < '0' {
+			if names[string(src[i:j])] {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
+}
+
+// GuardSummary parses src and returns its Summary with GuardFns alone: the
+// one fact of other files that Index.MayMatch and Scan use. It costs a
+// parse and a walk of the subtrees that spell "Guard", against the whole
+// tree walks of Summarize.
+func (e *Engine) GuardSummary(path string, src []byte) *Summary {
+	body := bytes.TrimPrefix(src, bom)
+	s := &Summary{Path: path}
+	if !MayDeclareGuardFn(body) {
+		return s
+	}
+	tree, err := e.parse(body)
+	if err != nil {
+		return s
+	}
+	defer tree.Close()
+	s.GuardFns = guardFns(body, tree.RootNode())
+	return s
+}
+
+// mayHoldBody returns a test of whether a subtree may hold an async fn, an
+// async block or a spawn call: whether its text holds "async" or "spawn".
+// The walks that look for those skip the subtrees where it is false, most
+// of a typical file.
+func mayHoldBody(src []byte) func(n *sitter.Node) bool {
+	async, spawn := findAll(src, kwAsync), findAll(src, kwSpawn)
+	return func(n *sitter.Node) bool {
+		s, e := n.StartByte(), n.EndByte()
+		return async.within(s, e, len(kwAsync)) || spawn.within(s, e, len(kwSpawn))
+	}
+}

@@ -1,0 +1,350 @@
+package patterns
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestHasMethodCall(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"m.lock()", true},
+		{"m.lock().unwrap()", true},
+		{"m . lock ( )", true},
+		{"m\n    .lock()", true},
+		{"m.\n    lock()", true},
+		{"m./* c */lock()", true},
+		{"m.lock/* c */()", true},
+		{"m. // c\n  lock()", true},
+		{"m.lock\n()", true},
+		{"m.locked()", false},
+		{"m.unlock()", false},
+		{"m.lock_api()", false},
+		{"lock()", false},
+		{"Mutex::lock(&m)", false},
+		{"let lock = m;", false},
+		{"m.lock;", false},
+		{"// lock()\nx.lock", false},
+		{"r#lock()", false},
+	}
+	for _, c := range cases {
+		if got := hasMethodCall([]byte(c.src), []byte("lock")); got != c.want {
+			t.Errorf("hasMethodCall(%q, lock) = %v, want %v", c.src, got, c.want)
+		}
+	}
+}
+
+func TestHasFnCall(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"let g = state();", true},
+		{"let g = self.state();", true},
+		{"let g = Self::state ();", true},
+		{"let g = state::<u8>(x);", true},
+		{"let g = state/* c */();", true},
+		{"let g = restate();", false},
+		{"let g = state_of();", false},
+		{"let state = 1;", false},
+		{"s.state.len()", false},
+	}
+	for _, c := range cases {
+		if got := hasFnCall([]byte(c.src), []byte("state")); got != c.want {
+			t.Errorf("hasFnCall(%q, state) = %v, want %v", c.src, got, c.want)
+		}
+	}
+}
+
+func TestMayMatchRules(t *testing.T) {
+	only := func(rules ...string) Config {
+		c := Config{Rules: map[string]bool{}}
+		for _, r := range rules {
+			c.Rules[r] = true
+		}
+		return c
+	}
+	held := []byte("async fn f() { let g = m.lock().unwrap(); x().await; }")
+	rc := []byte("fn f() { let r = Rc::new(1); tokio::spawn(g(r)); }")
+	plain := []byte("fn f() { let g = m.lock().unwrap(); }")
+	for _, c := range []struct {
+		name string
+		src  []byte
+		cfg  Config
+		want bool
+	}{
+		{"guard/all", held, DefaultConfig(), true},
+		{"guard/mutex-scope", held, only(RuleMutexScope), true},
+		{"guard/tokio-mutex", held, only(RuleTokioMutex), true},
+		{"guard/rc-arc", held, only(RuleRcArc), false},
+		{"guard/none", held, only(), false},
+		{"rc/all", rc, DefaultConfig(), true},
+		{"rc/rc-arc", rc, only(RuleRcArc), true},
+		{"rc/mutex-scope", rc, only(RuleMutexScope), false},
+		{"sync/all", plain, DefaultConfig(), false},
+		{"sync/sites", plain, Config{Rules: DefaultConfig().Rules, Sites: []Site{{Path: "x.rs", Kind: SiteBody, Line: 1, Col: 1}}}, true},
+	} {
+		if got := MayMatch(c.src, c.cfg); got != c.want {
+			t.Errorf("%s: MayMatch = %v, want %v", c.name, got, c.want)
+		}
+		if got := NewIndex().MayMatch(c.src, c.cfg); got != c.want {
+			t.Errorf("%s: Index.MayMatch = %v, want %v", c.name, got, c.want)
+		}
+	}
+	// A guard from a fn of another file: only the index knows.
+	other := []byte("async fn f(s: &S) { let g = s.state(); x().await; g.len(); }")
+	if !MayMatch(other, DefaultConfig()) {
+		t.Error("MayMatch must let a file through whose guard may come from another file")
+	}
+	if NewIndex().MayMatch(other, DefaultConfig()) {
+		t.Error("Index.MayMatch with no guard-returning fns should reject the file")
+	}
+	ix := NewIndex(&Summary{Path: "s.rs", GuardFns: map[string]string{"state": "MutexGuard"}})
+	if !ix.MayMatch(other, DefaultConfig()) {
+		t.Error("Index.MayMatch must let the file through when another file declares state() returning a guard")
+	}
+}
+
+// goldenInputs returns every golden input file, sorted.
+func goldenInputs(t *testing.T) []string {
+	t.Helper()
+	in, err := filepath.Glob(filepath.Join("..", "golden", "testdata", "*", "*.input.rs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) == 0 {
+		t.Fatal("no golden inputs under ../golden/testdata")
+	}
+	sort.Strings(in)
+	return in
+}
+
+// checkPrefilter runs src through the engine under cfg and idx and fails
+// when the engine reports a finding that MayMatch, Index.MayMatch or Scan
+// (with an index of guard fns only, as the command builds it) ruled out.
+// It returns the number of findings.
+func checkPrefilter(t *testing.T, name string, src []byte, cfg Config, idx, guardIdx *Index) int {
+	e := NewEngine(cfg, idx)
+	res := e.Run(name, src)
+	e.Close()
+	if len(res.Findings) == 0 {
+		return 0
+	}
+	f := res.Findings[0]
+	if !MayMatch(src, cfg) {
+		t.Errorf("%s: MayMatch is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	}
+	if !idx.MayMatch(src, cfg) {
+		t.Errorf("%s: Index.MayMatch is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	}
+	s := NewEngine(cfg, guardIdx)
+	need := s.Scan(name, src)
+	s.Close()
+	if !need {
+		t.Errorf("%s: Scan says no run is needed but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	}
+	return len(res.Findings)
+}
+
+// TestPrefilterGolden: every golden input passes the prefilter, and no
+// case's findings are ruled out by it or by Scan, with every rule on, with
+// --all-async, and with each rule alone.
+func TestPrefilterGolden(t *testing.T) {
+	cfgs := map[string]Config{"default": DefaultConfig()}
+	all := DefaultConfig()
+	all.AllAsync = true
+	cfgs["all-async"] = all
+	for _, r := range AllRules {
+		cfgs[r] = Config{Rules: map[string]bool{r: true}}
+	}
+	findings := 0
+	for _, in := range goldenInputs(t) {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(filepath.Dir(in)) + "/" + filepath.Base(in)
+		if !MayMatch(src, DefaultConfig()) {
+			t.Errorf("%s: fails MayMatch", name)
+		}
+		s := NewEngine(DefaultConfig(), nil)
+		sum := s.Summarize("src/main.rs", src)
+		s.Close()
+		idx := NewIndex(sum)
+		guardIdx := NewIndex(&Summary{GuardFns: sum.GuardFns})
+		for _, cfg := range cfgs {
+			findings += checkPrefilter(t, name, src, cfg, idx, guardIdx)
+		}
+	}
+	if findings == 0 {
+		t.Fatal("no golden input produced a finding: the check proved nothing")
+	}
+}
+
+// TestPrefilterVariants: the byte-level tests tolerate whitespace and
+// comments between the tokens they look for, as the grammar does. Every
+// golden input with findings is rewritten with the lock calls spread out
+// and must still pass.
+func TestPrefilterVariants(t *testing.T) {
+	variants := []func(string) string{
+		func(s string) string { return strings.ReplaceAll(s, ".lock()", ". lock ()") },
+		func(s string) string { return strings.ReplaceAll(s, ".lock()", "\n.lock\n()") },
+		func(s string) string { return strings.ReplaceAll(s, ".lock()", "./* x */lock/* y */()") },
+		func(s string) string { return strings.ReplaceAll(s, ".lock()", ". // x\nlock()") },
+		func(s string) string { return strings.ReplaceAll(s, ".await", "\n.await") },
+	}
+	tried := 0
+	for _, in := range goldenInputs(t) {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(src, []byte(".lock()")) {
+			continue
+		}
+		for i, v := range variants {
+			out := []byte(v(string(src)))
+			name := filepath.Base(in) + "#" + string(rune('a'+i))
+			s := NewEngine(DefaultConfig(), nil)
+			sum := s.Summarize("src/main.rs", out)
+			s.Close()
+			idx := NewIndex(sum)
+			tried += checkPrefilter(t, name, out, DefaultConfig(), idx, NewIndex(&Summary{GuardFns: sum.GuardFns}))
+		}
+	}
+	if tried == 0 {
+		t.Fatal("no variant produced a finding: the check proved nothing")
+	}
+}
+
+// corpusRoot is where Debian's Rust crate sources are installed.
+const corpusRoot = "/usr/share/cargo/registry"
+
+// TestPrefilterCorpus checks the prefilter's promise on every .rs file of
+// the Debian crate sources (about 2,500 files, 29 MB): whenever the engine
+// reports a finding in a file, MayMatch, Index.MayMatch and Scan let that
+// file through. The index is built from the whole corpus, as one run over
+// it would, and the engine runs under the default rules and under
+// --all-async (every async body Send-required, the most any index can
+// give). Files are checked in parallel, one engine per worker.
+func TestPrefilterCorpus(t *testing.T) {
+	files := corpusFiles(t)
+	cfg := DefaultConfig()
+	all := DefaultConfig()
+	all.AllAsync = true
+
+	sums := make([]*Summary, len(files))
+	var guardSums []*Summary
+	parallel(t, files, func(e **Engine, i int, src []byte) {
+		if MayNeedSummary(src) {
+			if *e == nil {
+				*e = NewEngine(cfg, nil)
+			}
+			sums[i] = (*e).Summarize(files[i], src)
+		}
+	})
+	for i, s := range sums {
+		if s != nil && MayDeclareGuardFn(mustRead(t, files[i])) {
+			guardSums = append(guardSums, &Summary{GuardFns: s.GuardFns})
+		}
+	}
+	idx, guardIdx := NewIndex(sums...), NewIndex(guardSums...)
+
+	var mu sync.Mutex
+	passed, found := 0, 0
+	parallel(t, files, func(_ **Engine, i int, src []byte) {
+		n := 0
+		for _, c := range []Config{cfg, all} {
+			n += checkPrefilter(t, files[i], src, c, idx, guardIdx)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if idx.MayMatch(src, cfg) {
+			passed++
+		}
+		if n > 0 {
+			found++
+		}
+	})
+	t.Logf("%d corpus files: %d (%.1f%%) pass Index.MayMatch, %d have findings", len(files), passed, 100*float64(passed)/float64(len(files)), found)
+}
+
+// corpusFiles lists the corpus, or skips (loudly) when it is absent and
+// the environment does not require it.
+func corpusFiles(t *testing.T) []string {
+	t.Helper()
+	root := corpusRoot
+	if _, err := os.Stat(root); err != nil {
+		if os.Getenv("SENDFIX_REQUIRE_RUSTC") != "" {
+			t.Fatalf("%s is missing (SENDFIX_REQUIRE_RUSTC is set): apt-get install -y librust-tokio-dev", root)
+		}
+		t.Skipf("SKIP: %s is missing; apt-get install -y librust-tokio-dev to run the corpus property", root)
+	}
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 100 {
+		t.Fatalf("only %d .rs files under %s; is librust-tokio-dev installed?", len(files), root)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+// parallel calls f on every file from GOMAXPROCS workers; each worker has
+// an engine slot f may fill, closed at the end.
+func parallel(t *testing.T, files []string, f func(e **Engine, i int, src []byte)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e *Engine
+			defer func() {
+				if e != nil {
+					e.Close()
+				}
+			}()
+			for i := range next {
+				src, err := os.ReadFile(files[i])
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				f(&e, i, src)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
