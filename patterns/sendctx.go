@@ -182,7 +182,11 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 	boundBlocks := map[*asyncBody]fnVar{}
 	kinds := map[*asyncBody]spawnKind{}
 	outers := map[*asyncBody]*asyncBody{}
+	may := mayHoldBody(src)
 	walk(root, func(n *sitter.Node) bool {
+		if !may(n) {
+			return false
+		}
 		switch n.Type() {
 		case "call_expression":
 			if classifyCall(src, n, bare) == sendSpawn {
@@ -283,7 +287,11 @@ func summarize(path string, src []byte, root *sitter.Node) *Summary {
 	s := &Summary{Path: path, Calls: map[string][]string{}, GuardFns: guardFns(src, root)}
 	bare := bareSpawnIsTokio(src, root)
 	// Spawned async fns: `tokio::spawn(handler(x))`.
+	may := mayHoldBody(src)
 	walk(root, func(n *sitter.Node) bool {
+		if !may(n) {
+			return false
+		}
 		switch n.Type() {
 		case "function_item":
 			if isAsyncFn(src, n) {

@@ -281,7 +281,16 @@ func letAt(root *sitter.Node, off int) *sitter.Node {
 // guard to that guard's kind.
 func guardFns(src []byte, root *sitter.Node) map[string]string {
 	out := map[string]string{}
+	// Only subtrees whose text holds "Guard" can declare one: the walk
+	// visits those alone instead of the whole tree.
+	at := findAll(src, kwGuard)
+	if len(at) == 0 {
+		return out
+	}
 	walk(root, func(n *sitter.Node) bool {
+		if !at.within(n.StartByte(), n.EndByte(), len(kwGuard)) {
+			return false
+		}
 		if n.Type() == "function_item" {
 			if rt := n.ChildByFieldName("return_type"); rt != nil {
 				if k := siteGuardKind(text(src, rt)); k != "" {
