@@ -38,11 +38,18 @@ func (a *App) runPaths(o *options) int {
 	}
 	rep.startProgress(len(files))
 	ctx := a.Context
-	readErr, idx := a.summarize(ctx, o, files)
+	var readErr []error
+	var need []bool // nil: every file is run
+	var idx *patterns.Index
+	if a.scans() {
+		readErr, need, idx = a.plan(ctx, o, files)
+	} else {
+		readErr, idx = a.summarize(ctx, o, files)
+	}
 	if ctx.Err() != nil {
 		return rep.finish(true)
 	}
-	a.process(ctx, o, files, readErr, idx, rep)
+	a.process(ctx, o, files, readErr, need, idx, rep)
 	return rep.finish(ctx.Err() != nil)
 }
 
@@ -100,10 +107,10 @@ type indexed struct {
 }
 
 // process is the second phase: run every file through an engine built on
-// idx, with one engine per worker, and report the outcomes in file order
+// idx (only the files need marks, when need is not nil), with one engine per worker, and report the outcomes in file order
 // as they complete. Workers run at most window files ahead of the report,
 // so memory stays bounded however many files there are.
-func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readErr []error, idx *patterns.Index, rep *report) {
+func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readErr []error, need []bool, idx *patterns.Index, rep *report) {
 	window := 4 * o.jobs
 	sem := make(chan struct{}, window)
 	jobs := make(chan int)
@@ -142,6 +149,11 @@ func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readE
 				}
 				if readErr[i] != nil {
 					results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
+					continue
+				}
+				if need != nil && !need[i] {
+					// plan showed that no rule can report anything here.
+					results <- indexed{i, &outcome{display: files[i].display, scanned: true}}
 					continue
 				}
 				if e == nil {

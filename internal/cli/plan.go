@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	"sendfix/patterns"
+)
+
+// scanner is an engine that can tell, with one parse at most, whether a
+// file needs a run (patterns.Engine.Scan). Engines without it (test fakes)
+// go through the plain summarize-then-run pipeline.
+type scanner interface {
+	Scan(path string, src []byte) bool
+	GuardSummary(path string, src []byte) *patterns.Summary
+}
+
+// scans reports whether the App's engines are patterns engines, which can
+// Scan. Test fakes cannot; they go through summarize and process alone.
+// (Comparing the factory, rather than making an engine to look at, keeps
+// the count of engines a run makes what the fakes' tests expect.)
+func (a *App) scans() bool {
+	return reflect.ValueOf(a.newEngine).Pointer() == reflect.ValueOf(engineFactory(newPatternsEngine)).Pointer()
+}
+
+// plan is the first part of a run over many files when the engine is a
+// scanner, built so that most files are read once and never parsed:
+//
+//  1. every file is read; the byte-level prefilters decide which files may
+//     declare a guard-returning fn (summarized now: the fact the next step
+//     needs from other files; they are few) and which may hold a finding
+//     at all;
+//  2. the files that may hold one are read again and scanned (one parse,
+//     the rules run once with every async body Send-required);
+//     most files stop here;
+//  3. only when some file needs a run, and the Index can change its
+//     outcome (not under --all-async), the files that can bear on the
+//     async fns of the files to run are summarized: those that mention
+//     one of their names or the name of one of their awaiting callers.
+//
+// It returns each file's read error, which files need a run, and the Index
+// for those runs. Memory is a few words per file plus the summaries.
+func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr []error, need []bool, idx *patterns.Index) {
+	readErr = make([]error, len(files))
+	need = make([]bool, len(files))
+	sums := make([]*patterns.Summary, len(files))
+	guards := make([]*patterns.Summary, len(files)) // GuardFns alone
+	may := make([]bool, len(files))
+	mayNeed := make([]bool, len(files)) // may contribute to the Index
+
+	all := make([]int, len(files))
+	for i := range all {
+		all[i] = i
+	}
+	a.each(ctx, o, all, nil, func(e *engine, mk func() engine, i int) {
+		src, err := readSource(files[i].abs)
+		if err != nil {
+			readErr[i] = err
+			return
+		}
+		may[i] = patterns.MayMatch(src, o.cfg)
+		mayNeed[i] = patterns.MayNeedSummary(src)
+		if patterns.MayDeclareGuardFn(src) {
+			if *e == nil {
+				*e = mk()
+			}
+			guards[i] = (*e).(scanner).GuardSummary(files[i].display, src)
+		}
+	})
+	var scan []int
+	for i := range files {
+		if may[i] {
+			scan = append(scan, i)
+		}
+	}
+
+	var mu sync.Mutex
+	gidx := patterns.NewIndex(guards...)
+	any := false
+	a.each(ctx, o, scan, gidx, func(e *engine, mk func() engine, i int) {
+		src, err := readSource(files[i].abs)
+		if err != nil {
+			readErr[i] = err
+			return
+		}
+		if *e == nil {
+			*e = mk()
+		}
+		need[i] = (*e).(scanner).Scan(files[i].display, src)
+		if need[i] {
+			mu.Lock()
+			any = true
+			mu.Unlock()
+		}
+	})
+	if !any || o.cfg.AllAsync {
+		return readErr, need, gidx
+	}
+	// Summaries for the async fns of the files to run: the files that
+	// mention their names, then their callers', until no more are found
+	// (see patterns.MentionsAny).
+	var toRun []int
+	for i, n := range need {
+		if n && sums[i] == nil {
+			toRun = append(toRun, i)
+		}
+	}
+	a.each(ctx, o, toRun, nil, func(e *engine, mk func() engine, i int) {
+		src, err := readSource(files[i].abs)
+		if err != nil {
+			return // process reports it
+		}
+		if *e == nil {
+			*e = mk()
+		}
+		sums[i] = (*e).Summarize(files[i].display, src)
+	})
+	names := map[string]bool{}
+	for i, n := range need {
+		if n && sums[i] != nil {
+			for _, f := range sums[i].AsyncFns {
+				names[f] = true
+			}
+		}
+	}
+	for {
+		for grew := true; grew; {
+			grew = false
+			for _, s := range sums {
+				if s == nil {
+					continue
+				}
+				for caller, callees := range s.Calls {
+					if names[caller] {
+						continue
+					}
+					for _, c := range callees {
+						if names[c] {
+							names[caller], grew = true, true
+							break
+						}
+					}
+				}
+			}
+		}
+		var rest []int
+		for i := range files {
+			if sums[i] == nil && readErr[i] == nil && mayNeed[i] {
+				rest = append(rest, i)
+			}
+		}
+		var added atomic.Int64
+		a.each(ctx, o, rest, nil, func(e *engine, mk func() engine, i int) {
+			src, err := readSource(files[i].abs)
+			if err != nil || !patterns.MentionsAny(src, names) {
+				return
+			}
+			if *e == nil {
+				*e = mk()
+			}
+			sums[i] = (*e).Summarize(files[i].display, src)
+			added.Add(1)
+		})
+		if added.Load() == 0 || ctx.Err() != nil {
+			break
+		}
+	}
+	return readErr, need, patterns.NewIndex(append(sums, guards...)...)
+}
+
+// each calls f on the files at the given indexes from o.jobs workers,
+// each with an engine slot that f fills on first need (with make) and
+// that is closed at the end. It stops handing out files when ctx ends.
+func (a *App) each(ctx context.Context, o *options, idxs []int, idx *patterns.Index, f func(e *engine, mk func() engine, i int)) {
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for _, i := range idxs {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	mk := func() engine { return a.newEngine(o.cfg, idx) }
+	var wg sync.WaitGroup
+	for range min(o.jobs, max(len(idxs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e engine
+			defer func() {
+				if e != nil {
+					e.Close()
+				}
+			}()
+			for i := range next {
+				f(&e, mk, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
