@@ -1,0 +1,20 @@
+// A directive naming another rule does not silence mutex-scope.
+use std::sync::{Arc, Mutex};
+
+async fn flush() {}
+
+#[tokio::main]
+async fn main() {
+    let hits = Arc::new(Mutex::new(0u32));
+    let h = hits.clone();
+    tokio::spawn(async move {
+        // sendfix:ignore rc-arc
+        {
+            let mut n = h.lock().unwrap();
+            *n += 1;
+        }
+        flush().await;
+    })
+    .await
+    .unwrap();
+}
