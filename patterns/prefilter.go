@@ -48,15 +48,10 @@ func MayMatch(src []byte, cfg Config) bool {
 	if len(cfg.Sites) > 0 {
 		return true
 	}
-	hasAsync := bytes.Contains(src, kwAsync)
-	if guardRules(cfg) && hasAsync && bytes.Contains(src, kwAwait) {
+	if guardRules(cfg) && bytes.Contains(src, kwAsync) && bytes.Contains(src, kwAwait) {
 		return true
 	}
-	if cfg.Rules[RuleRcArc] && (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak)) &&
-		(hasAsync || bytes.Contains(src, kwSpawn)) {
-		return true
-	}
-	return false
+	return cfg.Rules[RuleRcArc] && mayRc(src)
 }
 
 // MayMatch is the package MayMatch narrowed by what the index knows of the
@@ -73,11 +68,22 @@ func (ix *Index) MayMatch(src []byte, cfg Config) bool {
 	if len(cfg.Sites) > 0 {
 		return true
 	}
-	if cfg.Rules[RuleRcArc] && (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak)) &&
-		(bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn)) {
-		return true
+	return cfg.Rules[RuleRcArc] && mayRc(src) || guardRules(cfg) && ix.mayHoldGuard(src)
+}
+
+// mayRc is rc-arc's condition: an Rc or Weak spelled, and an async body
+// or a spawn.
+func mayRc(src []byte) bool {
+	return (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak)) &&
+		(bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn))
+}
+
+// mayHoldGuard is the guard rules' condition: async, await, and a lock
+// acquisition (see Index.MayMatch).
+func (ix *Index) mayHoldGuard(src []byte) bool {
+	if !bytes.Contains(src, kwAsync) || !bytes.Contains(src, kwAwait) {
+		return false
 	}
-	// Only the guard rules remain, and MayMatch saw async and await.
 	if MayDeclareGuardFn(src) {
 		return true
 	}
@@ -253,14 +259,16 @@ func (e *Engine) Scan(path string, src []byte) bool {
 		return true // let Run report the parse failure
 	}
 	defer tree.Close()
-	return e.anyProposal(path, body, tree.RootNode())
+	return e.anyProposal(path, body, tree.RootNode(), e.idx.mayHoldGuard(body), mayRc(body))
 }
 
 // anyProposal reports whether a rule proposes anything in the parsed file
 // when every async body must be Send. Every rule that an enabled rule
 // needs runs; a proposal of any of them counts, since the hand-off between
-// mutex-scope and tokio-mutex differs under --all-async.
-func (e *Engine) anyProposal(path string, src []byte, root *sitter.Node) bool {
+// mutex-scope and tokio-mutex differs under --all-async. The guard rules
+// run only when guards is true, rc-arc only when rc is: the byte-level
+// conditions of Index.MayMatch, rule by rule.
+func (e *Engine) anyProposal(path string, src []byte, root *sitter.Node, guards, rc bool) bool {
 	cfg := e.cfg
 	cfg.AllAsync = true
 	fc := &fileCtx{path: path, src: src, root: root, style: rewrite.DetectStyle(src), cfg: cfg, idx: e.idx}
@@ -268,6 +276,16 @@ func (e *Engine) anyProposal(path string, src []byte, root *sitter.Node) bool {
 	for _, r := range rules {
 		if !(cfg.Rules[r.name] || r.name == RuleMutexScope && cfg.Rules[RuleTokioMutex]) {
 			continue
+		}
+		switch r.name {
+		case RuleMutexScope, RuleTokioMutex:
+			if !guards {
+				continue
+			}
+		case RuleRcArc:
+			if !rc {
+				continue
+			}
 		}
 		if len(r.run(fc)) > 0 {
 			return true
