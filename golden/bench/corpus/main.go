@@ -8,9 +8,8 @@
 //	                              first), a count of files needing a run
 //	corpus slow PATH...           Engine.Run on every file (all rules,
 //	                              --all-async), the ten slowest files
-//	corpus stats PATH...          how many files and bytes pass the
-//	                              prefilter and the summary prefilter, and
-//	                              how many the first phase sends to a run
+//	corpus stats PATH...          how many files and bytes each step of the
+//	                              command's plan lets through
 //
 // It walks with filepath.WalkDir and no .gitignore handling: the corpus is
 // a plain tree.
@@ -146,45 +145,59 @@ func parseAll(files []string, jobs int) {
 	fmt.Fprintf(os.Stderr, "parsed %d files (%d top-level nodes)\n", len(files), nodes.Load())
 }
 
-// stats prints what fraction of the corpus each filter lets through.
+// stats prints what fraction of the corpus each step of the command's
+// plan lets through (see internal/cli/plan.go).
 func stats(files []string, jobs int) {
 	cfg := patterns.DefaultConfig()
-	var n, bytes, mayN, mayB, sumN, sumB, parsedN, parsedB, needN, needB atomic.Int64
+	var n, size, guardN, guardB, mayN, mayB, ixN, ixB, needN, needB atomic.Int64
 	engines := make([]*patterns.Engine, max(jobs, 1))
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, nil)
 	}
+	var mu sync.Mutex
+	var guards []*patterns.Summary
+	each(files, jobs, func(w int, path string, src []byte) {
+		if patterns.MayDeclareGuardFn(src) {
+			s := engines[w].GuardSummary(path, src)
+			mu.Lock()
+			guards = append(guards, s)
+			mu.Unlock()
+		}
+	})
+	idx := patterns.NewIndex(guards...)
+	for i := range engines {
+		engines[i] = patterns.NewEngine(cfg, idx)
+	}
 	each(files, jobs, func(w int, path string, src []byte) {
 		b := int64(len(src))
 		n.Add(1)
-		bytes.Add(b)
-		may, sum := patterns.MayMatch(src, cfg), patterns.MayNeedSummary(src)
-		if may {
-			mayN.Add(1)
-			mayB.Add(b)
+		size.Add(b)
+		count := func(k, kb *atomic.Int64) {
+			k.Add(1)
+			kb.Add(b)
 		}
-		if sum {
-			sumN.Add(1)
-			sumB.Add(b)
+		if patterns.MayDeclareGuardFn(src) {
+			count(&guardN, &guardB)
 		}
-		if may || sum {
-			parsedN.Add(1)
-			parsedB.Add(b)
+		if patterns.MayMatch(src, cfg) {
+			count(&mayN, &mayB)
+		}
+		if idx.MayMatch(src, cfg) {
+			count(&ixN, &ixB)
 		}
 		if engines[w].Scan(path, src) {
-			needN.Add(1)
-			needB.Add(b)
+			count(&needN, &needB)
 		}
 	})
 	line := func(what string, k, kb *atomic.Int64) {
-		fmt.Printf("%-34s %6d files (%5.1f%%) %9d bytes (%5.1f%%)\n", what, k.Load(),
-			100*float64(k.Load())/float64(max(n.Load(), 1)), kb.Load(), 100*float64(kb.Load())/float64(max(bytes.Load(), 1)))
+		fmt.Printf("%-40s %6d files (%5.1f%%) %9d bytes (%5.1f%%)\n", what, k.Load(),
+			100*float64(k.Load())/float64(max(n.Load(), 1)), kb.Load(), 100*float64(kb.Load())/float64(max(size.Load(), 1)))
 	}
-	line("corpus", &n, &bytes)
-	line("MayMatch (all rules)", &mayN, &mayB)
-	line("MayNeedSummary", &sumN, &sumB)
-	line("parsed in the first phase", &parsedN, &parsedB)
-	line("run in the second phase", &needN, &needB)
+	line("corpus (read once)", &n, &size)
+	line("name a guard type (parsed for its fns)", &guardN, &guardB)
+	line("MayMatch (read again)", &mayN, &mayB)
+	line("Index.MayMatch (parsed, rules run once)", &ixN, &ixB)
+	line("Scan: need a run", &needN, &needB)
 }
 
 // slow runs the engine on every file, the prefilter bypassed, and prints
