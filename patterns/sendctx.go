@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -132,7 +133,9 @@ func fnName(src []byte, fn *sitter.Node) string {
 
 // lineOf returns the 1-based line of byte offset off.
 func lineOf(src []byte, off int) int {
-	return strings.Count(string(src[:off]), "\n") + 1
+	// bytes.Count: converting the prefix to a string would copy it on
+	// every call.
+	return bytes.Count(src[:off], []byte("\n")) + 1
 }
 
 // findBodies returns every async body of the file in source order, outer
