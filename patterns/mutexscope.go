@@ -762,7 +762,16 @@ func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) ([]rewrite.Edi
 	name := tc.freshName(s)
 	st := int(s.StartByte())
 	body := string(src[st:a.StartByte()]) + name + string(src[a.EndByte():s.EndByte()])
-	repl := "{ let " + mut + name + " = " + text(src, a) + "; " + body + " }"
+	lock := text(src, a)
+	repl := "{ let " + mut + name + " = " + lock + "; " + body + " }"
+	if !strings.ContainsAny(body+lock, "\r\n") {
+		// rustfmt lays a block in expression position out on its own
+		// lines; the inline form stays only where re-indenting a
+		// multi-line body could touch a string literal.
+		ind := rewrite.IndentAt(src, st)
+		in, nl := ind+tc.fc.style.Indent, tc.fc.style.Newline
+		repl = "{" + nl + in + "let " + mut + name + " = " + lock + ";" + nl + in + body + nl + ind + "}"
+	}
 	return []rewrite.Edit{{Start: st, End: int(s.EndByte()), New: repl}}, ""
 }
 

@@ -115,13 +115,13 @@ func TestTemporaryChains(t *testing.T) {
 		reason     string // substring of the reason when unfixed
 	}{
 		{"owned len in awaited arg", "        tick(m.lock().unwrap().len()).await;\n",
-			"tick({ let guard = m.lock().unwrap(); guard.len() }).await;", ""},
+			"tick({\n            let guard = m.lock().unwrap();\n            guard.len()\n        }).await;", ""},
 		{"pop needs mut", "        while let Some(x) = m.lock().unwrap().pop() { tick(x as usize).await; }\n",
-			"{ let mut guard = m.lock().unwrap(); guard.pop() }", ""},
+			"{\n            let mut guard = m.lock().unwrap();\n            guard.pop()\n        }", ""},
 		{"get then cloned", "        if let Some(x) = m.lock().unwrap().get(0).cloned() { tick(x as usize).await; }\n",
-			"{ let guard = m.lock().unwrap(); guard.get(0).cloned() }", ""},
+			"{\n            let guard = m.lock().unwrap();\n            guard.get(0).cloned()\n        }", ""},
 		{"deref on literal arms", "        match *m.lock().unwrap().first().unwrap() { 0 => tick(0).await, _ => {} }\n",
-			"match { let guard = m.lock().unwrap(); *guard.first().unwrap() } {", ""},
+			"match {\n            let guard = m.lock().unwrap();\n            *guard.first().unwrap()\n        } {", ""},
 		{"deref on other arms", "        match *m.lock().unwrap().first().unwrap() { n if n > 1 => tick(0).await, _ => {} }\n",
 			"", "dereferenced"},
 		{"first is a reference", "        if let Some(x) = m.lock().unwrap().first() { tick(*x as usize).await; }\n",

@@ -9,7 +9,10 @@ async fn main() {
     let pending = Arc::new(Mutex::new(vec!["a", "b"]));
     let p = pending.clone();
     tokio::spawn(async move {
-        publish({ let guard = p.lock().unwrap(); guard.len() }).await;
+        publish({
+            let guard = p.lock().unwrap();
+            guard.len()
+        }).await;
     })
     .await
     .unwrap();

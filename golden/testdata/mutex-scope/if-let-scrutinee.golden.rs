@@ -10,7 +10,10 @@ async fn main() {
     let cache = Arc::new(Mutex::new(HashMap::from([(1u32, "a".to_string())])));
     let c = cache.clone();
     tokio::spawn(async move {
-        if let Some(url) = { let guard = c.lock().unwrap(); guard.get(&1).cloned() } {
+        if let Some(url) = {
+            let guard = c.lock().unwrap();
+            guard.get(&1).cloned()
+        } {
             fetch(url).await;
         }
     })

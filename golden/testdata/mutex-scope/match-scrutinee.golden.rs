@@ -7,7 +7,10 @@ async fn main() {
     let backlog = Arc::new(Mutex::new(vec![1, 2, 3]));
     let b = backlog.clone();
     tokio::spawn(async move {
-        match { let guard = b.lock().unwrap(); guard.len() } {
+        match {
+            let guard = b.lock().unwrap();
+            guard.len()
+        } {
             0 => println!("idle"),
             _ => drain().await,
         }

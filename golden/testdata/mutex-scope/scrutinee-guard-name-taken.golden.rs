@@ -11,7 +11,10 @@ async fn main() {
     tokio::spawn(async move {
         let guard = "unrelated";
         println!("{guard}");
-        while let Some(job) = { let mut guard2 = j.lock().unwrap(); guard2.pop() } {
+        while let Some(job) = {
+            let mut guard2 = j.lock().unwrap();
+            guard2.pop()
+        } {
             handle(job).await;
         }
     })

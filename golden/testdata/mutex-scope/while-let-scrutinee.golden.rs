@@ -11,7 +11,10 @@ async fn main() {
     let queue = Arc::new(Mutex::new(VecDeque::from(vec![1, 2, 3])));
     let q = queue.clone();
     tokio::spawn(async move {
-        while let Some(job) = { let mut guard = q.lock().unwrap(); guard.pop_front() } {
+        while let Some(job) = {
+            let mut guard = q.lock().unwrap();
+            guard.pop_front()
+        } {
             process(job).await;
         }
     })
