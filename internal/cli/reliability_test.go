@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sendfix/patterns"
+)
+
+// Reliability of the command with the real engine: odd file names, files
+// that vanish or are read-only, paths that lead out of the tree, and
+// termination during --write.
+
+// heldFn is an async fn holding a std guard across an await; sendfix
+// --all-async scopes the guard.
+const heldFn = "async fn held(m: &std::sync::Mutex<Vec<u8>>) {\n    let g = m.lock().unwrap();\n    g.len();\n    tick().await;\n}\n"
+
+// heldFixed is heldFn as sendfix --all-async writes it.
+const heldFixed = "async fn held(m: &std::sync::Mutex<Vec<u8>>) {\n    {\n        let g = m.lock().unwrap();\n        g.len();\n    }\n    tick().await;\n}\n"
+
+// realRun runs the command in-process in dir with the real engine.
+func realRun(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	return runIn(t, context.Background(), dir, nil, "", args...)
+}
+
+func TestOddFileNamesDiffAndWrite(t *testing.T) {
+	names := []string{"with space.rs", "new\nline.rs", "tab\tname.rs", "caf\xe9.rs", "quo\"te.rs", "back\\slash.rs", "ünï.rs", "-dash.rs"}
+	files := map[string]string{}
+	for _, n := range names {
+		files["src/"+n] = heldFn
+	}
+	wdir := t.TempDir()
+	tree(t, wdir, files)
+	if r := realRun(t, wdir, "--write", "--all-async", "-q"); r.code != 0 {
+		t.Fatalf("--write exited %d: %s", r.code, r.stderr)
+	}
+	for _, n := range names {
+		if got := readFile(t, filepath.Join(wdir, "src", n)); got != heldFixed {
+			t.Errorf("%q: --write gave %q", n, got)
+		}
+	}
+	ddir := t.TempDir()
+	tree(t, ddir, files)
+	r := realRun(t, ddir, "--all-async", "-q", "--color=never")
+	if r.code != 0 || r.stdout == "" {
+		t.Fatalf("dry run exited %d, printed %d bytes: %s", r.code, len(r.stdout), r.stderr)
+	}
+	// The diff names every file so that git applies it to the same bytes.
+	cmd := exec.Command("git", "apply", "-")
+	cmd.Dir = ddir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Stdin = strings.NewReader(r.stdout)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git apply: %v\n%s\ndiff:\n%s", err, out, r.stdout)
+	}
+	for _, n := range names {
+		if got := readFile(t, filepath.Join(ddir, "src", n)); got != heldFixed {
+			t.Errorf("%q: git apply gave %q", n, got)
+		}
+	}
+}
+
+func TestReadOnlyFileIsWrittenKeepingItsMode(t *testing.T) {
+	// A read-only file in a writable folder is replaced as sed -i does:
+	// the new file gets the old permission bits, 0444.
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{"ro.rs": heldFn})
+	p := filepath.Join(dir, "ro.rs")
+	if err := os.Chmod(p, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if r := realRun(t, dir, "--write", "--all-async", "-q"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	st, err := os.Stat(p)
+	if err != nil || st.Mode().Perm() != 0o444 || readFile(t, p) != heldFixed {
+		t.Errorf("mode %v, contents %q", st.Mode(), readFile(t, p))
+	}
+}
+
+func TestFileDeletedOrReplacedBeforeWrite(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{"gone.rs": "FIXME\n", "swapped.rs": "FIXME\n", "ok.rs": "FIXME\n"})
+	rec := &fakeRecord{onRun: func(path string) {
+		switch path {
+		case "gone.rs":
+			os.Remove(filepath.Join(dir, "gone.rs"))
+		case "swapped.rs":
+			// An editor's save: a new file renamed over the old one.
+			tmp := filepath.Join(dir, "swapped.tmp")
+			os.WriteFile(tmp, []byte("edited\n"), 0o644)
+			os.Rename(tmp, filepath.Join(dir, "swapped.rs"))
+		}
+	}}
+	r := runIn(t, context.Background(), dir, rec, "", "--write")
+	if r.code != 2 {
+		t.Errorf("exit %d, want 2", r.code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "gone.rs")); !os.IsNotExist(err) {
+		t.Errorf("a deleted file came back: %v", err)
+	}
+	if got := readFile(t, filepath.Join(dir, "swapped.rs")); got != "edited\n" {
+		t.Errorf("the editor's save was overwritten: %q", got)
+	}
+	if got := readFile(t, filepath.Join(dir, "ok.rs")); got != "FIXED\n" {
+		t.Errorf("ok.rs: %q", got)
+	}
+	for _, want := range []string{"sendfix: gone.rs: not written: no such file or directory\n", "sendfix: swapped.rs: not written: changed on disk while sendfix ran\n"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	assertNoTemps(t, dir)
+}
+
+// assertNoTemps fails when a .sendfix-* temporary file is left under dir.
+func assertNoTemps(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), ".sendfix-") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return nil
+	})
+}
+
+// snapshot returns the bytes of every regular file under dir by path,
+// without following symlinks.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out[p] = string(b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestNeverWritesOutsideTheGivenPaths(t *testing.T) {
+	// Links inside root lead up and out of it by every route; the files
+	// outside hold fixable code. Only root's own files may change.
+	base := t.TempDir()
+	root := filepath.Join(base, "root")
+	tree(t, base, map[string]string{
+		"outside.rs":         heldFn,
+		"sibling/victim.rs":  heldFn,
+		"root/own.rs":        heldFn,
+		"root/deep/inner.rs": heldFn,
+	})
+	for link, target := range map[string]string{
+		"root/up":             "..",
+		"root/deep/upup":      "../..",
+		"root/sib":            "../sibling",
+		"root/out.rs":         "../outside.rs",
+		"root/deep/abs.rs":    filepath.Join(base, "sibling", "victim.rs"),
+		"root/deep/absdir":    filepath.Join(base, "sibling"),
+		"root/deep/dangling":  "../../nowhere",
+		"root/deep/selfloop":  ".",
+		"root/deep/loop.rs":   "loop.rs",
+		"root/deep/relative":  "../../root/../sibling",
+		"root/deep/inner2.rs": "inner.rs", // inside: written through
+	} {
+		if err := os.Symlink(target, filepath.Join(base, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := snapshot(t, base)
+	for _, args := range [][]string{
+		{"--write", "--all-async", "-q", "root"},
+		{"--write", "--all-async", "-q", "root/deep/../"},
+		{"--write", "--all-async", "-q", "root/./deep/.."},
+	} {
+		realRun(t, base, args...)
+	}
+	after := snapshot(t, base)
+	for p, b := range before {
+		inside := strings.HasPrefix(p, root+string(filepath.Separator))
+		switch {
+		case !inside && after[p] != b:
+			t.Errorf("%s outside the given path was changed", p)
+		case inside && after[p] != heldFixed:
+			t.Errorf("%s inside the given path was not fixed: %q", p, after[p])
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("files appeared or vanished: %d before, %d after", len(before), len(after))
+	}
+	if st, err := os.Lstat(filepath.Join(root, "deep", "inner2.rs")); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Error("a symlink inside the tree was replaced by a file")
+	}
+	assertNoTemps(t, base)
+}
+
+// TestSignalDuringWriteHelper is the sendfix process of
+// TestSIGTERMDuringWriteManyFiles: it runs Main with the real engine when
+// SENDFIX_RELIABILITY_HELPER names a directory, and does nothing otherwise.
+func TestSignalDuringWriteHelper(t *testing.T) {
+	dir := os.Getenv("SENDFIX_RELIABILITY_HELPER")
+	if dir == "" {
+		return
+	}
+	if err := os.Chdir(dir); err != nil {
+		os.Exit(99)
+	}
+	os.Exit(Main([]string{"--write", "--all-async", "-j", "2", "-q", "."}, strings.NewReader(""), os.Stdout, os.Stderr))
+}
+
+func TestSIGTERMDuringWriteManyFiles(t *testing.T) {
+	// Many files, each fixed by the real engine and written with an
+	// fsync; a signal lands while writes are under way. Every file must
+	// then be wholly old or wholly new, with no temporary file left.
+	fixedOf := func(src string) string {
+		e := patterns.NewEngine(func() patterns.Config { c := patterns.DefaultConfig(); c.AllAsync = true; return c }(), nil)
+		defer e.Close()
+		return string(e.Run("x.rs", []byte(src)).Out)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			const n = 600
+			files := map[string]string{}
+			want := map[string]string{}
+			for i := 0; i < n; i++ {
+				src := fmt.Sprintf("// file %d\n%s%s", i, strings.Repeat("fn pad() {}\n", i%50), heldFn)
+				name := fmt.Sprintf("d%02d/f%03d.rs", i%10, i)
+				files[name] = src
+				want[name] = fixedOf(src)
+			}
+			tree(t, dir, files)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSignalDuringWriteHelper$")
+			cmd.Env = append(os.Environ(), "SENDFIX_RELIABILITY_HELPER="+dir)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Signal once the first file has been written.
+			deadline := time.Now().Add(60 * time.Second)
+			for time.Now().Before(deadline) {
+				if readFile(t, filepath.Join(dir, "d00/f000.rs")) != files["d00/f000.rs"] {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			old, fixed := 0, 0
+			for name, src := range files {
+				switch got := readFile(t, filepath.Join(dir, name)); got {
+				case src:
+					old++
+				case want[name]:
+					fixed++
+				default:
+					t.Errorf("%s is neither old nor new:\n%s", name, got)
+				}
+			}
+			assertNoTemps(t, dir)
+			t.Logf("exit %d: %d files new, %d old", code, fixed, old)
+			if code != 130 && !(code == 0 && old == 0) {
+				t.Errorf("exit %d after %s with %d files unwritten; output:\n%s", code, sig, old, out.String())
+			}
+			if code == 130 && old == 0 {
+				t.Logf("every file was written before the signal took effect")
+			}
+		})
+	}
+}
