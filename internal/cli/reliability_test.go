@@ -294,3 +294,121 @@ func TestSIGTERMDuringWriteManyFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestPermissionDenied(t *testing.T) {
+	// A directory that cannot be listed, a file that cannot be read and a
+	// folder that cannot be written to, next to a file that can be fixed:
+	// one error line for each, the fix written, exit status 2. The
+	// superuser ignores permission bits, so the command runs as nobody.
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the command as user nobody (as another user, TestUnreadableAndBinaryFiles covers reading)")
+	}
+	root, err := os.MkdirTemp("", "sendfix-perm-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			os.Chmod(p, 0o755)
+			return nil
+		})
+		os.RemoveAll(root)
+	})
+	tree(t, root, map[string]string{"ok.rs": heldFn, "locked.rs": heldFn, "noread/a.rs": heldFn, "rodir/b.rs": heldFn})
+	for p, mode := range map[string]os.FileMode{"": 0o777, "locked.rs": 0o000, "noread": 0o311, "rodir": 0o555} {
+		if err := os.Chmod(filepath.Join(root, p), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(root, "cli.test")
+	data, err := os.ReadFile(exe)
+	if err == nil {
+		err = os.WriteFile(bin, data, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^TestSignalDuringWriteHelper$")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "SENDFIX_RELIABILITY_HELPER="+root)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	code := -1
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err == nil {
+		code = 0
+	}
+	if code != 2 {
+		t.Errorf("exit %d, want 2; output:\n%s", code, out)
+	}
+	for _, want := range []string{"sendfix: locked.rs: permission denied", "sendfix: noread: permission denied", "sendfix: rodir/b.rs: not written: permission denied"} {
+		if !strings.Contains(string(out), want+"\n") {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if got := readFile(t, filepath.Join(root, "ok.rs")); got != heldFixed {
+		t.Errorf("ok.rs not fixed: %q", got)
+	}
+	os.Chmod(filepath.Join(root, "rodir"), 0o755)
+	if got := readFile(t, filepath.Join(root, "rodir", "b.rs")); got != heldFn {
+		t.Errorf("rodir/b.rs changed: %q", got)
+	}
+	assertNoTemps(t, root)
+}
+
+func TestHostileFilesCLI(t *testing.T) {
+	// Files of every awkward shape in one run: each gets a correct result
+	// or one error line naming it, and the others are still fixed.
+	dir := t.TempDir()
+	var big strings.Builder
+	for i := 0; big.Len() < 50<<20; i++ {
+		fmt.Fprintf(&big, "pub fn f%d(x: u32) -> u32 {\n    x.wrapping_add(%d)\n}\n", i, i)
+	}
+	tree(t, dir, map[string]string{
+		"big.rs":       big.String(),
+		"empty.rs":     "",
+		"oneline.rs":   strings.TrimSuffix(heldFn, "\n"),
+		"nul.rs":       heldFn + "\x00",
+		"latin1.rs":    "// caf\xe9\n" + heldFn,
+		"bom-crlf.rs":  "\xef\xbb\xbf" + strings.ReplaceAll(heldFn, "\n", "\r\n"),
+		"unknown.rs":   "async fn c() { let f = async || 1; f().await; }\n" + heldFn,
+		"fixable.rs":   heldFn,
+		"dir.rs/x.txt": "not rust",
+	})
+	r := realRun(t, dir, "--write", "--all-async")
+	if r.code != 2 {
+		t.Errorf("exit %d, want 2", r.code)
+	}
+	for name, want := range map[string]string{
+		"big.rs":      big.String(),
+		"empty.rs":    "",
+		"oneline.rs":  strings.TrimSuffix(heldFixed, "\n"),
+		"nul.rs":      heldFn + "\x00",
+		"latin1.rs":   "// caf\xe9\n" + heldFn,
+		"bom-crlf.rs": "\xef\xbb\xbf" + strings.ReplaceAll(heldFixed, "\n", "\r\n"),
+		"unknown.rs":  "async fn c() { let f = async || 1; f().await; }\n" + heldFixed,
+		"fixable.rs":  heldFixed,
+	} {
+		if got := readFile(t, filepath.Join(dir, name)); got != want {
+			t.Errorf("%s: got %.200q", name, got)
+		}
+	}
+	for _, want := range []string{
+		"sendfix: nul.rs: binary file (NUL byte at offset 111)\n",
+		"sendfix: latin1.rs: not UTF-8 text (invalid byte at offset 6)\n",
+		"unknown.rs",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	if !strings.Contains(r.stderr, "cannot parse line 1") {
+		t.Errorf("no warning for the syntax the grammar does not know:\n%s", r.stderr)
+	}
+	assertNoTemps(t, dir)
+}
