@@ -412,3 +412,36 @@ func TestHostileFilesCLI(t *testing.T) {
 	}
 	assertNoTemps(t, dir)
 }
+
+func TestDiskFull(t *testing.T) {
+	// A real full file system: a small tmpfs, filled up. The fix cannot
+	// be written; the original stays whole and no temporary file is left.
+	// (rewrite's tests cover a failing writer at every step in-process.)
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	src := strings.Repeat("// padding line to make the file larger than one page\n", 200) + heldFn
+	tree(t, dir, map[string]string{"a.rs": src})
+	// Fill the rest of the file system.
+	f, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 4096)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			break
+		}
+	}
+	f.Close()
+	r := realRun(t, dir, "--write", "--all-async", "a.rs")
+	if r.code != 2 || !strings.Contains(r.stderr, "sendfix: a.rs: not written: no space left on device\n") {
+		t.Errorf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	if got := readFile(t, filepath.Join(dir, "a.rs")); got != src {
+		t.Errorf("a.rs changed (%d bytes, want %d)", len(got), len(src))
+	}
+	assertNoTemps(t, dir)
+}
