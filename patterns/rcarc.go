@@ -65,7 +65,8 @@ type rcSite struct {
 	name       string
 	id         *sitter.Node // the identifier of the binding, for positions
 	pub        bool
-	structName string // the struct type of a binding or parameter, if known
+	structName string       // the struct type of a binding or parameter, if known
+	typ        *sitter.Node // the declared type of a parameter
 }
 
 // rcMention is one spelling of Rc, RefCell, Cell or Weak outside imports.
@@ -208,6 +209,7 @@ func (r *rcFile) collect() {
 					s := r.site(key, text(src, pat), pat)
 					s.pub = hasPub(n)
 					s.structName = typeStructName(src, p.ChildByFieldName("type"))
+					s.typ = p.ChildByFieldName("type")
 					addBind(s.name, n, body.StartByte(), key)
 				}
 			}
@@ -865,18 +867,7 @@ func (r *rcFile) triggers() []*rcGroup {
 			evidence[r.find(m.owner)] = true
 		}
 	}
-	consider := func(s *rcSite, why string) {
-		cands := []string{s.key}
-		if st := r.structs[s.structName]; st != nil {
-			keys := []string{}
-			for k := range r.sites {
-				if strings.HasPrefix(k, "F"+s.structName+".") {
-					keys = append(keys, k)
-				}
-			}
-			sort.Strings(keys)
-			cands = append(cands, keys...)
-		}
+	add := func(s *rcSite, why string, cands []string) {
 		for _, c := range cands {
 			root := r.find(c)
 			if !evidence[root] || seen[root] {
@@ -885,6 +876,24 @@ func (r *rcFile) triggers() []*rcGroup {
 			seen[root] = true
 			groups = append(groups, &rcGroup{root: root, trigger: s, why: why})
 		}
+	}
+	fieldKeys := func(s *rcSite) []string {
+		keys := []string{}
+		for k := range r.sites {
+			if strings.HasPrefix(k, "F"+s.structName+".") {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		return keys
+	}
+	considerFields := func(s *rcSite, why string) { add(s, why, fieldKeys(s)) }
+	consider := func(s *rcSite, why string) {
+		cands := []string{s.key}
+		if st := r.structs[s.structName]; st != nil {
+			cands = append(cands, fieldKeys(s)...)
+		}
+		add(s, why, cands)
 	}
 	for _, b := range r.fc.bodies {
 		if !b.send {
@@ -904,7 +913,16 @@ func (r *rcFile) triggers() []*rcGroup {
 				if s == nil {
 					break
 				}
-				consider(s, b.why)
+				// Only a parameter whose type spells an Rc holds one
+				// itself: a `&str` or `&T` parameter fed by deref from
+				// a caller's Rc makes no future non-Send, and the fn may
+				// be Send-required only by a name match with another
+				// file's fn.
+				if r.typeSpellsRc(s.typ, evidence) {
+					consider(s, b.why)
+				} else if r.structs[s.structName] != nil {
+					considerFields(s, b.why)
+				}
 			}
 			continue
 		}
@@ -923,6 +941,27 @@ func (r *rcFile) triggers() []*rcGroup {
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].trigger.id.StartByte() < groups[j].trigger.id.StartByte() })
 	return groups
+}
+
+// typeSpellsRc reports whether a declared type spells an Rc or Weak of
+// this rule, or names a type alias of the file whose group holds one.
+func (r *rcFile) typeSpellsRc(t *sitter.Node, evidence map[string]bool) bool {
+	if t == nil {
+		return false
+	}
+	for _, m := range r.mentions {
+		if (m.word == "Rc" || m.word == "Weak") && contains(t, m.node) {
+			return true
+		}
+	}
+	found := false
+	walk(t, func(n *sitter.Node) bool {
+		if n.Type() == "type_identifier" && r.sites["T"+text(r.src, n)] != nil && evidence[r.find("T"+text(r.src, n))] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // useNames returns the binding names a use node mentions: the identifier,

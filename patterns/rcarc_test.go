@@ -264,3 +264,32 @@ func TestMergeNames(t *testing.T) {
 		t.Errorf("got %v want %v", got, want)
 	}
 }
+
+// TestRcArcParamMatchedAcrossFiles: an async fn made Send-required only by
+// a same-named fn spawned in another file, whose parameter is a `&str` fed
+// by deref from a local Rc, changes nothing.
+func TestRcArcParamMatchedAcrossFiles(t *testing.T) {
+	spawner := "async fn show(n: u32) { println!(\"{n}\"); }\n\n#[tokio::main]\nasync fn main() {\n    tokio::spawn(show(3)).await.unwrap();\n}\n"
+	util := "use std::rc::Rc;\n\nasync fn show(s: &str) {\n    println!(\"{s}\");\n}\n\npub async fn report() {\n    let name: Rc<str> = Rc::from(\"x\");\n    show(&name).await;\n}\n"
+	cfg := Config{Rules: map[string]bool{RuleRcArc: true}}
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	idx := NewIndex(e.Summarize("main.rs", []byte(spawner)), e.Summarize("util.rs", []byte(util)))
+	e2 := NewEngine(cfg, idx)
+	defer e2.Close()
+	res := e2.Run("util.rs", []byte(util))
+	if string(res.Out) != util {
+		t.Errorf("the local Rc changed:\n%s", res.Out)
+	}
+	for _, f := range res.Findings {
+		t.Errorf("unexpected finding %+v", f)
+	}
+	// The same fn with an Rc parameter is still fixed.
+	util2 := strings.Replace(strings.Replace(util, "s: &str", "s: Rc<str>", 1), "show(&name)", "show(name.clone())", 1)
+	idx = NewIndex(e.Summarize("main.rs", []byte(spawner)), e.Summarize("util.rs", []byte(util2)))
+	e3 := NewEngine(cfg, idx)
+	defer e3.Close()
+	if out := string(e3.Run("util.rs", []byte(util2)).Out); !strings.Contains(out, "s: Arc<str>") || !strings.Contains(out, "let name: Arc<str> = Arc::from") {
+		t.Errorf("an Rc parameter of a Send-required fn must change:\n%s", out)
+	}
+}
