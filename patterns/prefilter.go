@@ -39,8 +39,9 @@ var lockMethods = [][]byte{[]byte("lock"), []byte("read"), []byte("write")}
 //   - mutex-scope and tokio-mutex need an async body holding an await
 //     (`async`, `await`); the guard may come from a fn of another file,
 //     so nothing more can be asked of the bytes alone (Index.MayMatch can);
-//   - rc-arc needs an Rc or rc Weak spelled in the file (`Rc`, `Weak`) and
-//     a future that must be Send (`async`, or a `spawn` of an async fn).
+//   - rc-arc needs an Rc spelled in the file, or a Weak and the path
+//     `rc::`, and a future that must be Send (`async`, or a `spawn` of an
+//     async fn).
 //
 // With Config.Sites set, the compiler names the places to look at, so
 // MayMatch is true for every file.
@@ -71,11 +72,23 @@ func (ix *Index) MayMatch(src []byte, cfg Config) bool {
 	return cfg.Rules[RuleRcArc] && mayRc(src) || guardRules(cfg) && ix.mayHoldGuard(src)
 }
 
-// mayRc is rc-arc's condition: an Rc or Weak spelled, and an async body
-// or a spawn.
+// mayRc is rc-arc's condition: an Rc spelled, or a Weak with the module
+// std::rc named (the rule takes a bare Weak for rc's only when imported
+// from std::rc), and an async body or a spawn.
 func mayRc(src []byte) bool {
-	return (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak)) &&
+	return (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak) && hasRcPath(src)) &&
 		(bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn))
+}
+
+// hasRcPath reports whether src spells a path segment `rc::` (not the tail
+// of `Arc::` or `src::`).
+func hasRcPath(src []byte) bool {
+	for _, i := range findAll(src, []byte("rc::")) {
+		if i == 0 || !isIdentByte(src[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayHoldGuard is the guard rules' condition: async, await, and a lock

@@ -100,6 +100,17 @@ func TestMayMatchRules(t *testing.T) {
 			t.Errorf("%s: Index.MayMatch = %v, want %v", c.name, got, c.want)
 		}
 	}
+	// Weak counts for rc-arc only with std::rc in sight.
+	for src, want := range map[string]bool{
+		"use std::sync::{Arc, Weak}; async fn f(w: Weak<u8>) { Arc::new(1); }": false,
+		"use std::rc::Weak; async fn f(w: Weak<u8>) {}":                        true,
+		"use std::{rc::Weak}; async fn f(w: Weak<u8>) {}":                      true,
+		"async fn f(w: std::rc::Weak<u8>) {}":                                  true,
+	} {
+		if got := MayMatch([]byte(src), only(RuleRcArc)); got != want {
+			t.Errorf("MayMatch(%q, rc-arc) = %v, want %v", src, got, want)
+		}
+	}
 	// A guard from a fn of another file: only the index knows.
 	other := []byte("async fn f(s: &S) { let g = s.state(); x().await; g.len(); }")
 	if !MayMatch(other, DefaultConfig()) {
