@@ -807,6 +807,11 @@ func runRcArc(fc *fileCtx) []proposal {
 		for _, n := range u.names {
 			r.rcWeak = r.rcWeak || u.path == "std::rc" && n == "Weak"
 		}
+		// `use std::rc::*;` brings std::rc's Weak in under its bare name.
+		if a := u.decl.ChildByFieldName("argument"); a != nil && a.Type() == "use_wildcard" {
+			w := strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a)), ""), "::")
+			r.rcWeak = r.rcWeak || w == "std::rc::*"
+		}
 	}
 	r.collect()
 	hasRc := false

@@ -1,0 +1,16 @@
+use std::rc::*;
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    let msg = Rc::new(String::from("star"));
+    let w: Weak<String> = Rc::downgrade(&msg);
+    let m = msg.clone();
+    let h = tokio::spawn(async move {
+        tick().await;
+        println!("{m}");
+    });
+    h.await.unwrap();
+    println!("{}", w.upgrade().is_some());
+}
