@@ -823,6 +823,11 @@ func (p *swapPlan) syncFnModeUncached(fn *sitter.Node) (lockMode, string) {
 	if name == "main" {
 		return refuse("a sync main may enter a runtime")
 	}
+	if tr := implTrait(fn); tr != nil {
+		// Trait methods are also called without their name: `for` calls
+		// next, `{}` calls fmt, operators, drop. Callers by name prove nothing.
+		return refuse("it implements trait `%s`, whose methods can be called where sendfix does not see a call (a `for` loop, formatting, an operator, a drop)", compact(text(src, tr)))
+	}
 	for _, c := range namedChildren(fn) {
 		if c.Type() == "visibility_modifier" {
 			return refuse("it is `%s` and may be called from code sendfix does not see", text(src, c))
@@ -873,6 +878,20 @@ func (p *swapPlan) syncFnModeUncached(fn *sitter.Node) (lockMode, string) {
 		return refuse("it has no caller in this file, so it could run on a runtime thread")
 	}
 	return modeBlocking, ""
+}
+
+// implTrait returns the trait of the `impl Trait for Type` block a fn is a
+// method of, or nil.
+func implTrait(fn *sitter.Node) *sitter.Node {
+	list := fn.Parent()
+	if list == nil || list.Type() != "declaration_list" {
+		return nil
+	}
+	impl := list.Parent()
+	if impl == nil || impl.Type() != "impl_item" {
+		return nil
+	}
+	return impl.ChildByFieldName("trait")
 }
 
 // lockCallRepl returns the tokio lock for a mode: `lock().await` or

@@ -165,6 +165,8 @@ func TestSwapRefusals(t *testing.T) {
 		{"sync fn without caller", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\n", "no caller"},
 		{"pub sync fn", "static M: Mutex<u8> = Mutex::new(0);\npub(crate) fn get() -> u8 {\n    *M.lock().unwrap()\n}\n", "it is `pub(crate)`"},
 		{"pub(crate) in the signature", "pub(crate) fn get(m: &Mutex<u8>) {}\n", "`pub(crate)` fn `get` at line 3"},
+		{"trait method called only by name off the runtime", "struct J(Arc<Mutex<Vec<u8>>>);\nimpl Iterator for J {\n    type Item = u8;\n    fn next(&mut self) -> Option<u8> {\n        self.0.lock().unwrap().pop()\n    }\n}\nasync fn f(m: Arc<Mutex<Vec<u8>>>) {\n    let j = J(m.clone());\n    std::thread::spawn(move || J(m).next());\n    for _ in j {}\n}\n",
+			"implements trait `Iterator`"},
 		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
 			"sync closure inside async code"},
 		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
