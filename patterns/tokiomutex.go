@@ -1094,6 +1094,12 @@ func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
 		if mode == modeRefuse {
 			return 0, nil, why
 		}
+		// The tokens are unparsed: a `|` before the lock may open a sync
+		// closure (no .await there), an `async` an async block (no
+		// blocking_lock there). Where the lock runs is then unknown.
+		if pre := s[:m[0]]; strings.Contains(pre, "|") || mode == modeBlocking && strings.Contains(pre, "async") {
+			return 0, nil, fmt.Sprintf("the lock at line %d is inside a macro after a `|` or `async`, maybe in a closure or async block: sendfix cannot tell whether `.lock().await` or `blocking_lock()` fits there", line)
+		}
 		start := base + m[0] + strings.Index(s[m[0]:m[1]], "lock")
 		edits = append(edits, rewrite.Edit{Start: start, End: base + m[1] + u[1], New: lockCallRepl(mode)})
 	}

@@ -167,6 +167,8 @@ func TestSwapRefusals(t *testing.T) {
 		{"pub(crate) in the signature", "pub(crate) fn get(m: &Mutex<u8>) {}\n", "`pub(crate)` fn `get` at line 3"},
 		{"trait method called only by name off the runtime", "struct J(Arc<Mutex<Vec<u8>>>);\nimpl Iterator for J {\n    type Item = u8;\n    fn next(&mut self) -> Option<u8> {\n        self.0.lock().unwrap().pop()\n    }\n}\nasync fn f(m: Arc<Mutex<Vec<u8>>>) {\n    let j = J(m.clone());\n    std::thread::spawn(move || J(m).next());\n    for _ in j {}\n}\n",
 			"implements trait `Iterator`"},
+		{"closure in macro arguments", "async fn f(m: Arc<Mutex<Vec<u8>>>, v: Vec<u8>) {\n    assert!(v.iter().all(|x| m.lock().unwrap().contains(x)));\n}\n",
+			"inside a macro after a `|`"},
 		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
 			"sync closure inside async code"},
 		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
