@@ -993,6 +993,10 @@ func (r *rcFile) plan(g *rcGroup) {
 			return
 		}
 	}
+	if why := r.untracedCalls(g); why != "" {
+		g.reason = why
+		return
+	}
 	var refCellMentions []*rcMention
 	for _, m := range r.mentions {
 		if !inGroup(m.owner) {
@@ -1058,6 +1062,46 @@ func (r *rcFile) plan(g *rcGroup) {
 	if why := r.lockOverlap(mine); why != "" {
 		g.reason = why
 	}
+}
+
+// untracedCalls returns why a fn whose parameter or result is in g cannot
+// change: a mention of its name that is not a call the rule follows (a
+// call inside a macro's tokens, a path call, the fn passed as a value, a
+// name shared by several fns), whose argument would keep its Rc.
+func (r *rcFile) untracedCalls(g *rcGroup) string {
+	for name, fns := range r.fns {
+		for _, fn := range fns {
+			p, res := nodeKey("P", fn)+"#", nodeKey("R", fn)
+			in := r.sites[res] != nil && r.find(res) == g.root
+			for k := range r.sites {
+				in = in || strings.HasPrefix(k, p) && r.find(k) == g.root
+			}
+			if !in {
+				continue
+			}
+			var bad *sitter.Node
+			walk(r.fc.root, func(n *sitter.Node) bool {
+				if bad != nil {
+					return false
+				}
+				if n.Type() != "identifier" || text(r.src, n) != name || n == fn.ChildByFieldName("name") {
+					return true
+				}
+				if c := n.Parent(); c != nil && c.Type() == "call_expression" && c.ChildByFieldName("function") == n && r.localFn(c) == fn {
+					return true
+				}
+				if r.resolveBind(n, name) != nil && n.Parent() != nil && n.Parent().Type() != "token_tree" {
+					return true // a local binding of the same name
+				}
+				bad = n
+				return false
+			})
+			if bad != nil {
+				return fmt.Sprintf("fn `%s` changes with `%s`, but its use at line %d is not a call sendfix can follow (a macro's arguments, a path, or the fn as a value); not changed", name, g.trigger.name, lineOf(r.src, int(bad.StartByte())))
+			}
+		}
+	}
+	return ""
 }
 
 // refCellInsideRc reports whether a RefCell mention is the direct content
