@@ -221,6 +221,13 @@ func (p *swapPlan) collect() string {
 		case "use_declaration":
 			p.uses = append(p.uses, n)
 			return false
+		case "macro_definition":
+			// Its expansions are not converted: a std-style lock in the
+			// body would meet a tokio Mutex (E0599).
+			if loc := macroLock.FindStringIndex(text(src, n)); loc != nil {
+				why = fmt.Sprintf("macro `%s` locks a Mutex in its definition at line %d; sendfix does not rewrite macro bodies", text(src, n.ChildByFieldName("name")), lineOf(src, int(n.StartByte())+loc[0]))
+			}
+			return false
 		case "macro_invocation":
 			for _, c := range namedChildren(n) {
 				if c.Type() == "token_tree" {

@@ -169,6 +169,8 @@ func TestSwapRefusals(t *testing.T) {
 			"implements trait `Iterator`"},
 		{"closure in macro arguments", "async fn f(m: Arc<Mutex<Vec<u8>>>, v: Vec<u8>) {\n    assert!(v.iter().all(|x| m.lock().unwrap().contains(x)));\n}\n",
 			"inside a macro after a `|`"},
+		{"macro_rules body", "macro_rules! bump {\n    ($m:expr) => {\n        *$m.lock().unwrap() += 1\n    };\n}\n" + lockFn,
+			"macro `bump` locks a Mutex in its definition at line 5"},
 		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
 			"sync closure inside async code"},
 		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
