@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,11 +11,10 @@ import (
 	"sendfix/rewrite"
 )
 
-// mayNeedSummary is the prefilter of the summary phase: a file whose bytes
-// do not contain "async" declares no async fn and spawns no async block, so
-// it adds nothing to the Index and is not parsed for it. (A stronger
-// prefilter, shared with the run phase, is a later issue.)
-func mayNeedSummary(src []byte) bool { return bytes.Contains(src, []byte("async")) }
+// mayNeedSummary is the prefilter of the summary phase: a file that
+// declares no async fn or block, spawns nothing and names no guard type
+// adds nothing to the Index and is not parsed for it.
+func mayNeedSummary(src []byte) bool { return patterns.MayNeedSummary(src) }
 
 func (o *options) mode() string {
 	if o.write {
