@@ -245,7 +245,7 @@ func (p *swapPlan) collect() string {
 			p.fns[name] = append(p.fns[name], n)
 		case "type_item":
 			p.aliases[text(src, n.ChildByFieldName("name"))] = n.ChildByFieldName("type")
-		case "static_item":
+		case "static_item", "const_item":
 			p.statics[text(src, n.ChildByFieldName("name"))] = n.ChildByFieldName("type")
 			p.staticsV = append(p.staticsV, n)
 		case "field_declaration":
@@ -414,7 +414,8 @@ func (p *swapPlan) build() string {
 		}
 		p.edits = append(p.edits, rewrite.Edit{Start: int(path.StartByte()), End: int(path.EndByte()), New: repl})
 	}
-	// Statics built with the const std constructor.
+	// Statics and consts built with the const std constructor: tokio's
+	// Mutex::new is not const.
 	for _, s := range p.staticsV {
 		if !p.mentionsStd(s.ChildByFieldName("type"), 0) {
 			continue
@@ -425,7 +426,7 @@ func (p *swapPlan) build() string {
 			fn = v.ChildByFieldName("function")
 		}
 		if fn == nil || fn.Type() != "scoped_identifier" || text(src, fn.ChildByFieldName("name")) != "new" {
-			return fmt.Sprintf("static `%s` at line %d is not built with `Mutex::new(..)`", text(src, s.ChildByFieldName("name")), lineOf(src, int(s.StartByte())))
+			return fmt.Sprintf("%s `%s` at line %d is not built with `Mutex::new(..)`", strings.TrimSuffix(s.Type(), "_item"), text(src, s.ChildByFieldName("name")), lineOf(src, int(s.StartByte())))
 		}
 		nm := fn.ChildByFieldName("name")
 		p.edits = append(p.edits, rewrite.Edit{Start: int(nm.StartByte()), End: int(nm.EndByte()), New: "const_new"})

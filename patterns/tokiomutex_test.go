@@ -138,6 +138,8 @@ func TestSwapLockSites(t *testing.T) {
 			"fn work(m: &Mutex<u8>) {\n    {\n        let mut g = m.blocking_lock();\n        *g += 1;\n    }\n}\nasync fn f(m: std::sync::Arc<Mutex<u8>>) {\n    std::thread::spawn(move || work(&m)).join().unwrap();\n}\n"},
 		{"fn item passed to spawn_blocking", "fn work() -> u8 {\n    *M.lock().unwrap()\n}\nstatic M: Mutex<u8> = Mutex::new(0);\nasync fn f() {\n    tokio::task::spawn_blocking(work).await.unwrap();\n}\n",
 			"fn work() -> u8 {\n    *M.blocking_lock()\n}\nstatic M: Mutex<u8> = Mutex::const_new(0);\nasync fn f() {\n    tokio::task::spawn_blocking(work).await.unwrap();\n}\n"},
+		{"const item", "const EMPTY: Mutex<u8> = Mutex::new(0);\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
+			"const EMPTY: Mutex<u8> = Mutex::const_new(0);\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
 		{"tabs", "async fn f(m: &Mutex<u8>) {\n\tmatch m.lock() {\n\t\tOk(g) => {\n\t\t\tprintln!(\"{}\", *g);\n\t\t}\n\t\t_ => {}\n\t}\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n\t{\n\t\tlet g = m.lock().await;\n\t\tprintln!(\"{}\", *g);\n\t}\n}\n"},
 	}

@@ -1,0 +1,27 @@
+// golden: run
+use std::sync::{Arc, Mutex};
+
+const EMPTY: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct Buffers {
+    out: Mutex<Vec<u8>>,
+}
+
+async fn fill() -> u8 {
+    tokio::task::yield_now().await;
+    7
+}
+
+#[tokio::main]
+async fn main() {
+    let b = Arc::new(Buffers { out: EMPTY });
+    let b2 = b.clone();
+    tokio::spawn(async move {
+        let mut g = b2.out.lock().unwrap();
+        let v = fill().await;
+        g.push(v);
+    })
+    .await
+    .unwrap();
+    assert_eq!(*b.out.lock().unwrap(), vec![7]);
+}
