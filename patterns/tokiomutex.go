@@ -154,6 +154,8 @@ type swapPlan struct {
 	fc    *fileCtx
 
 	stdNames map[string]bool                  // local names bound to std Mutex / MutexGuard
+	syncMods map[string]bool                  // local names bound to the module std::sync
+	modPaths []*sitter.Node                   // `m::Mutex[Guard]` paths, std when m is in syncMods
 	aliases  map[string]*sitter.Node          // type alias name -> its type
 	fields   map[string][]*sitter.Node        // field name -> declared types
 	statics  map[string]*sitter.Node          // static name -> its type
@@ -186,7 +188,7 @@ var forbidden = regexp.MustCompile(`\.\s*(try_lock|is_poisoned|clear_poison)\s*\
 
 // planSwap computes the file's swap in one walk of the tree plus lookups.
 func planSwap(fc *fileCtx) *swapPlan {
-	p := &swapPlan{fc: fc, stdNames: map[string]bool{}, aliases: map[string]*sitter.Node{},
+	p := &swapPlan{fc: fc, stdNames: map[string]bool{}, syncMods: map[string]bool{}, aliases: map[string]*sitter.Node{},
 		fields: map[string][]*sitter.Node{}, statics: map[string]*sitter.Node{},
 		idents: map[string][]*sitter.Node{}, fns: map[string][]*sitter.Node{},
 		fnMode: map[*sitter.Node]lockMode{}, fnWhy: map[*sitter.Node]string{},
@@ -258,6 +260,11 @@ func (p *swapPlan) collect() string {
 				p.paths = append(p.paths, n)
 				return false
 			}
+			if nm := text(src, n.ChildByFieldName("name")); nm == "Mutex" || nm == "MutexGuard" {
+				if path := n.ChildByFieldName("path"); path != nil && path.Type() == "identifier" {
+					p.modPaths = append(p.modPaths, n)
+				}
+			}
 		case "call_expression":
 			if methodName(src, n) == "lock" && n.ChildByFieldName("arguments").NamedChildCount() == 0 {
 				p.lockUses = append(p.lockUses, n)
@@ -271,6 +278,12 @@ func (p *swapPlan) collect() string {
 	for _, u := range p.uses {
 		if w := p.readUse(u); w != "" {
 			return w
+		}
+	}
+	// `use std::sync::{self, ..};` then `sync::Mutex<T>`: a std path too.
+	for _, n := range p.modPaths {
+		if p.syncMods[text(src, n.ChildByFieldName("path"))] {
+			p.paths = append(p.paths, n)
 		}
 	}
 	return ""
@@ -348,6 +361,12 @@ func (p *swapPlan) readUse(u *sitter.Node) string {
 			return fmt.Sprintf("`use %s` at line %d: a glob import hides which names are std's", it.full, lineOf(src, int(u.StartByte())))
 		case isStdMutexItem(it):
 			p.stdNames[it.local] = true
+		case it.full == "std::sync" || it.full == "std::sync::self":
+			local := it.local
+			if local == "self" {
+				local = "sync"
+			}
+			p.syncMods[local] = true
 		case strings.HasPrefix(it.full, "tokio::sync::"):
 			scope := u.Parent()
 			if p.tokioHas[scope] == nil {
@@ -381,6 +400,9 @@ func (p *swapPlan) mentionsStd(ty *sitter.Node, depth int) bool {
 		case "scoped_type_identifier", "scoped_identifier":
 			if isStdMutexPath(p.fc.src, n) {
 				found = true
+			} else if path := n.ChildByFieldName("path"); path != nil && path.Type() == "identifier" && p.syncMods[text(p.fc.src, path)] {
+				nm := text(p.fc.src, n.ChildByFieldName("name"))
+				found = nm == "Mutex" || nm == "MutexGuard"
 			}
 		}
 		return !found
@@ -626,7 +648,8 @@ func removeFromList(src []byte, list *sitter.Node, remove map[*sitter.Node]bool)
 	if len(kept) == 0 {
 		return nil, true
 	}
-	if len(kept) == 1 && !strings.Contains(text(src, list), "\n") && len(edits) == 0 {
+	// `use std::sync::self;` is E0429: a lone `self` keeps its braces.
+	if len(kept) == 1 && kept[0].Type() != "self" && !strings.Contains(text(src, list), "\n") && len(edits) == 0 {
 		return []rewrite.Edit{{Start: int(list.StartByte()), End: int(list.EndByte()), New: text(src, kept[0])}}, false
 	}
 	// Delete runs of removed items: up to the next kept item, or, for a

@@ -57,6 +57,8 @@ func TestSwapImports(t *testing.T) {
 			"use std::{collections::HashMap, sync::Arc};\nuse tokio::sync::Mutex;\n"},
 		{"nested group emptied", "use std::{sync::{Mutex, MutexGuard}, time::Duration};\n",
 			"use std::time::Duration;\nuse tokio::sync::{Mutex, MutexGuard};\n"},
+		{"sync module path", "use std::sync::{self, Mutex};\nstruct S {\n    m: sync::Mutex<u8>,\n    g: Option<sync::MutexGuard<'static, u8>>,\n}\n",
+			"use std::sync::{self};\nuse tokio::sync::Mutex;\nstruct S {\n    m: tokio::sync::Mutex<u8>,\n    g: Option<tokio::sync::MutexGuard<'static, u8>>,\n}\n"},
 		{"nested path item", "use std::{io, sync::Mutex};\n", "use std::io;\nuse tokio::sync::Mutex;\n"},
 		{"whole group moves", "use std::sync::{Mutex, MutexGuard};\n", "use tokio::sync::{Mutex, MutexGuard};\n"},
 		{"atomic untouched", "use std::sync::{atomic::{AtomicUsize, Ordering}, Arc, Mutex};\n",
