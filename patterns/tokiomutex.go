@@ -156,6 +156,7 @@ type swapPlan struct {
 	stdNames map[string]bool                  // local names bound to std Mutex / MutexGuard
 	syncMods map[string]bool                  // local names bound to the module std::sync
 	modPaths []*sitter.Node                   // `m::Mutex[Guard]` paths, std when m is in syncMods
+	inners   []*sitter.Node                   // `.into_inner()` / `.get_mut()` calls
 	aliases  map[string]*sitter.Node          // type alias name -> its type
 	fields   map[string][]*sitter.Node        // field name -> declared types
 	statics  map[string]*sitter.Node          // static name -> its type
@@ -266,8 +267,13 @@ func (p *swapPlan) collect() string {
 				}
 			}
 		case "call_expression":
-			if methodName(src, n) == "lock" && n.ChildByFieldName("arguments").NamedChildCount() == 0 {
-				p.lockUses = append(p.lockUses, n)
+			if n.ChildByFieldName("arguments").NamedChildCount() == 0 {
+				switch methodName(src, n) {
+				case "lock":
+					p.lockUses = append(p.lockUses, n)
+				case "into_inner", "get_mut":
+					p.inners = append(p.inners, n)
+				}
 			}
 		}
 		return true
@@ -280,6 +286,19 @@ func (p *swapPlan) collect() string {
 			return w
 		}
 	}
+	// std's into_inner/get_mut return a LockResult, tokio's the value: a
+	// call the swap does not remove would change type. Calls on a
+	// PoisonError in a lock site's error handling go with it.
+	for _, n := range p.inners {
+		if !p.inLockErrorPath(n) {
+			return fmt.Sprintf("`%s` at line %d may be std's Mutex method, which tokio's returns without a LockResult; convert it by hand", methodName(src, n), lineOf(src, int(n.StartByte())))
+		}
+	}
+	for _, tt := range p.macros {
+		if loc := macroInner.FindStringIndex(text(src, tt)); loc != nil {
+			return fmt.Sprintf("`into_inner`/`get_mut` at line %d inside a macro may be std's Mutex method, which tokio's returns without a LockResult; convert it by hand", lineOf(src, int(tt.StartByte())+loc[0]))
+		}
+	}
 	// `use std::sync::{self, ..};` then `sync::Mutex<T>`: a std path too.
 	for _, n := range p.modPaths {
 		if p.syncMods[text(src, n.ChildByFieldName("path"))] {
@@ -287,6 +306,51 @@ func (p *swapPlan) collect() string {
 		}
 	}
 	return ""
+}
+
+// macroInner matches a no-argument into_inner/get_mut call in macro tokens.
+var macroInner = regexp.MustCompile(`\.\s*(into_inner|get_mut)\s*\(\s*\)`)
+
+// inLockErrorPath reports whether n sits in the error handling of a lock
+// site that the swap removes: the argument of `.lock().unwrap_or_else(..)`,
+// a non-Ok arm of `match m.lock()`, the else of `if let Ok(..) = m.lock()`
+// or of `let Ok(..) = m.lock() else`.
+func (p *swapPlan) inLockErrorPath(n *sitter.Node) bool {
+	src := p.fc.src
+	isLock := func(v *sitter.Node) bool {
+		v = unparen(v)
+		return v != nil && methodName(src, v) == "lock" && v.ChildByFieldName("arguments").NamedChildCount() == 0
+	}
+	for c, a := n, n.Parent(); a != nil; c, a = a, a.Parent() {
+		switch a.Type() {
+		case "function_item":
+			return false
+		case "arguments":
+			call := a.Parent()
+			if call != nil && methodName(src, call) == "unwrap_or_else" && isLock(call.ChildByFieldName("function").ChildByFieldName("value")) {
+				return true
+			}
+		case "match_arm":
+			mp := a.ChildByFieldName("pattern")
+			body := a.Parent()
+			if mp != nil && okPattern(src, mp.NamedChild(0)) == nil && body != nil && body.Parent() != nil &&
+				body.Parent().Type() == "match_expression" && isLock(body.Parent().ChildByFieldName("value")) {
+				return true
+			}
+		case "else_clause":
+			ifx := a.Parent()
+			if ifx != nil && ifx.Type() == "if_expression" {
+				if cond := ifx.ChildByFieldName("condition"); cond != nil && cond.Type() == "let_condition" && isLock(cond.ChildByFieldName("value")) {
+					return true
+				}
+			}
+		case "let_declaration":
+			if alt := a.ChildByFieldName("alternative"); alt != nil && alt == c && isLock(a.ChildByFieldName("value")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isStdMutexPath reports whether n is the path `std::sync::Mutex` or

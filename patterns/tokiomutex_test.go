@@ -142,6 +142,8 @@ func TestSwapLockSites(t *testing.T) {
 			"fn work() -> u8 {\n    *M.blocking_lock()\n}\nstatic M: Mutex<u8> = Mutex::const_new(0);\nasync fn f() {\n    tokio::task::spawn_blocking(work).await.unwrap();\n}\n"},
 		{"const item", "const EMPTY: Mutex<u8> = Mutex::new(0);\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
 			"const EMPTY: Mutex<u8> = Mutex::const_new(0);\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
+		{"poisoned arm keeps the guard", "async fn f(m: &Mutex<u8>) {\n    let g = match m.lock() {\n        Ok(g) => g,\n        Err(p) => p.into_inner(),\n    };\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    let g = {\n        let g = m.lock().await;\n        g\n    };\n}\n"},
 		{"tabs", "async fn f(m: &Mutex<u8>) {\n\tmatch m.lock() {\n\t\tOk(g) => {\n\t\t\tprintln!(\"{}\", *g);\n\t\t}\n\t\t_ => {}\n\t}\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n\t{\n\t\tlet g = m.lock().await;\n\t\tprintln!(\"{}\", *g);\n\t}\n}\n"},
 	}
@@ -181,6 +183,8 @@ func TestSwapRefusals(t *testing.T) {
 			"has a shape sendfix does not convert"},
 		{"try_lock", "async fn f(m: Arc<Mutex<u8>>) {\n    let _ = m.try_lock();\n}\n", "`try_lock` at line 4"},
 		{"into_inner", "fn f(m: Mutex<u8>) -> u8 {\n    m.into_inner().unwrap()\n}\n", "`into_inner` at line 4"},
+		{"into_inner without unwrap", "fn f(m: Mutex<Vec<u8>>) -> Vec<u8> {\n    let r = m.into_inner();\n    r.unwrap_or_default()\n}\n", "`into_inner` at line 4"},
+		{"get_mut in a macro", "fn f(mut m: Mutex<u8>) {\n    println!(\"{:?}\", m.get_mut());\n}\n", "inside a macro"},
 		{"condvar", "async fn f(c: std::sync::Condvar) {}\n", "`Condvar`"},
 		{"pub field", "pub struct S {\n    pub m: Mutex<u8>,\n}\n", "`pub` field `m` at line 4"},
 		{"pub fn", "pub fn make() -> Arc<Mutex<u8>> {\n    Arc::new(Mutex::new(0))\n}\n", "`pub` fn `make`"},
