@@ -501,21 +501,20 @@ func (p *swapPlan) build() string {
 		p.edits = append(p.edits, rewrite.Edit{Start: int(path.StartByte()), End: int(path.EndByte()), New: repl})
 	}
 	// Statics and consts built with the const std constructor: tokio's
-	// Mutex::new is not const.
+	// Mutex::new is not const. A `Mutex::new` inside a closure
+	// (`LazyLock::new(|| Mutex::new(..))`) runs at run time and stays.
 	for _, s := range p.staticsV {
-		if !p.mentionsStd(s.ChildByFieldName("type"), 0) {
+		ty := s.ChildByFieldName("type")
+		if !p.mentionsStd(ty, 0) {
 			continue
 		}
-		v := unparen(s.ChildByFieldName("value"))
-		fn := (*sitter.Node)(nil)
-		if v != nil && v.Type() == "call_expression" {
-			fn = v.ChildByFieldName("function")
-		}
-		if fn == nil || fn.Type() != "scoped_identifier" || text(src, fn.ChildByFieldName("name")) != "new" {
+		news := p.constMutexNews(s.ChildByFieldName("value"))
+		if len(news) == 0 && p.isMutexName(ty) {
 			return fmt.Sprintf("%s `%s` at line %d is not built with `Mutex::new(..)`", strings.TrimSuffix(s.Type(), "_item"), text(src, s.ChildByFieldName("name")), lineOf(src, int(s.StartByte())))
 		}
-		nm := fn.ChildByFieldName("name")
-		p.edits = append(p.edits, rewrite.Edit{Start: int(nm.StartByte()), End: int(nm.EndByte()), New: "const_new"})
+		for _, nm := range news {
+			p.edits = append(p.edits, rewrite.Edit{Start: int(nm.StartByte()), End: int(nm.EndByte()), New: "const_new"})
+		}
 	}
 	// Lock sites.
 	for _, call := range p.lockUses {
@@ -544,6 +543,54 @@ func (p *swapPlan) build() string {
 		return "internal: " + err.Error()
 	}
 	return ""
+}
+
+// constMutexNews returns the `new` of every `Mutex::new(..)` call of a
+// const initialiser that is outside any closure.
+func (p *swapPlan) constMutexNews(v *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	if v == nil {
+		return nil
+	}
+	walk(v, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "closure_expression":
+			return false
+		case "call_expression":
+			fn := n.ChildByFieldName("function")
+			if fn != nil && fn.Type() == "scoped_identifier" && text(p.fc.src, fn.ChildByFieldName("name")) == "new" && p.isMutexName(fn.ChildByFieldName("path")) {
+				out = append(out, fn.ChildByFieldName("name"))
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// isMutexName reports whether a type or path names std's Mutex itself
+// (`Mutex<T>`, `StdMutex`, `std::sync::Mutex`, `sync::Mutex`), not a type
+// that only contains one.
+func (p *swapPlan) isMutexName(n *sitter.Node) bool {
+	src := p.fc.src
+	if n == nil {
+		return false
+	}
+	switch n.Type() {
+	case "generic_type":
+		return p.isMutexName(n.ChildByFieldName("type"))
+	case "identifier", "type_identifier":
+		return p.stdNames[text(src, n)] && text(src, n) != "MutexGuard"
+	case "scoped_identifier", "scoped_type_identifier":
+		if text(src, n.ChildByFieldName("name")) != "Mutex" {
+			return false
+		}
+		if isStdMutexPath(src, n) {
+			return true
+		}
+		path := n.ChildByFieldName("path")
+		return path != nil && path.Type() == "identifier" && p.syncMods[text(src, path)]
+	}
+	return false
 }
 
 // leak returns why an item with a visibility modifier exposes the std
