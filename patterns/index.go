@@ -3,6 +3,7 @@ package patterns
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Summary is what one file contributes to the cross-file Index: the async
@@ -20,7 +21,9 @@ type Summary struct {
 	SendCalls []string
 	// GuardFns maps the fns (free or methods) declared to return a lock
 	// guard (`MutexGuard<..>`, `RwLockReadGuard<..>`, `RwLockWriteGuard<..>`)
-	// to that guard type.
+	// to that guard type. Keys say the declaration's shape (see
+	// guardDeclKey): "name" for a free fn, "Type::name" for an associated
+	// fn, "Type.name" for a method; calls are matched by that shape.
 	GuardFns map[string]string
 }
 
@@ -30,14 +33,16 @@ type Index struct {
 	declared map[string]int    // async fn name -> number of declarations
 	send     map[string]bool   // async fn names whose futures must be Send
 	via      map[string]string // why an async fn must be Send
-	guardFns map[string]string // guard-returning fn name -> guard type
+	guardFns map[string]string // guard-returning fn name (last segment) -> guard type
+	// guardDecls are the guard-returning fns by guardDeclKey.
+	guardDecls map[string]string
 }
 
 // NewIndex builds the index from the summaries of every file given.
 // The call graph is syntactic and by name: an await of `x.run()` reaches
 // every async fn called `run`.
 func NewIndex(sums ...*Summary) *Index {
-	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardFns: map[string]string{}}
+	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardFns: map[string]string{}, guardDecls: map[string]string{}}
 	calls := map[string][]string{}
 	type item struct{ name, why string }
 	var work []item
@@ -58,7 +63,8 @@ func NewIndex(sums ...*Summary) *Index {
 			work = append(work, item{n, "it is awaited from a spawned task"})
 		}
 		for n, k := range s.GuardFns {
-			ix.guardFns[n] = k
+			ix.guardDecls[n] = k
+			ix.guardFns[n[strings.LastIndexAny(n, ".:")+1:]] = k
 		}
 	}
 	// Everything reachable by awaits from a Send-required future must be
@@ -98,6 +104,7 @@ func (ix *Index) Ambiguous(name string) bool { return ix.declared[name] > 1 }
 // Declared returns how many async fns of that name were seen.
 func (ix *Index) Declared(name string) int { return ix.declared[name] }
 
-// GuardFn returns the guard type the fn called name is declared to return
-// in one of the files, or "".
+// GuardFn returns the guard type a fn called name (free, associated or a
+// method) is declared to return in one of the files, or "". Calls are
+// matched by the declaration's shape, not by this name alone.
 func (ix *Index) GuardFn(name string) string { return ix.guardFns[name] }

@@ -397,7 +397,7 @@ var borrowingMethods = map[string]bool{
 type tempCtx struct {
 	fc    *fileCtx
 	pl    bool
-	fns   map[string]string
+	fns   *guardFnSet
 	names map[uint32]map[string]bool // identifiers of each fn, by its start
 }
 

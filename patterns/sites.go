@@ -188,7 +188,7 @@ func siteGuards(fc *fileCtx, found []*guard) []*guard {
 			out = append(out, g)
 		}
 	}
-	var fns map[string]string // guard-returning fns of this file, by name
+	var fns *guardFnSet // guard-returning fns of this file
 	for _, s := range fc.sites {
 		kind := siteGuardKind(s.Type)
 		if kind == "" {
@@ -201,7 +201,7 @@ func siteGuards(fc *fileCtx, found []*guard) []*guard {
 			}
 		case SiteBody:
 			if fns == nil {
-				fns = guardFns(fc.src, fc.root)
+				fns = &guardFnSet{decls: guardFns(fc.src, fc.root), src: fc.src, root: fc.root}
 			}
 			b := innermostBody(fc.bodies, s.off)
 			if b == nil {
@@ -212,7 +212,7 @@ func siteGuards(fc *fileCtx, found []*guard) []*guard {
 					return false
 				}
 				if n.Type() == "let_declaration" {
-					if v := unparen(n.ChildByFieldName("value")); v != nil && v.Type() == "call_expression" && fns[calleeName(fc.src, v)] == kind {
+					if v := unparen(n.ChildByFieldName("value")); v != nil && v.Type() == "call_expression" && fns.kind(fc.src, v) == kind {
 						add(n, kind)
 					}
 				}
@@ -278,9 +278,10 @@ func letAt(root *sitter.Node, off int) *sitter.Node {
 }
 
 // guardFns maps the fns of the file whose declared return type is a lock
-// guard to that guard's kind.
+// guard, by guardDeclKey, to that guard's kind.
 func guardFns(src []byte, root *sitter.Node) map[string]string {
 	out := map[string]string{}
+	var tokioGuards map[string]bool
 	// Only subtrees whose text holds "Guard" can declare one: the walk
 	// visits those alone instead of the whole tree.
 	at := findAll(src, kwGuard)
@@ -291,11 +292,12 @@ func guardFns(src []byte, root *sitter.Node) map[string]string {
 		if !at.within(n.StartByte(), n.EndByte(), len(kwGuard)) {
 			return false
 		}
-		if n.Type() == "function_item" {
-			if rt := n.ChildByFieldName("return_type"); rt != nil {
-				if k := siteGuardKind(text(src, rt)); k != "" {
-					out[fnName(src, n)] = k
-				}
+		if n.Type() == "function_item" && n.ChildByFieldName("return_type") != nil {
+			if tokioGuards == nil {
+				tokioGuards = tokioGuardImports(src, root)
+			}
+			if key, k := guardDeclKey(src, n, tokioGuards); key != "" {
+				out[key] = k
 			}
 		}
 		return true
