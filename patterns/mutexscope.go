@@ -284,6 +284,10 @@ func mayBorrow(src []byte, decl *sitter.Node) string {
 		return "borrows (`&`)"
 	case "identifier":
 		return "may hold the guard itself"
+	case "closure_expression", "async_block":
+		// It captures what it names, the guard too, by reference or by
+		// move: either way it cannot outlive the guard's block.
+		return "is a closure or async block that may capture the guard"
 	case "call_expression":
 		if m := methodName(src, v); refMethods[m] {
 			return fmt.Sprintf("may borrow (`.%s()` returns a reference)", m)
