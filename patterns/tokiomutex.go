@@ -254,6 +254,16 @@ func (p *swapPlan) collect() string {
 		case "field_declaration":
 			nm := text(src, n.ChildByFieldName("name"))
 			p.fields[nm] = append(p.fields[nm], n.ChildByFieldName("type"))
+		case "ordered_field_declaration_list":
+			i := 0
+			for _, c := range namedChildren(n) {
+				if c.Type() == "visibility_modifier" || c.Type() == "attribute_item" || isComment(c) {
+					continue
+				}
+				k := fmt.Sprint(i)
+				p.fields[k] = append(p.fields[k], c)
+				i++
+			}
 		case "visibility_modifier":
 			p.pubItems = append(p.pubItems, n.Parent())
 		case "scoped_type_identifier", "scoped_identifier":
@@ -819,12 +829,15 @@ func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
 	case "reference_expression", "unary_expression":
 		return p.recvIsStd(recv.NamedChild(int(recv.NamedChildCount())-1), depth+1)
 	case "field_expression":
-		for _, ty := range p.fields[text(src, recv.ChildByFieldName("field"))] {
+		field := recv.ChildByFieldName("field")
+		for _, ty := range p.fields[text(src, field)] {
 			if p.mentionsStd(ty, 0) {
 				return true
 			}
 		}
-		return false
+		// `pair.0`: a tuple struct field, or a tuple whose binding spells
+		// or builds the std Mutex.
+		return field.Type() == "integer_literal" && p.recvIsStd(recv.ChildByFieldName("value"), depth+1)
 	case "call_expression":
 		// `x.clone()`, `Arc::clone(&x)`
 		if methodName(src, recv) == "clone" {
@@ -1064,6 +1077,11 @@ func (p *swapPlan) convertSite(call *sitter.Node) ([]rewrite.Edit, string) {
 		}
 	}
 	unknown := fmt.Sprintf("the lock at line %d (`%s`) has a shape sendfix does not convert", line, compact(text(src, call)))
+	// The swap changes only the Mutex types this file spells; a lock on
+	// one spelled elsewhere would become `.lock().await` on a std Mutex.
+	if !p.recvIsStd(recv, 0) {
+		return nil, fmt.Sprintf("the lock at line %d is on `%s`, whose Mutex type sendfix cannot find in this file (a std Mutex spelled elsewhere would stay std)", line, compact(text(src, recv)))
+	}
 	mode, why := p.siteMode(call)
 	if mode == modeRefuse {
 		return nil, why
