@@ -460,7 +460,7 @@ func (g *guard) trace(src []byte) bool {
 			// gone; rustc accepts the await after it.
 			return false
 		}
-		if usesName(src, s, g.name) {
+		if stmtUses(src, s, g.name) {
 			g.lastUse = j
 			used = true
 			if g.awaitAt >= 0 {
@@ -474,6 +474,21 @@ func (g *guard) trace(src []byte) bool {
 		}
 	}
 	return g.awaitAt >= 0
+}
+
+// stmtUses reports whether statement s mentions name as a use: a `let`
+// that binds name again uses it only in its value, type and else branch
+// (`let g = 5;` after `drop(g)` is no use of the old g).
+func stmtUses(src []byte, s *sitter.Node, name string) bool {
+	if s.Type() != "let_declaration" || !bindsName(src, s, name) {
+		return usesName(src, s, name)
+	}
+	for _, f := range []string{"value", "type", "alternative"} {
+		if c := s.ChildByFieldName(f); c != nil && usesName(src, c, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // isDropOf reports whether stmt is `drop(name);` or `std::mem::drop(name);`.
