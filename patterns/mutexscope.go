@@ -193,7 +193,7 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 	}
 	end := int(last.EndByte())
 	le := lineEnd(fc.src, end)
-	if rest := strings.TrimSpace(string(fc.src[end:le])); rest != "" && !strings.HasPrefix(rest, "//") {
+	if !onlyComments(string(fc.src[end:le])) {
 		return nil, "another statement follows the guard's last use on the same line"
 	}
 	indent := string(fc.src[ls:start])
@@ -252,6 +252,26 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 		b.WriteString(nl + indent + "};")
 	}
 	return []rewrite.Edit{{Start: ls, End: le, New: b.String()}}, ""
+}
+
+// onlyComments reports whether s (the rest of a line) holds nothing but
+// white space and comments, which may stay on the line a block ends.
+func onlyComments(s string) bool {
+	for {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "" || strings.HasPrefix(s, "//"):
+			return true
+		case strings.HasPrefix(s, "/*"):
+			i := strings.Index(s[2:], "*/")
+			if i < 0 {
+				return false // a block comment running on: not a one-line tail
+			}
+			s = s[i+4:]
+		default:
+			return false
+		}
+	}
 }
 
 // refMethods return references (or views) into their receiver.
