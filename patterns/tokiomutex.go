@@ -848,16 +848,21 @@ func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
 		}
 		return false
 	case "identifier":
-	default:
-		return false
+		return p.nameIsStd(text(src, recv), recv, depth)
 	}
-	name := text(src, recv)
+	return false
+}
+
+// nameIsStd reports whether the binding of name visible at node at (a
+// static, a parameter or a let before it) spells or builds std's Mutex.
+func (p *swapPlan) nameIsStd(name string, at *sitter.Node, depth int) bool {
+	src := p.fc.src
 	if ty, ok := p.statics[name]; ok && p.mentionsStd(ty, 0) {
 		return true
 	}
 	// The nearest binding of name in an enclosing fn or closure: a
-	// parameter or a let before recv.
-	for a := recv.Parent(); a != nil; a = a.Parent() {
+	// parameter or a let before at.
+	for a := at.Parent(); a != nil; a = a.Parent() {
 		switch a.Type() {
 		case "function_item", "closure_expression":
 			params := a.ChildByFieldName("parameters")
@@ -875,7 +880,7 @@ func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
 		case "block":
 			var found *sitter.Node
 			for _, s := range statements(a) {
-				if s.StartByte() >= recv.StartByte() {
+				if s.StartByte() >= at.StartByte() {
 					break
 				}
 				if s.Type() == "let_declaration" && bindsName(src, s, name) {
@@ -1229,6 +1234,25 @@ var (
 	macroUnwrap = regexp.MustCompile(`^\s*\.\s*(unwrap\s*\(\s*\)|expect\s*\(\s*"(?:[^"\\]|\\.)*"\s*\))`)
 )
 
+// macroRecv matches the receiver that ends macro tokens before a `.lock()`:
+// a name and a chain of named fields (`m`, `self.state`, `ctx.db`).
+var macroRecv = regexp.MustCompile(`(?:^|[^A-Za-z0-9_.:\s])\s*(self|[A-Za-z_][A-Za-z0-9_]*)((?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*$`)
+
+// macroRecvIsStd resolves a receiver in macro tokens like recvIsStd: the
+// last named field's declared type, or the name's binding at the macro.
+func (p *swapPlan) macroRecvIsStd(root, chain string, at *sitter.Node) bool {
+	if chain = strings.TrimSpace(chain); chain != "" {
+		parts := strings.Split(chain, ".")
+		for _, ty := range p.fields[strings.TrimSpace(parts[len(parts)-1])] {
+			if p.mentionsStd(ty, 0) {
+				return true
+			}
+		}
+		return false
+	}
+	return root != "self" && p.nameIsStd(root, at, 0)
+}
+
 // convertMacro converts the lock sites in a macro's token tree, which the
 // grammar leaves unparsed: `.lock().unwrap()` and `.lock().expect("..")`.
 func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
@@ -1249,6 +1273,9 @@ func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
 		u := macroUnwrap.FindStringIndex(rest)
 		if u == nil {
 			return 0, nil, fmt.Sprintf("the lock at line %d inside a macro has a shape sendfix does not convert", line)
+		}
+		if r := macroRecv.FindStringSubmatch(s[:m[0]]); r == nil || !p.macroRecvIsStd(r[1], r[2], tt) {
+			return 0, nil, fmt.Sprintf("the lock at line %d inside a macro is on a receiver whose Mutex type sendfix cannot find in this file (a std Mutex spelled elsewhere would stay std)", line)
 		}
 		mode, why := p.siteMode(tt)
 		if mode == modeRefuse {

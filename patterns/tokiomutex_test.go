@@ -181,6 +181,8 @@ func TestSwapRefusals(t *testing.T) {
 			"macro `bump` locks a Mutex in its definition at line 5"},
 		{"lock on a Mutex typed elsewhere", "async fn f(db: crate::state::Db, m: Arc<Mutex<u8>>) {\n    db.lock().unwrap().push(1);\n    *m.lock().unwrap() += 1;\n}\n",
 			"the lock at line 4 is on `db`"},
+		{"macro lock on a Mutex typed elsewhere", "async fn f(db: crate::state::Db, m: Arc<Mutex<u8>>) {\n    println!(\"{:?}\", db.lock().unwrap());\n    *m.lock().unwrap() += 1;\n}\n",
+			"the lock at line 4 inside a macro is on a receiver"},
 		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
 			"sync closure inside async code"},
 		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
