@@ -392,15 +392,37 @@ func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 	if pat.Type() != "identifier" {
 		return nil
 	}
-	call, kind := guardCall(src, s.ChildByFieldName("value"), pl, fns)
+	val, borrowed := refOperand(src, s.ChildByFieldName("value"))
+	call, kind := guardCall(src, val, pl, fns)
 	if call == nil {
 		return nil
 	}
 	g := &guard{name: text(src, pat), kind: kind, decl: s, lock: call, bind: pat}
-	if fn := call.ChildByFieldName("function"); fn != nil && fn.Type() == "field_expression" && lockKind(src, call) != "" {
+	if fn := call.ChildByFieldName("function"); !borrowed && fn != nil && fn.Type() == "field_expression" && lockKind(src, call) != "" {
 		g.recv = fn.ChildByFieldName("value")
 	}
 	return g
+}
+
+// refOperand returns the acquisition a `let` borrows, `m.lock().unwrap()`
+// of `&mut *m.lock().unwrap()`, `&*..` or `&..`, and true: the borrow
+// extends the temporary guard's life to the end of the block, as a let
+// binding would (a deref without the borrow, `*m.lock().unwrap()`, copies
+// and drops it at once). Otherwise it returns v unchanged and false.
+// tokio-mutex does not take these guards (recv stays nil).
+func refOperand(src []byte, v *sitter.Node) (*sitter.Node, bool) {
+	r := unparen(v)
+	if r == nil || r.Type() != "reference_expression" {
+		return v, false
+	}
+	in := unparen(r.ChildByFieldName("value"))
+	if in != nil && in.Type() == "unary_expression" && strings.HasPrefix(text(src, in), "*") && in.NamedChildCount() == 1 {
+		in = unparen(in.NamedChild(0))
+	}
+	if in == nil {
+		return v, false
+	}
+	return in, true
 }
 
 // findGuards returns the guards bound by `let g = <lock acquisition>;` in
