@@ -169,7 +169,7 @@ type swapPlan struct {
 	macros   []*sitter.Node                   // outermost macro token trees
 	uses     []*sitter.Node                   // use declarations
 	paths    []*sitter.Node                   // full std::sync::Mutex[Guard] paths
-	staticsV []*sitter.Node                   // static items
+	staticsV []*sitter.Node                   // static and const items, const fns
 	pubItems []*sitter.Node                   // items and fields with a visibility modifier
 	tokioHas map[*sitter.Node]map[string]bool // scope -> names tokio::sync imports there
 }
@@ -246,6 +246,9 @@ func (p *swapPlan) collect() string {
 		case "function_item":
 			name := fnName(src, n)
 			p.fns[name] = append(p.fns[name], n)
+			if isConstFn(src, n) {
+				p.staticsV = append(p.staticsV, n)
+			}
 		case "type_item":
 			p.aliases[text(src, n.ChildByFieldName("name"))] = n.ChildByFieldName("type")
 		case "static_item", "const_item":
@@ -514,6 +517,13 @@ func (p *swapPlan) build() string {
 	// Mutex::new is not const. A `Mutex::new` inside a closure
 	// (`LazyLock::new(|| Mutex::new(..))`) runs at run time and stays.
 	for _, s := range p.staticsV {
+		if s.Type() == "function_item" {
+			// A const fn: its Mutex::new calls must be const too.
+			for _, nm := range p.constMutexNews(s.ChildByFieldName("body")) {
+				p.edits = append(p.edits, rewrite.Edit{Start: int(nm.StartByte()), End: int(nm.EndByte()), New: "const_new"})
+			}
+			continue
+		}
 		ty := s.ChildByFieldName("type")
 		if !p.mentionsStd(ty, 0) {
 			continue
@@ -553,6 +563,16 @@ func (p *swapPlan) build() string {
 		return "internal: " + err.Error()
 	}
 	return ""
+}
+
+// isConstFn reports whether n is a `const fn` item.
+func isConstFn(src []byte, n *sitter.Node) bool {
+	for _, c := range namedChildren(n) {
+		if c.Type() == "function_modifiers" {
+			return strings.Contains(text(src, c), "const")
+		}
+	}
+	return false
 }
 
 // constMutexNews returns the `new` of every `Mutex::new(..)` call of a

@@ -146,6 +146,8 @@ func TestSwapLockSites(t *testing.T) {
 			"async fn f(m: &Mutex<u8>) {\n    let g = {\n        let g = m.lock().await;\n        g\n    };\n}\n"},
 		{"lazy statics keep their constructors", "static A: std::sync::LazyLock<Mutex<u8>> = std::sync::LazyLock::new(|| Mutex::new(0));\nstatic B: std::sync::OnceLock<Mutex<u8>> = std::sync::OnceLock::new();\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
 			"static A: std::sync::LazyLock<Mutex<u8>> = std::sync::LazyLock::new(|| Mutex::new(0));\nstatic B: std::sync::OnceLock<Mutex<u8>> = std::sync::OnceLock::new();\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
+		{"const fn constructor", "const fn make() -> Mutex<u8> {\n    Mutex::new(0)\n}\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
+			"const fn make() -> Mutex<u8> {\n    Mutex::const_new(0)\n}\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
 		{"tabs", "async fn f(m: &Mutex<u8>) {\n\tmatch m.lock() {\n\t\tOk(g) => {\n\t\t\tprintln!(\"{}\", *g);\n\t\t}\n\t\t_ => {}\n\t}\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n\t{\n\t\tlet g = m.lock().await;\n\t\tprintln!(\"{}\", *g);\n\t}\n}\n"},
 	}
