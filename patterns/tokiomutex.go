@@ -312,6 +312,23 @@ func (p *swapPlan) collect() string {
 			return fmt.Sprintf("`into_inner`/`get_mut` at line %d inside a macro may be std's Mutex method, which tokio's returns without a LockResult; convert it by hand", lineOf(src, int(tt.StartByte())+loc[0]))
 		}
 	}
+	// A full std path in macro tokens is not rewritten: that Mutex would
+	// stay std while the lock sites the file's names reach move to tokio.
+	for _, tt := range p.macros {
+		t := text(src, tt)
+		for _, m := range macroSyncPath.FindAllStringSubmatchIndex(t, -1) {
+			x := t[m[2]:m[3]]
+			std := p.syncMods[x] // `sync::Mutex` after `use std::sync;`
+			if strings.HasPrefix(t[m[0]:m[1]], "::") {
+				// `std::sync::Mutex`, `::std::sync::Mutex`, not `tokio::sync::Mutex`
+				pre := strings.TrimRight(t[:m[0]], " \t\r\n")
+				std = x == "sync" && strings.HasSuffix(pre, "std") && (len(pre) < 4 || !isIdentByte(pre[len(pre)-4]))
+			}
+			if std {
+				return fmt.Sprintf("std's Mutex is spelled inside macro tokens at line %d; sendfix does not rewrite macro tokens", lineOf(src, int(tt.StartByte())+m[0]))
+			}
+		}
+	}
 	// `use std::sync::{self, ..};` then `sync::Mutex<T>`: a std path too.
 	for _, n := range p.modPaths {
 		if p.syncMods[text(src, n.ChildByFieldName("path"))] {
@@ -320,6 +337,10 @@ func (p *swapPlan) collect() string {
 	}
 	return ""
 }
+
+// macroSyncPath matches `sync::Mutex` (or a module alias) in macro tokens;
+// what precedes it says whether it is std's.
+var macroSyncPath = regexp.MustCompile(`(?:::\s*)?\b([A-Za-z_][A-Za-z0-9_]*)\s*::\s*Mutex(?:Guard)?\b`)
 
 // macroInner matches a no-argument into_inner/get_mut call in macro tokens.
 var macroInner = regexp.MustCompile(`\.\s*(into_inner|get_mut)\s*\(\s*\)`)

@@ -148,6 +148,8 @@ func TestSwapLockSites(t *testing.T) {
 			"static A: std::sync::LazyLock<Mutex<u8>> = std::sync::LazyLock::new(|| Mutex::new(0));\nstatic B: std::sync::OnceLock<Mutex<u8>> = std::sync::OnceLock::new();\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
 		{"const fn constructor", "const fn make() -> Mutex<u8> {\n    Mutex::new(0)\n}\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
 			"const fn make() -> Mutex<u8> {\n    Mutex::const_new(0)\n}\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
+		{"tokio path in macro tokens", "async fn f(m: &Mutex<u8>) {\n    let t = dbg!(tokio::sync::Mutex::new(1));\n    let g = m.lock().unwrap();\n}\n",
+			"async fn f(m: &Mutex<u8>) {\n    let t = dbg!(tokio::sync::Mutex::new(1));\n    let g = m.lock().await;\n}\n"},
 		{"tabs", "async fn f(m: &Mutex<u8>) {\n\tmatch m.lock() {\n\t\tOk(g) => {\n\t\t\tprintln!(\"{}\", *g);\n\t\t}\n\t\t_ => {}\n\t}\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n\t{\n\t\tlet g = m.lock().await;\n\t\tprintln!(\"{}\", *g);\n\t}\n}\n"},
 	}
@@ -185,6 +187,8 @@ func TestSwapRefusals(t *testing.T) {
 			"the lock at line 4 is on `db`"},
 		{"macro lock on a Mutex typed elsewhere", "async fn f(db: crate::state::Db, m: Arc<Mutex<u8>>) {\n    println!(\"{:?}\", db.lock().unwrap());\n    *m.lock().unwrap() += 1;\n}\n",
 			"the lock at line 4 inside a macro is on a receiver"},
+		{"std path in macro tokens", "async fn f(m: Arc<Mutex<u8>>) {\n    let c = Arc::new(dbg!(::std::sync::Mutex::new(0)));\n    *m.lock().unwrap() += 1;\n}\n",
+			"spelled inside macro tokens at line 4"},
 		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
 			"sync closure inside async code"},
 		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
