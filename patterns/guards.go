@@ -19,6 +19,9 @@ type guard struct {
 	// from a compiler site: tokio-mutex cannot swap those.
 	recv *sitter.Node
 	bind *sitter.Node // the identifier the guard is bound to (the finding's position)
+	// also are the other guards bound by the same tuple let, `let (a, b)
+	// = (m1.lock().unwrap(), m2.lock().unwrap());`: they share its life.
+	also []string
 	// decl is a let_declaration for a let-bound guard; for a guard bound
 	// by an `if let Ok(g) = m.lock()` pattern it is the let_condition, for
 	// `match m.lock() { Ok(g) => .. }` the match_arm (both have the
@@ -389,6 +392,9 @@ func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 		}
 		return &guard{name: text(src, id), kind: k, decl: s, lock: v, bind: id, recv: v.ChildByFieldName("function").ChildByFieldName("value")}
 	}
+	if pat.Type() == "tuple_pattern" {
+		return tupleGuard(src, s, pl, fns)
+	}
 	if pat.Type() != "identifier" {
 		return nil
 	}
@@ -400,6 +406,49 @@ func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 	g := &guard{name: text(src, pat), kind: kind, decl: s, lock: call, bind: pat}
 	if fn := call.ChildByFieldName("function"); !borrowed && fn != nil && fn.Type() == "field_expression" && lockKind(src, call) != "" {
 		g.recv = fn.ChildByFieldName("value")
+	}
+	return g
+}
+
+// label names the guard in messages: `a`, or `a`, `b` for a tuple let
+// (the caller adds the outer backquotes).
+func (g *guard) label() string {
+	return strings.Join(append([]string{g.name}, g.also...), "`, `")
+}
+
+// tupleGuard returns the guards a tuple let binds when every element is
+// an acquisition bound to a plain name, `let (a, mut b) =
+// (m1.lock().unwrap(), m2.lock().unwrap());`, as one guard named by the
+// first with the others in also; otherwise nil (a tuple holding guards
+// and other values would need those values out of the block).
+func tupleGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
+	pats := namedChildren(s.ChildByFieldName("pattern"))
+	val := unparen(s.ChildByFieldName("value"))
+	if val == nil || val.Type() != "tuple_expression" || len(pats) < 2 {
+		return nil
+	}
+	vals := namedChildren(val)
+	if len(vals) != len(pats) {
+		return nil
+	}
+	var g *guard
+	for i, p := range pats {
+		id := p
+		if id.Type() == "mut_pattern" {
+			id = id.NamedChild(int(id.NamedChildCount()) - 1)
+		}
+		if id == nil || id.Type() != "identifier" {
+			return nil
+		}
+		call, kind := guardCall(src, vals[i], pl, fns)
+		if call == nil {
+			return nil
+		}
+		if i == 0 {
+			g = &guard{name: text(src, id), kind: kind, decl: s, lock: call, bind: id}
+		} else {
+			g.also = append(g.also, text(src, id))
+		}
 	}
 	return g
 }
@@ -466,36 +515,45 @@ func findGuards(fc *fileCtx) []*guard {
 // when the guard is not alive at any await of its future.
 func (g *guard) trace(src []byte) bool {
 	g.lastUse, g.awaitAt = g.at, -1
-	used := false     // borrowed at least once
-	shadowed := false // a later let rebinds the name
-	for j := g.at + 1; j < len(g.stmts); j++ {
-		s := g.stmts[j]
-		if g.awaitAt < 0 && hasAwait(s) {
+	for j := g.at + 1; j < len(g.stmts) && g.awaitAt < 0; j++ {
+		if hasAwait(g.stmts[j]) {
 			g.awaitAt = j
-			g.await = awaitsIn(s)[0]
-		}
-		if shadowed {
-			continue
-		}
-		if isDropOf(src, s, g.name) && g.awaitAt < 0 && !used {
-			// A guard moved into drop() before ever being borrowed is
-			// gone; rustc accepts the await after it.
-			return false
-		}
-		if stmtUses(src, s, g.name) {
-			g.lastUse = j
-			used = true
-			if g.awaitAt >= 0 {
-				g.usedLate = true
-			}
-		}
-		if s.Type() == "let_declaration" && bindsName(src, s, g.name) {
-			// Shadowed: later mentions are the new binding, but the old
-			// guard lives on to the end of the block.
-			shadowed = true
+			g.await = awaitsIn(g.stmts[j])[0]
 		}
 	}
-	return g.awaitAt >= 0
+	if g.awaitAt < 0 {
+		return false
+	}
+	alive := false
+	for _, name := range append([]string{g.name}, g.also...) {
+		used := false // borrowed at least once
+		gone := false
+		for j := g.at + 1; j < len(g.stmts); j++ {
+			s := g.stmts[j]
+			if isDropOf(src, s, name) && j < g.awaitAt && !used {
+				// A guard moved into drop() before ever being borrowed
+				// is gone; rustc accepts the await after it.
+				gone = true
+				break
+			}
+			if stmtUses(src, s, name) {
+				used = true
+				g.lastUse = max(g.lastUse, j)
+				if j >= g.awaitAt {
+					g.usedLate = true
+				}
+			}
+			if s.Type() == "let_declaration" && bindsName(src, s, name) {
+				// Shadowed: later mentions are the new binding, but the
+				// old guard lives on to the end of the block.
+				break
+			}
+		}
+		if !gone {
+			alive = true
+		}
+	}
+	return alive
 }
 
 // stmtUses reports whether statement s mentions name as a use: a `let`

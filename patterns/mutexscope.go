@@ -40,7 +40,7 @@ func runMutexScope(fc *fileCtx) []proposal {
 				fc.held = append(fc.held, g)
 				continue
 			}
-			f.Reason = fmt.Sprintf("guard `%s` is used after the await at line %d; scoping it would change what the code does (last use at line %d)", g.name, awaitLine, lineOf(fc.src, int(g.stmts[g.lastUse].StartByte())))
+			f.Reason = fmt.Sprintf("guard `%s` is used after the await at line %d; scoping it would change what the code does (last use at line %d)", g.label(), awaitLine, lineOf(fc.src, int(g.stmts[g.lastUse].StartByte())))
 			switch {
 			case fc.cfg.AllAsync:
 				f.Reason += "; --all-async only scopes guards"
@@ -111,7 +111,7 @@ func guardFinding(fc *fileCtx, g *guard) Finding {
 	if bind == nil {
 		bind = g.decl.ChildByFieldName("pattern")
 	}
-	msg := fmt.Sprintf("`%s` `%s` is held across an await point", g.kind, g.name)
+	msg := fmt.Sprintf("`%s` `%s` is held across an await point", g.kind, g.label())
 	if g.body != nil && g.body.why != "" {
 		msg += " of a future that must be Send (" + g.body.why + ")"
 	}
