@@ -14,6 +14,12 @@ import (
 // the bytes the caller read.
 var ErrChanged = errors.New("changed on disk while sendfix ran")
 
+// ErrReadOnly is returned by WriteAtomic for a file with no write
+// permission bit: like rustfmt and cargo fix, sendfix does not replace a
+// file its owner marked read-only (a version-control checkout, generated
+// or vendored code), even when running as root.
+var ErrReadOnly = errors.New("read-only file")
+
 // ErrInterrupted is returned by WriteAtomic after Interrupted was called.
 var ErrInterrupted = errors.New("interrupted: not written")
 
@@ -74,6 +80,9 @@ func WriteAtomic(path string, orig, data []byte) error {
 		return fmt.Errorf("%s: not a regular file", path)
 	}
 	mode := fi.Mode() & (os.ModePerm | os.ModeSetuid | os.ModeSetgid | os.ModeSticky)
+	if mode&0o222 == 0 {
+		return fmt.Errorf("%s: %w", path, ErrReadOnly)
+	}
 
 	dir, base := filepath.Split(path)
 	if dir == "" {

@@ -72,7 +72,7 @@ func checkNoTemps(t *testing.T, dir string) {
 func TestWriteAtomicKeepsMode(t *testing.T) {
 	isolateWrites(t)
 	dir := t.TempDir()
-	for _, mode := range []os.FileMode{0o644, 0o600, 0o755, 0o751, 0o444, 0o755 | os.ModeSetgid} {
+	for _, mode := range []os.FileMode{0o644, 0o600, 0o755, 0o751, 0o644 | os.ModeSticky, 0o755 | os.ModeSetgid} {
 		p := newFile(t, dir, "f.rs", "old\n", mode)
 		if err := WriteAtomic(p, []byte("old\n"), []byte("new\r\n")); err != nil {
 			t.Fatalf("mode %v: %v", mode, err)
@@ -85,6 +85,21 @@ func TestWriteAtomicKeepsMode(t *testing.T) {
 		if got := fi.Mode(); got != mode {
 			t.Errorf("mode %v became %v", mode, got)
 		}
+		checkNoTemps(t, dir)
+		os.Remove(p)
+	}
+}
+
+func TestWriteAtomicRefusesReadOnly(t *testing.T) {
+	isolateWrites(t)
+	dir := t.TempDir()
+	for _, mode := range []os.FileMode{0o444, 0o400, 0o555} {
+		p := newFile(t, dir, "f.rs", "old\n", mode)
+		err := WriteAtomic(p, []byte("old\n"), []byte("new\n"))
+		if !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), p) {
+			t.Errorf("mode %v: err = %v, want ErrReadOnly naming the file", mode, err)
+		}
+		checkFile(t, p, "old\n")
 		checkNoTemps(t, dir)
 		os.Remove(p)
 	}

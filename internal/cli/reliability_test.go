@@ -70,21 +70,26 @@ func TestOddFileNamesDiffAndWrite(t *testing.T) {
 	}
 }
 
-func TestReadOnlyFileIsWrittenKeepingItsMode(t *testing.T) {
-	// A read-only file in a writable folder is replaced as sed -i does:
-	// the new file gets the old permission bits, 0444.
+func TestReadOnlyFileIsNotWritten(t *testing.T) {
+	// A read-only file is refused, as rustfmt and cargo fix refuse it, even
+	// as root: exit 2, a one-line error naming it, the bytes and mode kept,
+	// and the other files still written.
 	dir := t.TempDir()
-	tree(t, dir, map[string]string{"ro.rs": heldFn})
+	tree(t, dir, map[string]string{"ro.rs": heldFn, "rw.rs": heldFn})
 	p := filepath.Join(dir, "ro.rs")
 	if err := os.Chmod(p, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	if r := realRun(t, dir, "--write", "--all-async", "-q"); r.code != 0 {
+	r := realRun(t, dir, "--write", "--all-async", "-q")
+	if r.code != 2 || !strings.Contains(r.stderr, "ro.rs") || !strings.Contains(r.stderr, "read-only file") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	st, err := os.Stat(p)
-	if err != nil || st.Mode().Perm() != 0o444 || readFile(t, p) != heldFixed {
-		t.Errorf("mode %v, contents %q", st.Mode(), readFile(t, p))
+	if err != nil || st.Mode().Perm() != 0o444 || readFile(t, p) != heldFn {
+		t.Errorf("read-only file changed: mode %v, contents %q", st.Mode(), readFile(t, p))
+	}
+	if readFile(t, filepath.Join(dir, "rw.rs")) != heldFixed {
+		t.Errorf("the writable file was not fixed")
 	}
 }
 
