@@ -80,9 +80,13 @@ func TestReadOnlyFileIsNotWritten(t *testing.T) {
 	if err := os.Chmod(p, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	r := realRun(t, dir, "--write", "--all-async", "-q")
+	r := realRun(t, dir, "--write", "--all-async")
 	if r.code != 2 || !strings.Contains(r.stderr, "ro.rs") || !strings.Contains(r.stderr, "read-only file") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// The summary counts only the fix that was written.
+	if !strings.Contains(r.stderr, "1 file changed, 1 fix (mutex-scope: 1)") || !strings.Contains(r.stderr, "fix not written") {
+		t.Errorf("summary claims unwritten fixes: %s", r.stderr)
 	}
 	st, err := os.Stat(p)
 	if err != nil || st.Mode().Perm() != 0o444 || readFile(t, p) != heldFn {

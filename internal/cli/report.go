@@ -105,9 +105,14 @@ func (r *report) file(o *outcome, applied bool) {
 		r.written++
 	}
 	for _, f := range o.findings {
-		if f.Fixed {
+		switch {
+		case f.Fixed && r.mode == "write" && !o.written:
+			// The fix was computed but the file could not be written
+			// (its error is reported): the summary must not claim it.
+			r.unfixed["fix not written: the file could not be written"]++
+		case f.Fixed:
 			r.fixed[f.Rule]++
-		} else {
+		default:
 			r.unfixed[digits.ReplaceAllString(f.Reason, "N")]++
 		}
 	}
