@@ -21,15 +21,24 @@ type Config struct {
 	Rules       map[string]bool // enabled rules by name
 	AllAsync    bool            // mutex-scope on every async body, not only Send-required ones
 	AllowPublic bool            // allow changing types visible outside the given files
+	// MaxFileSize is the largest file, in bytes, that is parsed; a larger
+	// one is left as it is with a warning (0: no limit). tree-sitter and
+	// its Go binding hold every node of a tree: a 50 MB file of async code
+	// costs gigabytes, and Rust files that large are generated.
+	MaxFileSize int
 	// Sites are places where the compiler reported a non-Send future: the
 	// rules run on the async bodies holding them as Send-required, whatever
 	// the syntactic Send-context analysis says (see Site).
 	Sites []Site
 }
 
+// DefaultMaxFileSize is Config.MaxFileSize of DefaultConfig: 16 MiB, far
+// above any hand-written Rust file.
+const DefaultMaxFileSize = 16 << 20
+
 // DefaultConfig enables every rule.
 func DefaultConfig() Config {
-	c := Config{Rules: map[string]bool{}}
+	c := Config{Rules: map[string]bool{}, MaxFileSize: DefaultMaxFileSize}
 	for _, r := range AllRules {
 		c.Rules[r] = true
 	}

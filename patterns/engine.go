@@ -41,6 +41,12 @@ func NewEngine(cfg Config, idx *Index) *Engine {
 // Close releases the parser.
 func (e *Engine) Close() { e.parser.Close() }
 
+// tooLarge reports whether a file is over Config.MaxFileSize. The limit
+// is on what the user gave, not on the passes' outputs.
+func (e *Engine) tooLarge(src []byte) bool {
+	return e.cfg.MaxFileSize > 0 && len(src) > e.cfg.MaxFileSize
+}
+
 // parse returns the tree of src. The caller must Close it.
 func (e *Engine) parse(src []byte) (*sitter.Tree, error) {
 	return e.parser.ParseCtx(context.Background(), nil, src)
@@ -49,6 +55,9 @@ func (e *Engine) parse(src []byte) (*sitter.Tree, error) {
 // Summarize parses src and returns its contribution to the Index.
 func (e *Engine) Summarize(path string, src []byte) *Summary {
 	body := bytes.TrimPrefix(src, bom)
+	if e.tooLarge(src) {
+		return &Summary{Path: path}
+	}
 	tree, err := e.parse(body)
 	if err != nil {
 		return &Summary{Path: path}
@@ -147,6 +156,11 @@ func countErrors(root *sitter.Node) int {
 // returns an output that has a syntax error its input did not have.
 func (e *Engine) Run(path string, src []byte) *Result {
 	res := &Result{Path: path, In: src, Out: src}
+	if e.tooLarge(src) {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("not analysed: %.1f MiB is over the %.0f MiB limit (--max-file-size)",
+			float64(len(src))/(1<<20), float64(e.cfg.MaxFileSize)/(1<<20)))
+		return res
+	}
 	prefix := 0
 	if bytes.HasPrefix(src, bom) {
 		prefix = len(bom)

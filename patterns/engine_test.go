@@ -144,3 +144,26 @@ func TestMapBack(t *testing.T) {
 		}
 	}
 }
+
+func TestRunFileOverMaxFileSize(t *testing.T) {
+	// A file over the limit is not parsed: it stays as it is, with a
+	// warning and no error, and Summarize gives an empty summary.
+	cfg := DefaultConfig()
+	cfg.MaxFileSize = len(article) - 1
+	r := runString(t, cfg, article)
+	if r.Changed() || r.Internal != nil || len(r.Findings) != 0 {
+		t.Fatalf("changed=%v internal=%v findings=%+v", r.Changed(), r.Internal, r.Findings)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "--max-file-size") {
+		t.Errorf("warnings: %q", r.Warnings)
+	}
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	if s := e.Summarize("a.rs", []byte(article)); len(s.AsyncFns) != 0 {
+		t.Errorf("summarized a file over the limit: %+v", s)
+	}
+	cfg.MaxFileSize = len(article)
+	if r := runString(t, cfg, article); !r.Changed() {
+		t.Errorf("a file at the limit was not fixed")
+	}
+}

@@ -264,8 +264,8 @@ func (e *Engine) Scan(path string, src []byte) bool {
 	if !e.idx.MayMatch(body, e.cfg) {
 		return false
 	}
-	if len(e.cfg.Sites) > 0 {
-		return true
+	if len(e.cfg.Sites) > 0 || e.tooLarge(src) {
+		return true // Run reports the file over the limit
 	}
 	tree, err := e.parse(body)
 	if err != nil {
@@ -374,7 +374,7 @@ func MentionsAny(src []byte, names map[string]bool) bool {
 func (e *Engine) GuardSummary(path string, src []byte) *Summary {
 	body := bytes.TrimPrefix(src, bom)
 	s := &Summary{Path: path}
-	if !MayDeclareGuardFn(body) {
+	if !MayDeclareGuardFn(body) || e.tooLarge(src) {
 		return s
 	}
 	tree, err := e.parse(body)

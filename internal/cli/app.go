@@ -127,6 +127,7 @@ type flagVars struct {
 	rules, skip       []string
 	color, explain    string
 	help, showVersion bool
+	maxMiB            int
 }
 
 // errUsage marks a command-line error: exit 2 after the message.
@@ -219,6 +220,7 @@ func newFlagSet(o *options, v *flagVars) *pflag.FlagSet {
 	fs.BoolVar(&o.noIgnore, "no-ignore", false, "do not honour .gitignore files")
 	fs.BoolVar(&o.cfg.AllAsync, "all-async", false, "mutex-scope: fix every async body, not only those that must be Send")
 	fs.BoolVar(&o.cfg.AllowPublic, "allow-public", false, "allow changing types visible outside the files given")
+	fs.IntVar(&v.maxMiB, "max-file-size", patterns.DefaultMaxFileSize>>20, "do not parse files larger than `MIB` mebibytes (they are reported with a warning and left as they are; 0: no limit)")
 	fs.StringVar(&o.stdinName, "stdin-filename", "<stdin>", "the `NAME` of the file read for PATH \"-\", for messages and diffs")
 	registerCargoFlags(fs, &o.cargo)
 	fs.StringVar(&v.explain, "explain", "", "explain `RULE` (the anti-pattern, why rustc rejects it, what sendfix does and when it refuses) and exit")
@@ -285,6 +287,10 @@ func (a *App) parse(args []string) (*options, error) {
 		return nil, err
 	}
 	cfg.AllAsync, cfg.AllowPublic = o.cfg.AllAsync, o.cfg.AllowPublic
+	if v.maxMiB < 0 {
+		return nil, usagef("--max-file-size %d: must be 0 (no limit) or more", v.maxMiB)
+	}
+	cfg.MaxFileSize = v.maxMiB << 20
 	o.cfg = cfg
 
 	if err := resolveCargo(fs, o); err != nil {

@@ -454,3 +454,21 @@ func TestDiskFull(t *testing.T) {
 	}
 	assertNoTemps(t, dir)
 }
+
+func TestMaxFileSize(t *testing.T) {
+	// A file over --max-file-size is left as it is with a warning naming
+	// it; the run succeeds and the other files are fixed.
+	dir := t.TempDir()
+	big := heldFn + "// " + strings.Repeat("x", 1<<20) + "\n"
+	tree(t, dir, map[string]string{"big.rs": big, "small.rs": heldFn})
+	r := realRun(t, dir, "--write", "--all-async", "--max-file-size", "1")
+	if r.code != 0 || !strings.Contains(r.stderr, "big.rs: not analysed") || !strings.Contains(r.stderr, "--max-file-size") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if readFile(t, filepath.Join(dir, "big.rs")) != big || readFile(t, filepath.Join(dir, "small.rs")) != heldFixed {
+		t.Errorf("big file changed or small file not fixed")
+	}
+	if r := realRun(t, dir, "--max-file-size", "-1"); r.code != 2 || !strings.Contains(r.stderr, "--max-file-size") {
+		t.Errorf("negative limit: exit %d: %s", r.code, r.stderr)
+	}
+}
