@@ -230,12 +230,17 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 		b.WriteString(indent + "let " + pat + " = {" + nl)
 		inner := indent + unit
 		if tailDecl {
-			// The last let's value becomes the block's value.
-			prevEnd := ls
-			if lastUse > g.at {
-				prevEnd = lineEnd(fc.src, int(g.stmts[lastUse-1].EndByte()))
-				b.WriteString(indentRange(fc.src, ls, prevEnd, unit, nl, keep) + nl)
+			// The last let's value becomes the block's value; the lines
+			// before it, with their comments and blank lines, stay.
+			ps := lineStart(fc.src, int(last.StartByte()))
+			if ps <= ls || strings.TrimSpace(string(fc.src[ps:last.StartByte()])) != "" {
+				return nil, "the let of the escaping binding shares its line with another statement"
 			}
+			prevEnd := ps - 1
+			if fc.src[prevEnd-1] == '\r' {
+				prevEnd--
+			}
+			b.WriteString(indentRange(fc.src, ls, prevEnd, unit, nl, keep) + nl)
 			val := last.ChildByFieldName("value")
 			b.WriteString(inner + reindentText(text(fc.src, val), unit, nl, multilineLiterals(fc.root, int(val.StartByte()), int(val.EndByte())), int(val.StartByte()), fc.src))
 			if rest := strings.TrimSpace(string(fc.src[end:le])); rest != "" {
