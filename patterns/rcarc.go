@@ -810,10 +810,7 @@ func runRcArc(fc *fileCtx) []proposal {
 			r.rcWeak = r.rcWeak || u.path == "std::rc" && n == "Weak"
 		}
 		// `use std::rc::*;` brings std::rc's Weak in under its bare name.
-		if a := u.decl.ChildByFieldName("argument"); a != nil && a.Type() == "use_wildcard" {
-			w := strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a)), ""), "::")
-			r.rcWeak = r.rcWeak || w == "std::rc::*"
-		}
+		r.rcWeak = r.rcWeak || r.isRcGlob(u)
 	}
 	r.collect()
 	hasRc := false
@@ -1368,6 +1365,13 @@ type rcUse struct {
 	plain bool // only plain names (no `as`, `self`, nested paths)
 }
 
+// isRcGlob reports whether u is `use std::rc::*;`.
+func (r *rcFile) isRcGlob(u *rcUse) bool {
+	a := u.decl.ChildByFieldName("argument")
+	return a != nil && a.Type() == "use_wildcard" &&
+		strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a)), ""), "::") == "std::rc::*"
+}
+
 // stdUses returns the file's imports of the std modules the rule edits.
 func (r *rcFile) stdUses() []*rcUse {
 	var out []*rcUse
@@ -1530,7 +1534,7 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, string) {
 		// first item of the file.
 		at, indent := -1, ""
 		for _, u := range uses {
-			if u.path == "std::rc" {
+			if u.path == "std::rc" || r.isRcGlob(u) {
 				e := lineEnd(r.src, int(u.decl.EndByte()))
 				if e < len(r.src) {
 					at = e + 1

@@ -1,5 +1,5 @@
-use std::sync::{Arc, Weak};
 use std::rc::*;
+use std::sync::{Arc, Weak};
 
 async fn tick() {}
 
