@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -323,13 +324,13 @@ func mayBorrow(src []byte, decl *sitter.Node) string {
 
 // lineStart returns the offset of the start of the line holding off.
 func lineStart(src []byte, off int) int {
-	return strings.LastIndexByte(string(src[:off]), '\n') + 1
+	return bytes.LastIndexByte(src[:off], '\n') + 1
 }
 
 // lineEnd returns the offset of the line break (before a \r) ending the
 // line holding off, or len(src).
 func lineEnd(src []byte, off int) int {
-	i := strings.IndexByte(string(src[off:]), '\n')
+	i := bytes.IndexByte(src[off:], '\n')
 	if i < 0 {
 		return len(src)
 	}
@@ -343,8 +344,31 @@ func lineEnd(src []byte, off int) int {
 // multilineLiterals returns the byte ranges inside [from, to) where a line
 // starts within a string literal: re-indenting those lines would change the
 // string.
+//
+// The walk starts at the smallest node covering the range, found by a
+// descent with a cursor: a walk from the root for every guard scoped made
+// a run quadratic in the items of the file. Nothing outside that node
+// meets the range; a literal on the way down holds the whole range.
 func multilineLiterals(root *sitter.Node, from, to int) [][2]int {
 	var out [][2]int
+	if from < to {
+		c := sitter.NewTreeCursor(root)
+		defer c.Close()
+		for {
+			switch root.Type() {
+			case "string_literal", "raw_string_literal", "block_comment":
+				return [][2]int{{int(root.StartByte()), int(root.EndByte())}}
+			}
+			if c.GoToFirstChildForByte(uint32(from)) < 0 {
+				break
+			}
+			n := c.CurrentNode()
+			if int(n.StartByte()) > from || int(n.EndByte()) < to {
+				break
+			}
+			root = n
+		}
+	}
 	walk(root, func(n *sitter.Node) bool {
 		if int(n.EndByte()) <= from || int(n.StartByte()) >= to {
 			return false
