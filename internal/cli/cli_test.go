@@ -403,3 +403,10 @@ func TestJSON(t *testing.T) {
 		t.Errorf("clean run: exit %d, %s", r.code, r.stdout)
 	}
 }
+
+func TestSummaryGroupsByNumbersNotNames(t *testing.T) {
+	got := digits.ReplaceAllString("guard `l2` is used after `fetch2(..).await` at line 41 (3 lock sites)", "N")
+	if want := "guard `l2` is used after `fetch2(..).await` at line N (N lock sites)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -83,7 +83,7 @@ func (r *report) fail(display string, err error) {
 	}
 }
 
-var digits = regexp.MustCompile(`[0-9]+`)
+var digits = regexp.MustCompile(`\b[0-9]+\b`) // numbers, not digits inside names like `l2`
 
 // file reports one outcome: in the human format every finding goes to
 // stderr in rustc's shape, then the diff (or the path, under --list) to
