@@ -244,7 +244,9 @@ func (a *App) parse(args []string) (*options, error) {
 	}
 	rules, skip, color, help, showVersion := v.rules, v.skip, v.color, v.help, v.showVersion
 	if help {
-		fmt.Fprint(a.Stdout, helpHead, flagUsages(fs), helpTail)
+		// `cargo sendfix --help` shows the name the user typed.
+		head := strings.Replace(helpHead, "Usage: sendfix", "Usage: "+a.commandName(), 1)
+		fmt.Fprint(a.Stdout, head, flagUsages(fs), helpTail)
 		return nil, nil
 	}
 	if showVersion {

@@ -410,3 +410,13 @@ func TestSummaryGroupsByNumbersNotNames(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestHelpNamesTheCommandAsTyped(t *testing.T) {
+	var out, errb strings.Builder
+	if code := runMain([]string{"--help"}, strings.NewReader(""), &out, &errb, "cargo sendfix"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.HasPrefix(out.String(), "Usage: cargo sendfix [flags]") {
+		t.Errorf("help starts %q", out.String()[:40])
+	}
+}
