@@ -3,6 +3,7 @@ package patterns
 import (
 	"bytes"
 	"sort"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -49,16 +50,18 @@ func MayMatch(src []byte, cfg Config) bool {
 	if len(cfg.Sites) > 0 {
 		return true
 	}
-	if guardRules(cfg) && bytes.Contains(src, kwAsync) && bytes.Contains(src, kwAwait) {
+	if guardRules(cfg) && hasWord(src, kwAsync) && hasWord(src, kwAwait) {
 		return true
 	}
 	return cfg.Rules[RuleRcArc] && mayRc(src)
 }
 
 // MayMatch is the package MayMatch narrowed by what the index knows of the
-// other files: a lock guard is taken by a `.lock(`, `.read(` or `.write(`
-// method call, by a fn of this file declared to return a guard (the file
-// spells `Guard`), or by a call of a guard-returning fn the index names.
+// other files: a lock guard is taken by a `.lock()`, `.read()` or
+// `.write()` call in one of the shapes the rules accept (see
+// hasAcquisition), by a fn of this file declared to return a guard (the
+// file spells `Guard`), or by a call of a guard-returning fn the index
+// names, in a shape that can match its declaration (see hasGuardFnCall).
 // Whitespace and comments may sit between the tokens. It is false only
 // when no enabled rule can produce a finding in src with this index (or
 // one with fewer guard-returning fns).
@@ -72,12 +75,30 @@ func (ix *Index) MayMatch(src []byte, cfg Config) bool {
 	return cfg.Rules[RuleRcArc] && mayRc(src) || guardRules(cfg) && ix.mayHoldGuard(src)
 }
 
-// mayRc is rc-arc's condition: an Rc spelled, or a Weak with the module
+// mayRc is rc-arc's condition: an Rc spelled (the identifier `Rc`: the
+// rule tracks identifiers whose text is `Rc`), or a Weak with the module
 // std::rc named (the rule takes a bare Weak for rc's only when imported
-// from std::rc), and an async body or a spawn.
+// from std::rc), and an async body (the keyword) or a spawn.
 func mayRc(src []byte) bool {
-	return (bytes.Contains(src, kwRc) || bytes.Contains(src, kwWeak) && hasRcPath(src)) &&
-		(bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn))
+	return (hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src)) &&
+		(hasWord(src, kwAsync) || bytes.Contains(src, kwSpawn))
+}
+
+// hasWord reports whether src holds w as a whole identifier (not part of
+// a longer one).
+func hasWord(src, w []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(src[off:], w)
+		if i < 0 {
+			return false
+		}
+		start := off + i
+		end := start + len(w)
+		off = start + 1
+		if (start == 0 || !isIdentByte(src[start-1])) && (end == len(src) || !isIdentByte(src[end])) {
+			return true
+		}
+	}
 }
 
 // hasRcPath reports whether src spells a path segment `rc::` (not the tail
@@ -94,20 +115,21 @@ func hasRcPath(src []byte) bool {
 // mayHoldGuard is the guard rules' condition: async, await, and a lock
 // acquisition (see Index.MayMatch).
 func (ix *Index) mayHoldGuard(src []byte) bool {
-	if !bytes.Contains(src, kwAsync) || !bytes.Contains(src, kwAwait) {
+	if !hasWord(src, kwAsync) || !hasWord(src, kwAwait) {
 		return false
 	}
 	if MayDeclareGuardFn(src) {
 		return true
 	}
+	pl := importsParkingLot(src)
 	for _, m := range lockMethods {
-		if hasMethodCall(src, m) {
+		if hasAcquisition(src, m, pl) {
 			return true
 		}
 	}
 	if ix != nil {
-		for name := range ix.guardFns {
-			if hasFnCall(src, []byte(name)) {
+		for key := range ix.guardDecls {
+			if hasGuardFnCall(src, key) {
 				return true
 			}
 		}
@@ -145,11 +167,19 @@ func MayDeclareGuardFn(src []byte) bool {
 	return false
 }
 
-// hasMethodCall reports whether src may contain a call `.name(`, with
-// whitespace or comments allowed between the dot, the name and the
-// parenthesis. Where a comment may sit between the tokens it answers true
-// rather than parse the comment.
-func hasMethodCall(src, name []byte) bool {
+// hasAcquisition reports whether src may take a guard with a call
+// `.name()` (no arguments) in a shape guardCall, letGuard or mutex-scope's
+// temporaries accept: after the call and any closing parentheses comes
+// `.unwrap…`/`.expect…` (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`),
+// `else` (`let Ok(g) = m.lock() else`), `{` (`if let Ok(g) = m.lock() {`,
+// `match m.lock() {`) or `&&` (a let chain); with parkingLot (the file
+// names parking_lot, whose lock() returns the guard itself) any
+// zero-argument call counts. A bare `.lock()` of std's Mutex returns a
+// LockResult that no rule takes for a guard, and `.lock().await` is
+// tokio's Mutex: the files of async code that lock only those are not
+// parsed. Whitespace and comments may sit between the tokens; where a
+// comment may hide the dot before the name it answers true.
+func hasAcquisition(src, name []byte, parkingLot bool) bool {
 	for off := 0; ; {
 		i := bytes.Index(src[off:], name)
 		if i < 0 {
@@ -164,10 +194,71 @@ func hasMethodCall(src, name []byte) bool {
 		if !dotBefore(src, start) {
 			continue
 		}
-		if parenAfter(src, end) {
+		j := skipTrivia(src, end)
+		if j >= len(src) || src[j] != '(' {
+			continue
+		}
+		j = skipTrivia(src, j+1)
+		if j >= len(src) || src[j] != ')' {
+			continue // arguments: not a lock acquisition
+		}
+		if parkingLot {
+			return true
+		}
+		j = skipTrivia(src, j+1)
+		for j < len(src) && src[j] == ')' {
+			j = skipTrivia(src, j+1)
+		}
+		switch {
+		case j >= len(src):
+		case src[j] == '{', src[j] == '&' && j+1 < len(src) && src[j+1] == '&':
+			return true
+		case src[j] == '.':
+			k := skipTrivia(src, j+1)
+			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) {
+				return true
+			}
+		case bytes.HasPrefix(src[j:], []byte("else")) && (j+4 == len(src) || !isIdentByte(src[j+4])):
 			return true
 		}
 	}
+}
+
+// skipTrivia returns the offset of the first byte at or after i that is
+// neither whitespace nor inside a comment (`// ..` to the end of the line,
+// `/* .. */` nested).
+func skipTrivia(src []byte, i int) int {
+	for i < len(src) {
+		switch {
+		case isSpace(src[i]):
+			i++
+		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
+			nl := bytes.IndexByte(src[i:], '\n')
+			if nl < 0 {
+				return len(src)
+			}
+			i += nl + 1
+		case src[i] == '/' && i+1 < len(src) && src[i+1] == '*':
+			depth := 0
+			for i < len(src) {
+				if src[i] == '/' && i+1 < len(src) && src[i+1] == '*' {
+					depth++
+					i += 2
+				} else if src[i] == '*' && i+1 < len(src) && src[i+1] == '/' {
+					depth--
+					i += 2
+					if depth == 0 {
+						break
+					}
+				} else {
+					i++
+				}
+			}
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // isIdentByte reports whether c can continue a Rust identifier. Bytes of
@@ -212,21 +303,22 @@ func dotBefore(src []byte, i int) bool {
 	return false
 }
 
-// parenAfter reports whether an opening parenthesis, or a comment that
-// might precede one, follows offset i after optional whitespace.
-func parenAfter(src []byte, i int) bool {
-	for i < len(src) && isSpace(src[i]) {
-		i++
-	}
-	return i < len(src) && (src[i] == '(' || src[i] == '/')
-}
-
-// hasFnCall reports whether src may call a fn called name: the name as a
-// whole identifier followed by `(`, by a turbofish `::<` or by a comment.
-func hasFnCall(src, name []byte) bool {
+// hasGuardFnCall reports whether src may call the guard-returning fn
+// declared under key (see guardDeclKey and guardFnSet.kind): its name as
+// a whole identifier followed by `(`, a turbofish or a comment, and
+//   - for a free fn ("name"), anywhere;
+//   - for an associated fn or a method ("Type::name", "Type.name"), after
+//     `::` (`Type::name(..)`, `Self::name(..)`), and for a method also
+//     after a dot: any receiver when the name is not one of
+//     commonMethods, else `self` (or a parenthesis or comment that may
+//     close one).
+func hasGuardFnCall(src []byte, key string) bool {
+	sep := strings.LastIndexAny(key, ".:")
+	name := []byte(key[sep+1:])
 	if len(name) == 0 {
 		return false
 	}
+	free, method := sep < 0, sep >= 0 && key[sep] == '.'
 	for off := 0; ; {
 		i := bytes.Index(src[off:], name)
 		if i < 0 {
@@ -238,11 +330,44 @@ func hasFnCall(src, name []byte) bool {
 		if start > 0 && isIdentByte(src[start-1]) || end < len(src) && isIdentByte(src[end]) {
 			continue
 		}
-		for end < len(src) && isSpace(src[end]) {
-			end++
+		j := skipTrivia(src, end)
+		if j >= len(src) || !(src[j] == '(' || src[j] == ':') {
+			continue
 		}
-		if end < len(src) && (src[end] == '(' || src[end] == ':' || src[end] == '/') {
+		if free {
 			return true
+		}
+		p := start - 1
+		for p >= 0 && isSpace(src[p]) {
+			p--
+		}
+		switch {
+		case p < 0:
+		case src[p] == '/' || src[p] == ':':
+			return true // `::name`, or a comment that may hide one
+		case src[p] == '.' && method:
+			if !commonMethods[string(name)] {
+				return true
+			}
+			q := p - 1
+			for q >= 0 && isSpace(src[q]) {
+				q--
+			}
+			if q >= 0 && (src[q] == ')' || src[q] == '/') {
+				return true
+			}
+			if q >= 0 && bytes.Contains(src[bytes.LastIndexByte(src[:q+1], '\n')+1:q+1], []byte("//")) {
+				return true // a line comment may end before the dot
+			}
+			if q >= 3 && string(src[q-3:q+1]) == "self" && (q == 3 || !isIdentByte(src[q-4])) {
+				return true
+			}
+		default:
+			// A line comment may sit between the dot and the name.
+			ls := bytes.LastIndexByte(src[:p+1], '\n') + 1
+			if bytes.Contains(src[ls:p+1], []byte("//")) {
+				return true
+			}
 		}
 	}
 }

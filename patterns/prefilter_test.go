@@ -12,55 +12,83 @@ import (
 	"testing"
 )
 
-func TestHasMethodCall(t *testing.T) {
+func TestHasAcquisition(t *testing.T) {
 	cases := []struct {
 		src  string
+		pl   bool
 		want bool
 	}{
-		{"m.lock()", true},
-		{"m.lock().unwrap()", true},
-		{"m . lock ( )", true},
-		{"m\n    .lock()", true},
-		{"m.\n    lock()", true},
-		{"m./* c */lock()", true},
-		{"m.lock/* c */()", true},
-		{"m. // c\n  lock()", true},
-		{"m.lock\n()", true},
-		{"m.locked()", false},
-		{"m.unlock()", false},
-		{"m.lock_api()", false},
-		{"lock()", false},
-		{"Mutex::lock(&m)", false},
-		{"let lock = m;", false},
-		{"m.lock;", false},
-		{"// lock()\nx.lock", false},
-		{"r#lock()", false},
+		{"m.lock().unwrap()", false, true},
+		{"m.lock().expect(\"x\")", false, true},
+		{"m.lock().unwrap_or_else(PoisonError::into_inner)", false, true},
+		{"m . lock ( ) . unwrap ( )", false, true},
+		{"m\n    .lock()\n    .unwrap()", false, true},
+		{"m.\n    lock()", false, false},
+		{"m./* c */lock/* d */(/* e */)/* f */./* g */unwrap()", false, true},
+		{"m. // c\n  lock() // d\n  .unwrap()", false, true},
+		{"m.lock/* a /* nested */ b */().unwrap()", false, true},
+		{"(m.lock()).unwrap()", false, true},
+		{"let Ok(g) = m.lock() else { return };", false, true},
+		{"let Ok(g) = (m.lock()) else { return };", false, true},
+		{"if let Ok(g) = m.lock() {", false, true},
+		{"match m.lock() {", false, true},
+		{"if let Ok(g) = m.lock() && ok {", false, true},
+		{"let g = m.lock();", false, false},
+		{"let g = m.lock();", true, true},
+		{"m.lock().await", false, false},
+		{"m.lock().await", true, true},
+		{"m.lock()?", false, false},
+		{"m.lock().elsewhere()", false, false},
+		{"let g = m.lock(x).unwrap();", false, false},
+		{"let g = m.lock(x);", true, false},
+		{"m.locked().unwrap()", false, false},
+		{"m.unlock().unwrap()", false, false},
+		{"lock().unwrap()", false, false},
+		{"Mutex::lock(&m).unwrap()", false, false},
+		{"// lock()\nx.lock", false, false},
+		{"m.lock(", true, false},
+		{"m.lock()", false, false},
 	}
 	for _, c := range cases {
-		if got := hasMethodCall([]byte(c.src), []byte("lock")); got != c.want {
-			t.Errorf("hasMethodCall(%q, lock) = %v, want %v", c.src, got, c.want)
+		if got := hasAcquisition([]byte(c.src), []byte("lock"), c.pl); got != c.want {
+			t.Errorf("hasAcquisition(%q, lock, parking_lot=%v) = %v, want %v", c.src, c.pl, got, c.want)
 		}
 	}
 }
 
-func TestHasFnCall(t *testing.T) {
+func TestHasGuardFnCall(t *testing.T) {
 	cases := []struct {
-		src  string
-		want bool
+		key, src string
+		want     bool
 	}{
-		{"let g = state();", true},
-		{"let g = self.state();", true},
-		{"let g = Self::state ();", true},
-		{"let g = state::<u8>(x);", true},
-		{"let g = state/* c */();", true},
-		{"let g = restate();", false},
-		{"let g = state_of();", false},
-		{"let state = 1;", false},
-		{"s.state.len()", false},
+		{"state", "let g = state();", true},
+		{"state", "let g = self.state();", true},
+		{"state", "let g = Self::state ();", true},
+		{"state", "let g = state::<u8>(x);", true},
+		{"state", "let g = state/* c */();", true},
+		{"state", "let g = restate();", false},
+		{"state", "let g = state_of();", false},
+		{"state", "let state = 1;", false},
+		{"state", "s.state.len()", false},
+		{"S::state", "let g = S::state();", true},
+		{"S::state", "let g = Self:: state();", true},
+		{"S::state", "let g = state();", false},
+		{"S::state", "let g = s.state();", false},
+		{"S.state", "let g = s.state();", true},
+		{"S.state", "let g = S::state(&s);", true},
+		{"S.state", "let g = state();", false},
+		{"S.lock", "let g = self.lock();", true},
+		{"S.lock", "let g = self . lock ();", true},
+		{"S.lock", "let g = (self).lock();", true},
+		{"S.lock", "let g = self // c\n    .lock();", true},
+		{"S.lock", "let g = Self::lock(self);", true},
+		{"S.lock", "let g = self.inner.lock();", false},
+		{"S.lock", "let g = myself.lock();", false},
+		{"S.lock", "let g = lock();", false},
 	}
 	for _, c := range cases {
-		if got := hasFnCall([]byte(c.src), []byte("state")); got != c.want {
-			t.Errorf("hasFnCall(%q, state) = %v, want %v", c.src, got, c.want)
+		if got := hasGuardFnCall([]byte(c.src), c.key); got != c.want {
+			t.Errorf("hasGuardFnCall(%q, %q) = %v, want %v", c.src, c.key, got, c.want)
 		}
 	}
 }
@@ -203,37 +231,99 @@ func TestPrefilterGolden(t *testing.T) {
 
 // TestPrefilterVariants: the byte-level tests tolerate whitespace and
 // comments between the tokens they look for, as the grammar does. Every
-// golden input with findings is rewritten with the lock calls spread out
-// and must still pass.
+// golden input is rewritten with the tokens of each acquisition shape the
+// prefilter accepts (the lock call, what follows it, the receiver of a
+// guard-returning method, the await) spread out, and must still pass
+// wherever the engine finds something.
 func TestPrefilterVariants(t *testing.T) {
-	variants := []func(string) string{
-		func(s string) string { return strings.ReplaceAll(s, ".lock()", ". lock ()") },
-		func(s string) string { return strings.ReplaceAll(s, ".lock()", "\n.lock\n()") },
-		func(s string) string { return strings.ReplaceAll(s, ".lock()", "./* x */lock/* y */()") },
-		func(s string) string { return strings.ReplaceAll(s, ".lock()", ". // x\nlock()") },
-		func(s string) string { return strings.ReplaceAll(s, ".await", "\n.await") },
+	spread := func(old, new string) func(string) string {
+		return func(s string) string { return strings.ReplaceAll(s, old, new) }
 	}
-	tried := 0
+	variants := []func(string) string{
+		spread(".lock()", ". lock ()"),
+		spread(".lock()", "\n.lock\n()"),
+		spread(".lock()", "./* x */lock/* y */(/* z */)"),
+		spread(".lock()", ". // x\nlock()"),
+		spread(".lock()", ".lock() /* x */"),
+		spread(".lock()", ".lock() // x\n"),
+		spread(".lock().", ".lock()\n    .\n    "),
+		spread(".lock().", ".lock() /* x /* y */ */ . // z\n"),
+		spread(".read()", "\n. read ( ) // x\n"),
+		spread(".read().", ".read()\n/* x */.\n"),
+		spread(".write()", "\n. write ( ) /* x */\n"),
+		spread(".write().", ".write()\n// x\n."),
+		spread(".await", "\n.await"),
+		spread(".await", "./* x */await"),
+		spread("self.", "self\n    ."),
+		spread("self.", "self /* x */ . // y\n"),
+		spread("::", " ::/* x */\n"),
+	}
+	tried := make([]int, len(variants))
 	for _, in := range goldenInputs(t) {
 		src, err := os.ReadFile(in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Contains(src, []byte(".lock()")) {
-			continue
-		}
 		for i, v := range variants {
 			out := []byte(v(string(src)))
+			if bytes.Equal(out, src) {
+				continue
+			}
 			name := filepath.Base(in) + "#" + string(rune('a'+i))
 			s := NewEngine(DefaultConfig(), nil)
 			sum := s.Summarize("src/main.rs", out)
 			s.Close()
 			idx := NewIndex(sum)
-			tried += checkPrefilter(t, name, out, DefaultConfig(), idx, NewIndex(&Summary{GuardFns: sum.GuardFns}))
+			tried[i] += checkPrefilter(t, name, out, DefaultConfig(), idx, NewIndex(&Summary{GuardFns: sum.GuardFns}))
 		}
 	}
-	if tried == 0 {
-		t.Fatal("no variant produced a finding: the check proved nothing")
+	for i, n := range tried {
+		if n == 0 {
+			t.Errorf("variant %c produced no finding in any golden input: it checks nothing", 'a'+i)
+		}
+	}
+}
+
+// TestPrefilterGuardFnsElsewhere: a guard may come from a fn declared in
+// another file, which Index.MayMatch knows of by its declaration's shape
+// alone. Every golden input that declares guard-returning fns is checked
+// as if those declarations were in another file (the guard types renamed
+// away here, the fns given through the index), alone and with the calls'
+// tokens spread out.
+func TestPrefilterGuardFnsElsewhere(t *testing.T) {
+	hide := strings.NewReplacer("MutexGuard", "MutexGrd", "RwLockReadGuard", "RwLockReadGrd", "RwLockWriteGuard", "RwLockWriteGrd")
+	variants := []func(string) string{
+		func(s string) string { return s },
+		func(s string) string { return strings.ReplaceAll(s, "self.", "self\n    .") },
+		func(s string) string { return strings.ReplaceAll(s, "self.", "self /* x */ . // y\n") },
+		func(s string) string { return strings.ReplaceAll(s, "::", " ::/* x */\n") },
+	}
+	found := 0
+	for _, in := range goldenInputs(t) {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := NewEngine(DefaultConfig(), nil)
+		decls := e.Summarize("src/lock.rs", src).GuardFns
+		if len(decls) == 0 {
+			e.Close()
+			continue
+		}
+		for i, v := range variants {
+			out := []byte(hide.Replace(v(string(src))))
+			if MayDeclareGuardFn(out) {
+				t.Fatalf("%s: the guard types are still spelled", in)
+			}
+			name := filepath.Base(in) + "#" + string(rune('a'+i))
+			sum := e.Summarize("src/main.rs", out)
+			guards := &Summary{Path: "src/lock.rs", GuardFns: decls}
+			found += checkPrefilter(t, name, out, DefaultConfig(), NewIndex(sum, guards), NewIndex(guards))
+		}
+		e.Close()
+	}
+	if found == 0 {
+		t.Fatal("no golden input found a guard from a fn of another file: the check proved nothing")
 	}
 }
 
