@@ -308,7 +308,8 @@ func dotBefore(src []byte, i int) bool {
 // a whole identifier followed by `(`, a turbofish or a comment, and
 //   - for a free fn ("name"), anywhere;
 //   - for an associated fn or a method ("Type::name", "Type.name"), after
-//     `::` (`Type::name(..)`, `Self::name(..)`), and for a method also
+//     `::` and a segment that is not a module's (`Type::name(..)`,
+//     `Self::name(..)`, not `io::name(..)`), and for a method also
 //     after a dot: any receiver when the name is not one of
 //     commonMethods, else `self` (or a parenthesis or comment that may
 //     close one).
@@ -343,8 +344,23 @@ func hasGuardFnCall(src []byte, key string) bool {
 		}
 		switch {
 		case p < 0:
-		case src[p] == '/' || src[p] == ':':
-			return true // `::name`, or a comment that may hide one
+		case src[p] == '/':
+			return true // a comment that may hide `::` or `.`
+		case src[p] == ':':
+			// `Type::name(..)` or `Self::name(..)`; after a module path
+			// (`io::read(..)`: a lower-case segment) only a free fn
+			// matches.
+			q := p - 1
+			for q >= 0 && (src[q] == ':' || isSpace(src[q])) {
+				q--
+			}
+			e := q + 1
+			for q >= 0 && isIdentByte(src[q]) {
+				q--
+			}
+			if e == q+1 || !(src[q+1] >= 'a' && src[q+1] <= 'z') {
+				return true
+			}
 		case src[p] == '.' && method:
 			if !commonMethods[string(name)] {
 				return true
