@@ -84,8 +84,10 @@ func mayRc(src []byte) bool {
 		(hasWord(src, kwAsync) || bytes.Contains(src, kwSpawn))
 }
 
-// hasWord reports whether src holds w as a whole identifier (not part of
-// a longer one).
+// hasWord reports whether src may hold w as a whole identifier: not next
+// to an ASCII identifier byte. A non-ASCII neighbour counts as a boundary
+// (a BOM, or Unicode whitespace, may precede a keyword), which only lets
+// more files through.
 func hasWord(src, w []byte) bool {
 	for off := 0; ; {
 		i := bytes.Index(src[off:], w)
@@ -95,7 +97,7 @@ func hasWord(src, w []byte) bool {
 		start := off + i
 		end := start + len(w)
 		off = start + 1
-		if (start == 0 || !isIdentByte(src[start-1])) && (end == len(src) || !isIdentByte(src[end])) {
+		if (start == 0 || !isASCIIIdentByte(src[start-1])) && (end == len(src) || !isASCIIIdentByte(src[end])) {
 			return true
 		}
 	}
@@ -232,6 +234,18 @@ func skipTrivia(src []byte, i int) int {
 		switch {
 		case isSpace(src[i]):
 			i++
+		case src[i] >= 0x80:
+			// Rust's other whitespace: U+0085, U+200E, U+200F, U+2028,
+			// U+2029.
+			switch {
+			case bytes.HasPrefix(src[i:], []byte("\u0085")):
+				i += 2
+			case bytes.HasPrefix(src[i:], []byte("\u200e")), bytes.HasPrefix(src[i:], []byte("\u200f")),
+				bytes.HasPrefix(src[i:], []byte("\u2028")), bytes.HasPrefix(src[i:], []byte("\u2029")):
+				i += 3
+			default:
+				return i
+			}
 		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
 			nl := bytes.IndexByte(src[i:], '\n')
 			if nl < 0 {
@@ -267,6 +281,8 @@ func skipTrivia(src []byte, i int) int {
 func isIdentByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
+
+func isASCIIIdentByte(c byte) bool { return c < 0x80 && isIdentByte(c) }
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'

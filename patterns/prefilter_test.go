@@ -48,6 +48,8 @@ func TestHasAcquisition(t *testing.T) {
 		{"// lock()\nx.lock", false, false},
 		{"m.lock(", true, false},
 		{"m.lock()", false, false},
+		{"m.lock()\u2028.unwrap()", false, true},
+		{"m.lock(\u0085)\u200e.unwrap()", false, true},
 	}
 	for _, c := range cases {
 		if got := hasAcquisition([]byte(c.src), []byte("lock"), c.pl); got != c.want {
@@ -132,6 +134,11 @@ func TestMayMatchRules(t *testing.T) {
 		if got := NewIndex().MayMatch(c.src, c.cfg); got != c.want {
 			t.Errorf("%s: Index.MayMatch = %v, want %v", c.name, got, c.want)
 		}
+	}
+	// A BOM or Unicode whitespace before a keyword is no identifier byte.
+	bom := []byte("\ufeffasync fn f(m: &M) {\u2028let g = m.lock().unwrap();\u2028x().await; }")
+	if !NewIndex().MayMatch(bom, DefaultConfig()) {
+		t.Error("Index.MayMatch rejects a file starting with a BOM before async")
 	}
 	// Weak counts for rc-arc only with std::rc in sight.
 	for src, want := range map[string]bool{
@@ -262,6 +269,7 @@ func TestPrefilterVariants(t *testing.T) {
 		spread("self.", "self\n    ."),
 		spread("self.", "self /* x */ . // y\n"),
 		spread("::", " ::/* x */\n"),
+		func(s string) string { return "\ufeff" + strings.TrimLeft(s, " \t\r\n") },
 	}
 	tried := make([]int, len(variants))
 	for _, in := range goldenInputs(t) {
