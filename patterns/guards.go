@@ -43,6 +43,9 @@ type guard struct {
 // guardFnSet.kind). It returns nil when value is not one.
 func guardCall(src []byte, value *sitter.Node, parkingLot bool, fns *guardFnSet) (call *sitter.Node, kind string) {
 	v := unparen(value)
+	if v != nil && v.Type() == "match_expression" {
+		return poisonMatch(src, v)
+	}
 	if v == nil || v.Type() != "call_expression" {
 		return nil, ""
 	}
@@ -64,6 +67,53 @@ func guardCall(src []byte, value *sitter.Node, parkingLot bool, fns *guardFnSet)
 		}
 	}
 	return nil, ""
+}
+
+// poisonMatch recognises the poison-tolerant acquisition
+//
+//	match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }
+//
+// (arms in either order, the poisoned guard recovered with into_inner), a
+// guard exactly as `.lock().unwrap_or_else(|e| e.into_inner())` is. It
+// returns the lock call, or nil for any other match.
+func poisonMatch(src []byte, m *sitter.Node) (*sitter.Node, string) {
+	scrut := unparen(m.ChildByFieldName("value"))
+	if scrut == nil || scrut.Type() != "call_expression" {
+		return nil, ""
+	}
+	kind := lockKind(src, scrut)
+	body := m.ChildByFieldName("body")
+	if kind == "" || body == nil {
+		return nil, ""
+	}
+	var arms []*sitter.Node
+	for _, c := range namedChildren(body) {
+		if c.Type() == "match_arm" {
+			arms = append(arms, c)
+		}
+	}
+	if len(arms) != 2 {
+		return nil, ""
+	}
+	seen := map[string]bool{}
+	for _, a := range arms {
+		pat, val := a.ChildByFieldName("pattern"), unparen(a.ChildByFieldName("value"))
+		if pat == nil || val == nil || a.ChildByFieldName("condition") != nil {
+			return nil, ""
+		}
+		p := strings.Join(strings.Fields(text(src, pat)), "")
+		open := strings.IndexByte(p, '(')
+		if open < 0 || !strings.HasSuffix(p, ")") {
+			return nil, ""
+		}
+		ctor, name := p[:open], p[open+1:len(p)-1]
+		want := map[string]string{"Ok": name, "Err": name + ".into_inner()"}[ctor]
+		if want == "" || seen[ctor] || strings.Join(strings.Fields(text(src, val)), "") != want {
+			return nil, ""
+		}
+		seen[ctor] = true
+	}
+	return scrut, kind
 }
 
 // lockKind names the guard type a zero-argument `.lock()`, `.read()` or

@@ -1188,6 +1188,11 @@ func (p *swapPlan) convertSite(call *sitter.Node) ([]rewrite.Edit, string) {
 		if ok == nil {
 			break
 		}
+		if v := ok.ChildByFieldName("value"); v != nil && inner.Type() == "identifier" && compact(text(src, v)) == text(src, inner) {
+			// `match m.lock() { Ok(g) => g, Err(..) => .. }` is the guard
+			// itself, and tokio's lock cannot fail.
+			return []rewrite.Edit{{Start: int(par.StartByte()), End: int(par.EndByte()), New: recvText + "." + lock}}, ""
+		}
 		return p.blockForm(par, inner, recvText, lock, ok.ChildByFieldName("value"), true), ""
 	}
 	return nil, unknown
