@@ -554,3 +554,119 @@ func mayHoldBody(src []byte) func(n *sitter.Node) bool {
 		return async.within(s, e, len(kwAsync)) || spawn.within(s, e, len(kwSpawn))
 	}
 }
+
+// GuardFnCandidates returns the names of the fns src may declare to return
+// a lock guard, found from its bytes alone: each `fn NAME` (a raw `r#NAME`
+// as NAME) whose signature, up to the body's `{` or the `;` of a
+// declaration, spells "Guard". Every fn that guardFns indexes is among
+// them (its return type names a guard type); a fn whose signature mentions
+// Guard otherwise only adds a name. The end of a signature is found
+// without parsing: comments and string literals are skipped, brackets are
+// balanced, and a `{` after `<`, `,` or `=` opens a const generic
+// argument, not the body; where that guess is wrong the scan runs on into
+// the body, which only adds names.
+func GuardFnCandidates(src []byte) []string {
+	var out []string
+	seen := map[string]bool{}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("fn"))
+		if i < 0 {
+			return out
+		}
+		start := off + i
+		off = start + 2
+		if start > 0 && isASCIIIdentByte(src[start-1]) || off < len(src) && isASCIIIdentByte(src[off]) {
+			continue
+		}
+		j := skipTrivia(src, off)
+		if bytes.HasPrefix(src[j:], []byte("r#")) {
+			j += 2
+		}
+		k := j
+		for k < len(src) && isASCIIIdentByte(src[k]) {
+			k++
+		}
+		if k == j || src[j] >= '0' && src[j] <= '9' {
+			continue
+		}
+		name := string(src[j:k])
+		if !seen[name] && bytes.Contains(src[k:signatureEnd(src, k)], kwGuard) {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+}
+
+// signatureEnd returns the offset of the `{` or `;` that ends the fn
+// signature starting at i (see GuardFnCandidates), or len(src).
+func signatureEnd(src []byte, i int) int {
+	depth := 0 // (), [] and the braces of const generic arguments
+	var prev byte
+	for i = skipTrivia(src, i); i < len(src); i = skipTrivia(src, i) {
+		c := src[i]
+		switch c {
+		case '(', '[':
+			depth++
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '{':
+			if depth == 0 && prev != '<' && prev != ',' && prev != '=' {
+				return i
+			}
+			depth++
+		case ';':
+			if depth == 0 {
+				return i
+			}
+		case '"':
+			// A string literal (in an attribute or a const argument):
+			// its brackets do not count.
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		}
+		prev = c
+		i++
+	}
+	return len(src)
+}
+
+// CalledNames returns those of names that src may call: the name as an
+// identifier followed, past whitespace and comments, by `(` or by `:` (a
+// turbofish). hasGuardFnCall, and every call a guard-returning fn's
+// declaration matches (guardFnSet.kind), needs that, so a guard-returning
+// fn whose name no file calls so is one no file's outcome depends on.
+// Identifiers end at any non-ASCII byte, which only finds more names.
+func CalledNames(src []byte, names map[string]bool) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	var out []string
+	var found map[string]bool
+	for i := 0; i < len(src); {
+		c := src[i]
+		if !isASCIIIdentByte(c) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(src) && isASCIIIdentByte(src[j]) {
+			j++
+		}
+		if (c > '9' || c < '0') && names[string(src[i:j])] && !found[string(src[i:j])] {
+			if k := skipTrivia(src, j); k < len(src) && (src[k] == '(' || src[k] == ':') {
+				if found == nil {
+					found = map[string]bool{}
+				}
+				found[string(src[i:j])] = true
+				out = append(out, string(src[i:j]))
+			}
+		}
+		i = j
+	}
+	return out
+}

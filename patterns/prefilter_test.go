@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -323,6 +324,12 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 			e.Close()
 			continue
 		}
+		cands := GuardFnCandidates(src)
+		checkCandidates(t, in, cands, decls)
+		names := map[string]bool{}
+		for _, n := range cands {
+			names[n] = true
+		}
 		for i, v := range variants {
 			out := []byte(hide.Replace(v(string(src))))
 			if MayDeclareGuardFn(out) {
@@ -331,12 +338,87 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 			name := filepath.Base(in) + "#" + string(rune('a'+i))
 			sum := e.Summarize("src/main.rs", out)
 			guards := &Summary{Path: "src/lock.rs", GuardFns: decls}
-			found += checkPrefilter(t, name, out, DefaultConfig(), NewIndex(sum, guards), NewIndex(guards))
+			// Scan gets only the declarations a run parses: those of
+			// src's candidate names that out calls.
+			lazy := &Summary{Path: "src/lock.rs", GuardFns: map[string]string{}}
+			for _, n := range CalledNames(out, names) {
+				for k, v := range decls {
+					if k[strings.LastIndexAny(k, ".:")+1:] == n {
+						lazy.GuardFns[k] = v
+					}
+				}
+			}
+			found += checkPrefilter(t, name, out, DefaultConfig(), NewIndex(sum, guards), NewIndex(lazy))
 		}
 		e.Close()
 	}
 	if found == 0 {
 		t.Fatal("no golden input found a guard from a fn of another file: the check proved nothing")
+	}
+}
+
+// checkCandidates fails when a guard-returning fn of decls (by
+// guardDeclKey) is not among the candidate names of its file.
+func checkCandidates(t *testing.T, name string, cands []string, decls map[string]string) {
+	t.Helper()
+	for k := range decls {
+		n := strings.TrimPrefix(k[strings.LastIndexAny(k, ".:")+1:], "r#")
+		if !slices.Contains(cands, n) {
+			t.Errorf("%s: the guard-returning fn %s is not among the candidates %q", name, k, cands)
+		}
+	}
+}
+
+// TestGuardFnCandidates: the byte scan of a signature finds the names of
+// fns whose signature spells Guard, wherever the signature ends.
+func TestGuardFnCandidates(t *testing.T) {
+	cases := []struct {
+		src  string
+		want []string
+	}{
+		{"fn state(&self) -> MutexGuard<'_, u8> { x }", []string{"state"}},
+		{"fn plain(&self) -> u8 { let g: MutexGuard<u8> = m; 0 }", nil},
+		{"trait T { fn g(&self) -> RwLockReadGuard<'_, u8>; fn h(&self); }", []string{"g"}},
+		{"fn r#match(&self) -> MutexGuard<u8> {}", []string{"match"}},
+		{"fn c(x: [u8; 4]) -> MutexGuard<u8> {}", []string{"c"}},
+		{"fn k(x: Foo<{ N }>) -> MutexGuard<u8> {}", []string{"k"}},
+		{"fn k2(x: Foo<A, { N }>, y: Foo<N = {3}>) -> MutexGuard<u8> {}", []string{"k2"}},
+		{"fn w<T>(&self) -> std::sync::MutexGuard<T>\nwhere\n    T: Send,\n{}", []string{"w"}},
+		{"fn cm(&self) /* { ; */ -> // {\n MutexGuard<u8> {}", []string{"cm"}},
+		{"fn at(#[doc = \"{;\"] x: u8) -> MutexGuard<u8> {}", []string{"at"}},
+		{"fn p(f: fn() -> u8) -> MutexGuard<u8> {}", []string{"p"}},
+		{"fn\n  spaced /* x */ () -> MutexGuard<u8> {}", []string{"spaced"}},
+		{"fn a() -> u8 {} fn b() -> RwLockWriteGuard<u8> {} fn a2() {}", []string{"b"}},
+		{"my_fn(x) -> MutexGuard", nil},
+	}
+	for _, c := range cases {
+		got := GuardFnCandidates([]byte(c.src))
+		if !slices.Equal(got, c.want) {
+			t.Errorf("GuardFnCandidates(%q) = %q, want %q", c.src, got, c.want)
+		}
+	}
+}
+
+// TestCalledNames: a name counts as called when `(` or a turbofish
+// follows it, past whitespace and comments.
+func TestCalledNames(t *testing.T) {
+	names := map[string]bool{"state": true, "guard": true, "other": true}
+	cases := []struct {
+		src  string
+		want []string
+	}{
+		{"let g = self.state();", []string{"state"}},
+		{"let g = Shared::state /* x */ (&s);", []string{"state"}},
+		{"let g = guard::<u8>(); let h = state\n(x);", []string{"guard", "state"}},
+		{"let state = 1; other.len(); x.state_of(); my_state();", nil},
+		{"\ufeffstate();", []string{"state"}},
+		{"r#state();", []string{"state"}},
+	}
+	for _, c := range cases {
+		got := CalledNames([]byte(c.src), names)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("CalledNames(%q) = %q, want %q", c.src, got, c.want)
+		}
 	}
 }
 
@@ -366,9 +448,38 @@ func TestPrefilterCorpus(t *testing.T) {
 			sums[i] = (*e).Summarize(files[i], src)
 		}
 	})
+	// The guard index is the one a run builds: the declaring files whose
+	// candidate names (a byte scan) a file passing MayMatch calls.
+	cands := map[string]bool{}
+	candsOf := make([][]string, len(files))
 	for i, s := range sums {
-		if s != nil && MayDeclareGuardFn(mustRead(t, files[i])) {
-			guardSums = append(guardSums, &Summary{GuardFns: s.GuardFns})
+		if s == nil {
+			continue
+		}
+		src := mustRead(t, files[i])
+		if !MayDeclareGuardFn(src) {
+			continue
+		}
+		candsOf[i] = GuardFnCandidates(src)
+		checkCandidates(t, files[i], candsOf[i], s.GuardFns)
+		for _, n := range candsOf[i] {
+			cands[n] = true
+		}
+	}
+	called := map[string]bool{}
+	for _, f := range files {
+		if src := mustRead(t, f); MayMatch(src, cfg) || MayMatch(src, all) {
+			for _, n := range CalledNames(src, cands) {
+				called[n] = true
+			}
+		}
+	}
+	for i, c := range candsOf {
+		for _, n := range c {
+			if called[n] {
+				guardSums = append(guardSums, &Summary{GuardFns: sums[i].GuardFns})
+				break
+			}
 		}
 	}
 	idx, guardIdx := NewIndex(sums...), NewIndex(guardSums...)
@@ -389,7 +500,7 @@ func TestPrefilterCorpus(t *testing.T) {
 			found++
 		}
 	})
-	t.Logf("%d corpus files: %d (%.1f%%) pass Index.MayMatch, %d have findings", len(files), passed, 100*float64(passed)/float64(len(files)), found)
+	t.Logf("%d corpus files: %d (%.1f%%) pass Index.MayMatch, %d have findings; %d declare a guard fn name called", len(files), passed, 100*float64(passed)/float64(len(files)), found, len(guardSums))
 }
 
 // corpusFiles lists the corpus, or skips (loudly) when it is absent and

@@ -29,9 +29,11 @@ func (a *App) scans() bool {
 // scanner, built so that most files are read once and never parsed:
 //
 //  1. every file is read; the byte-level prefilters decide which files may
-//     declare a guard-returning fn (summarized now: the fact the next step
-//     needs from other files; they are few) and which may hold a finding
-//     at all;
+//     hold a finding at all, and which may declare a guard-returning fn
+//     (the fact the next step needs from other files) under which names;
+//     the files that may hold a finding are read again for calls of those
+//     names, and only the declaring files of a name called are parsed for
+//     their guard-returning fns;
 //  2. the files that may hold one are read again and scanned (one parse,
 //     the rules run once with every async body Send-required);
 //     most files stop here;
@@ -48,7 +50,8 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	sums := make([]*patterns.Summary, len(files))
 	guards := make([]*patterns.Summary, len(files)) // GuardFns alone
 	may := make([]bool, len(files))
-	mayNeed := make([]bool, len(files)) // may contribute to the Index
+	mayNeed := make([]bool, len(files))   // may contribute to the Index
+	cands := make([][]string, len(files)) // fns a file may declare to return a guard
 
 	all := make([]int, len(files))
 	for i := range all {
@@ -63,10 +66,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 		may[i] = patterns.MayMatch(src, o.cfg)
 		mayNeed[i] = patterns.MayNeedSummary(src)
 		if patterns.MayDeclareGuardFn(src) {
-			if *e == nil {
-				*e = mk()
-			}
-			guards[i] = (*e).(scanner).GuardSummary(files[i].display, src)
+			cands[i] = patterns.GuardFnCandidates(src)
 		}
 	})
 	var scan []int
@@ -76,7 +76,54 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 		}
 	}
 
+	// The files that may declare a guard-returning fn are parsed for
+	// their fns only when a file that may hold a finding calls one of the
+	// names a byte scan finds there: a fn no such file calls changes no
+	// file's outcome (patterns.CalledNames).
+	candNames := map[string]bool{}
+	for _, c := range cands {
+		for _, n := range c {
+			candNames[n] = true
+		}
+	}
 	var mu sync.Mutex
+	called := map[string]bool{}
+	if len(candNames) > 0 {
+		a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
+			src, err := readSource(files[i].abs)
+			if err != nil {
+				return // the scan below reports it
+			}
+			if ns := patterns.CalledNames(src, candNames); len(ns) > 0 {
+				mu.Lock()
+				for _, n := range ns {
+					called[n] = true
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	var decl []int
+	for i, c := range cands {
+		for _, n := range c {
+			if called[n] {
+				decl = append(decl, i)
+				break
+			}
+		}
+	}
+	a.each(ctx, o, decl, nil, func(e *engine, mk func() engine, i int) {
+		src, err := readSource(files[i].abs)
+		if err != nil {
+			readErr[i] = err
+			return
+		}
+		if *e == nil {
+			*e = mk()
+		}
+		guards[i] = (*e).(scanner).GuardSummary(files[i].display, src)
+	})
+
 	gidx := patterns.NewIndex(guards...)
 	any := false
 	a.each(ctx, o, scan, gidx, func(e *engine, mk func() engine, i int) {

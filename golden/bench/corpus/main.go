@@ -154,20 +154,12 @@ func stats(files []string, jobs int) {
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, nil)
 	}
-	var mu sync.Mutex
-	var guards []*patterns.Summary
-	each(files, jobs, func(w int, path string, src []byte) {
-		if patterns.MayDeclareGuardFn(src) {
-			s := engines[w].GuardSummary(path, src)
-			mu.Lock()
-			guards = append(guards, s)
-			mu.Unlock()
-		}
-	})
+	guards, parsed := guardSummaries(files, jobs, cfg, engines)
 	idx := patterns.NewIndex(guards...)
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, idx)
 	}
+	var parsedN, parsedB atomic.Int64
 	each(files, jobs, func(w int, path string, src []byte) {
 		b := int64(len(src))
 		n.Add(1)
@@ -178,6 +170,9 @@ func stats(files []string, jobs int) {
 		}
 		if patterns.MayDeclareGuardFn(src) {
 			count(&guardN, &guardB)
+		}
+		if parsed[path] {
+			count(&parsedN, &parsedB)
 		}
 		if patterns.MayMatch(src, cfg) {
 			count(&mayN, &mayB)
@@ -194,8 +189,9 @@ func stats(files []string, jobs int) {
 			100*float64(k.Load())/float64(max(n.Load(), 1)), kb.Load(), 100*float64(kb.Load())/float64(max(size.Load(), 1)))
 	}
 	line("corpus (read once)", &n, &size)
-	line("name a guard type (parsed for its fns)", &guardN, &guardB)
+	line("name a guard type (scanned for fn names)", &guardN, &guardB)
 	line("MayMatch (read again)", &mayN, &mayB)
+	line("declare a name called (parsed for fns)", &parsedN, &parsedB)
 	line("Index.MayMatch (parsed, rules run once)", &ixN, &ixB)
 	line("Scan: need a run", &needN, &needB)
 }
@@ -238,20 +234,11 @@ func slow(files []string, jobs int) {
 // scan is the command's first phase, without its walking and output.
 func scan(files []string, jobs int) {
 	cfg := patterns.DefaultConfig()
-	var mu sync.Mutex
-	var sums []*patterns.Summary
 	engines := make([]*patterns.Engine, max(jobs, 1))
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, nil)
 	}
-	each(files, jobs, func(w int, path string, src []byte) {
-		if patterns.MayDeclareGuardFn(src) {
-			s := engines[w].Summarize(path, src)
-			mu.Lock()
-			sums = append(sums, s)
-			mu.Unlock()
-		}
-	})
+	sums, _ := guardSummaries(files, jobs, cfg, engines)
 	idx := patterns.NewIndex(sums...)
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, idx)
@@ -263,4 +250,61 @@ func scan(files []string, jobs int) {
 		}
 	})
 	fmt.Fprintf(os.Stderr, "%d files, %d guard summaries, %d need a run\n", len(files), len(sums), need.Load())
+}
+
+// guardSummaries is the command's choice of the files to parse for their
+// guard-returning fns (see internal/cli/plan.go): those naming a guard
+// type that declare, by a byte scan, a fn whose name a file passing
+// MayMatch calls. It returns their summaries and paths.
+func guardSummaries(files []string, jobs int, cfg patterns.Config, engines []*patterns.Engine) ([]*patterns.Summary, map[string]bool) {
+	var mu sync.Mutex
+	cands := map[string][]string{}
+	names := map[string]bool{}
+	var may []string
+	each(files, jobs, func(_ int, path string, src []byte) {
+		var c []string
+		if patterns.MayDeclareGuardFn(src) {
+			c = patterns.GuardFnCandidates(src)
+		}
+		m := patterns.MayMatch(src, cfg)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(c) > 0 {
+			cands[path] = c
+			for _, n := range c {
+				names[n] = true
+			}
+		}
+		if m {
+			may = append(may, path)
+		}
+	})
+	called := map[string]bool{}
+	each(may, jobs, func(_ int, _ string, src []byte) {
+		ns := patterns.CalledNames(src, names)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, n := range ns {
+			called[n] = true
+		}
+	})
+	var decl []string
+	for p, c := range cands {
+		for _, n := range c {
+			if called[n] {
+				decl = append(decl, p)
+				break
+			}
+		}
+	}
+	var sums []*patterns.Summary
+	parsed := map[string]bool{}
+	each(decl, jobs, func(w int, path string, src []byte) {
+		s := engines[w].GuardSummary(path, src)
+		mu.Lock()
+		defer mu.Unlock()
+		sums = append(sums, s)
+		parsed[path] = true
+	})
+	return sums, parsed
 }
