@@ -154,6 +154,7 @@ type swapPlan struct {
 	fc    *fileCtx
 
 	stdNames map[string]bool                  // local names bound to std Mutex / MutexGuard
+	others   map[string]bool                  // local names bound to parking_lot's or tokio's lock types
 	syncMods map[string]bool                  // local names bound to the module std::sync
 	modPaths []*sitter.Node                   // `m::Mutex[Guard]` paths, std when m is in syncMods
 	inners   []*sitter.Node                   // `.into_inner()` / `.get_mut()` calls
@@ -189,7 +190,7 @@ var forbidden = regexp.MustCompile(`\.\s*(try_lock|is_poisoned|clear_poison)\s*\
 
 // planSwap computes the file's swap in one walk of the tree plus lookups.
 func planSwap(fc *fileCtx) *swapPlan {
-	p := &swapPlan{fc: fc, stdNames: map[string]bool{}, syncMods: map[string]bool{}, aliases: map[string]*sitter.Node{},
+	p := &swapPlan{fc: fc, stdNames: map[string]bool{}, others: map[string]bool{}, syncMods: map[string]bool{}, aliases: map[string]*sitter.Node{},
 		fields: map[string][]*sitter.Node{}, statics: map[string]*sitter.Node{},
 		idents: map[string][]*sitter.Node{}, fns: map[string][]*sitter.Node{},
 		fnMode: map[*sitter.Node]lockMode{}, fnWhy: map[*sitter.Node]string{},
@@ -465,7 +466,10 @@ func (p *swapPlan) readUse(u *sitter.Node) string {
 				local = "sync"
 			}
 			p.syncMods[local] = true
-		case strings.HasPrefix(it.full, "tokio::sync::"):
+		case otherLockPath(it.full):
+			p.others[it.local] = true
+		}
+		if strings.HasPrefix(it.full, "tokio::sync::") {
 			scope := u.Parent()
 			if p.tokioHas[scope] == nil {
 				p.tokioHas[scope] = map[string]bool{}
@@ -858,9 +862,147 @@ func (p *swapPlan) resolve(recv *sitter.Node) string {
 	return fmt.Sprintf("cannot find where the type of `%s` is spelled in this file (a Mutex from another file or crate is changed there, not here)", compact(text(p.fc.src, recv)))
 }
 
+// recvKind is what a receiver is resolved as: std's Mutex, or a lock type
+// that is provably not std's (parking_lot's Mutex or RwLock, tokio's Mutex).
+type recvKind int
+
+const (
+	kindStd recvKind = iota
+	kindOther
+)
+
 // recvIsStd reports whether the receiver expression resolves, by name, to
 // a static, field, parameter or local whose type spells std's Mutex.
 func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
+	return p.recvIs(recv, depth, kindStd)
+}
+
+// recvIsOther reports whether the receiver expression resolves, by name,
+// to a binding whose type is written (or built) as parking_lot's or
+// tokio's lock and does not spell std's Mutex: its locks are left alone.
+func (p *swapPlan) recvIsOther(recv *sitter.Node) bool {
+	return p.recvIs(recv, 0, kindOther)
+}
+
+// typeIs reports whether a declared type is of kind k. For std it is
+// enough that the type spells std's Mutex somewhere; for other the type
+// must be the lock itself behind references and Arc/Rc/Box, so no part
+// of it can be std's.
+func (p *swapPlan) typeIs(ty *sitter.Node, k recvKind) bool {
+	if k == kindStd {
+		return p.mentionsStd(ty, 0)
+	}
+	return ty != nil && !p.mentionsStd(ty, 0) && p.otherType(ty, 0)
+}
+
+// otherType reports whether ty is `parking_lot::Mutex<..>`,
+// `parking_lot::RwLock<..>`, `tokio::sync::Mutex<..>` or a name imported
+// from those, possibly behind `&`, `Arc<..>`, `Rc<..>`, `Box<..>` and the
+// file's type aliases.
+func (p *swapPlan) otherType(ty *sitter.Node, depth int) bool {
+	src := p.fc.src
+	if ty == nil || depth > 4 {
+		return false
+	}
+	switch ty.Type() {
+	case "reference_type":
+		return p.otherType(ty.ChildByFieldName("type"), depth+1)
+	case "generic_type":
+		head := ty.ChildByFieldName("type")
+		if p.otherType(head, depth+1) {
+			return true
+		}
+		if isSmartPointer(src, head) {
+			args := ty.ChildByFieldName("type_arguments")
+			var tys []*sitter.Node
+			for _, c := range namedChildren(args) {
+				if c.Type() != "lifetime" {
+					tys = append(tys, c)
+				}
+			}
+			return len(tys) == 1 && p.otherType(tys[0], depth+1)
+		}
+	case "type_identifier":
+		nm := text(src, ty)
+		if p.stdNames[nm] {
+			return false
+		}
+		if a, ok := p.aliases[nm]; ok {
+			return p.otherType(a, depth+1)
+		}
+		return p.others[nm]
+	case "scoped_type_identifier", "scoped_identifier":
+		return otherLockPath(strings.TrimPrefix(compact(text(src, ty)), "::"))
+	}
+	return false
+}
+
+// otherLockPath reports whether a full path names a lock type that is not
+// std's Mutex and that the swap leaves alone.
+func otherLockPath(full string) bool {
+	switch full {
+	case "parking_lot::Mutex", "parking_lot::RwLock", "tokio::sync::Mutex":
+		return true
+	}
+	return false
+}
+
+// isSmartPointer reports whether a type or path is Arc, Rc or Box (by name
+// or std path), which `.lock()` derefs through.
+func isSmartPointer(src []byte, n *sitter.Node) bool {
+	if n == nil {
+		return false
+	}
+	switch strings.TrimPrefix(compact(text(src, n)), "::") {
+	case "Arc", "Rc", "Box", "std::sync::Arc", "std::rc::Rc", "std::boxed::Box":
+		return true
+	}
+	return false
+}
+
+// buildsOther reports whether an expression builds parking_lot's or
+// tokio's lock: `L::new(..)`/`L::const_new(..)`/`L::default()` for such a
+// lock type L, possibly inside `Arc::new(..)`, `Rc::new(..)`, `Box::new(..)`.
+func (p *swapPlan) buildsOther(v *sitter.Node, depth int) bool {
+	src := p.fc.src
+	v = unparen(v)
+	if v == nil || depth > 4 || v.Type() != "call_expression" {
+		return false
+	}
+	fn := v.ChildByFieldName("function")
+	if fn == nil || fn.Type() != "scoped_identifier" {
+		return false
+	}
+	path := fn.ChildByFieldName("path")
+	if path != nil && path.Type() == "generic_type" {
+		path = path.ChildByFieldName("type") // `Arc::<T>::new`
+	}
+	args := namedChildren(v.ChildByFieldName("arguments"))
+	switch text(src, fn.ChildByFieldName("name")) {
+	case "new":
+		if isSmartPointer(src, path) {
+			return len(args) == 1 && p.buildsOther(args[0], depth+1)
+		}
+	case "const_new", "default":
+	default:
+		return false
+	}
+	if path == nil || p.mentionsStd(v, 0) {
+		return false
+	}
+	switch path.Type() {
+	case "identifier", "type_identifier":
+		nm := text(src, path)
+		return p.others[nm] && !p.stdNames[nm]
+	case "scoped_identifier", "scoped_type_identifier":
+		return otherLockPath(strings.TrimPrefix(compact(text(src, path)), "::"))
+	}
+	return false
+}
+
+// recvIs reports whether the receiver expression resolves, by name, to a
+// static, field, parameter or local of kind k.
+func (p *swapPlan) recvIs(recv *sitter.Node, depth int, k recvKind) bool {
 	src := p.fc.src
 	recv = unparen(recv)
 	if recv == nil || depth > 4 {
@@ -868,28 +1010,49 @@ func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
 	}
 	switch recv.Type() {
 	case "reference_expression", "unary_expression":
-		return p.recvIsStd(recv.NamedChild(int(recv.NamedChildCount())-1), depth+1)
+		return p.recvIs(recv.NamedChild(int(recv.NamedChildCount())-1), depth+1, k)
 	case "field_expression":
 		field := recv.ChildByFieldName("field")
-		for _, ty := range p.fields[text(src, field)] {
+		if field.Type() == "integer_literal" {
+			if k == kindStd {
+				for _, ty := range p.fields[text(src, field)] {
+					if p.mentionsStd(ty, 0) {
+						return true
+					}
+				}
+			}
+			// `pair.0`: a tuple struct field, or a tuple whose binding
+			// spells or builds the lock.
+			return p.recvIs(recv.ChildByFieldName("value"), depth+1, k)
+		}
+		tys := p.fields[text(src, field)]
+		if k == kindOther {
+			// Every field of that name in the file must be the other
+			// lock: sendfix does not know which struct the value is.
+			for _, ty := range tys {
+				if !p.typeIs(ty, k) {
+					return false
+				}
+			}
+			return len(tys) > 0
+		}
+		for _, ty := range tys {
 			if p.mentionsStd(ty, 0) {
 				return true
 			}
 		}
-		// `pair.0`: a tuple struct field, or a tuple whose binding spells
-		// or builds the std Mutex.
-		return field.Type() == "integer_literal" && p.recvIsStd(recv.ChildByFieldName("value"), depth+1)
+		return false
 	case "call_expression":
 		// `x.clone()`, `Arc::clone(&x)`
 		if methodName(src, recv) == "clone" {
-			return p.recvIsStd(recv.ChildByFieldName("function").ChildByFieldName("value"), depth+1)
+			return p.recvIs(recv.ChildByFieldName("function").ChildByFieldName("value"), depth+1, k)
 		}
 		if a := spawnArg(recv); a != nil && calleeName(src, recv) == "clone" {
-			return p.recvIsStd(a, depth+1)
+			return p.recvIs(a, depth+1, k)
 		}
 		return false
 	case "identifier":
-		return p.nameIsStd(text(src, recv), recv, depth)
+		return p.nameIs(text(src, recv), recv, depth, k)
 	}
 	return false
 }
@@ -897,13 +1060,26 @@ func (p *swapPlan) recvIsStd(recv *sitter.Node, depth int) bool {
 // nameIsStd reports whether the binding of name visible at node at (a
 // static, a parameter or a let before it) spells or builds std's Mutex.
 func (p *swapPlan) nameIsStd(name string, at *sitter.Node, depth int) bool {
+	return p.nameIs(name, at, depth, kindStd)
+}
+
+// nameIs reports whether the binding of name visible at node at (a
+// parameter, a let before it, or a static) is of kind k. A nearer binding
+// sendfix does not read (a `for`, `if let`, `while let` or match arm
+// pattern) makes it false.
+func (p *swapPlan) nameIs(name string, at *sitter.Node, depth int, k recvKind) bool {
 	src := p.fc.src
-	if ty, ok := p.statics[name]; ok && p.mentionsStd(ty, 0) {
-		return true
+	if k == kindStd {
+		if ty, ok := p.statics[name]; ok && p.mentionsStd(ty, 0) {
+			return true
+		}
 	}
 	// The nearest binding of name in an enclosing fn or closure: a
 	// parameter or a let before at.
-	for a := at.Parent(); a != nil; a = a.Parent() {
+	for c, a := at, at.Parent(); a != nil; c, a = a, a.Parent() {
+		if patternBinds(src, a, c, name) {
+			return false
+		}
 		switch a.Type() {
 		case "function_item", "closure_expression":
 			params := a.ChildByFieldName("parameters")
@@ -912,10 +1088,16 @@ func (p *swapPlan) nameIsStd(name string, at *sitter.Node, depth int) bool {
 			}
 			for _, prm := range namedChildren(params) {
 				if prm.Type() != "parameter" {
+					if k == kindOther && bindsIn(src, prm, name) {
+						return false // an untyped closure parameter
+					}
 					continue
 				}
 				if names, _ := patternNames(src, prm.ChildByFieldName("pattern")); len(names) == 1 && names[0] == name {
-					return p.mentionsStd(prm.ChildByFieldName("type"), 0)
+					return p.typeIs(prm.ChildByFieldName("type"), k)
+				}
+				if k == kindOther && bindsIn(src, prm.ChildByFieldName("pattern"), name) {
+					return false
 				}
 			}
 		case "block":
@@ -929,19 +1111,108 @@ func (p *swapPlan) nameIsStd(name string, at *sitter.Node, depth int) bool {
 				}
 			}
 			if found != nil {
-				if p.mentionsStd(found.ChildByFieldName("type"), 0) {
+				ty, v := letPart(src, found, name)
+				if ty != nil && p.typeIs(ty, k) {
 					return true
 				}
-				v := found.ChildByFieldName("value")
+				if k == kindOther && ty != nil {
+					return false // the declared type decides
+				}
 				if v == nil {
 					return false
 				}
-				if p.mentionsStd(v, 0) || p.newsStd(v) {
+				if k == kindStd && (p.mentionsStd(v, 0) || p.newsStd(v)) {
 					return true
 				}
-				return p.recvIsStd(v, depth+1)
+				if k == kindOther && p.buildsOther(v, 0) {
+					return true
+				}
+				return p.recvIs(v, depth+1, k)
 			}
 		}
+	}
+	if k == kindOther {
+		if ty, ok := p.statics[name]; ok {
+			return p.typeIs(ty, k)
+		}
+	}
+	return false
+}
+
+// letPart returns the declared type and the value that a let binds to
+// name: for `let (a, b) = (x, y);` (and a tuple type) the element at the
+// name's position, otherwise the whole type and value.
+func letPart(src []byte, let *sitter.Node, name string) (ty, v *sitter.Node) {
+	ty, v = let.ChildByFieldName("type"), let.ChildByFieldName("value")
+	pat := let.ChildByFieldName("pattern")
+	if pat == nil || pat.Type() != "tuple_pattern" {
+		return ty, v
+	}
+	elems := namedChildren(pat)
+	idx := -1
+	for i, e := range elems {
+		if e.Type() == "mut_pattern" && e.NamedChildCount() == 2 {
+			e = e.NamedChild(1)
+		}
+		switch {
+		case e.Type() == "identifier" && text(src, e) == name:
+			idx = i
+		case e.Type() == "identifier", e.Type() == "_":
+		default:
+			return ty, v // nested or rest patterns: keep the whole
+		}
+	}
+	pick := func(n *sitter.Node, want string) *sitter.Node {
+		if n == nil || n.Type() != want {
+			return n
+		}
+		var cs []*sitter.Node
+		for _, c := range namedChildren(n) {
+			if !isComment(c) {
+				cs = append(cs, c)
+			}
+		}
+		if len(cs) != len(elems) || idx < 0 {
+			return n
+		}
+		return cs[idx]
+	}
+	return pick(ty, "tuple_type"), pick(v, "tuple_expression")
+}
+
+// bindsIn reports whether a pattern binds name.
+func bindsIn(src []byte, pat *sitter.Node, name string) bool {
+	names, _ := patternNames(src, pat)
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// patternBinds reports whether ancestor a binds name, with a pattern that
+// is in scope in its child c: a `for` pattern over the body, a match arm's
+// pattern over its value, an `if let`/`while let` pattern over the body.
+func patternBinds(src []byte, a, c *sitter.Node, name string) bool {
+	switch a.Type() {
+	case "for_expression":
+		return c == a.ChildByFieldName("body") && bindsIn(src, a.ChildByFieldName("pattern"), name)
+	case "match_arm":
+		return c != a.ChildByFieldName("pattern") && bindsIn(src, a.ChildByFieldName("pattern"), name)
+	case "if_expression", "while_expression":
+		cond := a.ChildByFieldName("condition")
+		if cond == nil || c == cond || c == a.ChildByFieldName("alternative") {
+			return false
+		}
+		found := false
+		walk(cond, func(n *sitter.Node) bool {
+			if n.Type() == "let_condition" && bindsIn(src, n.ChildByFieldName("pattern"), name) {
+				found = true
+			}
+			return !found && n.Type() != "block" && n.Type() != "closure_expression"
+		})
+		return found
 	}
 	return false
 }
@@ -1125,7 +1396,14 @@ func (p *swapPlan) convertSite(call *sitter.Node) ([]rewrite.Edit, string) {
 	unknown := fmt.Sprintf("the lock at line %d (`%s`) has a shape sendfix does not convert", line, compact(text(src, call)))
 	// The swap changes only the Mutex types this file spells; a lock on
 	// one spelled elsewhere would become `.lock().await` on a std Mutex.
-	if !p.recvIsStd(recv, 0) {
+	std, other := p.recvIsStd(recv, 0), p.recvIsOther(recv)
+	if std && other {
+		return nil, fmt.Sprintf("the lock at line %d is on `%s`, which sendfix resolves both to std's Mutex and to another lock type", line, compact(text(src, recv)))
+	}
+	if other {
+		return nil, "" // parking_lot's or tokio's lock: the swap does not touch it
+	}
+	if !std {
 		return nil, fmt.Sprintf("the lock at line %d is on `%s`, whose Mutex type sendfix cannot find in this file (a std Mutex spelled elsewhere would stay std)", line, compact(text(src, recv)))
 	}
 	mode, why := p.siteMode(call)
@@ -1299,6 +1577,21 @@ func (p *swapPlan) macroRecvIsStd(root, chain string, at *sitter.Node) bool {
 	return root != "self" && p.nameIsStd(root, at, 0)
 }
 
+// macroRecvIsOther resolves a receiver in macro tokens like recvIsOther.
+func (p *swapPlan) macroRecvIsOther(root, chain string, at *sitter.Node) bool {
+	if chain = strings.TrimSpace(chain); chain != "" {
+		parts := strings.Split(chain, ".")
+		tys := p.fields[strings.TrimSpace(parts[len(parts)-1])]
+		for _, ty := range tys {
+			if !p.typeIs(ty, kindOther) {
+				return false
+			}
+		}
+		return len(tys) > 0
+	}
+	return root != "self" && p.nameIs(root, at, 0, kindOther)
+}
+
 // convertMacro converts the lock sites in a macro's token tree, which the
 // grammar leaves unparsed: `.lock().unwrap()` and `.lock().expect("..")`.
 func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
@@ -1316,11 +1609,18 @@ func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
 		if strings.HasSuffix(before, "stdout()") || strings.HasSuffix(before, "stderr()") || strings.HasSuffix(before, "stdin()") {
 			continue
 		}
+		r := macroRecv.FindStringSubmatch(s[:m[0]])
+		if r != nil && p.macroRecvIsOther(r[1], r[2], tt) {
+			if p.macroRecvIsStd(r[1], r[2], tt) {
+				return 0, nil, fmt.Sprintf("the lock at line %d inside a macro is on a receiver that sendfix resolves both to std's Mutex and to another lock type", line)
+			}
+			continue // parking_lot's or tokio's lock
+		}
 		u := macroUnwrap.FindStringIndex(rest)
 		if u == nil {
 			return 0, nil, fmt.Sprintf("the lock at line %d inside a macro has a shape sendfix does not convert", line)
 		}
-		if r := macroRecv.FindStringSubmatch(s[:m[0]]); r == nil || !p.macroRecvIsStd(r[1], r[2], tt) {
+		if r == nil || !p.macroRecvIsStd(r[1], r[2], tt) {
 			return 0, nil, fmt.Sprintf("the lock at line %d inside a macro is on a receiver whose Mutex type sendfix cannot find in this file (a std Mutex spelled elsewhere would stay std)", line)
 		}
 		mode, why := p.siteMode(tt)
@@ -1345,8 +1645,19 @@ func (p *swapPlan) convertMacro(tt *sitter.Node) (int, []rewrite.Edit, string) {
 func (p *swapPlan) newsStd(v *sitter.Node) bool {
 	t := compact(text(p.fc.src, v))
 	for name := range p.stdNames {
-		if strings.Contains(t, name+"::new(") || strings.Contains(t, name+"::default(") {
-			return true
+		for _, call := range []string{name + "::new(", name + "::default("} {
+			// Only the name itself: not `PlMutex::new(` or
+			// `parking_lot::Mutex::new(`.
+			for i := strings.Index(t, call); i >= 0; {
+				if i == 0 || !isIdentByte(t[i-1]) && t[i-1] != ':' {
+					return true
+				}
+				j := strings.Index(t[i+1:], call)
+				if j < 0 {
+					break
+				}
+				i += 1 + j
+			}
 		}
 	}
 	return false
