@@ -167,6 +167,13 @@ func (e *Engine) Run(path string, src []byte) *Result {
 	}
 	cur := src[prefix:]
 	style := rewrite.DetectStyle(src)
+	var lineIdx []int // lineStarts(src), made when a finding needs it
+	lines := func(n int) []int {
+		if lineIdx == nil && n > 0 {
+			lineIdx = lineStarts(src)
+		}
+		return lineIdx
+	}
 	var fixed []Finding       // fixed findings, positions in the original
 	var lastUnfixed []Finding // unfixed findings of the last pass
 	var passEdits [][]rewrite.Edit
@@ -223,7 +230,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 				// next pass sees the result and tries again.
 				continue
 			}
-			if _, err := rewrite.Apply(cur, p.edits); err != nil {
+			if err := rewrite.Validate(p.edits, len(cur)); err != nil {
 				p.f.Reason = "internal: " + err.Error()
 				unfixed = append(unfixed, p.f)
 				continue
@@ -232,17 +239,17 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			p.f.Fixed = true
 			fixedNow = append(fixedNow, p.f)
 		}
-		lastUnfixed = mapFindings(unfixed, passEdits, cur, src, prefix)
+		lastUnfixed = mapFindings(unfixed, passEdits, lines(len(unfixed)), src, prefix)
 		if len(accepted) == 0 {
 			break
 		}
-		fixed = append(fixed, mapFindings(fixedNow, passEdits, cur, src, prefix)...)
+		fixed = append(fixed, mapFindings(fixedNow, passEdits, lines(len(fixedNow)), src, prefix)...)
 		next, err := rewrite.Apply(cur, accepted)
 		if err != nil {
 			res.Internal = err
 			return res
 		}
-		passEdits = append(passEdits, accepted)
+		passEdits = append(passEdits, sortedEdits(accepted))
 		cur = next
 	}
 	res.Findings = append(fixed, lastUnfixed...)
@@ -308,11 +315,12 @@ func shiftEdits(edits []rewrite.Edit, delta int) []rewrite.Edit {
 	return out
 }
 
-// mapBack maps an offset in the output of edits back to the input.
-// An offset inside replaced text maps to the start of the replaced range.
+// mapBack maps an offset in the output of edits (sorted by position) back
+// to the input. An offset inside replaced text maps to the start of the
+// replaced range.
 func mapBack(off int, edits []rewrite.Edit) int {
 	delta := 0
-	for _, e := range sortedEdits(edits) {
+	for _, e := range edits {
 		newStart := e.Start + delta
 		newEnd := newStart + len(e.New)
 		if off < newStart {
@@ -334,12 +342,13 @@ func sortedEdits(edits []rewrite.Edit) []rewrite.Edit {
 
 // mapFindings maps findings made on the current pass's source back to the
 // original file (through every earlier pass) and fills line and column.
-func mapFindings(fs []Finding, passes [][]rewrite.Edit, cur, orig []byte, prefix int) []Finding {
+// passes are each sorted by position; lines is lineStarts(orig).
+func mapFindings(fs []Finding, passes [][]rewrite.Edit, lines []int, orig []byte, prefix int) []Finding {
 	out := make([]Finding, len(fs))
 	for i, f := range fs {
-		f.Pos = origPos(f.Pos.Offset, passes, orig, prefix)
+		f.Pos = origPos(f.Pos.Offset, passes, lines, orig, prefix)
 		if f.Await != nil {
-			p := origPos(f.Await.Offset, passes, orig, prefix)
+			p := origPos(f.Await.Offset, passes, lines, orig, prefix)
 			f.Await = &p
 		}
 		out[i] = f
@@ -347,8 +356,21 @@ func mapFindings(fs []Finding, passes [][]rewrite.Edit, cur, orig []byte, prefix
 	return out
 }
 
+// lineStarts returns the offset of the start of every line of src.
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
 // origPos maps an offset of the last pass's source to a Pos of the file.
-func origPos(off int, passes [][]rewrite.Edit, orig []byte, prefix int) Pos {
+// lines is lineStarts(orig): finding a line is a search, not a count, so
+// the findings of a large file cost no more than their number.
+func origPos(off int, passes [][]rewrite.Edit, lines []int, orig []byte, prefix int) Pos {
 	for i := len(passes) - 1; i >= 0; i-- {
 		off = mapBack(off, passes[i])
 	}
@@ -356,9 +378,9 @@ func origPos(off int, passes [][]rewrite.Edit, orig []byte, prefix int) Pos {
 	if off > len(orig) {
 		off = len(orig)
 	}
-	line := bytes.Count(orig[:off], []byte("\n")) + 1
-	ls := bytes.LastIndexByte(orig[:off], '\n') + 1
-	if ls == 0 {
+	line := sort.SearchInts(lines, off+1) // lines[line-1] <= off
+	ls := lines[line-1]
+	if line == 1 {
 		ls = prefix
 	}
 	return Pos{Line: line, Col: utf8.RuneCount(orig[ls:off]) + 1, Offset: off}

@@ -85,6 +85,13 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 	return append(out, src[pos:]...), nil
 }
 
+// Validate reports the error Apply would give for edits on a source of
+// size bytes, without building the result.
+func Validate(edits []Edit, size int) error {
+	_, err := validate(sortEdits(edits), size)
+	return err
+}
+
 // Overlaps reports whether any edit of a overlaps any edit of b, in the
 // sense Apply rejects. Fixes that overlap cannot be applied in one pass.
 func Overlaps(a, b []Edit) bool {

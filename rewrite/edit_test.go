@@ -93,3 +93,19 @@ func TestOverlaps(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateAgreesWithApply(t *testing.T) {
+	src := []byte("0123456789")
+	for _, edits := range [][]Edit{
+		{{Start: 1, End: 3, New: "x"}, {Start: 5, End: 5, New: "y"}},
+		{{Start: 1, End: 4}, {Start: 3, End: 6}},
+		{{Start: 8, End: 11}},
+		{{Start: 2, End: 2, New: "a"}, {Start: 2, End: 2, New: "b"}},
+	} {
+		_, aerr := Apply(src, edits)
+		verr := Validate(edits, len(src))
+		if (aerr == nil) != (verr == nil) {
+			t.Errorf("%v: Apply error %v, Validate error %v", edits, aerr, verr)
+		}
+	}
+}
