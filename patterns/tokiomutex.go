@@ -49,6 +49,8 @@ package patterns
 // (their meaning or type differs), `use std::sync::*`, a Mutex type spelled
 // in a `pub` item without --allow-public, a receiver whose Mutex type is not
 // spelled in the file, --all-async bodies (that mode only scopes).
+// Left alone: locks on a receiver whose type or constructor the file writes
+// as parking_lot's Mutex/RwLock or tokio's Mutex, and `.lock().await`.
 
 import (
 	"fmt"

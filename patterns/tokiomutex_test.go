@@ -314,3 +314,61 @@ func TestTokioMutexFindings(t *testing.T) {
 		}
 	})
 }
+
+// TestSwapOtherLocks checks that locks on parking_lot's or tokio's types
+// written in the file are left alone while the std Mutex swaps, and that a
+// receiver not provably of such a type still refuses the swap.
+func TestSwapOtherLocks(t *testing.T) {
+	head := "use std::sync::{Arc, Mutex};\nuse parking_lot::Mutex as PlMutex;\n"
+	skips := []struct{ name, in, keep string }{
+		{"parking_lot param", "async fn g(s: Arc<parking_lot::Mutex<u8>>) {\n    *s.lock() += 1;\n}\n", "*s.lock() += 1;"},
+		{"parking_lot built in a let", "async fn g() {\n    let s = Arc::new(parking_lot::Mutex::new(0));\n    *s.lock() += 1;\n}\n", "*s.lock() += 1;"},
+		{"aliased import built in a let", "async fn g() {\n    let s = Arc::new(PlMutex::new(0));\n    *s.lock() += 1;\n}\n", "*s.lock() += 1;"},
+		{"clone of a tuple element", "async fn g(a: Arc<PlMutex<u8>>, b: u8) {\n    let (x, s) = (b, a.clone());\n    *s.lock() += x;\n}\n", "*s.lock() += x;"},
+		{"reference to a tokio Mutex", "async fn g(t: &tokio::sync::Mutex<u8>) {\n    let fut = t.lock();\n    drop(fut);\n}\n", "let fut = t.lock();"},
+		{"static", "static S: parking_lot::Mutex<u8> = parking_lot::const_mutex(0);\nasync fn g() {\n    *S.lock() += 1;\n}\n", "*S.lock() += 1;"},
+		{"type alias", "type Hits = PlMutex<u32>;\nasync fn g(h: &Hits) {\n    *h.lock() += 1;\n}\n", "*h.lock() += 1;"},
+		{"field in a macro", "struct St {\n    hits: PlMutex<u32>,\n}\nasync fn g(st: &St) {\n    println!(\"{}\", st.hits.lock());\n}\n", "st.hits.lock());"},
+		{"already awaited on a type from elsewhere", "async fn g(db: crate::Db) {\n    db.lock().await.push(1);\n}\n", "db.lock().await.push(1);"},
+	}
+	for _, tc := range skips {
+		t.Run(tc.name, func(t *testing.T) {
+			out, why := swapFile(t, head+tc.in+lockFn, Config{})
+			if why != "" {
+				t.Fatalf("refused: %s", why)
+			}
+			if !strings.Contains(out, tc.keep) || !strings.Contains(out, lockFnOut) || !strings.Contains(out, "use parking_lot::Mutex as PlMutex;\n") {
+				t.Errorf("out:\n%s", out)
+			}
+		})
+	}
+	refusals := []struct{ name, in, why string }{
+		{"for binding hides the parking_lot let", "async fn g(v: Vec<Arc<Mutex<u8>>>) {\n    let s = Arc::new(PlMutex::new(0));\n    for s in v.iter() {\n        let _g = s.lock();\n    }\n}\n",
+			"the lock at line 6 is on `s`"},
+		{"if let binding hides the parking_lot param", "async fn g(s: Arc<PlMutex<u8>>, o: Option<Arc<Mutex<u8>>>) {\n    if let Some(s) = o {\n        let _g = s.lock();\n    }\n}\n",
+			"the lock at line 5 is on `s`"},
+		{"untyped closure parameter", "async fn g(s: Arc<PlMutex<u8>>, v: Vec<Arc<Mutex<u8>>>) {\n    v.iter().for_each(|s| drop(s.lock()));\n}\n",
+			"the lock at line 4 is on `s`"},
+		{"wrapper type", "async fn g(s: Wrap<PlMutex<u8>>) {\n    let _g = s.lock();\n}\n", "the lock at line 4 is on `s`"},
+		{"field name shared with a std Mutex", "struct A {\n    m: PlMutex<u8>,\n}\nstruct B {\n    m: Mutex<u8>,\n}\nasync fn g(a: &A) {\n    let _g = a.m.lock();\n}\n",
+			"has a shape sendfix does not convert"},
+		{"tuple holding both", "async fn g(p: Arc<(PlMutex<u8>, Mutex<u8>)>) {\n    let _g = p.0.lock();\n}\n", "has a shape sendfix does not convert"},
+		{"let typed by an unknown name", "async fn g() {\n    let s: Arc<Other<u8>> = make();\n    let _g = s.lock();\n}\n", "the lock at line 5 is on `s`"},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			_, why := swapFile(t, head+tc.in+lockFn, Config{})
+			if !strings.Contains(why, tc.why) {
+				t.Errorf("reason %q, want it to contain %q", why, tc.why)
+			}
+		})
+	}
+	t.Run("parking_lot named Mutex, std by full path", func(t *testing.T) {
+		in := "use parking_lot::Mutex;\nuse std::sync::Arc;\nasync fn g(s: Arc<Mutex<u8>>, m: Arc<std::sync::Mutex<u8>>) {\n    *s.lock() += 1;\n    *m.lock().unwrap() += 1;\n}\n"
+		want := "use parking_lot::Mutex;\nuse std::sync::Arc;\nasync fn g(s: Arc<Mutex<u8>>, m: Arc<tokio::sync::Mutex<u8>>) {\n    *s.lock() += 1;\n    *m.lock().await += 1;\n}\n"
+		out, why := swapFile(t, in, Config{})
+		if why != "" || out != want {
+			t.Errorf("reason %q, out:\n%s", why, out)
+		}
+	})
+}
