@@ -53,11 +53,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	mayNeed := make([]bool, len(files))   // may contribute to the Index
 	cands := make([][]string, len(files)) // fns a file may declare to return a guard
 
-	all := make([]int, len(files))
-	for i := range all {
-		all[i] = i
-	}
-	a.each(ctx, o, all, nil, func(e *engine, mk func() engine, i int) {
+	a.each(ctx, o, upTo(len(files)), nil, func(e *engine, mk func() engine, i int) {
 		src, err := readSource(files[i].abs)
 		if err != nil {
 			readErr[i] = err
@@ -217,14 +213,37 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	return readErr, need, patterns.NewIndex(append(sums, guards...)...)
 }
 
+// upTo returns the indexes 0..n-1.
+func upTo(n int) []int {
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
 // each calls f on the files at the given indexes from o.jobs workers,
 // each with an engine slot that f fills on first need (with make) and
 // that is closed at the end. It stops handing out files when ctx ends.
 func (a *App) each(ctx context.Context, o *options, idxs []int, idx *patterns.Index, f func(e *engine, mk func() engine, i int)) {
+	a.eachGated(ctx, o, idxs, idx, nil, f)
+}
+
+// eachGated is each, taking a slot of gate (when not nil) before handing
+// out a file; the caller frees the slot when it is done with the file's
+// result. That bounds how far the workers run ahead of the caller.
+func (a *App) eachGated(ctx context.Context, o *options, idxs []int, idx *patterns.Index, gate chan struct{}, f func(e *engine, mk func() engine, i int)) {
 	next := make(chan int)
 	go func() {
 		defer close(next)
 		for _, i := range idxs {
+			if gate != nil {
+				select {
+				case gate <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+			}
 			select {
 			case next <- i:
 			case <-ctx.Done():

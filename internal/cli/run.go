@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 
 	"sendfix/patterns"
 	"sendfix/rewrite"
@@ -57,45 +56,20 @@ func (a *App) runPaths(o *options) int {
 func (a *App) summarize(ctx context.Context, o *options, files []*fileEntry) ([]error, *patterns.Index) {
 	readErr := make([]error, len(files))
 	sums := make([]*patterns.Summary, len(files))
-	next := make(chan int)
-	go func() {
-		defer close(next)
-		for i := range files {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
+	a.each(ctx, o, upTo(len(files)), nil, func(e *engine, mk func() engine, i int) {
+		src, err := readSource(files[i].abs)
+		if err != nil {
+			readErr[i] = err
+			return
 		}
-	}()
-	var wg sync.WaitGroup
-	for range min(o.jobs, max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var e engine // made on the first file that needs it
-			defer func() {
-				if e != nil {
-					e.Close()
-				}
-			}()
-			for i := range next {
-				src, err := readSource(files[i].abs)
-				if err != nil {
-					readErr[i] = err
-					continue
-				}
-				if !mayNeedSummary(src) {
-					continue
-				}
-				if e == nil {
-					e = a.newEngine(o.cfg, nil)
-				}
-				sums[i] = e.Summarize(files[i].display, src)
-			}
-		}()
-	}
-	wg.Wait()
+		if !mayNeedSummary(src) {
+			return
+		}
+		if *e == nil {
+			*e = mk()
+		}
+		sums[i] = (*e).Summarize(files[i].display, src)
+	})
 	return readErr, patterns.NewIndex(sums...)
 }
 
@@ -109,61 +83,27 @@ type indexed struct {
 // as they complete. Workers run at most window files ahead of the report,
 // so memory stays bounded however many files there are.
 func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readErr []error, need []bool, idx *patterns.Index, rep *report) {
-	window := 4 * o.jobs
-	sem := make(chan struct{}, window)
-	jobs := make(chan int)
-	go func() {
-		defer close(jobs)
-		for i := range files {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	sem := make(chan struct{}, 4*o.jobs) // the window
 	results := make(chan indexed, o.jobs)
-	var wg sync.WaitGroup
-	for range min(o.jobs, max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var e engine
-			defer func() {
-				if e != nil {
-					e.Close()
-				}
-			}()
-			for i := range jobs {
-				if ctx.Err() != nil {
-					// Interrupted: start no new file.
-					results <- indexed{i, &outcome{display: files[i].display, skipped: true}}
-					continue
-				}
-				if readErr[i] != nil {
-					results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
-					continue
-				}
-				if need != nil && !need[i] {
-					// plan showed that no rule can report anything here.
-					results <- indexed{i, &outcome{display: files[i].display, scanned: true}}
-					continue
-				}
-				if e == nil {
-					e = a.newEngine(o.cfg, idx)
-				}
-				results <- indexed{i, a.processFile(ctx, o, e, files[i])}
-			}
-		}()
-	}
 	go func() {
-		wg.Wait()
-		close(results)
+		defer close(results)
+		a.eachGated(ctx, o, upTo(len(files)), idx, sem, func(e *engine, mk func() engine, i int) {
+			switch {
+			case ctx.Err() != nil:
+				// Interrupted: start no new file.
+				results <- indexed{i, &outcome{display: files[i].display, skipped: true}}
+			case readErr[i] != nil:
+				results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
+			case need != nil && !need[i]:
+				// plan showed that no rule can report anything here.
+				results <- indexed{i, &outcome{display: files[i].display, scanned: true}}
+			default:
+				if *e == nil {
+					*e = mk()
+				}
+				results <- indexed{i, a.processFile(ctx, o, *e, files[i])}
+			}
+		})
 	}()
 	// The sequencer: outcomes arrive in any order and leave in file order.
 	pending := map[int]*outcome{}
