@@ -229,7 +229,7 @@ func (r *rcFile) collect() {
 				key := nodeKey("L", n)
 				s := r.site(key, text(src, id), id)
 				if v := unparen(n.ChildByFieldName("value")); v != nil && v.Type() == "struct_expression" {
-					s.structName = text(src, v.ChildByFieldName("name"))
+					s.structName = r.structExprName(v)
 				} else {
 					s.structName = typeStructName(src, n.ChildByFieldName("type"))
 				}
@@ -294,6 +294,89 @@ func (r *rcFile) collect() {
 			}
 		}
 	}
+}
+
+// structExprName returns the struct a struct literal builds, `Self`
+// standing for the type of the enclosing impl.
+func (r *rcFile) structExprName(se *sitter.Node) string {
+	name := text(r.src, se.ChildByFieldName("name"))
+	if name == "Self" {
+		if im := ancestor(se, "impl_item"); im != nil {
+			if t := typeStructName(r.src, im.ChildByFieldName("type")); t != "" {
+				return t
+			}
+		}
+	}
+	return name
+}
+
+// inferStructs gives a let binding with no struct type yet the struct of
+// the file its value has: a call of an associated fn of the struct that
+// returns `Self` or the struct (`Config::new(..)`), a `.clone()` of a
+// binding of that struct, or a move of one. Lets are visited in source
+// order, so a chain of clones resolves in one pass.
+func (r *rcFile) inferStructs() {
+	walk(r.fc.root, func(n *sitter.Node) bool {
+		if n.Type() == "use_declaration" {
+			return false
+		}
+		if n.Type() != "let_declaration" {
+			return true
+		}
+		s := r.sites[nodeKey("L", n)]
+		if s == nil || s.structName != "" {
+			return true
+		}
+		if st := r.valueStruct(unparen(n.ChildByFieldName("value"))); r.structs[st] != nil {
+			s.structName = st
+		}
+		return true
+	})
+}
+
+// valueStruct returns the struct of the file an expression's value has,
+// as far as inferStructs follows it, or "".
+func (r *rcFile) valueStruct(v *sitter.Node) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Type() {
+	case "identifier":
+		if k, _ := r.resolve(v, text(r.src, v)); k != "" {
+			return r.sites[k].structName
+		}
+	case "call_expression":
+		f := v.ChildByFieldName("function")
+		args := v.ChildByFieldName("arguments")
+		switch f.Type() {
+		case "field_expression":
+			if text(r.src, f.ChildByFieldName("field")) == "clone" && args != nil && args.NamedChildCount() == 0 {
+				return r.valueStruct(unparen(f.ChildByFieldName("value")))
+			}
+		case "scoped_identifier":
+			path := f.ChildByFieldName("path")
+			if path == nil || path.Type() != "identifier" && path.Type() != "type_identifier" {
+				return ""
+			}
+			st := text(r.src, path)
+			if st == "Self" {
+				if im := ancestor(v, "impl_item"); im != nil {
+					st = typeStructName(r.src, im.ChildByFieldName("type"))
+				}
+			}
+			name := text(r.src, f.ChildByFieldName("name"))
+			for _, fn := range r.fns[name] {
+				im := ancestor(fn, "impl_item")
+				if im == nil || typeStructName(r.src, im.ChildByFieldName("type")) != st {
+					continue
+				}
+				if rt := fn.ChildByFieldName("return_type"); rt != nil && (text(r.src, rt) == "Self" || text(r.src, rt) == st) {
+					return st
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // addMention records a mention of one of rcWords and the span that
@@ -475,7 +558,7 @@ func (r *rcFile) flowTarget(n *sitter.Node) string {
 		case "field_initializer":
 			if v := p.ChildByFieldName("value"); v != nil && contains(v, n) {
 				if se := ancestor(p, "struct_expression"); se != nil {
-					k := "F" + text(r.src, se.ChildByFieldName("name")) + "." + text(r.src, p.ChildByFieldName("field"))
+					k := "F" + r.structExprName(se) + "." + text(r.src, p.ChildByFieldName("field"))
 					if _, ok := r.sites[k]; ok {
 						return k
 					}
@@ -723,7 +806,7 @@ func (r *rcFile) link() {
 				v = n.NamedChild(0)
 				field = text(r.src, v)
 			}
-			k := "F" + text(r.src, se.ChildByFieldName("name")) + "." + field
+			k := "F" + r.structExprName(se) + "." + field
 			if _, ok := r.sites[k]; ok && v != nil {
 				for _, s := range r.passThrough(v) {
 					r.union(k, s)
@@ -813,6 +896,7 @@ func runRcArc(fc *fileCtx) []proposal {
 		r.rcWeak = r.rcWeak || r.isRcGlob(u)
 	}
 	r.collect()
+	r.inferStructs()
 	hasRc := false
 	for _, m := range r.mentions {
 		if m.word == "Rc" || m.word == "Weak" {
@@ -1034,6 +1118,10 @@ func (r *rcFile) plan(g *rcGroup) {
 			g.edits = append(g.edits, rewrite.Edit{Start: int(m.span.StartByte()), End: int(m.span.EndByte()), New: "Mutex"})
 		}
 	}
+	if d := r.dynNotSendSync(g); d != nil {
+		g.reason = fmt.Sprintf("`%s` holds an Rc<%s>: Arc<%s> is Send only as `%s + Send + Sync`, and sendfix cannot check that every type coerced into it is Send and Sync; not changed", g.trigger.name, text(r.src, d), text(r.src, d), text(r.src, d))
+		return
+	}
 	if why := r.innerNotSend(g); why != "" {
 		g.reason = why
 		return
@@ -1139,6 +1227,65 @@ func (r *rcFile) refCellInsideRc(m *rcMention) bool {
 	return false
 }
 
+// dynNotSendSync returns the first trait object (`dyn Trait`) spelled
+// inside one of the group's Rc or Weak types that is not known to be Send
+// and Sync, or nil. It is known to be when the object type spells both
+// bounds (`dyn Trait + Send + Sync`) or the trait is declared in the file
+// with both as supertraits. Otherwise Arc<dyn Trait> is not Send, and
+// adding the bounds compiles only if every concrete type coerced into the
+// object is Send and Sync, which the syntax of one file cannot show.
+func (r *rcFile) dynNotSendSync(g *rcGroup) *sitter.Node {
+	var bad *sitter.Node
+	for m := range g.owned {
+		if m.word != "Rc" && m.word != "Weak" {
+			continue
+		}
+		p := m.span.Parent()
+		if p == nil || p.Type() != "generic_type" || p.ChildByFieldName("type") != m.span {
+			continue
+		}
+		walk(p, func(n *sitter.Node) bool {
+			if n.Type() == "dynamic_type" && !r.dynSendSync(n) && (bad == nil || n.StartByte() < bad.StartByte()) {
+				bad = n
+			}
+			return true
+		})
+	}
+	return bad
+}
+
+// dynSendSync reports whether a `dyn` type is Send and Sync by its own
+// bounds or its trait's supertraits (when the trait is declared in the
+// file).
+func (r *rcFile) dynSendSync(d *sitter.Node) bool {
+	top := d
+	for top.Parent() != nil && top.Parent().Type() == "bounded_type" {
+		top = top.Parent()
+	}
+	words := map[string]bool{}
+	add := func(s string) {
+		for _, w := range strings.FieldsFunc(s, func(c rune) bool {
+			return !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+		}) {
+			words[w] = true
+		}
+	}
+	add(text(r.src, top))
+	if t := d.ChildByFieldName("trait"); t != nil && t.Type() == "type_identifier" {
+		name := text(r.src, t)
+		walk(r.fc.root, func(n *sitter.Node) bool {
+			if n.Type() == "trait_item" && text(r.src, n.ChildByFieldName("name")) == name {
+				if b := n.ChildByFieldName("bounds"); b != nil {
+					add(text(r.src, b))
+				}
+				return false
+			}
+			return true
+		})
+	}
+	return words["Send"] && words["Sync"]
+}
+
 // notSendWords are types that keep a value non-Send or non-Sync inside Arc.
 var notSendWords = []string{"Rc<", "Rc::", "RefCell", "Cell<", "Cell::", "UnsafeCell", "NonNull", "*const", "*mut", "MutexGuard", "Ref<", "RefMut<"}
 
@@ -1178,10 +1325,11 @@ func (r *rcFile) innerNotSend(g *rcGroup) string {
 		}
 		// A struct of the file inside the Rc: its fields must be Send too.
 		for name, st := range r.structs {
-			if !strings.Contains(s, name) {
-				continue
+			body := st.ChildByFieldName("body")
+			if !strings.Contains(s, name) || body == nil {
+				continue // a unit struct has no fields to check
 			}
-			for _, f := range namedChildren(st.ChildByFieldName("body")) {
+			for _, f := range namedChildren(body) {
 				if f.Type() != "field_declaration" || r.find("F"+name+"."+text(r.src, f.ChildByFieldName("name"))) == g.root {
 					continue
 				}
