@@ -293,3 +293,79 @@ func TestRcArcParamMatchedAcrossFiles(t *testing.T) {
 		t.Errorf("an Rc parameter of a Send-required fn must change:\n%s", out)
 	}
 }
+
+func TestRcArcStructFromAssocFnAndClone(t *testing.T) {
+	cases := []struct{ name, decl, let string }{
+		{"Self literal, Self::new inside the impl", `impl Config {
+    fn new(name: &str) -> Self {
+        Self { name: Rc::new(name.to_string()) }
+    }
+    fn make() -> Config {
+        Self::new("x")
+    }
+}`, "let cfg = Config::make();"},
+		{"clone of a moved clone", `impl Config {
+    fn show(&self) -> String {
+        self.name.to_string()
+    }
+}`, "let a = Config { name: Rc::new(String::new()) };\n    let b = a.clone();\n    let cfg = b;"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := "use std::rc::Rc;\n\n#[derive(Clone)]\nstruct Config {\n    name: Rc<String>,\n}\n\n" + c.decl + `
+
+async fn tick() {}
+
+#[tokio::main]
+async fn main() {
+    ` + c.let + `
+    tokio::spawn(async move {
+        tick().await;
+        println!("{}", cfg.name);
+    });
+}
+`
+			res := rcOnly(t, src, false)
+			out := string(res.Out)
+			if strings.Contains(out, "Rc") || !strings.Contains(out, "name: Arc<String>") || !strings.Contains(out, "Arc::new(") {
+				t.Errorf("the struct's Rc field must become Arc:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestRcArcDynTrait(t *testing.T) {
+	cases := []struct {
+		name, trait, typ string
+		fixed            bool
+	}{
+		{"plain dyn", "trait G {}", "Rc<dyn G>", false},
+		{"Send only", "trait G {}", "Rc<dyn G + Send>", false},
+		{"Send and Sync bounds", "trait G {}", "Rc<dyn G + Send + Sync>", true},
+		{"Send and Sync supertraits", "trait G: Send + Sync {}", "Rc<dyn G>", true},
+		{"boxed closure inside", "trait G {}", "Rc<Box<dyn Fn()>>", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			val := "Rc::new(E)"
+			if strings.Contains(c.typ, "Fn") {
+				val = "Rc::new(Box::new(|| {}))"
+			}
+			src := "use std::rc::Rc;\n\n" + c.trait + "\nstruct E;\nimpl G for E {}\n\nasync fn tick() {}\n\n#[tokio::main]\nasync fn main() {\n    let g: " + c.typ + " = " + val + ";\n    tokio::spawn(async move {\n        tick().await;\n        let _g = g;\n    });\n}\n"
+			res := rcOnly(t, src, false)
+			if len(res.Findings) != 1 {
+				t.Fatalf("want one finding, got %+v", res.Findings)
+			}
+			f := res.Findings[0]
+			if c.fixed {
+				if f.Fix == "" || strings.Contains(string(res.Out), "Rc") {
+					t.Errorf("want fixed, got %+v:\n%s", f, res.Out)
+				}
+				return
+			}
+			if f.Fix != "" || string(res.Out) != src || !strings.Contains(f.Reason, "Send + Sync") {
+				t.Errorf("want refused with a reason and no change, got %+v:\n%s", f, res.Out)
+			}
+		})
+	}
+}
