@@ -105,8 +105,8 @@ var rules = []rule{
 
 // errorRanges returns the byte ranges in which no edit may land: each
 // function containing an ERROR or MISSING node, or the top-level item (or
-// the error node itself) when no function encloses it. first is the line
-// of the first error, 0 when there is none.
+// the error node itself) when no function encloses it, and for each range
+// the line of the error that taints it.
 func errorRanges(src []byte, root *sitter.Node) (ranges [][2]int, lines []int) {
 	if !root.HasError() {
 		return nil, nil
@@ -225,14 +225,19 @@ func (e *Engine) Run(path string, src []byte) *Result {
 				unfixed = append(unfixed, p.f)
 				continue
 			}
-			if rewrite.Overlaps(accepted, p.edits) {
-				// Another fix of this pass touches the same bytes; the
-				// next pass sees the result and tries again.
-				continue
-			}
 			if err := rewrite.Validate(p.edits, len(cur)); err != nil {
 				p.f.Reason = "internal: " + err.Error()
 				unfixed = append(unfixed, p.f)
+				continue
+			}
+			if rewrite.Overlaps(accepted, p.edits) {
+				// Another fix of this pass touches the same bytes; the
+				// next pass sees the result and tries again, if there is
+				// one.
+				if pass == MaxPasses-1 {
+					p.f.Reason = fmt.Sprintf("overlaps another fix and sendfix stops after %d passes; run it again", MaxPasses)
+					unfixed = append(unfixed, p.f)
+				}
 				continue
 			}
 			accepted = append(accepted, p.edits...)
@@ -244,12 +249,23 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			break
 		}
 		fixed = append(fixed, mapFindings(fixedNow, passEdits, lines(len(fixedNow)), src, prefix)...)
-		next, err := rewrite.Apply(cur, accepted)
+		norm, err := rewrite.Normalize(accepted, len(cur))
+		if err != nil {
+			// Unreachable while every proposal is validated and checked
+			// for overlaps above; if it happens, nothing is changed and
+			// nothing is lost.
+			res.Internal = err
+			res.Findings = append(fixed, lastUnfixed...)
+			passEdits = nil
+			return e.reject(res)
+		}
+		next, err := rewrite.Apply(cur, norm)
 		if err != nil {
 			res.Internal = err
-			return res
+			res.Findings = append(fixed, lastUnfixed...)
+			return e.reject(res)
 		}
-		passEdits = append(passEdits, sortedEdits(accepted))
+		passEdits = append(passEdits, norm)
 		cur = next
 	}
 	res.Findings = append(fixed, lastUnfixed...)
@@ -332,12 +348,6 @@ func mapBack(off int, edits []rewrite.Edit) int {
 		delta += len(e.New) - (e.End - e.Start)
 	}
 	return off - delta
-}
-
-func sortedEdits(edits []rewrite.Edit) []rewrite.Edit {
-	s := append([]rewrite.Edit(nil), edits...)
-	sort.SliceStable(s, func(i, j int) bool { return s[i].Start < s[j].Start })
-	return s
 }
 
 // mapFindings maps findings made on the current pass's source back to the

@@ -167,3 +167,20 @@ func TestRunFileOverMaxFileSize(t *testing.T) {
 		t.Errorf("a file at the limit was not fixed")
 	}
 }
+
+func TestPassEditsAreNormalized(t *testing.T) {
+	// Two fixes sharing an identical edit (as tokio-mutex findings share
+	// their import swap) apply it once; the recorded edits must hold it
+	// once too, or positions mapped through them shift twice.
+	src := []byte("fn a() {}\nfn b() {}\n")
+	shared := rewrite.Edit{Start: 0, End: 0, New: "use x;\n"}
+	norm, err := rewrite.Normalize([]rewrite.Edit{shared, {Start: 10, End: 12, New: "fn"}, shared}, len(src))
+	if err != nil || len(norm) != 2 {
+		t.Fatalf("Normalize: %v %v", norm, err)
+	}
+	out, _ := rewrite.Apply(src, norm)
+	// "fn b" starts at 10 in the input and 17 in the output.
+	if string(out[17:21]) != "fn b" || mapBack(17, norm) != 10 {
+		t.Errorf("mapBack(17) = %d, want 10 (output %q)", mapBack(17, norm), out)
+	}
+}

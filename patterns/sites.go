@@ -145,7 +145,7 @@ func forward(off int, passes [][]rewrite.Edit) int {
 	for _, edits := range passes {
 		delta := 0
 		inside := false
-		for _, e := range sortedEdits(edits) {
+		for _, e := range edits { // sorted: each pass's edits are normalized
 			if e.Start > off {
 				break
 			}

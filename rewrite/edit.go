@@ -51,7 +51,7 @@ func validate(sorted []Edit, n int) ([]Edit, error) {
 			}
 			// Two insertions at one offset are fine; anything else that
 			// starts before the previous edit ends overlaps it.
-			if e.Start < last || (e.Start == p.Start && p.Start != p.End && e.Start != e.End) {
+			if e.Start < last {
 				return nil, fmt.Errorf("edit [%d,%d) overlaps edit [%d,%d)", e.Start, e.End, p.Start, p.End)
 			}
 		}
@@ -85,10 +85,18 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 	return append(out, src[pos:]...), nil
 }
 
+// Normalize returns edits as Apply applies them to a source of size
+// bytes: sorted by position, identical duplicates counted once; or the
+// error Apply would give. Mapping positions through a set of edits must
+// use its normal form, or a duplicate would shift them twice.
+func Normalize(edits []Edit, size int) ([]Edit, error) {
+	return validate(sortEdits(edits), size)
+}
+
 // Validate reports the error Apply would give for edits on a source of
 // size bytes, without building the result.
 func Validate(edits []Edit, size int) error {
-	_, err := validate(sortEdits(edits), size)
+	_, err := Normalize(edits, size)
 	return err
 }
 
