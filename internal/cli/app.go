@@ -71,34 +71,34 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runMain(args, stdin, stdout, stderr, "")
 }
 
-// runMain is Main for the command the user knows as name.
+// runMain is Main for the command the user knows as name. On a second
+// signal it returns at once, without waiting for the run: the caller's
+// os.Exit then ends the writes still under way (their temporary files are
+// removed first; the originals are untouched until a rename).
 func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer, name string) int {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-sig:
-		case <-done:
-			return
-		}
-		rewrite.Interrupted()
-		cancel()
-		select {
-		case <-sig:
-			rewrite.CleanupTemps()
-			os.Exit(exitInterrupted)
-		case <-done:
-		}
-	}()
 	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx, name: name}
-	code := a.Run(args)
-	close(done)
-	rewrite.CleanupTemps()
-	return code
+	result := make(chan int, 1)
+	go func() { result <- a.Run(args) }()
+	for interrupted := false; ; {
+		select {
+		case code := <-result:
+			rewrite.CleanupTemps()
+			return code
+		case <-sig:
+			if interrupted {
+				rewrite.CleanupTemps()
+				return exitInterrupted
+			}
+			interrupted = true
+			rewrite.Interrupted()
+			cancel()
+		}
+	}
 }
 
 func isTerminal(w io.Writer) bool {

@@ -146,7 +146,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	// (see patterns.MentionsAny).
 	var toRun []int
 	for i, n := range need {
-		if n && sums[i] == nil {
+		if n {
 			toRun = append(toRun, i)
 		}
 	}

@@ -78,10 +78,11 @@ type indexed struct {
 	o *outcome
 }
 
-// process is the second phase: run every file through an engine built on
-// idx (only the files need marks, when need is not nil), with one engine per worker, and report the outcomes in file order
-// as they complete. Workers run at most window files ahead of the report,
-// so memory stays bounded however many files there are.
+// process is the second phase: run every file (only those need marks,
+// when need is not nil) through an engine built on idx, one engine per
+// worker, and report the outcomes in file order as they complete. Workers
+// run at most a window of files ahead of the report, so memory stays
+// bounded however many files there are.
 func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readErr []error, need []bool, idx *patterns.Index, rep *report) {
 	sem := make(chan struct{}, 4*o.jobs) // the window
 	results := make(chan indexed, o.jobs)
@@ -205,7 +206,7 @@ func (a *App) runStdin(o *options) int {
 	if res.Internal != nil {
 		out.err = fmt.Errorf("internal error: %v", res.Internal)
 		rep.file(out, true)
-		return rep.finish(false)
+		return rep.finish(a.Context.Err() != nil)
 	}
 	out.changed = res.Changed()
 	switch {
@@ -224,5 +225,5 @@ func (a *App) runStdin(o *options) int {
 		}
 	}
 	rep.file(out, true)
-	return rep.finish(false)
+	return rep.finish(a.Context.Err() != nil)
 }
