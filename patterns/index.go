@@ -3,7 +3,6 @@ package patterns
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // Summary is what one file contributes to the cross-file Index: the async
@@ -33,7 +32,6 @@ type Index struct {
 	declared map[string]int    // async fn name -> number of declarations
 	send     map[string]bool   // async fn names whose futures must be Send
 	via      map[string]string // why an async fn must be Send
-	guardFns map[string]string // guard-returning fn name (last segment) -> guard type
 	// guardDecls are the guard-returning fns by guardDeclKey.
 	guardDecls map[string]string
 }
@@ -42,7 +40,7 @@ type Index struct {
 // The call graph is syntactic and by name: an await of `x.run()` reaches
 // every async fn called `run`.
 func NewIndex(sums ...*Summary) *Index {
-	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardFns: map[string]string{}, guardDecls: map[string]string{}}
+	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardDecls: map[string]string{}}
 	calls := map[string][]string{}
 	type item struct{ name, why string }
 	var work []item
@@ -64,7 +62,6 @@ func NewIndex(sums ...*Summary) *Index {
 		}
 		for n, k := range s.GuardFns {
 			ix.guardDecls[n] = k
-			ix.guardFns[n[strings.LastIndexAny(n, ".:")+1:]] = k
 		}
 	}
 	// Everything reachable by awaits from a Send-required future must be
@@ -103,8 +100,3 @@ func (ix *Index) Ambiguous(name string) bool { return ix.declared[name] > 1 }
 
 // Declared returns how many async fns of that name were seen.
 func (ix *Index) Declared(name string) int { return ix.declared[name] }
-
-// GuardFn returns the guard type a fn called name (free, associated or a
-// method) is declared to return in one of the files, or "". Calls are
-// matched by the declaration's shape, not by this name alone.
-func (ix *Index) GuardFn(name string) string { return ix.guardFns[name] }

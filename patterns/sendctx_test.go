@@ -203,8 +203,8 @@ fn go(m: Arc<Mutex<u32>>) {
     });
 }`
 	idx := NewIndex(summaries(t, a, b)...)
-	if idx.GuardFn("state") != "MutexGuard" {
-		t.Fatalf("GuardFn(state) = %q", idx.GuardFn("state"))
+	if declaredGuard(idx, "state") != "MutexGuard" {
+		t.Fatalf("GuardFn(state) = %q", declaredGuard(idx, "state"))
 	}
 	e := NewEngine(DefaultConfig(), idx)
 	defer e.Close()
