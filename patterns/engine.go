@@ -17,7 +17,7 @@ import (
 // re-parsed and the rules run again until nothing changes.
 const MaxPasses = 4
 
-var bom = []byte{0xEF, 0xBB, 0xBF}
+var bom = []byte(rewrite.BOM)
 
 // Engine runs the enabled rules over files. An Engine owns a tree-sitter
 // parser and must be used by one goroutine at a time; make one per worker.

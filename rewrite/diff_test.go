@@ -271,7 +271,7 @@ func genFile(r *rand.Rand, n int) string {
 	crlf := r.Intn(3) // 0: LF, 1: CRLF, 2: mixed
 	var b strings.Builder
 	if r.Intn(5) == 0 {
-		b.WriteString(bom)
+		b.WriteString(BOM)
 	}
 	for i := 0; i < n; i++ {
 		b.WriteString(genLine(r, crlf))

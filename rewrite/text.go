@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// bom is the UTF-8 byte order mark.
-const bom = "\xef\xbb\xbf"
+// BOM is the UTF-8 byte order mark; a file that starts with it keeps it.
+const BOM = "\xef\xbb\xbf"
 
 // Style is how a file is laid out, so that inserted text looks like its
 // neighbours.
@@ -22,7 +22,7 @@ type Style struct {
 // (ties go to the smaller step), or four spaces when no line tells.
 // Newline is "\r\n" when more lines end in "\r\n" than in a bare "\n".
 func DetectStyle(src []byte) Style {
-	st := Style{Indent: "    ", Newline: "\n", BOM: bytes.HasPrefix(src, []byte(bom))}
+	st := Style{Indent: "    ", Newline: "\n", BOM: bytes.HasPrefix(src, []byte(BOM))}
 	crlf, lf := 0, 0
 	tabs, spaces := 0, 0
 	steps := map[int]int{}
@@ -81,8 +81,8 @@ func DetectStyle(src []byte) Style {
 // at a line start stays after the BOM.
 func LineStart(src []byte, off int) int {
 	s := bytes.LastIndexByte(src[:off], '\n') + 1
-	if s == 0 && off >= len(bom) && bytes.HasPrefix(src, []byte(bom)) {
-		s = len(bom)
+	if s == 0 && off >= len(BOM) && bytes.HasPrefix(src, []byte(BOM)) {
+		s = len(BOM)
 	}
 	return s
 }
