@@ -150,25 +150,11 @@ func WriteAtomic(path string, orig, data []byte) error {
 // ErrInterrupted; writes already under way go on to their end, so each file
 // is either wholly old or wholly new. It cannot be undone.
 //
-// The command uses it on SIGINT or SIGTERM:
-//
-//	sig := make(chan os.Signal, 2)
-//	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-//	go func() {
-//		<-sig
-//		rewrite.Interrupted()
-//		done := make(chan struct{})
-//		go func() { rewrite.WaitWrites(); close(done) }()
-//		select {
-//		case <-done: // every write under way has finished
-//		case <-sig: // a second signal: stop waiting
-//		}
-//		rewrite.CleanupTemps()
-//		os.Exit(130)
-//	}()
-//
-// and once all work is done it calls CleanupTemps as well (a no-op when
-// every write finished).
+// The command calls it on the first SIGINT or SIGTERM and lets the run end
+// by itself (writes under way finish); on a second signal it calls
+// CleanupTemps and exits without waiting. Either way it calls CleanupTemps
+// once the run is over (a no-op when every write finished). WaitWrites
+// lets a caller wait for the writes under way instead.
 func Interrupted() {
 	writeMu.Lock()
 	stopped = true
