@@ -15,7 +15,7 @@ import (
 // standard output in place of the diff, as --json does; warnings, errors
 // and the summary stay on standard error.
 //
-//	short   one line per finding: path:line:col: rule: message (fixed: ..|not fixed: ..)
+//	short   one line per finding: path:line:col: rule: message (fix: ..|not fixed: ..)
 //	github  GitHub Actions workflow commands, one ::warning per finding
 //	sarif   one SARIF 2.1.0 log for code-scanning uploads
 
@@ -64,7 +64,7 @@ func newFormatter(a *App, o *options) formatter {
 // finding.
 func status(f patterns.Finding) string {
 	if f.Fixed {
-		return "fixed: " + f.Fix
+		return "fix: " + f.Fix // proposed or applied: the mode says which
 	}
 	return "not fixed: " + f.Reason
 }

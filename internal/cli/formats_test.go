@@ -205,13 +205,13 @@ func TestFormatsReplaceTheDiff(t *testing.T) {
 		}
 	}
 	r := runScripted(t, dir, eng, false, "--format", "short")
-	want := "src/main.rs:7:17: mutex-scope: `MutexGuard` `guard` is held across an await point of a future that must be Send (the async block is spawned at line 6) (fixed: scoped the guard so it is dropped before the await)\n"
+	want := "src/main.rs:7:17: mutex-scope: `MutexGuard` `guard` is held across an await point of a future that must be Send (the async block is spawned at line 6) (fix: scoped the guard so it is dropped before the await)\n"
 	if r.code != 0 || !strings.Contains(r.stdout, want) || len(lines(r.stdout)) != 5 {
 		t.Errorf("short: exit %d\n%s", r.code, r.stdout)
 	}
 	r = runScripted(t, dir, eng, false, "--format", "github")
 	for _, want := range []string{
-		"::warning file=src/main.rs,line=7,col=17,endColumn=22,title=sendfix mutex-scope::`MutexGuard` `guard` is held across an await point of a future that must be Send (the async block is spawned at line 6)%0Afixed: scoped the guard so it is dropped before the await\n",
+		"::warning file=src/main.rs,line=7,col=17,endColumn=22,title=sendfix mutex-scope::`MutexGuard` `guard` is held across an await point of a future that must be Send (the async block is spawned at line 6)%0Afix: scoped the guard so it is dropped before the await\n",
 		"::warning file=src/odd%2Cname%3A100%25.rs,line=2,col=4,endColumn=9,title=sendfix rc-arc::`quiet` holds an Rc, which is not Send, and 100%25 sure: a, b%0Anot fixed: line one%0Aline two\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
