@@ -162,6 +162,24 @@ type sendFailure struct {
 	abs  string        // the file
 	loc  string        // path:line:col of the non-Send value
 	text string        // the compiler's message and labels
+	// outside: the value is in a file outside the workspace root (a
+	// #[path] module, a path dependency elsewhere); reported, not touched.
+	outside bool
+}
+
+// outsideLocation is the absolute and display path of a span's file that
+// location refused, for the report.
+func outsideLocation(root, wd, file string) (abs, display string) {
+	abs = file
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(root, file)
+	}
+	abs = filepath.Clean(abs)
+	display = abs
+	if rel, err := filepath.Rel(wd, abs); err == nil {
+		display = rel
+	}
+	return abs, filepath.ToSlash(display)
 }
 
 // location resolves a span's file to an absolute path and a display path
@@ -246,7 +264,10 @@ func sendFailures(diags []*rustcDiag, root, wd string) []sendFailure {
 				}
 				abs, disp, ok := location(root, wd, val.FileName)
 				if !ok {
-					continue
+					if val.FileName == "" || strings.HasPrefix(val.FileName, "<") {
+						continue
+					}
+					abs, disp = outsideLocation(root, wd, val.FileName)
 				}
 				site := patterns.Site{Path: disp, Kind: patterns.SiteCaptured, Line: val.LineStart, Col: val.ColumnStart, Type: ty}
 				text := fmt.Sprintf("%s: %s (%s)", d.Message, c.Message, *val.Label)
@@ -257,7 +278,7 @@ func sendFailures(diags []*rustcDiag, root, wd string) []sendFailure {
 						text += fmt.Sprintf("; %d:%d: %s", aw.LineStart, aw.ColumnStart, awLabel)
 					}
 				}
-				add(sendFailure{site: site, abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, site.Line, site.Col), text: text})
+				add(sendFailure{site: site, abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, site.Line, site.Col), text: text, outside: !ok})
 				found = true
 			}
 		}
@@ -282,13 +303,16 @@ func sendFailures(diags []*rustcDiag, root, wd string) []sendFailure {
 				continue
 			}
 			s := c.Spans[0]
+			if s.FileName == "" || strings.HasPrefix(s.FileName, "<") {
+				continue
+			}
 			abs, disp, ok := location(root, wd, s.FileName)
 			if !ok {
-				continue
+				abs, disp = outsideLocation(root, wd, s.FileName)
 			}
 			site := patterns.Site{Path: disp, Kind: patterns.SiteBody, Line: s.LineStart, Col: s.ColumnStart, Type: ty}
 			add(sendFailure{site: site, abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, s.LineStart, s.ColumnStart),
-				text: fmt.Sprintf("%s: %s (holds a `%s`)", d.Message, c.Message, ty)})
+				text: fmt.Sprintf("%s: %s (holds a `%s`)", d.Message, c.Message, ty), outside: !ok})
 			break
 		}
 	}
@@ -493,6 +517,9 @@ func (r *cargoRun) pass(failures []sendFailure) []fixed {
 	var files []string
 	abs := map[string]string{}
 	for _, f := range failures {
+		if f.outside {
+			continue
+		}
 		cfg.Sites = append(cfg.Sites, f.site)
 		if _, ok := abs[f.site.Path]; !ok {
 			abs[f.site.Path] = f.abs
@@ -626,22 +653,46 @@ func (r *cargoRun) culprit(e buildError) string {
 }
 
 // listUnfixed prints the Send failures left, with the compiler's location
-// and text and, when a rule looked at the site, why it did not fix it.
-func (r *cargoRun) listUnfixed(failures []sendFailure, last []fixed) {
+// and text and why they were not fixed: the rule's reason when a rule of
+// last (a pass on exactly these failures) refused the site, notWritten
+// when a rule fixed it but the fix was not written.
+func (r *cargoRun) listUnfixed(failures []sendFailure, last []fixed, notWritten string) {
 	for _, f := range failures {
 		why := "no rule fixes this"
+		if f.outside {
+			why = "the file is outside the workspace root " + r.root + "; sendfix does not touch it"
+		}
 		for _, fx := range last {
-			if fx.display != f.site.Path {
+			if fx.display != f.site.Path || f.outside {
 				continue
 			}
 			for _, fd := range fx.res.Findings {
-				if !fd.Fixed && fd.Pos.Line == f.site.Line {
-					why = fd.Rule + ": " + fd.Reason
+				if !siteMatches(f.site, fd) {
+					continue
 				}
+				if fd.Fixed {
+					why = "a " + fd.Rule + " fix exists but was not written: " + notWritten
+					break
+				}
+				why = fd.Rule + ": " + fd.Reason
 			}
 		}
 		fmt.Fprintf(r.a.Stderr, "%s: error: %s (not fixed: %s)\n", f.loc, f.text, why)
 	}
+}
+
+// siteMatches reports whether finding fd, in the site's file, is about the
+// site: the same line for a held value; for a captured value or an async
+// body any rc-arc or guard finding of the file, since the finding sits at
+// the Rc's or guard's binding, not at the capture or the body's start.
+func siteMatches(s patterns.Site, fd patterns.Finding) bool {
+	if s.Kind == patterns.SiteHeld {
+		return fd.Pos.Line == s.Line
+	}
+	if s.Kind == patterns.SiteCaptured {
+		return fd.Rule == patterns.RuleRcArc
+	}
+	return fd.Rule != patterns.RuleRcArc
 }
 
 // runCargo is compiler-in-the-loop mode.
@@ -708,7 +759,7 @@ func (a *App) runCargo(o *options) int {
 		if err := out.Flush(); err != nil {
 			r.errorf("writing the output: %v", err)
 		}
-		r.listUnfixed(unfixedAfter(failures, fs), fs)
+		r.listUnfixed(unfixedAfter(failures, fs), fs, "dry run")
 		r.notef("dry run, first pass: %s; nothing written (later passes may find more once these are fixed)", plural(nfix, "fix", "fixes"))
 		return r.exit()
 	}
@@ -716,12 +767,17 @@ func (a *App) runCargo(o *options) int {
 	before := buildErrors(diags, root, wd)
 	prev := len(failures)
 	passes := 0
-	var last []fixed
+	var last []fixed // a pass on exactly the failures left, when one ran
+	stop := fmt.Sprintf("--max-passes %d reached", c.maxPasses)
 	for passes < c.maxPasses && len(failures) > 0 {
 		fs := r.pass(failures)
 		last = fs
 		n, ok := r.write(passes+1, fs)
-		if !ok || n == 0 {
+		if !ok {
+			stop = "writing was refused"
+			break
+		}
+		if n == 0 {
 			break
 		}
 		passes++
@@ -729,15 +785,21 @@ func (a *App) runCargo(o *options) int {
 		if c.diagnostics != "" {
 			// The build is someone else's: no re-check, no verification.
 			r.notef("--diagnostics: the fixes were not verified; run cargo check")
-			r.listUnfixed(unfixedAfter(failures, fs), fs)
+			r.listUnfixed(unfixedAfter(failures, fs), fs, "not written")
 			return r.exit()
 		}
 		if diags, err = r.check(); err != nil {
 			return r.fatal(err)
 		}
+		fixedSome := len(unfixedAfter(failures, fs)) < len(failures)
 		failures = sendFailures(diags, root, wd)
+		last = nil
 		r.notef("cargo check: %s", plural(len(failures), "Send failure", "Send failures"))
-		if len(failures) >= prev {
+		// Progress is fewer failures, or as many when this pass fixed
+		// some: rustc reports one failure per function at a time, so a
+		// fix may reveal the next one.
+		if len(failures) > prev || len(failures) == prev && !fixedSome {
+			stop = "the previous pass did not reduce the Send failures"
 			break
 		}
 		prev = len(failures)
@@ -760,7 +822,12 @@ func (a *App) runCargo(o *options) int {
 			e.loc, e.text, r.culprit(e), plural(n, "file", "files"))
 		return r.exit()
 	}
-	r.listUnfixed(failures, last)
+	if last == nil && len(failures) > 0 {
+		// No rule has seen these sites yet (found by the last check): a
+		// pass that writes nothing says which ones a rule would fix.
+		last = r.pass(failures)
+	}
+	r.listUnfixed(failures, last, stop)
 	status := "cargo check clean"
 	switch errs := buildErrors(diags, root, wd); {
 	case len(failures) > 0:
@@ -784,7 +851,7 @@ func unfixedAfter(failures []sendFailure, fs []fixed) []sendFailure {
 				continue
 			}
 			for _, fd := range fx.res.Findings {
-				done = done || fd.Fixed && (fd.Pos.Line == f.site.Line || f.site.Kind == patterns.SiteBody)
+				done = done || fd.Fixed && siteMatches(f.site, fd)
 			}
 		}
 		if !done {

@@ -279,3 +279,60 @@ func sameTree(a, b string) (bool, error) {
 	})
 	return same, err
 }
+
+// A Send failure whose value is in a file outside the workspace root (a
+// #[path] module, a path dependency elsewhere) is reported, never dropped,
+// and never given to the rules.
+func TestSendFailureOutsideRootIsKept(t *testing.T) {
+	diags := loadMessages(t)
+	var abs func(ds []rustcDiag)
+	abs = func(ds []rustcDiag) {
+		for i := range ds {
+			for j := range ds[i].Spans {
+				ds[i].Spans[j].FileName = filepath.Join("/WS", ds[i].Spans[j].FileName)
+			}
+			abs(ds[i].Children)
+		}
+	}
+	for _, d := range diags {
+		abs([]rustcDiag{*d})
+	}
+	got := sendFailures(diags, "/WS/app", "/WS/app")
+	var outside, inside int
+	for _, f := range got {
+		if f.outside {
+			outside++
+			if !strings.HasPrefix(f.loc, "../") {
+				t.Errorf("outside failure located at %s", f.loc)
+			}
+		} else {
+			inside++
+		}
+	}
+	if outside != 2 || inside != 4 {
+		for _, f := range got {
+			t.Logf("%v %s", f.outside, f.loc)
+		}
+		t.Fatalf("outside %d, inside %d; want 2 (store/ and src/ are outside /WS/app) and 4", outside, inside)
+	}
+}
+
+// A captured Rc's finding sits at the Rc's binding, not at the capture
+// rustc names: a fixed rc-arc finding of the file answers the site.
+func TestSiteMatchesCapturedAndBody(t *testing.T) {
+	rc := patterns.Finding{Rule: patterns.RuleRcArc, Pos: patterns.Pos{Line: 5}, Fixed: true}
+	guard := patterns.Finding{Rule: "mutex-scope", Pos: patterns.Pos{Line: 9}, Fixed: true}
+	if !siteMatches(patterns.Site{Kind: patterns.SiteCaptured, Line: 7}, rc) || siteMatches(patterns.Site{Kind: patterns.SiteCaptured, Line: 9}, guard) {
+		t.Error("captured site")
+	}
+	if !siteMatches(patterns.Site{Kind: patterns.SiteHeld, Line: 9}, guard) || siteMatches(patterns.Site{Kind: patterns.SiteHeld, Line: 7}, guard) {
+		t.Error("held site")
+	}
+	if !siteMatches(patterns.Site{Kind: patterns.SiteBody, Line: 2}, guard) || siteMatches(patterns.Site{Kind: patterns.SiteBody, Line: 2}, rc) {
+		t.Error("body site")
+	}
+	fs := []fixed{{display: "m.rs", res: &patterns.Result{Findings: []patterns.Finding{rc}}}}
+	if left := unfixedAfter([]sendFailure{{site: patterns.Site{Path: "m.rs", Kind: patterns.SiteCaptured, Line: 7}}}, fs); len(left) != 0 {
+		t.Errorf("a fixed captured Rc is listed as not fixed: %+v", left)
+	}
+}
