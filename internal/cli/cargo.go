@@ -115,6 +115,10 @@ type (
 		ColumnStart int     `json:"column_start"`
 		IsPrimary   bool    `json:"is_primary"`
 		Label       *string `json:"label"`
+		// Text holds the source lines the span covers, as rustc read them.
+		Text []struct {
+			Text string `json:"text"`
+		} `json:"text"`
 	}
 )
 
@@ -165,6 +169,23 @@ type sendFailure struct {
 	// outside: the value is in a file outside the workspace root (a
 	// #[path] module, a path dependency elsewhere); reported, not touched.
 	outside bool
+	// lineText is the text rustc saw at site.Line, when it gave it: a file
+	// whose line differs changed after the check, and the site is stale.
+	lineText *string
+}
+
+// stale reports whether src no longer has at the site's line the text the
+// compiler saw there (messages read with --diagnostics from a build of
+// older sources).
+func (f sendFailure) stale(src []byte) bool {
+	if f.lineText == nil {
+		return false
+	}
+	lines := bytes.Split(bytes.TrimPrefix(src, []byte(rewrite.BOM)), []byte("\n"))
+	if f.site.Line < 1 || f.site.Line > len(lines) {
+		return true
+	}
+	return string(bytes.TrimSuffix(lines[f.site.Line-1], []byte("\r"))) != *f.lineText
 }
 
 // outsideLocation is the absolute and display path of a span's file that
@@ -278,7 +299,11 @@ func sendFailures(diags []*rustcDiag, root, wd string) []sendFailure {
 						text += fmt.Sprintf("; %d:%d: %s", aw.LineStart, aw.ColumnStart, awLabel)
 					}
 				}
-				add(sendFailure{site: site, abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, site.Line, site.Col), text: text, outside: !ok})
+				f := sendFailure{site: site, abs: abs, loc: fmt.Sprintf("%s:%d:%d", disp, site.Line, site.Col), text: text, outside: !ok}
+				if len(val.Text) > 0 {
+					f.lineText = &val.Text[0].Text
+				}
+				add(f)
 				found = true
 			}
 		}
@@ -518,6 +543,10 @@ func (r *cargoRun) pass(failures []sendFailure) []fixed {
 	abs := map[string]string{}
 	for _, f := range failures {
 		if f.outside {
+			continue
+		}
+		if src, err := readSource(f.abs); err == nil && f.stale(src) {
+			r.errorf("%s: the compiler's message does not match the file (changed since it was checked?); not fixed", f.loc)
 			continue
 		}
 		cfg.Sites = append(cfg.Sites, f.site)

@@ -336,3 +336,26 @@ func TestSiteMatchesCapturedAndBody(t *testing.T) {
 		t.Errorf("a fixed captured Rc is listed as not fixed: %+v", left)
 	}
 }
+
+func TestStaleDiagnosticsSite(t *testing.T) {
+	// --diagnostics may be older than the files: a site whose line no
+	// longer holds the text rustc saw is stale and must not be fixed.
+	seen := "        let g = m.lock().unwrap();"
+	f := sendFailure{site: patterns.Site{Line: 2}, lineText: &seen}
+	cur := "fn main() {\r\n" + seen + "\r\n}\r\n"
+	if f.stale([]byte(cur)) {
+		t.Errorf("unchanged CRLF file taken for stale")
+	}
+	if f.stale([]byte("\uFEFF" + strings.ReplaceAll(cur, "\r\n", "\n"))) {
+		t.Errorf("unchanged file with a BOM taken for stale")
+	}
+	if !f.stale([]byte("// a line added above\n" + cur)) {
+		t.Errorf("shifted line not taken for stale")
+	}
+	if !f.stale([]byte("fn main() {}\n")) {
+		t.Errorf("a file shorter than the site's line not taken for stale")
+	}
+	if (sendFailure{site: patterns.Site{Line: 9}}).stale([]byte("x\n")) {
+		t.Errorf("a site without recorded text must not be judged")
+	}
+}
