@@ -155,26 +155,29 @@ type swapPlan struct {
 	why   string // refusal, "" when the swap is possible
 	fc    *fileCtx
 
-	stdNames map[string]bool                  // local names bound to std Mutex / MutexGuard
-	others   map[string]bool                  // local names bound to parking_lot's or tokio's lock types
-	syncMods map[string]bool                  // local names bound to the module std::sync
-	modPaths []*sitter.Node                   // `m::Mutex[Guard]` paths, std when m is in syncMods
-	inners   []*sitter.Node                   // `.into_inner()` / `.get_mut()` calls
-	aliases  map[string]*sitter.Node          // type alias name -> its type
-	fields   map[string][]*sitter.Node        // field name -> declared types
-	statics  map[string]*sitter.Node          // static name -> its type
-	idents   map[string][]*sitter.Node        // identifier text -> nodes
-	fns      map[string][]*sitter.Node        // fn name -> function_items
-	fnMode   map[*sitter.Node]lockMode        // memo of sync fn contexts
-	fnWhy    map[*sitter.Node]string          //
-	visiting map[*sitter.Node]bool            //
-	lockUses []*sitter.Node                   // `.lock()` calls outside macros
-	macros   []*sitter.Node                   // outermost macro token trees
-	uses     []*sitter.Node                   // use declarations
-	paths    []*sitter.Node                   // full std::sync::Mutex[Guard] paths
-	staticsV []*sitter.Node                   // static and const items, const fns
-	pubItems []*sitter.Node                   // items and fields with a visibility modifier
-	tokioHas map[*sitter.Node]map[string]bool // scope -> names tokio::sync imports there
+	stdNames  map[string]bool                  // local names bound to std Mutex / MutexGuard
+	others    map[string]bool                  // local names bound to parking_lot's or tokio's lock types
+	syncMods  map[string]bool                  // local names bound to the module std::sync
+	modPaths  []*sitter.Node                   // `m::Mutex[Guard]` paths, std when m is in syncMods
+	inners    []*sitter.Node                   // `.into_inner()` / `.get_mut()` calls
+	aliases   map[string]*sitter.Node          // type alias name -> its type
+	fields    map[string][]*sitter.Node        // field name -> declared types
+	statics   map[string]*sitter.Node          // static name -> its type
+	idents    map[string][]*sitter.Node        // identifier text -> nodes
+	fns       map[string][]*sitter.Node        // fn name -> function_items
+	fnMode    map[*sitter.Node]lockMode        // memo of sync fn contexts
+	fnWhy     map[*sitter.Node]string          //
+	visiting  map[*sitter.Node]bool            //
+	lockUses  []*sitter.Node                   // `.lock()` calls outside macros
+	macros    []*sitter.Node                   // outermost macro token trees
+	uses      []*sitter.Node                   // use declarations
+	paths     []*sitter.Node                   // full std::sync::Mutex[Guard] paths
+	staticsV  []*sitter.Node                   // static and const items, const fns
+	pubItems  []*sitter.Node                   // items and fields with a visibility modifier
+	tokioHas  map[*sitter.Node]map[string]bool // scope -> names tokio::sync imports there
+	local     map[string]bool                  // structs, enums, unions and traits defined in the file
+	localMods map[string]bool                  // inline modules of the file
+	imported  map[string]bool                  // names bound by use declarations
 }
 
 // lockMode is how a lock site becomes a tokio lock.
@@ -526,6 +529,9 @@ func (p *swapPlan) build() string {
 				return w
 			}
 		}
+	}
+	if w := p.placement(); w != "" {
+		return w
 	}
 	// Imports.
 	for _, u := range p.uses {
@@ -1698,4 +1704,447 @@ func leafName(src []byte, n *sitter.Node) string {
 		return leafName(src, n.ChildByFieldName("path")) + " as " + text(src, n.ChildByFieldName("alias"))
 	}
 	return text(src, n)
+}
+
+// placement returns why a std Mutex spelling that the swap changes
+// (`Mutex::new(..)`, `Mutex<..>`, `MutexGuard<..>`, a type alias of the file
+// that spells them) sits where its type is decided outside this file, or "".
+// After the swap such a spelling means tokio's Mutex while the foreign item
+// still wants std's (E0308). Allowed: fields of types defined here, lets
+// whose uses stay here, statics and consts, parameters and results of fns
+// of this file (not of a foreign trait's impl), and values passed through
+// Arc/Rc/Box/LazyLock constructors or `vec![..]` into those positions.
+func (p *swapPlan) placement() string {
+	src := p.fc.src
+	p.local, p.localMods, p.imported = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, u := range p.uses {
+		if arg := u.ChildByFieldName("argument"); arg != nil {
+			for _, it := range useLeaves(src, arg, "") {
+				p.imported[it.local] = true
+			}
+		}
+	}
+	walk(p.fc.root, func(n *sitter.Node) bool {
+		switch n.Type() {
+		case "struct_item", "enum_item", "union_item", "trait_item":
+			p.local[text(src, n.ChildByFieldName("name"))] = true
+		case "mod_item":
+			if n.ChildByFieldName("body") != nil {
+				p.localMods[text(src, n.ChildByFieldName("name"))] = true
+			}
+		}
+		return true
+	})
+	var why string
+	walk(p.fc.root, func(n *sitter.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n.Type() {
+		case "use_declaration", "macro_definition":
+			return false
+		case "token_tree":
+			why = p.macroPlacement(n)
+			return false
+		case "identifier":
+			// `Mutex::new(..)`, `Mutex::<T>::new(..)` through an imported name.
+			if p.stdNames[text(src, n)] && !isPathTail(n) {
+				why = p.spellingPlace(n, text(src, n))
+			}
+		case "type_identifier":
+			if isPathTail(n) {
+				return true
+			}
+			nm := text(src, n)
+			if par := n.Parent(); par != nil && par.Type() == "type_item" && par.ChildByFieldName("name") == n {
+				return true
+			}
+			if p.stdNames[nm] {
+				why = p.spellingPlace(n, nm)
+			} else if a, ok := p.aliases[nm]; ok && p.mentionsStd(a, 0) {
+				why = p.spellingPlace(n, nm)
+			}
+		case "scoped_type_identifier", "scoped_identifier":
+			for _, q := range p.paths {
+				if q == n {
+					why = p.spellingPlace(n, compact(text(src, n)))
+					return false
+				}
+			}
+		}
+		return why == ""
+	})
+	return why
+}
+
+// spellingPlace checks one spelling s: a type decides where it sits, a
+// `Mutex::new` path builds a value whose destination decides.
+func (p *swapPlan) spellingPlace(s *sitter.Node, label string) string {
+	src := p.fc.src
+	line := lineOf(src, int(s.StartByte()))
+	n := s
+	for {
+		par := n.Parent()
+		if par == nil {
+			break
+		}
+		switch par.Type() {
+		case "generic_type", "type_arguments", "reference_type", "pointer_type", "tuple_type", "array_type", "scoped_type_identifier":
+			n = par
+			continue
+		}
+		break
+	}
+	par := n.Parent()
+	if par == nil {
+		return ""
+	}
+	switch par.Type() {
+	case "field_declaration", "ordered_field_declaration_list", "static_item", "const_item", "type_item":
+		return ""
+	case "let_declaration":
+		if par.ChildByFieldName("type") == n {
+			return p.typedLet(par, label, line)
+		}
+	case "parameter":
+		if ps := par.Parent(); ps != nil && ps.Parent() != nil {
+			return p.fnPlace(ps.Parent(), label, line)
+		}
+	case "function_item", "function_signature_item":
+		return p.fnPlace(par, label, line)
+	case "impl_item":
+		return p.fnPlace(par, label, line)
+	case "scoped_identifier":
+		// `Mutex::new`, `Arc::<Mutex<T>>::new`: a call builds a value.
+		if par.ChildByFieldName("path") == n {
+			if call := par.Parent(); call != nil && call.Type() == "call_expression" && call.ChildByFieldName("function") == par {
+				if label == text(src, s) && s == n {
+					label = compact(text(src, par))
+				}
+				return p.valuePlace(call, label, line, 0)
+			}
+		}
+	case "generic_function":
+		if call := par.Parent(); call != nil && call.Type() == "call_expression" {
+			return p.valuePlace(call, label, line, 0)
+		}
+	}
+	return p.unsure(label, line, par)
+}
+
+// unsure is the refusal for a spelling whose position sendfix does not read.
+func (p *swapPlan) unsure(label string, line int, at *sitter.Node) string {
+	return fmt.Sprintf("`%s` at line %d sits in %s, where sendfix cannot tell whether its type is decided in this file; its Mutex type cannot move", label, line, strings.ReplaceAll(at.Type(), "_", " "))
+}
+
+// foreign is the refusal for a value that goes to an item of another file.
+func foreign(label string, line int, what string) string {
+	return fmt.Sprintf("`%s` at line %d builds a value for `%s`, defined outside the given files; its Mutex type cannot move", label, line, what)
+}
+
+// fnPlace accepts a spelling in the signature of a fn (or impl) of this
+// file, unless it implements a trait defined elsewhere, whose signature
+// stays std's.
+func (p *swapPlan) fnPlace(fn *sitter.Node, label string, line int) string {
+	src := p.fc.src
+	var tr *sitter.Node
+	switch fn.Type() {
+	case "function_item":
+		tr = implTrait(fn)
+	case "impl_item":
+		tr = fn.ChildByFieldName("trait")
+	case "function_signature_item":
+		return "" // a trait of this file
+	case "closure_expression":
+		return p.valuePlace(fn, label, line, 0)
+	default:
+		return p.unsure(label, line, fn)
+	}
+	if tr != nil && !p.localPath(tr) {
+		return fmt.Sprintf("`%s` at line %d is in the signature of an impl of trait `%s`, defined outside the given files; its Mutex type cannot move", label, line, compact(text(src, tr)))
+	}
+	return ""
+}
+
+// localPath reports whether a type or path names an item defined in this
+// file: a struct, enum, union or trait of the file not shadowed by an
+// import, `Self`, or such an item reached through inline modules.
+func (p *swapPlan) localPath(n *sitter.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Type() == "generic_type" {
+		n = n.ChildByFieldName("type")
+	}
+	segs := strings.Split(strings.TrimPrefix(compact(text(p.fc.src, n)), "::"), "::")
+	if i := strings.Index(segs[len(segs)-1], "<"); i >= 0 {
+		segs[len(segs)-1] = segs[len(segs)-1][:i]
+	}
+	last := segs[len(segs)-1]
+	if len(segs) == 1 {
+		return last == "Self" || p.local[last] && !p.imported[last]
+	}
+	for i, s := range segs[:len(segs)-1] {
+		if !p.localMods[s] && !(i == len(segs)-2 && p.local[s]) || i == 0 && p.imported[s] {
+			return false
+		}
+	}
+	return p.local[last] || p.local[segs[len(segs)-2]] // `m::Db`, `Enum::Variant`
+}
+
+// localFn reports whether a callee is a fn or method of this file (and not
+// of a foreign trait's impl), by name: `f`, `Self::f`, `T::f` of a type T
+// of this file, `x.f` when the file defines a method f.
+func (p *swapPlan) localFn(fn *sitter.Node) bool {
+	src := p.fc.src
+	if fn != nil && fn.Type() == "generic_function" {
+		fn = fn.ChildByFieldName("function")
+	}
+	if fn == nil {
+		return false
+	}
+	if (fn.Type() == "identifier" || fn.Type() == "scoped_identifier") && p.localPath(fn) {
+		return true // a tuple struct or variant of this file: `Jobs(q)`
+	}
+	var name string
+	switch fn.Type() {
+	case "identifier":
+		name = text(src, fn)
+		if p.imported[name] {
+			return false
+		}
+	case "scoped_identifier":
+		path := fn.ChildByFieldName("path")
+		if path == nil || !p.localPath(path) {
+			return false
+		}
+		name = text(src, fn.ChildByFieldName("name"))
+	case "field_expression":
+		name = text(src, fn.ChildByFieldName("field"))
+	default:
+		return false
+	}
+	defs := p.fns[name]
+	for _, d := range defs {
+		if tr := implTrait(d); tr != nil && !p.localPath(tr) {
+			return false
+		}
+	}
+	return len(defs) > 0
+}
+
+// transparent reports whether a call wraps its argument in a value whose
+// type follows the argument's: Arc/Rc/Box/LazyLock constructors, clones,
+// Some/Ok.
+func (p *swapPlan) transparent(call *sitter.Node) bool {
+	src := p.fc.src
+	fn := call.ChildByFieldName("function")
+	if fn == nil {
+		return false
+	}
+	switch fn.Type() {
+	case "identifier":
+		t := text(src, fn)
+		return (t == "Some" || t == "Ok") && !p.imported[t]
+	case "scoped_identifier":
+		path := fn.ChildByFieldName("path")
+		if path != nil && path.Type() == "generic_type" {
+			path = path.ChildByFieldName("type")
+		}
+		name := text(src, fn.ChildByFieldName("name"))
+		if isSmartPointer(src, path) {
+			return name == "new" || name == "clone"
+		}
+		switch strings.TrimPrefix(compact(text(src, path)), "::") {
+		case "LazyLock", "std::sync::LazyLock", "Lazy", "once_cell::sync::Lazy":
+			return name == "new"
+		}
+	}
+	return false
+}
+
+// typedLet accepts `let x: T = v;` when v is built or resolved here and
+// the bindings' uses stay in the file.
+func (p *swapPlan) typedLet(let *sitter.Node, label string, line int) string {
+	if v := let.ChildByFieldName("value"); v != nil && !p.mentionsStd(v, 0) && !p.newsStd(v) && !p.recvIsStd(v, 0) {
+		return fmt.Sprintf("`%s` at line %d types a let whose value `%s` comes from code sendfix does not follow; its Mutex type cannot move", label, line, compact(text(p.fc.src, v)))
+	}
+	return p.letUses(let, label, line, 0)
+}
+
+// letUses checks every later use of the names a let binds in its block.
+func (p *swapPlan) letUses(let *sitter.Node, label string, line, depth int) string {
+	src := p.fc.src
+	block := let.Parent()
+	if block == nil {
+		return ""
+	}
+	names, _ := patternNames(src, let.ChildByFieldName("pattern"))
+	for _, nm := range names {
+		for _, id := range p.idents[nm] {
+			if id.Type() != "identifier" || id.StartByte() < let.EndByte() || id.EndByte() > block.EndByte() {
+				continue
+			}
+			if w := p.valuePlace(id, label, line, depth+1); w != "" {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// formatMacros only read their arguments.
+var formatMacros = map[string]bool{"println": true, "print": true, "eprintln": true, "eprint": true, "format": true,
+	"write": true, "writeln": true, "assert": true, "assert_eq": true, "assert_ne": true, "debug_assert": true,
+	"debug_assert_eq": true, "debug_assert_ne": true, "dbg": true, "panic": true}
+
+// valuePlace follows a value holding the Mutex (built by `Mutex::new` or a
+// let's binding) to where its type is decided.
+func (p *swapPlan) valuePlace(e *sitter.Node, label string, line, depth int) string {
+	src := p.fc.src
+	if depth > 6 {
+		return p.unsure(label, line, e)
+	}
+	for {
+		par := e.Parent()
+		if par == nil {
+			return ""
+		}
+		switch par.Type() {
+		case "parenthesized_expression", "reference_expression", "unary_expression", "tuple_expression", "array_expression", "closure_expression", "else_clause", "match_arm", "match_block", "try_expression":
+			e = par
+			continue
+		case "index_expression":
+			if par.NamedChild(0) != e {
+				return "" // an index
+			}
+			e = par // an element of the container
+			continue
+		case "if_expression", "match_expression":
+			if par.ChildByFieldName("condition") == e || par.ChildByFieldName("value") == e {
+				return ""
+			}
+			e = par
+			continue
+		case "block":
+			if st := statements(par); len(st) > 0 && st[len(st)-1] == e {
+				if fn := par.Parent(); fn != nil && fn.Type() == "function_item" {
+					return p.fnPlace(fn, label, line)
+				}
+				e = par
+				continue
+			}
+			return "" // a statement whose value is dropped
+		case "expression_statement", "static_item", "const_item", "assignment_expression", "compound_assignment_expr":
+			if par.Type() == "assignment_expression" && par.ChildByFieldName("right") == e {
+				return p.unsure(label, line, par)
+			}
+			return ""
+		case "return_expression":
+			for a := par.Parent(); a != nil; a = a.Parent() {
+				if a.Type() == "function_item" || a.Type() == "closure_expression" {
+					return p.fnPlace(a, label, line)
+				}
+			}
+			return p.unsure(label, line, par)
+		case "field_expression":
+			// `m.lock()`, `m.field`: used here. `m.clone()` is the value again.
+			if call := par.Parent(); call != nil && call.Type() == "call_expression" && methodName(src, call) == "clone" {
+				e = call
+				continue
+			}
+			return ""
+		case "let_declaration":
+			if par.ChildByFieldName("value") != e {
+				return ""
+			}
+			if ty := par.ChildByFieldName("type"); ty != nil && !p.mentionsStd(ty, 0) {
+				return foreign(label, line, compact(text(src, ty)))
+			}
+			return p.letUses(par, label, line, depth)
+		case "arguments":
+			call := par.Parent()
+			if call == nil || call.Type() != "call_expression" {
+				return p.unsure(label, line, par)
+			}
+			if p.transparent(call) {
+				e = call
+				continue
+			}
+			fn := call.ChildByFieldName("function")
+			if fn != nil && fn.Type() == "identifier" && text(src, fn) == "drop" {
+				return ""
+			}
+			if p.localFn(fn) {
+				return ""
+			}
+			if fn != nil && fn.Type() == "field_expression" && p.recvIsStd(fn.ChildByFieldName("value"), 0) {
+				// `CONFIG.get_or_init(|| Mutex::new(..))`: the receiver's
+				// type is spelled with std's Mutex here and moves with it.
+				return ""
+			}
+			return foreign(label, line, compact(text(src, fn)))
+		case "field_initializer", "shorthand_field_initializer":
+			st := par.Parent()
+			if st != nil {
+				st = st.Parent()
+			}
+			if st == nil || st.Type() != "struct_expression" {
+				return p.unsure(label, line, par)
+			}
+			if name := st.ChildByFieldName("name"); !p.localPath(name) {
+				return foreign(label, line, compact(text(src, name)))
+			}
+			return ""
+		case "token_tree":
+			return p.macroValue(par, label, line, depth)
+		default:
+			return p.unsure(label, line, par)
+		}
+	}
+}
+
+// macroOf returns the macro invocation a token tree belongs to.
+func macroOf(tt *sitter.Node) *sitter.Node {
+	for a := tt; a != nil; a = a.Parent() {
+		if a.Type() == "macro_invocation" {
+			return a
+		}
+	}
+	return nil
+}
+
+// macroValue follows a value in macro tokens: `vec![..]` is a value of
+// its own, formatting macros only read theirs.
+func (p *swapPlan) macroValue(tt *sitter.Node, label string, line, depth int) string {
+	mac := macroOf(tt)
+	if mac == nil {
+		return p.unsure(label, line, tt)
+	}
+	name := compact(text(p.fc.src, mac.ChildByFieldName("macro")))
+	switch {
+	case name == "vec":
+		return p.valuePlace(mac, label, line, depth+1)
+	case formatMacros[name]:
+		return ""
+	}
+	return fmt.Sprintf("`%s` at line %d is inside macro `%s!`, where sendfix cannot tell whether its type is decided in this file; its Mutex type cannot move", label, line, name)
+}
+
+// macroPlacement checks std Mutex names used in macro tokens (unparsed):
+// `Mutex::new(..)` and uses of let bindings are checked where they are
+// found; a bare name there is followed like a value.
+func (p *swapPlan) macroPlacement(tt *sitter.Node) string {
+	src := p.fc.src
+	var why string
+	walk(tt, func(n *sitter.Node) bool {
+		if why != "" {
+			return false
+		}
+		if n.Type() == "identifier" && p.stdNames[text(src, n)] {
+			why = p.macroValue(n.Parent(), text(src, n), lineOf(src, int(n.StartByte())), 0)
+		}
+		return true
+	})
+	return why
 }

@@ -372,3 +372,52 @@ func TestSwapOtherLocks(t *testing.T) {
 		}
 	})
 }
+
+// TestSwapForeignPlacement checks that the swap refuses when a std Mutex
+// spelling it would change builds or types a value of an item defined
+// outside the file, and still swaps when every spelling is decided here.
+func TestSwapForeignPlacement(t *testing.T) {
+	head := "use std::sync::{Arc, Mutex};\n"
+	held := "\nasync fn held(c: Arc<Mutex<u8>>) {\n    let g = c.lock().unwrap();\n    tokio::task::yield_now().await;\n    println!(\"{}\", *g);\n}\n"
+	refuse := []struct{ name, in, why string }{
+		// The reproducer: lib1's Db has a std Mutex field.
+		{"foreign struct literal", "use lib1::{bump, Db};\nasync fn f() {\n    let db = Arc::new(Db { m: Mutex::new(0) });\n    bump(db.clone()).await;\n}\n",
+			"`Mutex::new` at line 4 builds a value for `Db`, defined outside the given files; its Mutex type cannot move"},
+		{"foreign path struct literal", "async fn f() {\n    let db = lib1::Db { m: Mutex::new(0) };\n}\n",
+			"`Mutex::new` at line 3 builds a value for `lib1::Db`"},
+		{"foreign fn argument", "async fn f() {\n    lib1::take(Arc::new(Mutex::new(0)));\n}\n",
+			"`Mutex::new` at line 3 builds a value for `lib1::take`"},
+		{"let passed to a foreign fn", "async fn f() {\n    let m = Arc::new(Mutex::new(0));\n    lib1::take(m.clone());\n}\n",
+			"`Mutex::new` at line 3 builds a value for `lib1::take`"},
+		{"method on a foreign receiver", "async fn f(db: lib1::Db) {\n    db.set(Mutex::new(0));\n}\n",
+			"builds a value for `db.set`"},
+		{"foreign trait signature", "struct S;\nimpl lib1::Store for S {\n    fn put(&self, m: Arc<Mutex<u8>>) {}\n}\n",
+			"`Mutex` at line 4 is in the signature of an impl of trait `lib1::Store`"},
+		{"typed let from a foreign call", "async fn f() {\n    let m: Arc<Mutex<u8>> = lib1::make();\n}\n",
+			"comes from code sendfix does not follow"},
+		{"unknown macro", "async fn f() {\n    let v = lib1::wrap!(Mutex::new(0));\n}\n", "inside macro `lib1::wrap!`"},
+	}
+	for _, tc := range refuse {
+		t.Run(tc.name, func(t *testing.T) {
+			_, why := swapFile(t, head+tc.in+held, Config{})
+			if !strings.Contains(why, tc.why) {
+				t.Errorf("reason %q, want it to contain %q", why, tc.why)
+			}
+		})
+	}
+	accept := []struct{ name, in string }{
+		{"struct of this file", "struct Db {\n    m: Mutex<u8>,\n}\nasync fn f() {\n    let db = Arc::new(Db { m: Mutex::new(0) });\n    held(Arc::new(Mutex::new(*db.m.lock().unwrap()))).await;\n}\n"},
+		{"tuple struct and module struct", "mod inner {\n    pub(super) struct P(pub(super) super::Mutex<u8>);\n}\nstruct Q(Mutex<u8>);\nfn f() {\n    let _ = inner::P(Mutex::new(0));\n    let _ = Q(Mutex::new(1));\n}\n"},
+		{"fn of this file", "fn take(m: Arc<Mutex<u8>>) -> Arc<Mutex<u8>> {\n    m\n}\nfn make() -> Arc<Mutex<u8>> {\n    Arc::new(Mutex::new(0))\n}\nasync fn f() {\n    let m = take(make());\n    let n = Arc::new(Mutex::new(1));\n    drop(take(n.clone()));\n    println!(\"{:?}\", n);\n}\n"},
+		{"vec and typed let", "async fn f() {\n    let v: Vec<Mutex<u8>> = vec![Mutex::new(0), Mutex::new(1)];\n    let w = vec![Arc::new(Mutex::new(2))];\n    held(w[0].clone()).await;\n}\n"},
+		{"static and local trait", "static S: Mutex<u8> = Mutex::new(0);\ntrait Store {\n    fn put(&self, m: Arc<Mutex<u8>>);\n}\nstruct X;\nimpl Store for X {\n    fn put(&self, m: Arc<Mutex<u8>>) {}\n}\n"},
+	}
+	for _, tc := range accept {
+		t.Run(tc.name, func(t *testing.T) {
+			out, why := swapFile(t, head+tc.in+held, Config{AllowPublic: true})
+			if why != "" || !strings.Contains(out, "use tokio::sync::Mutex;") {
+				t.Errorf("reason %q, out:\n%s", why, out)
+			}
+		})
+	}
+}
