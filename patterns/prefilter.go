@@ -284,6 +284,26 @@ func isIdentByte(c byte) bool {
 
 func isASCIIIdentByte(c byte) bool { return c < 0x80 && isIdentByte(c) }
 
+// eachWord calls f(i, j) for each word src[i:j] in order: a longest run of
+// bytes for which inWord holds, not starting with a digit (a number is no
+// name). It stops when f returns false.
+func eachWord(src []byte, inWord func(byte) bool, f func(i, j int) bool) {
+	for i := 0; i < len(src); {
+		if !inWord(src[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(src) && inWord(src[j]) {
+			j++
+		}
+		if (src[i] < '0' || src[i] > '9') && !f(i, j) {
+			return
+		}
+		i = j
+	}
+}
+
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
@@ -504,24 +524,12 @@ func MentionsAny(src []byte, names map[string]bool) bool {
 	if len(names) == 0 {
 		return false
 	}
-	for i := 0; i < len(src); {
-		c := src[i]
-		if !isIdentByte(c) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(src) && isIdentByte(src[j]) {
-			j++
-		}
-		if c > '9' || c < '0' {
-			if names[string(src[i:j])] {
-				return true
-			}
-		}
-		i = j
-	}
-	return false
+	found := false
+	eachWord(src, isIdentByte, func(i, j int) bool {
+		found = names[string(src[i:j])]
+		return !found
+	})
+	return found
 }
 
 // GuardSummary parses src and returns its Summary with GuardFns alone: the
@@ -647,26 +655,17 @@ func CalledNames(src []byte, names map[string]bool) []string {
 	}
 	var out []string
 	var found map[string]bool
-	for i := 0; i < len(src); {
-		c := src[i]
-		if !isASCIIIdentByte(c) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(src) && isASCIIIdentByte(src[j]) {
-			j++
-		}
-		if (c > '9' || c < '0') && names[string(src[i:j])] && !found[string(src[i:j])] {
+	eachWord(src, isASCIIIdentByte, func(i, j int) bool {
+		if w := string(src[i:j]); names[w] && !found[w] {
 			if k := skipTrivia(src, j); k < len(src) && (src[k] == '(' || src[k] == ':') {
 				if found == nil {
 					found = map[string]bool{}
 				}
-				found[string(src[i:j])] = true
-				out = append(out, string(src[i:j]))
+				found[w] = true
+				out = append(out, w)
 			}
 		}
-		i = j
-	}
+		return true
+	})
 	return out
 }
