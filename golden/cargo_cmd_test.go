@@ -3,7 +3,6 @@ package golden
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,24 +73,8 @@ func cargoEnv(t *testing.T) []string {
 // sendfixCargo runs the built command in dir with the shared target folder.
 func sendfixCargo(t *testing.T, dir string, stdin []byte, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(sendfixBin, args...)
-	cmd.Dir = dir
-	cmd.Env = cargoEnv(t)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	default:
-		t.Fatalf("running sendfix: %v", err)
-	}
-	return out.String(), errb.String(), code
+	out, errb, code := runSendfix(t, dir, cargoEnv(t), stdin, args...)
+	return string(out), string(errb), code
 }
 
 // cargoErrors runs cargo check in dir and returns its JSON output and the

@@ -139,9 +139,19 @@ func run(t *testing.T, dir string, stdin []byte, name string, args ...string) {
 // status; a failure to start is fatal.
 func sendfix(t *testing.T, dir string, args ...string) (stdout, stderr []byte, code int) {
 	t.Helper()
+	return runSendfix(t, dir, append(os.Environ(), gitEnv...), nil, args...)
+}
+
+// runSendfix runs the built command in dir with env and stdin (nil: none)
+// and returns its output and exit status; a failure to start is fatal.
+func runSendfix(t *testing.T, dir string, env []string, stdin []byte, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
 	cmd := exec.Command(sendfixBin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), gitEnv...)
+	cmd.Env = env
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
