@@ -250,17 +250,14 @@ func (e *Engine) Run(path string, src []byte) *Result {
 		}
 		fixed = append(fixed, mapFindings(fixedNow, passEdits, lines(len(fixedNow)), src, prefix)...)
 		norm, err := rewrite.Normalize(accepted, len(cur))
+		var next []byte
+		if err == nil {
+			next, err = rewrite.Apply(cur, norm)
+		}
 		if err != nil {
 			// Unreachable while every proposal is validated and checked
 			// for overlaps above; if it happens, nothing is changed and
 			// nothing is lost.
-			res.Internal = err
-			res.Findings = append(fixed, lastUnfixed...)
-			passEdits = nil
-			return e.reject(res)
-		}
-		next, err := rewrite.Apply(cur, norm)
-		if err != nil {
 			res.Internal = err
 			res.Findings = append(fixed, lastUnfixed...)
 			return e.reject(res)
