@@ -237,12 +237,15 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 			if ps <= ls || strings.TrimSpace(string(fc.src[ps:last.StartByte()])) != "" {
 				return nil, "the let of the escaping binding shares its line with another statement"
 			}
+			val := last.ChildByFieldName("value")
+			if val == nil {
+				return nil, "the let of the escaping binding has no value"
+			}
 			prevEnd := ps - 1
 			if fc.src[prevEnd-1] == '\r' {
 				prevEnd--
 			}
 			b.WriteString(indentRange(fc.src, ls, prevEnd, unit, nl, keep) + nl)
-			val := last.ChildByFieldName("value")
 			b.WriteString(inner + reindentText(text(fc.src, val), unit, nl, multilineLiterals(fc.root, int(val.StartByte()), int(val.EndByte())), int(val.StartByte()), fc.src))
 			if rest := strings.TrimSpace(string(fc.src[end:le])); rest != "" {
 				b.WriteString(" " + rest)
