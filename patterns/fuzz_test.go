@@ -16,7 +16,11 @@ import (
 //  2. is left unchanged by a second run,
 //  3. equals the input with Result.Edits applied pass by pass,
 //
-// and it never panics. A plain `go test` runs the seeds (the golden cases
+// it never panics, and 4. a file it reports anything in passes the
+// prefilters (MayMatch, Index.MayMatch, Scan) when it parses without
+// syntax errors (in a broken file, say an unterminated string, the
+// prefilter's lexer and the parser's error recovery may pair the quotes
+// differently). A plain `go test` runs the seeds (the golden cases
 // and testdata/fuzz/<target>/); `go test -run '^$' -fuzz FuzzEngine
 // -fuzztime 30s ./patterns` explores further.
 
@@ -88,6 +92,14 @@ func checkContract(t *testing.T, cfg Config, src []byte) *Result {
 	r := fuzzRun(cfg, src)
 	if !bytes.Equal(r.In, src) {
 		t.Fatalf("Result.In is not the input")
+	}
+	if len(r.Findings) > 0 && syntaxErrors(t, src) == 0 {
+		// (4) The prefilters let the file through, with the index a run
+		// of this one file builds.
+		s := NewEngine(cfg, nil)
+		idx := NewIndex(s.Summarize("src/lib.rs", src))
+		s.Close()
+		checkPrefilter(t, "src/lib.rs", src, cfg, idx, idx)
 	}
 	for _, f := range r.Findings {
 		if f.Pos.Offset < 0 || f.Pos.Offset > len(src) || f.Pos.Line < 1 || f.Pos.Col < 1 {

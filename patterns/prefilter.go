@@ -19,7 +19,11 @@ import (
 // MayMatch(src, cfg) == false implies Engine.Run(path, src) reports no
 // finding, for any Index. The conditions are substrings that the syntax the
 // rules match cannot be written without; comments and string literals are
-// not excluded, which only lets more files through.
+// not excluded, which only lets more files through. One condition reads
+// tokens: a guard must be taken in an async body that awaits later
+// (lexAsync). Its lexer sees the tokens the parser sees in any file the
+// parser reads without syntax errors; in a broken file (an unterminated
+// string) the two may pair quotes differently.
 
 var (
 	kwAsync = []byte("async")
@@ -61,8 +65,10 @@ func MayMatch(src []byte, cfg Config) bool {
 // `.write()` call in one of the shapes the rules accept (see
 // hasAcquisition), by a fn of this file declared to return a guard (the
 // file spells `Guard`), or by a call of a guard-returning fn the index
-// names, in a shape that can match its declaration (see hasGuardFnCall).
-// Whitespace and comments may sit between the tokens. It is false only
+// names, in a shape that can match its declaration (see hasGuardFnCall);
+// and that call must sit in an async body with an await after it
+// (asyncSpans.awaitAfter). Whitespace and comments may sit between the
+// tokens. It is false only
 // when no enabled rule can produce a finding in src with this index (or
 // one with fewer guard-returning fns).
 func (ix *Index) MayMatch(src []byte, cfg Config) bool {
@@ -120,23 +126,51 @@ func (ix *Index) mayHoldGuard(src []byte) bool {
 	if !hasWord(src, kwAsync) || !hasWord(src, kwAwait) {
 		return false
 	}
-	if MayDeclareGuardFn(src) {
+	// A site counts only where an await may follow it in the same async
+	// body (lexAsync, run on the first site found).
+	var spans *asyncSpans
+	keep := func(off int) bool {
+		if spans == nil {
+			spans = lexAsync(src)
+		}
+		return spans.awaitAfter(off)
+	}
+	if callsOwnGuardFn(src, keep) {
 		return true
 	}
 	pl := importsParkingLot(src)
 	for _, m := range lockMethods {
-		if hasAcquisition(src, m, pl) {
+		if hasAcquisition(src, m, pl, keep) {
 			return true
 		}
 	}
 	if ix != nil {
 		for key := range ix.guardDecls {
-			if hasGuardFnCall(src, key) {
+			if hasGuardFnCall(src, key, keep) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// callsOwnGuardFn reports whether src may call a guard-returning fn it
+// declares itself, at an offset keep accepts: one of its
+// GuardFnCandidates is among its CalledNames. Every local call
+// guardFnSet.kind matches names the fn so.
+func callsOwnGuardFn(src []byte, keep func(int) bool) bool {
+	if !MayDeclareGuardFn(src) {
+		return false
+	}
+	cands := GuardFnCandidates(src)
+	if len(cands) == 0 {
+		return false
+	}
+	names := make(map[string]bool, len(cands))
+	for _, n := range cands {
+		names[n] = true
+	}
+	return len(calledNames(src, names, keep)) > 0
 }
 
 // guardRules reports whether a rule that needs a lock guard is enabled.
@@ -181,7 +215,10 @@ func MayDeclareGuardFn(src []byte) bool {
 // tokio's Mutex: the files of async code that lock only those are not
 // parsed. Whitespace and comments may sit between the tokens; where a
 // comment may hide the dot before the name it answers true.
-func hasAcquisition(src, name []byte, parkingLot bool) bool {
+//
+// Only a call at an offset (of the name) that keep accepts counts; a nil
+// keep accepts all.
+func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool {
 	for off := 0; ; {
 		i := bytes.Index(src[off:], name)
 		if i < 0 {
@@ -203,6 +240,9 @@ func hasAcquisition(src, name []byte, parkingLot bool) bool {
 		j = skipTrivia(src, j+1)
 		if j >= len(src) || src[j] != ')' {
 			continue // arguments: not a lock acquisition
+		}
+		if keep != nil && !keep(start) {
+			continue
 		}
 		if parkingLot {
 			return true
@@ -235,17 +275,11 @@ func skipTrivia(src []byte, i int) int {
 		case isSpace(src[i]):
 			i++
 		case src[i] >= 0x80:
-			// Rust's other whitespace: U+0085, U+200E, U+200F, U+2028,
-			// U+2029.
-			switch {
-			case bytes.HasPrefix(src[i:], []byte("\u0085")):
-				i += 2
-			case bytes.HasPrefix(src[i:], []byte("\u200e")), bytes.HasPrefix(src[i:], []byte("\u200f")),
-				bytes.HasPrefix(src[i:], []byte("\u2028")), bytes.HasPrefix(src[i:], []byte("\u2029")):
-				i += 3
-			default:
+			n := unicodeSpace(src, i)
+			if n == 0 {
 				return i
 			}
+			i += n
 		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
 			nl := bytes.IndexByte(src[i:], '\n')
 			if nl < 0 {
@@ -275,6 +309,32 @@ func skipTrivia(src []byte, i int) int {
 	return i
 }
 
+// unicodeSpace returns the length of the non-ASCII whitespace Rust
+// allows (U+0085, U+200E, U+200F, U+2028, U+2029) starting at i, or 0.
+func unicodeSpace(src []byte, i int) int {
+	switch {
+	case bytes.HasPrefix(src[i:], []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(src[i:], []byte("\u200e")), bytes.HasPrefix(src[i:], []byte("\u200f")),
+		bytes.HasPrefix(src[i:], []byte("\u2028")), bytes.HasPrefix(src[i:], []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+// identEnd returns the end of the identifier starting at i: the longest
+// run of identifier bytes (isIdentByte, so non-ASCII letters count),
+// stopped by the whitespace unicodeSpace knows.
+func identEnd(src []byte, i int) int {
+	for i < len(src) && isIdentByte(src[i]) {
+		if src[i] >= 0x80 && unicodeSpace(src, i) > 0 {
+			break
+		}
+		i++
+	}
+	return i
+}
+
 // isIdentByte reports whether c can continue a Rust identifier. Bytes of
 // multi-byte UTF-8 characters count: a name followed by one is a longer
 // identifier.
@@ -284,19 +344,20 @@ func isIdentByte(c byte) bool {
 
 func isASCIIIdentByte(c byte) bool { return c < 0x80 && isIdentByte(c) }
 
-// eachWord calls f(i, j) for each word src[i:j] in order: a longest run of
-// bytes for which inWord holds, not starting with a digit (a number is no
-// name). It stops when f returns false.
-func eachWord(src []byte, inWord func(byte) bool, f func(i, j int) bool) {
-	for i := 0; i < len(src); {
-		if !inWord(src[i]) {
+// eachWord calls f(i, j) for each identifier src[i:j] in order (see
+// identEnd), not starting with a digit (a number is no name). It stops
+// when f returns false. A leading byte order mark is no part of a word.
+func eachWord(src []byte, f func(i, j int) bool) {
+	i := 0
+	if bytes.HasPrefix(src, bom) {
+		i = len(bom)
+	}
+	for i < len(src) {
+		if !isIdentByte(src[i]) || src[i] >= 0x80 && unicodeSpace(src, i) > 0 {
 			i++
 			continue
 		}
-		j := i + 1
-		for j < len(src) && inWord(src[j]) {
-			j++
-		}
+		j := identEnd(src, i)
 		if (src[i] < '0' || src[i] > '9') && !f(i, j) {
 			return
 		}
@@ -349,13 +410,25 @@ func dotBefore(src []byte, i int) bool {
 //     after a dot: any receiver when the name is not one of
 //     commonMethods, else `self` (or a parenthesis or comment that may
 //     close one).
-func hasGuardFnCall(src []byte, key string) bool {
+//
+// Every match of an associated fn or method but `x.name(..)` needs the
+// type's name in the file: written before `::name`, or as the type of the
+// impl (or the trait) that `Self::` and `self.` are written in.
+//
+// Only a call at an offset (of the name) that keep accepts counts; a nil
+// keep accepts all.
+func hasGuardFnCall(src []byte, key string, keep func(int) bool) bool {
 	sep := strings.LastIndexAny(key, ".:")
 	name := []byte(key[sep+1:])
 	if len(name) == 0 {
 		return false
 	}
 	free, method := sep < 0, sep >= 0 && key[sep] == '.'
+	typed := free || hasWord(src, []byte(strings.TrimRight(key[:sep], ":")))
+	anyReceiver := method && !commonMethods[string(name)]
+	if !typed && !anyReceiver {
+		return false
+	}
 	for off := 0; ; {
 		i := bytes.Index(src[off:], name)
 		if i < 0 {
@@ -368,7 +441,7 @@ func hasGuardFnCall(src []byte, key string) bool {
 			continue
 		}
 		j := skipTrivia(src, end)
-		if j >= len(src) || !(src[j] == '(' || src[j] == ':') {
+		if !callFollows(src, j) || keep != nil && !keep(start) {
 			continue
 		}
 		if free {
@@ -382,7 +455,7 @@ func hasGuardFnCall(src []byte, key string) bool {
 		case p < 0:
 		case src[p] == '/':
 			return true // a comment that may hide `::` or `.`
-		case src[p] == ':':
+		case src[p] == ':' && typed:
 			// `Type::name(..)` or `Self::name(..)`; after a module path
 			// (`io::read(..)`: a lower-case segment) only a free fn
 			// matches.
@@ -398,7 +471,7 @@ func hasGuardFnCall(src []byte, key string) bool {
 				return true
 			}
 		case src[p] == '.' && method:
-			if !commonMethods[string(name)] {
+			if anyReceiver {
 				return true
 			}
 			q := p - 1
@@ -525,7 +598,7 @@ func MentionsAny(src []byte, names map[string]bool) bool {
 		return false
 	}
 	found := false
-	eachWord(src, isIdentByte, func(i, j int) bool {
+	eachWord(src, func(i, j int) bool {
 		found = names[string(src[i:j])]
 		return !found
 	})
@@ -566,9 +639,8 @@ func mayHoldBody(src []byte) func(n *sitter.Node) bool {
 // GuardFnCandidates returns the names of the fns src may declare to return
 // a lock guard, found from its bytes alone: each `fn NAME` (a raw `r#NAME`
 // as NAME) whose signature, up to the body's `{` or the `;` of a
-// declaration, spells "Guard". Every fn that guardFns indexes is among
-// them (its return type names a guard type); a fn whose signature mentions
-// Guard otherwise only adds a name. The end of a signature is found
+// declaration, returns a guard type (returnsGuard). Every fn that guardFns
+// indexes is among them. The end of a signature is found
 // without parsing: comments and string literals are skipped, brackets are
 // balanced, and a `{` after `<`, `,` or `=` opens a const generic
 // argument, not the body; where that guess is wrong the scan runs on into
@@ -590,19 +662,44 @@ func GuardFnCandidates(src []byte) []string {
 		if bytes.HasPrefix(src[j:], []byte("r#")) {
 			j += 2
 		}
-		k := j
-		for k < len(src) && isASCIIIdentByte(src[k]) {
-			k++
-		}
+		k := identEnd(src, j)
 		if k == j || src[j] >= '0' && src[j] <= '9' {
 			continue
 		}
 		name := string(src[j:k])
-		if !seen[name] && bytes.Contains(src[k:signatureEnd(src, k)], kwGuard) {
+		if !seen[name] && returnsGuard(src[k:signatureEnd(src, k)]) {
 			seen[name] = true
 			out = append(out, name)
 		}
 	}
+}
+
+// returnsGuard reports whether a fn signature may declare a lock guard for
+// its return type, as guardDeclKey takes one (siteGuardKind): an arrow
+// followed by a path (segments and `::`, whitespace and comments between
+// the tokens) ending in one of guardTypes. Any arrow counts, not only the
+// return type's, which only finds more fns.
+func returnsGuard(sig []byte) bool {
+	for _, a := range findAll(sig, []byte("->")) {
+		i := skipTrivia(sig, a+2)
+		for {
+			j := identEnd(sig, i)
+			if j == i {
+				break
+			}
+			for _, t := range guardTypes {
+				if bytes.Equal(sig[i:j], t) {
+					return true
+				}
+			}
+			k := skipTrivia(sig, j)
+			if !bytes.HasPrefix(sig[k:], []byte("::")) {
+				break
+			}
+			i = skipTrivia(sig, k+2)
+		}
+	}
+	return false
 }
 
 // signatureEnd returns the offset of the `{` or `;` that ends the fn
@@ -643,21 +740,33 @@ func signatureEnd(src []byte, i int) int {
 	return len(src)
 }
 
+// callFollows reports whether the token at i may continue a call of the
+// name before it: `(`, or the `::` of a turbofish.
+func callFollows(src []byte, i int) bool {
+	return i < len(src) && (src[i] == '(' || bytes.HasPrefix(src[i:], []byte("::")))
+}
+
 // CalledNames returns those of names that src may call: the name as an
-// identifier followed, past whitespace and comments, by `(` or by `:` (a
+// identifier followed, past whitespace and comments, by `(` or by `::` (a
 // turbofish). hasGuardFnCall, and every call a guard-returning fn's
 // declaration matches (guardFnSet.kind), needs that, so a guard-returning
 // fn whose name no file calls so is one no file's outcome depends on.
-// Identifiers end at any non-ASCII byte, which only finds more names.
+// Identifiers are those of identEnd, as in GuardFnCandidates.
 func CalledNames(src []byte, names map[string]bool) []string {
+	return calledNames(src, names, nil)
+}
+
+// calledNames is CalledNames counting only the calls at an offset keep
+// accepts (all when keep is nil).
+func calledNames(src []byte, names map[string]bool, keep func(int) bool) []string {
 	if len(names) == 0 {
 		return nil
 	}
 	var out []string
 	var found map[string]bool
-	eachWord(src, isASCIIIdentByte, func(i, j int) bool {
-		if w := string(src[i:j]); names[w] && !found[w] {
-			if k := skipTrivia(src, j); k < len(src) && (src[k] == '(' || src[k] == ':') {
+	eachWord(src, func(i, j int) bool {
+		if names[string(src[i:j])] && !found[string(src[i:j])] {
+			if w := string(src[i:j]); callFollows(src, skipTrivia(src, j)) && (keep == nil || keep(i)) {
 				if found == nil {
 					found = map[string]bool{}
 				}

@@ -53,7 +53,7 @@ func TestHasAcquisition(t *testing.T) {
 		{"m.lock(\u0085)\u200e.unwrap()", false, true},
 	}
 	for _, c := range cases {
-		if got := hasAcquisition([]byte(c.src), []byte("lock"), c.pl); got != c.want {
+		if got := hasAcquisition([]byte(c.src), []byte("lock"), c.pl, nil); got != c.want {
 			t.Errorf("hasAcquisition(%q, lock, parking_lot=%v) = %v, want %v", c.src, c.pl, got, c.want)
 		}
 	}
@@ -74,7 +74,8 @@ func TestHasGuardFnCall(t *testing.T) {
 		{"state", "let state = 1;", false},
 		{"state", "s.state.len()", false},
 		{"S::state", "let g = S::state();", true},
-		{"S::state", "let g = Self:: state();", true},
+		{"S::state", "impl S { fn f() { let g = Self:: state(); } }", true},
+		{"S::state", "impl T { fn f() { let g = Self::state(); } }", false}, // no S: Self is another type
 		{"S::state", "let g = state();", false},
 		{"S::state", "let g = io::state();", false},
 		{"S::state", "let g = crate::m::state();", false},
@@ -85,17 +86,19 @@ func TestHasGuardFnCall(t *testing.T) {
 		{"S.state", "let g = s.state();", true},
 		{"S.state", "let g = S::state(&s);", true},
 		{"S.state", "let g = state();", false},
-		{"S.lock", "let g = self.lock();", true},
-		{"S.lock", "let g = self . lock ();", true},
-		{"S.lock", "let g = (self).lock();", true},
-		{"S.lock", "let g = self // c\n    .lock();", true},
-		{"S.lock", "let g = Self::lock(self);", true},
+		{"S.lock", "impl S { fn f(&self) { " + "let g = self.lock();" + " } }", true},
+		{"S.lock", "impl S { fn f(&self) { " + "let g = self . lock ();" + " } }", true},
+		{"S.lock", "impl S { fn f(&self) { " + "let g = (self).lock();" + " } }", true},
+		{"S.lock", "impl S { fn f(&self) { " + "let g = self // c\n    .lock();" + " } }", true},
+		{"S.lock", "impl S { fn f(&self) { " + "let g = Self::lock(self);" + " } }", true},
 		{"S.lock", "let g = self.inner.lock();", false},
 		{"S.lock", "let g = myself.lock();", false},
 		{"S.lock", "let g = lock();", false},
+		{"S.lock", "impl T { fn f(&self) { let g = self.lock(); } }", false}, // no S spelled
+		{"S.state", "impl T { fn f(&self) { let g = x.state(); } }", true},   // any receiver
 	}
 	for _, c := range cases {
-		if got := hasGuardFnCall([]byte(c.src), c.key); got != c.want {
+		if got := hasGuardFnCall([]byte(c.src), c.key, nil); got != c.want {
 			t.Errorf("hasGuardFnCall(%q, %q) = %v, want %v", c.src, c.key, got, c.want)
 		}
 	}
@@ -390,6 +393,10 @@ func TestGuardFnCandidates(t *testing.T) {
 		{"fn\n  spaced /* x */ () -> MutexGuard<u8> {}", []string{"spaced"}},
 		{"fn a() -> u8 {} fn b() -> RwLockWriteGuard<u8> {} fn a2() {}", []string{"b"}},
 		{"my_fn(x) -> MutexGuard", nil},
+		{"fn verrouillé(&self) -> MutexGuard<u8> {}", []string{"verrouillé"}},
+		{"fn t(&self) -> Result<MutexGuard<u8>, E> {} fn m(&self) -> MappedMutexGuard<u8> {}", nil},
+		{"fn s(&self) -> std :: sync /* x */ :: MutexGuard<u8> {}", []string{"s"}},
+		{"fn n(&self, g: MutexGuard<u8>) {}", nil},
 	}
 	for _, c := range cases {
 		got := GuardFnCandidates([]byte(c.src))
@@ -402,17 +409,21 @@ func TestGuardFnCandidates(t *testing.T) {
 // TestCalledNames: a name counts as called when `(` or a turbofish
 // follows it, past whitespace and comments.
 func TestCalledNames(t *testing.T) {
-	names := map[string]bool{"state": true, "guard": true, "other": true}
+	names := map[string]bool{"state": true, "guard": true, "other": true, "verrouillé": true}
 	cases := []struct {
 		src  string
 		want []string
 	}{
 		{"let g = self.state();", []string{"state"}},
+		{"let g = self.verrouillé();", []string{"verrouillé"}},
 		{"let g = Shared::state /* x */ (&s);", []string{"state"}},
 		{"let g = guard::<u8>(); let h = state\n(x);", []string{"guard", "state"}},
 		{"let state = 1; other.len(); x.state_of(); my_state();", nil},
 		{"\ufeffstate();", []string{"state"}},
 		{"r#state();", []string{"state"}},
+		{"let s = S { guard: 1 }; let guard: u8 = 2;", nil}, // a field or a type, not a turbofish
+		{"étatstate(); stateé();", nil},
+		{"state\u2028();", []string{"state"}}, // Unicode whitespace ends a name
 	}
 	for _, c := range cases {
 		got := CalledNames([]byte(c.src), names)

@@ -1,0 +1,271 @@
+package patterns
+
+import (
+	"bytes"
+	"sort"
+	"unicode/utf8"
+)
+
+// A lock guard can only be held across an await of the future whose body
+// holds the acquisition, and an await that comes later in that body. The
+// guard rules' prefilter (Index.mayHoldGuard) asks that of the bytes, with
+// a lexer that knows only what it needs to match braces: comments, string
+// and character literals, raw strings and lifetimes. It never parses.
+
+// asyncSpans are the spans of a file that may be async bodies, and where
+// the file awaits.
+type asyncSpans struct {
+	spans  [][2]int // disjoint, sorted: the union of the async bodies
+	awaits []int    // offsets of the `await` keywords, sorted
+	whole  bool     // the braces do not balance: every offset counts
+}
+
+// lexAsync finds the async bodies of src: the braces of `async {..}` and
+// `async move {..}`, the body of an `async fn`, and, for any other use of
+// the keyword (an async closure, a macro's tokens), everything from the
+// keyword to the end of the block it is written in. Each span is a
+// superset of what the parser would call the body, so an offset outside
+// every span is in no async body.
+func lexAsync(src []byte) *asyncSpans {
+	out := &asyncSpans{}
+	closeOf := map[int]int{} // offset of `{` -> offset of its `}`
+	var stack []int          // open braces
+	type kw struct{ at, block int }
+	var asyncs []kw // each `async` with the innermost open brace (-1: none)
+	i := 0
+	if bytes.HasPrefix(src, bom) {
+		i = len(bom)
+	}
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		switch t {
+		case tokPunct:
+			switch src[i] {
+			case '{':
+				stack = append(stack, i)
+			case '}':
+				if len(stack) == 0 {
+					return &asyncSpans{whole: true}
+				}
+				closeOf[stack[len(stack)-1]] = i
+				stack = stack[:len(stack)-1]
+			}
+		case tokIdent:
+			switch string(src[i:j]) {
+			case "async":
+				block := -1
+				if len(stack) > 0 {
+					block = stack[len(stack)-1]
+				}
+				asyncs = append(asyncs, kw{i, block})
+			case "await":
+				out.awaits = append(out.awaits, i)
+			}
+		}
+		i = j
+	}
+	if len(stack) > 0 {
+		return &asyncSpans{whole: true}
+	}
+	var spans [][2]int
+	for _, a := range asyncs {
+		end := len(src)
+		if a.block >= 0 {
+			end = closeOf[a.block]
+		}
+		span := [2]int{a.at, end} // the conservative span
+		j := skipTrivia(src, a.at+len(kwAsync))
+		if hasKeywordAt(src, j, "move") {
+			j = skipTrivia(src, j+len("move"))
+		}
+		switch {
+		case j < len(src) && src[j] == '{':
+			span = [2]int{j, closeOf[j]}
+		case hasKeywordAt(src, j, "fn") || hasKeywordAt(src, j, "unsafe") || hasKeywordAt(src, j, "extern"):
+			b := fnBodyStart(src, j, closeOf)
+			if b < 0 {
+				continue // a declaration without a body
+			}
+			if b < len(src) {
+				span = [2]int{b, closeOf[b]}
+			}
+		}
+		spans = append(spans, span)
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	for _, s := range spans {
+		if n := len(out.spans); n > 0 && s[0] <= out.spans[n-1][1] {
+			out.spans[n-1][1] = max(out.spans[n-1][1], s[1])
+			continue
+		}
+		out.spans = append(out.spans, s)
+	}
+	return out
+}
+
+// Token kinds of lexToken.
+const (
+	tokSkip  = iota // whitespace, a comment, a literal, a number
+	tokIdent        // an identifier or keyword (not a raw identifier)
+	tokPunct        // one punctuation byte
+)
+
+// lexToken returns the kind and end of the token starting at i.
+func lexToken(src []byte, i int) (kind, end int) {
+	c := src[i]
+	switch {
+	case isSpace(c):
+		return tokSkip, i + 1
+	case c == '/' && i+1 < len(src) && (src[i+1] == '/' || src[i+1] == '*'):
+		return tokSkip, max(skipTrivia(src, i), i+1)
+	case c == '"':
+		return tokSkip, skipString(src, i)
+	case c == '\'':
+		return tokSkip, skipQuote(src, i)
+	case c >= 0x80 && unicodeSpace(src, i) > 0:
+		return tokSkip, i + unicodeSpace(src, i)
+	case isIdentByte(c):
+		j := identEnd(src, i)
+		switch {
+		case c >= '0' && c <= '9':
+			return tokSkip, j
+		case j < len(src) && (src[j] == '"' || src[j] == '#') && isRawPrefix(src[i:j]):
+			if k, ok := skipRaw(src, j); ok {
+				return tokSkip, k
+			}
+			if src[j] == '#' {
+				// A raw identifier `r#async`: never a keyword.
+				return tokSkip, max(identEnd(src, j+1), j+1)
+			}
+		}
+		return tokIdent, j
+	}
+	return tokPunct, i + 1
+}
+
+// fnBodyStart returns the offset of the `{` opening the body of the fn
+// whose signature starts at i, -1 when a `;` ends the signature first (a
+// declaration), or len(src) when it cannot tell. The body is the first
+// `{` outside parentheses, brackets and generic angle brackets (a const
+// generic argument `{ N }` sits inside those); closeOf skips the braces
+// inside.
+func fnBodyStart(src []byte, i int, closeOf map[int]int) int {
+	depth := 0
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		if t == tokPunct {
+			switch c := src[i]; c {
+			case '(', '[', '<':
+				depth++
+			case ')', ']':
+				depth--
+			case '>':
+				if i > 0 && src[i-1] != '-' { // not the arrow of `->`
+					depth--
+				}
+			case '{':
+				if depth <= 0 {
+					return i
+				}
+				close, ok := closeOf[i]
+				if !ok {
+					return len(src)
+				}
+				j = close + 1
+			case ';':
+				if depth <= 0 {
+					return -1
+				}
+			}
+		}
+		i = j
+	}
+	return len(src)
+}
+
+// awaitAfter reports whether off lies in an async body that awaits after
+// it: the only place a guard taken at off can be held across an await.
+func (a *asyncSpans) awaitAfter(off int) bool {
+	if a.whole {
+		return true
+	}
+	k := sort.Search(len(a.spans), func(i int) bool { return a.spans[i][1] >= off })
+	if k == len(a.spans) || a.spans[k][0] > off {
+		return false
+	}
+	w := sort.SearchInts(a.awaits, off+1)
+	return w < len(a.awaits) && a.awaits[w] < a.spans[k][1]
+}
+
+// byteAt returns src[i], or 0 past the end.
+func byteAt(src []byte, i int) byte {
+	if i < len(src) {
+		return src[i]
+	}
+	return 0
+}
+
+// hasKeywordAt reports whether the word kw starts at i as a whole word.
+func hasKeywordAt(src []byte, i int, kw string) bool {
+	return bytes.HasPrefix(src[i:], []byte(kw)) && !isIdentByte(byteAt(src, i+len(kw)))
+}
+
+// isRawPrefix reports whether an identifier right before `"` or `#` makes
+// a raw string: `r`, `br`, `cr`.
+func isRawPrefix(w []byte) bool {
+	s := string(w)
+	return s == "r" || s == "br" || s == "cr"
+}
+
+// skipString returns the offset after the string literal whose opening
+// quote is at i (escapes honoured), or len(src).
+func skipString(src []byte, i int) int {
+	for i++; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(src)
+}
+
+// skipRaw skips a raw string whose hashes or quote start at i (after its
+// `r`): `r#"..."#`. It reports false when what follows is no raw string
+// (a raw identifier `r#name`).
+func skipRaw(src []byte, i int) (int, bool) {
+	n := 0
+	for i+n < len(src) && src[i+n] == '#' {
+		n++
+	}
+	if i+n >= len(src) || src[i+n] != '"' {
+		return i, false
+	}
+	end := append([]byte{'"'}, bytes.Repeat([]byte{'#'}, n)...)
+	k := bytes.Index(src[i+n+1:], end)
+	if k < 0 {
+		return len(src), true
+	}
+	return i + n + 1 + k + len(end), true
+}
+
+// skipQuote skips what starts with `'` at i: a character literal (`'a'`,
+// `'\n'`, `'\u{7f}'`, `'{'`) or only the quote of a lifetime or label
+// (`'a`, `'static`), whose name is lexed as an identifier.
+func skipQuote(src []byte, i int) int {
+	if i+1 < len(src) && src[i+1] == '\\' {
+		// The escaped character is skipped: `'\''`.
+		for j := i + 3; j < len(src) && j < i+16; j++ {
+			if src[j] == '\'' {
+				return j + 1
+			}
+		}
+		return i + 1
+	}
+	_, size := utf8.DecodeRune(src[i+1:])
+	if size > 0 && i+1+size < len(src) && src[i+1+size] == '\'' {
+		return i + 2 + size
+	}
+	return i + 1
+}
