@@ -882,7 +882,7 @@ type rcGroup struct {
 // runRcArc finds Rc values that reach a Send-required future and
 // proposes their conversion to Arc.
 func runRcArc(fc *fileCtx) []proposal {
-	if !bytes.Contains(fc.src, []byte("Rc")) && !bytes.Contains(fc.src, []byte("Weak")) {
+	if !bytes.Contains(fc.src, []byte("Rc")) && !bytes.Contains(fc.src, []byte("Weak")) || !mayTrigger(fc) {
 		return nil
 	}
 	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
@@ -942,6 +942,38 @@ func runRcArc(fc *fileCtx) []proposal {
 		}
 	}
 	return out
+}
+
+// mayTrigger reports whether a body of fc could trigger the rule (see
+// triggers): a Send-required async block handed to a spawn, or a
+// Send-required async fn with a parameter. The rest of the rule, which
+// walks the whole file, runs only then.
+func mayTrigger(fc *fileCtx) bool {
+	bare := false
+	bareKnown := false
+	for _, b := range fc.bodies {
+		if !b.send {
+			continue
+		}
+		switch b.node.Type() {
+		case "async_block":
+			if !bareKnown {
+				bare, bareKnown = bareSpawnIsTokio(fc.src, fc.root), true
+			}
+			if _, kind := spawnerOf(fc.src, b.node, bare); kind == sendSpawn {
+				return true
+			}
+		case "function_item":
+			if ps := b.node.ChildByFieldName("parameters"); ps != nil {
+				for _, p := range namedChildren(ps) {
+					if p.Type() == "parameter" {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // triggers returns the groups of Rc values that a Send-required future
