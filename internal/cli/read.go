@@ -12,7 +12,11 @@ import (
 
 // readSource reads a Rust file, refusing what is not UTF-8 text. The
 // returned error does not name the file; the caller does.
-func readSource(path string) ([]byte, error) {
+func readSource(path string) ([]byte, error) { return readSourceInto(path, nil) }
+
+// readSourceInto is readSource reusing buf's storage when the file fits
+// in it: the result then aliases buf.
+func readSourceInto(path string, buf []byte) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if lst, lerr := os.Lstat(path); lerr == nil && lst.Mode()&fs.ModeSymlink != 0 && errors.Is(err, fs.ErrNotExist) {
@@ -29,9 +33,25 @@ func readSource(path string) ([]byte, error) {
 		return nil, errReason(err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, errReason(err)
+	// Read up to the size stat gave and one byte more, which tells a file
+	// that grew meanwhile; such a file is read to its end.
+	want := int(st.Size()) + 1
+	if cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	data := buf[:0]
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, errReason(err)
+		}
 	}
 	return data, checkText(data)
 }

@@ -44,8 +44,8 @@ type walker struct {
 func collect(wd string, args []string, noIgnore bool, excludes []string) ([]*fileEntry, []walkError) {
 	w := &walker{wd: wd, noIgnore: noIgnore, excludes: excludes, byReal: map[string]*fileEntry{}}
 	type arg struct {
-		abs string
-		dir bool
+		abs, real string // real: the resolved path of a directory, "" if unknown
+		dir       bool
 	}
 	var todo []arg
 	for _, a := range args {
@@ -58,14 +58,15 @@ func collect(wd string, args []string, noIgnore bool, excludes []string) ([]*fil
 		st, err := os.Stat(abs)
 		if err != nil {
 			// A broken symlink named explicitly: reading it reports why.
-			todo = append(todo, arg{abs, false})
+			todo = append(todo, arg{abs, "", false})
 			continue
 		}
 		if st.IsDir() {
-			if real, err := filepath.EvalSymlinks(abs); err == nil {
+			real, err := filepath.EvalSymlinks(abs)
+			if err == nil {
 				w.roots = append(w.roots, real)
 			}
-			todo = append(todo, arg{abs, true})
+			todo = append(todo, arg{abs, real, true})
 			continue
 		}
 		// A file argument makes itself writable, but a symlink given as a
@@ -76,11 +77,11 @@ func collect(wd string, args []string, noIgnore bool, excludes []string) ([]*fil
 				w.roots = append(w.roots, real)
 			}
 		}
-		todo = append(todo, arg{abs, false})
+		todo = append(todo, arg{abs, "", false})
 	}
 	for _, t := range todo {
 		if t.dir {
-			w.walkRoot(t.abs)
+			w.walkRoot(t.abs, t.real)
 		} else {
 			w.add(t.abs)
 		}
@@ -140,6 +141,18 @@ func (w *walker) add(abs string) {
 	if f.link {
 		f.writeOK = w.inRoots(f.real)
 	}
+	w.keep(f)
+}
+
+// addWalked records a file a directory walk found that is not a symlink,
+// in a directory whose resolved path is realDir: its resolved path is
+// realDir/name, with no system call to learn it.
+func (w *walker) addWalked(abs, realDir, name string) {
+	w.keep(&fileEntry{abs: abs, display: w.display(abs), real: filepath.Join(realDir, name), writeOK: true})
+}
+
+// keep records f unless a preferred entry for the same file is known.
+func (w *walker) keep(f *fileEntry) {
 	if old, ok := w.byReal[f.real]; ok {
 		if old.link && !f.link || old.link == f.link && f.display < old.display {
 			w.byReal[f.real] = f
@@ -218,7 +231,10 @@ func splitRel(base, p string) []string {
 
 // walkRoot walks one directory argument. The directory itself is walked
 // even if ignored or excluded: it was named.
-func (w *walker) walkRoot(root string) {
+//
+// real is root with symlinks resolved ("" when that failed): the walk then
+// knows each file's resolved path without resolving it.
+func (w *walker) walkRoot(root, real string) {
 	var ps []gitignore.Pattern
 	var base string
 	if !w.noIgnore {
@@ -243,13 +259,15 @@ func (w *walker) walkRoot(root string) {
 			}
 		}
 	}
-	w.walkDir(root, root, base, ps)
+	w.walkDir(root, root, real, base, ps)
 }
 
 // walkDir walks dir below root. Symlinked directories are not followed:
 // what they point to inside the roots is walked anyway, what lies outside
 // is not ours, and a symlink loop cannot make the walk hang.
-func (w *walker) walkDir(root, dir, base string, ps []gitignore.Pattern) {
+//
+// realDir is dir with symlinks resolved, or "" when unknown.
+func (w *walker) walkDir(root, dir, realDir, base string, ps []gitignore.Pattern) {
 	if !w.noIgnore {
 		ps = append(ps[:len(ps):len(ps)], readIgnore(filepath.Join(dir, ".gitignore"), splitRel(base, dir))...)
 	}
@@ -288,9 +306,16 @@ func (w *walker) walkDir(root, dir, base string, ps []gitignore.Pattern) {
 		if m != nil && m.Match(splitRel(base, p), isDir) {
 			continue
 		}
-		if isDir {
-			w.walkDir(root, p, base, ps)
-		} else {
+		sub := ""
+		if realDir != "" {
+			sub = filepath.Join(realDir, name)
+		}
+		switch {
+		case isDir:
+			w.walkDir(root, p, sub, base, ps)
+		case e.Type()&fs.ModeSymlink == 0 && sub != "":
+			w.addWalked(p, realDir, name)
+		default:
 			w.add(p)
 		}
 	}
