@@ -82,12 +82,12 @@ func lexAsync(src []byte) *asyncSpans {
 		case j < len(src) && src[j] == '{':
 			span = [2]int{j, closeOf[j]}
 		case hasKeywordAt(src, j, "fn") || hasKeywordAt(src, j, "unsafe") || hasKeywordAt(src, j, "extern"):
-			b := fnBodyStart(src, j, closeOf)
+			b := fnBodyStart(src, j)
 			if b < 0 {
 				continue // a declaration without a body
 			}
-			if b < len(src) {
-				span = [2]int{b, closeOf[b]}
+			if close, ok := closeOf[b]; ok {
+				span = [2]int{b, close}
 			}
 		}
 		spans = append(spans, span)
@@ -144,43 +144,14 @@ func lexToken(src []byte, i int) (kind, end int) {
 }
 
 // fnBodyStart returns the offset of the `{` opening the body of the fn
-// whose signature starts at i, -1 when a `;` ends the signature first (a
-// declaration), or len(src) when it cannot tell. The body is the first
-// `{` outside parentheses, brackets and generic angle brackets (a const
-// generic argument `{ N }` sits inside those); closeOf skips the braces
-// inside.
-func fnBodyStart(src []byte, i int, closeOf map[int]int) int {
-	depth := 0
-	for i < len(src) {
-		t, j := lexToken(src, i)
-		if t == tokPunct {
-			switch c := src[i]; c {
-			case '(', '[', '<':
-				depth++
-			case ')', ']':
-				depth--
-			case '>':
-				if i > 0 && src[i-1] != '-' { // not the arrow of `->`
-					depth--
-				}
-			case '{':
-				if depth <= 0 {
-					return i
-				}
-				close, ok := closeOf[i]
-				if !ok {
-					return len(src)
-				}
-				j = close + 1
-			case ';':
-				if depth <= 0 {
-					return -1
-				}
-			}
-		}
-		i = j
+// whose signature starts at i (see signatureEnd), -1 when a `;` ends the
+// signature (a declaration), or len(src) when it cannot tell.
+func fnBodyStart(src []byte, i int) int {
+	e := signatureEnd(src, i)
+	if e < len(src) && src[e] == ';' {
+		return -1
 	}
-	return len(src)
+	return e
 }
 
 // awaitAfter reports whether off lies in an async body that awaits after

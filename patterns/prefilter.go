@@ -127,14 +127,8 @@ func (ix *Index) mayHoldGuard(src []byte) bool {
 		return false
 	}
 	// A site counts only where an await may follow it in the same async
-	// body (lexAsync, run on the first site found).
-	var spans *asyncSpans
-	keep := func(off int) bool {
-		if spans == nil {
-			spans = lexAsync(src)
-		}
-		return spans.awaitAfter(off)
-	}
+	// body.
+	keep := awaitFollows(src)
 	if callsOwnGuardFn(src, keep) {
 		return true
 	}
@@ -156,7 +150,7 @@ func (ix *Index) mayHoldGuard(src []byte) bool {
 
 // callsOwnGuardFn reports whether src may call a guard-returning fn it
 // declares itself, at an offset keep accepts: one of its
-// GuardFnCandidates is among its CalledNames. Every local call
+// GuardFnCandidates is among the names it calls. Every local call
 // guardFnSet.kind matches names the fn so.
 func callsOwnGuardFn(src []byte, keep func(int) bool) bool {
 	if !MayDeclareGuardFn(src) {
@@ -471,20 +465,7 @@ func hasGuardFnCall(src []byte, key string, keep func(int) bool) bool {
 				return true
 			}
 		case src[p] == '.' && method:
-			if anyReceiver {
-				return true
-			}
-			q := p - 1
-			for q >= 0 && isSpace(src[q]) {
-				q--
-			}
-			if q >= 0 && (src[q] == ')' || src[q] == '/') {
-				return true
-			}
-			if q >= 0 && bytes.Contains(src[bytes.LastIndexByte(src[:q+1], '\n')+1:q+1], []byte("//")) {
-				return true // a line comment may end before the dot
-			}
-			if q >= 3 && string(src[q-3:q+1]) == "self" && (q == 3 || !isIdentByte(src[q-4])) {
+			if anyReceiver || receiverMaySelf(src, p) {
 				return true
 			}
 		default:
@@ -640,11 +621,9 @@ func mayHoldBody(src []byte) func(n *sitter.Node) bool {
 // a lock guard, found from its bytes alone: each `fn NAME` (a raw `r#NAME`
 // as NAME) whose signature, up to the body's `{` or the `;` of a
 // declaration, returns a guard type (returnsGuard). Every fn that guardFns
-// indexes is among them. The end of a signature is found
-// without parsing: comments and string literals are skipped, brackets are
-// balanced, and a `{` after `<`, `,` or `=` opens a const generic
-// argument, not the body; where that guess is wrong the scan runs on into
-// the body, which only adds names.
+// indexes is among them. The end of a signature is found without parsing
+// (signatureEnd); where it is wrong the scan runs on into the body, which
+// only adds names.
 func GuardFnCandidates(src []byte) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -703,39 +682,33 @@ func returnsGuard(sig []byte) bool {
 }
 
 // signatureEnd returns the offset of the `{` or `;` that ends the fn
-// signature starting at i (see GuardFnCandidates), or len(src).
+// signature starting at i, or len(src): the first one outside
+// parentheses, brackets and generic angle brackets (a const generic
+// argument `{ N }` sits inside those, and its braces are skipped whole).
+// Tokens are lexToken's: a bracket in a comment or literal does not count.
 func signatureEnd(src []byte, i int) int {
-	depth := 0 // (), [] and the braces of const generic arguments
-	var prev byte
-	for i = skipTrivia(src, i); i < len(src); i = skipTrivia(src, i) {
-		c := src[i]
-		switch c {
-		case '(', '[':
-			depth++
-		case ')', ']', '}':
-			if depth > 0 {
-				depth--
-			}
-		case '{':
-			if depth == 0 && prev != '<' && prev != ',' && prev != '=' {
-				return i
-			}
-			depth++
-		case ';':
-			if depth == 0 {
-				return i
-			}
-		case '"':
-			// A string literal (in an attribute or a const argument):
-			// its brackets do not count.
-			for i++; i < len(src) && src[i] != '"'; i++ {
-				if src[i] == '\\' {
-					i++
+	depth, braces := 0, 0
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		if t == tokPunct {
+			switch c := src[i]; {
+			case braces > 0:
+				if c == '{' {
+					braces++
+				} else if c == '}' {
+					braces--
 				}
+			case c == '(' || c == '[' || c == '<':
+				depth++
+			case c == ')' || c == ']' || c == '>' && (i == 0 || src[i-1] != '-'): // not the arrow `->`
+				depth--
+			case c == '{' && depth <= 0, c == ';' && depth <= 0:
+				return i
+			case c == '{':
+				braces = 1
 			}
 		}
-		prev = c
-		i++
+		i = j
 	}
 	return len(src)
 }
@@ -746,18 +719,70 @@ func callFollows(src []byte, i int) bool {
 	return i < len(src) && (src[i] == '(' || bytes.HasPrefix(src[i:], []byte("::")))
 }
 
-// CalledNames returns those of names that src may call: the name as an
-// identifier followed, past whitespace and comments, by `(` or by `::` (a
-// turbofish). hasGuardFnCall, and every call a guard-returning fn's
-// declaration matches (guardFnSet.kind), needs that, so a guard-returning
-// fn whose name no file calls so is one no file's outcome depends on.
-// Identifiers are those of identEnd, as in GuardFnCandidates.
-func CalledNames(src []byte, names map[string]bool) []string {
-	return calledNames(src, names, nil)
+// mayCallDecl reports whether the call of name at i may call a
+// guard-returning fn of another file, whatever its declaration: a method
+// call `x.name(..)` of one of commonMethods matches only a method called
+// on self (see guardFnSet.kind).
+func mayCallDecl(src []byte, i int, name string) bool {
+	if !commonMethods[name] {
+		return true
+	}
+	p := i - 1
+	for p >= 0 && isSpace(src[p]) {
+		p--
+	}
+	return p < 0 || src[p] != '.' || receiverMaySelf(src, p)
 }
 
-// calledNames is CalledNames counting only the calls at an offset keep
-// accepts (all when keep is nil).
+// receiverMaySelf reports whether the receiver of a method call whose dot
+// is at dot may be `self`: it is, or a parenthesis or a comment that may
+// close one ends right before the dot.
+func receiverMaySelf(src []byte, dot int) bool {
+	q := dot - 1
+	for q >= 0 && isSpace(src[q]) {
+		q--
+	}
+	switch {
+	case q < 0:
+		return false
+	case src[q] == ')' || src[q] == '/':
+		return true
+	case bytes.Contains(src[bytes.LastIndexByte(src[:q+1], '\n')+1:q+1], []byte("//")):
+		return true // a line comment may end before the dot
+	}
+	return q >= 3 && string(src[q-3:q+1]) == "self" && (q == 3 || !isIdentByte(src[q-4]))
+}
+
+// CalledBeforeAwait returns those of names that src may call in an async
+// body with an await after the call (see calledNames): the only calls
+// whose guard can be held across an await. Index.MayMatch asks that of
+// every call of a guard-returning fn of another file, so the declarations
+// of the other names need not be known.
+func CalledBeforeAwait(src []byte, names map[string]bool) []string {
+	return calledNames(src, names, awaitFollows(src))
+}
+
+// awaitFollows returns asyncSpans.awaitAfter for src, lexing src on the
+// first call.
+func awaitFollows(src []byte) func(int) bool {
+	var spans *asyncSpans
+	return func(off int) bool {
+		if spans == nil {
+			spans = lexAsync(src)
+		}
+		return spans.awaitAfter(off)
+	}
+}
+
+// calledNames returns those of names that src may call at an offset keep
+// accepts (any when keep is nil): the name as an identifier followed,
+// past whitespace and comments, by `(` or by `::` (a turbofish), and for
+// one of commonMethods after a dot, a receiver that may be self
+// (mayCallDecl).
+// hasGuardFnCall, and every call a guard-returning fn's declaration
+// matches (guardFnSet.kind), needs that, so a guard-returning fn whose
+// name no file calls so is one no file's outcome depends on. Identifiers
+// are those of identEnd, as in GuardFnCandidates.
 func calledNames(src []byte, names map[string]bool, keep func(int) bool) []string {
 	if len(names) == 0 {
 		return nil
@@ -766,7 +791,7 @@ func calledNames(src []byte, names map[string]bool, keep func(int) bool) []strin
 	var found map[string]bool
 	eachWord(src, func(i, j int) bool {
 		if names[string(src[i:j])] && !found[string(src[i:j])] {
-			if w := string(src[i:j]); callFollows(src, skipTrivia(src, j)) && (keep == nil || keep(i)) {
+			if w := string(src[i:j]); callFollows(src, skipTrivia(src, j)) && mayCallDecl(src, i, w) && (keep == nil || keep(i)) {
 				if found == nil {
 					found = map[string]bool{}
 				}

@@ -344,7 +344,7 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 			// Scan gets only the declarations a run parses: those of
 			// src's candidate names that out calls.
 			lazy := &Summary{Path: "src/lock.rs", GuardFns: map[string]string{}}
-			for _, n := range CalledNames(out, names) {
+			for _, n := range CalledBeforeAwait(out, names) {
 				for k, v := range decls {
 					if k[strings.LastIndexAny(k, ".:")+1:] == n {
 						lazy.GuardFns[k] = v
@@ -409,7 +409,7 @@ func TestGuardFnCandidates(t *testing.T) {
 // TestCalledNames: a name counts as called when `(` or a turbofish
 // follows it, past whitespace and comments.
 func TestCalledNames(t *testing.T) {
-	names := map[string]bool{"state": true, "guard": true, "other": true, "verrouillé": true}
+	names := map[string]bool{"state": true, "guard": true, "other": true, "verrouillé": true, "lock": true}
 	cases := []struct {
 		src  string
 		want []string
@@ -424,11 +424,17 @@ func TestCalledNames(t *testing.T) {
 		{"let s = S { guard: 1 }; let guard: u8 = 2;", nil}, // a field or a type, not a turbofish
 		{"étatstate(); stateé();", nil},
 		{"state\u2028();", []string{"state"}}, // Unicode whitespace ends a name
+		// lock is a common method: after a dot only a self receiver counts.
+		{"m.lock(); m.inner.lock().unwrap();", nil},
+		{"self.lock();", []string{"lock"}},
+		{"(self).lock();", []string{"lock"}},
+		{"Self::lock(self);", []string{"lock"}},
+		{"lock();", []string{"lock"}},
 	}
 	for _, c := range cases {
-		got := CalledNames([]byte(c.src), names)
+		got := calledNames([]byte(c.src), names, nil)
 		if !slices.Equal(got, c.want) {
-			t.Errorf("CalledNames(%q) = %q, want %q", c.src, got, c.want)
+			t.Errorf("calledNames(%q) = %q, want %q", c.src, got, c.want)
 		}
 	}
 }
@@ -480,7 +486,7 @@ func TestPrefilterCorpus(t *testing.T) {
 	called := map[string]bool{}
 	for _, f := range files {
 		if src := mustRead(t, f); MayMatch(src, cfg) || MayMatch(src, all) {
-			for _, n := range CalledNames(src, cands) {
+			for _, n := range CalledBeforeAwait(src, cands) {
 				called[n] = true
 			}
 		}

@@ -53,8 +53,15 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	mayNeed := make([]bool, len(files))   // may contribute to the Index
 	cands := make([][]string, len(files)) // fns a file may declare to return a guard
 
+	// Nothing of a file is kept past this step: its bytes are read into a
+	// buffer that the next file reuses.
+	var bufs sync.Pool
 	a.each(ctx, o, upTo(len(files)), nil, func(e *engine, mk func() engine, i int) {
-		src, err := readSource(files[i].abs)
+		buf, _ := bufs.Get().([]byte)
+		src, err := readSourceInto(files[i].abs, buf)
+		if cap(src) > 0 {
+			defer bufs.Put(src[:0])
+		}
 		if err != nil {
 			readErr[i] = err
 			return
@@ -74,8 +81,9 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 
 	// The files that may declare a guard-returning fn are parsed for
 	// their fns only when a file that may hold a finding calls one of the
-	// names a byte scan finds there: a fn no such file calls changes no
-	// file's outcome (patterns.CalledNames).
+	// names a byte scan finds there, in an async body before an await: a
+	// fn no such file calls so changes no file's outcome
+	// (patterns.CalledBeforeAwait).
 	candNames := map[string]bool{}
 	for _, c := range cands {
 		for _, n := range c {
@@ -90,7 +98,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 			if err != nil {
 				return // the scan below reports it
 			}
-			if ns := patterns.CalledNames(src, candNames); len(ns) > 0 {
+			if ns := patterns.CalledBeforeAwait(src, candNames); len(ns) > 0 {
 				mu.Lock()
 				for _, n := range ns {
 					called[n] = true

@@ -281,7 +281,7 @@ func guardSummaries(files []string, jobs int, cfg patterns.Config, engines []*pa
 	})
 	called := map[string]bool{}
 	each(may, jobs, func(_ int, _ string, src []byte) {
-		ns := patterns.CalledNames(src, names)
+		ns := patterns.CalledBeforeAwait(src, names)
 		mu.Lock()
 		defer mu.Unlock()
 		for _, n := range ns {
