@@ -101,9 +101,24 @@ type rcFile struct {
 	mentions []*rcMention
 	borrows  []*rcBorrow
 	uses     []*sitter.Node
-	bare     bool              // a bare `spawn` is tokio's
-	rcWeak   bool              // a bare `Weak` is std::rc's
-	fields   map[string]string // field name -> site, "" when several structs have it
+	// What collect's walk saw for the later steps, in source order: the
+	// nodes value flows go through (see link), with the nearest
+	// struct_expression (for a field initializer) or let_declaration (for
+	// a call) above each; the type identifiers; the identifiers written
+	// right inside a macro's token tree.
+	flows       []rcFlowNode
+	typeIdents  []*sitter.Node
+	tokenIdents []*sitter.Node
+	bare        bool              // a bare `spawn` is tokio's
+	rcWeak      bool              // a bare `Weak` is std::rc's
+	fields      map[string]string // field name -> site, "" when several structs have it
+}
+
+// rcFlowNode is a node link looks at: a let, a field initializer, a call
+// or a fn item, with its type and the ancestor link needs.
+type rcFlowNode struct {
+	n, up *sitter.Node
+	typ   string
 }
 
 // find returns the representative of k's group.
@@ -183,8 +198,26 @@ func (r *rcFile) collect() {
 			addBind(n, scope, scope.StartByte(), "")
 		}
 	}
-	walk(r.fc.root, func(n *sitter.Node) bool {
-		switch n.Type() {
+	nearest := func(up *ancestors, typ string) *sitter.Node {
+		for i := len(up.types) - 1; i >= 0; i-- {
+			if up.types[i] == typ {
+				return up.nodes[i]
+			}
+		}
+		return nil
+	}
+	walkTyped(r.fc.root, func(n *sitter.Node, typ string, up *ancestors) bool {
+		switch typ {
+		case "let_declaration", "function_item":
+			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ})
+		case "field_initializer", "shorthand_field_initializer":
+			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ, up: nearest(up, "struct_expression")})
+		case "call_expression":
+			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ, up: nearest(up, "let_declaration")})
+		case "type_identifier":
+			r.typeIdents = append(r.typeIdents, n)
+		}
+		switch typ {
 		case "use_declaration", "line_comment", "block_comment":
 			return false
 		case "function_item":
@@ -224,7 +257,7 @@ func (r *rcFile) collect() {
 			if id != nil && id.Type() == "mut_pattern" && id.NamedChildCount() > 0 {
 				id = id.NamedChild(int(id.NamedChildCount()) - 1)
 			}
-			scope := n.Parent()
+			scope, _ := up.parent()
 			if id != nil && id.Type() == "identifier" && scope != nil {
 				key := nodeKey("L", n)
 				s := r.site(key, text(src, id), id)
@@ -247,9 +280,12 @@ func (r *rcFile) collect() {
 		case "for_expression", "match_arm", "let_condition", "if_let_expression", "while_let_expression":
 			if pat := n.ChildByFieldName("pattern"); pat != nil {
 				scope := n
-				if n.Type() == "let_condition" {
-					if p := ancestor(n, "if_expression", "while_expression"); p != nil {
-						scope = p
+				if typ == "let_condition" {
+					for i := len(up.types) - 1; i >= 0; i-- {
+						if up.types[i] == "if_expression" || up.types[i] == "while_expression" {
+							scope = up.nodes[i]
+							break
+						}
 					}
 				}
 				opaque(pat, scope)
@@ -271,13 +307,17 @@ func (r *rcFile) collect() {
 			s := r.site("T"+text(src, nm), text(src, nm), nm)
 			s.pub = hasPub(n)
 		case "identifier", "type_identifier":
+			p, pt := up.parent()
 			if w := text(src, n); rcWords[w] {
 				r.addMention(n, w)
-			} else if n.Type() == "identifier" && !isPathTail(n) && !isFieldName(n) {
+			} else if typ == "identifier" && (p == nil || !isPathTailOf(n, p, pt) && !isFieldNameOf(n, p, pt)) {
 				r.uses = append(r.uses, n)
+				if pt == "token_tree" {
+					r.tokenIdents = append(r.tokenIdents, n)
+				}
 			}
 		case "string_literal", "raw_string_literal":
-			if ancestor(n, "token_tree") != nil {
+			if up.has("token_tree") {
 				r.uses = append(r.uses, n)
 			}
 			return false
@@ -287,11 +327,9 @@ func (r *rcFile) collect() {
 		return true
 	})
 	// Token-tree borrows: `x . borrow ( )` inside a macro.
-	for _, u := range r.uses {
-		if u.Type() == "identifier" && u.Parent() != nil && u.Parent().Type() == "token_tree" {
-			if m := text(src, u); m == "borrow" || m == "borrow_mut" || refCellRefused[m] {
-				r.addTokenBorrow(u)
-			}
+	for _, u := range r.tokenIdents {
+		if m := text(src, u); m == "borrow" || m == "borrow_mut" || refCellRefused[m] {
+			r.addTokenBorrow(u)
 		}
 	}
 }
@@ -316,22 +354,18 @@ func (r *rcFile) structExprName(se *sitter.Node) string {
 // binding of that struct, or a move of one. Lets are visited in source
 // order, so a chain of clones resolves in one pass.
 func (r *rcFile) inferStructs() {
-	walk(r.fc.root, func(n *sitter.Node) bool {
-		if n.Type() == "use_declaration" {
-			return false
+	for _, f := range r.flows {
+		if f.typ != "let_declaration" {
+			continue
 		}
-		if n.Type() != "let_declaration" {
-			return true
-		}
-		s := r.sites[nodeKey("L", n)]
+		s := r.sites[nodeKey("L", f.n)]
 		if s == nil || s.structName != "" {
-			return true
+			continue
 		}
-		if st := r.valueStruct(unparen(n.ChildByFieldName("value"))); r.structs[st] != nil {
+		if st := r.valueStruct(unparen(f.n.ChildByFieldName("value"))); r.structs[st] != nil {
 			s.structName = st
 		}
-		return true
-	})
+	}
 }
 
 // valueStruct returns the struct of the file an expression's value has,
@@ -780,10 +814,9 @@ func (r *rcFile) link() {
 		}
 	}
 	// Flows: every site's value expressions.
-	walk(r.fc.root, func(n *sitter.Node) bool {
-		switch n.Type() {
-		case "use_declaration":
-			return false
+	for _, f := range r.flows {
+		n := f.n
+		switch f.typ {
 		case "let_declaration":
 			if v := n.ChildByFieldName("value"); v != nil {
 				k := nodeKey("L", n)
@@ -794,13 +827,13 @@ func (r *rcFile) link() {
 				}
 			}
 		case "field_initializer", "shorthand_field_initializer":
-			se := ancestor(n, "struct_expression")
+			se := f.up
 			if se == nil {
-				return true
+				continue
 			}
 			var field string
 			var v *sitter.Node
-			if n.Type() == "field_initializer" {
+			if f.typ == "field_initializer" {
 				field, v = text(r.src, n.ChildByFieldName("field")), n.ChildByFieldName("value")
 			} else if n.NamedChildCount() > 0 {
 				v = n.NamedChild(0)
@@ -824,7 +857,7 @@ func (r *rcFile) link() {
 					}
 				}
 				if _, ok := r.sites[nodeKey("R", fn)]; ok {
-					if lt := ancestor(n, "let_declaration"); lt != nil && unparen(lt.ChildByFieldName("value")) == n {
+					if lt := f.up; lt != nil && unparen(lt.ChildByFieldName("value")) == n {
 						r.union(nodeKey("R", fn), nodeKey("L", lt))
 					}
 				}
@@ -838,31 +871,15 @@ func (r *rcFile) link() {
 				}
 			}
 		}
-		return true
-	})
+	}
 	// Aliases: a site whose type names an alias shares its group.
-	for _, m := range r.allTypeIdents() {
+	for _, m := range r.typeIdents {
 		if k := "T" + text(r.src, m); r.sites[k] != nil {
 			if o := r.flowTarget(m); o != "" && o != k {
 				r.union(o, k)
 			}
 		}
 	}
-}
-
-// allTypeIdents returns the type identifiers of the file outside imports.
-func (r *rcFile) allTypeIdents() []*sitter.Node {
-	var out []*sitter.Node
-	walk(r.fc.root, func(n *sitter.Node) bool {
-		if n.Type() == "use_declaration" {
-			return false
-		}
-		if n.Type() == "type_identifier" {
-			out = append(out, n)
-		}
-		return true
-	})
-	return out
 }
 
 // rcGroup is the set of sites that change together, and its fix.
@@ -946,11 +963,14 @@ func runRcArc(fc *fileCtx) []proposal {
 
 // mayTrigger reports whether a body of fc could trigger the rule (see
 // triggers): a Send-required async block handed to a spawn, or a
-// Send-required async fn with a parameter. The rest of the rule, which
-// walks the whole file, runs only then.
+// Send-required async fn with a parameter whose type may hold an Rc: it
+// spells a word `Rc` or `Weak`, or one the file declares a struct or a
+// type alias by. The rest of the rule, which walks the whole file, runs
+// only then.
 func mayTrigger(fc *fileCtx) bool {
 	bare := false
 	bareKnown := false
+	var declared map[string]bool // struct and type alias names, on first need
 	for _, b := range fc.bodies {
 		if !b.send {
 			continue
@@ -964,16 +984,48 @@ func mayTrigger(fc *fileCtx) bool {
 				return true
 			}
 		case "function_item":
-			if ps := b.node.ChildByFieldName("parameters"); ps != nil {
-				for _, p := range namedChildren(ps) {
-					if p.Type() == "parameter" {
-						return true
-					}
+			ps := b.node.ChildByFieldName("parameters")
+			if ps == nil {
+				continue
+			}
+			for _, p := range namedChildren(ps) {
+				if p.Type() != "parameter" {
+					continue
+				}
+				if declared == nil {
+					declared = declaredTypeNames(fc.src)
+				}
+				found := false
+				ty := fc.src[p.StartByte():p.EndByte()]
+				eachWord(ty, func(i, j int) bool {
+					w := string(ty[i:j])
+					found = w == "Rc" || w == "Weak" || declared[w]
+					return !found
+				})
+				if found {
+					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// declaredTypeNames returns the words that follow a `struct` or `type`
+// keyword in src: every name the file may declare a struct or a type
+// alias by (and a few more, from comments and strings).
+func declaredTypeNames(src []byte) map[string]bool {
+	out := map[string]bool{}
+	after := false
+	eachWord(src, func(i, j int) bool {
+		w := string(src[i:j])
+		if after {
+			out[w] = true
+		}
+		after = w == "struct" || w == "type"
+		return true
+	})
+	return out
 }
 
 // triggers returns the groups of Rc values that a Send-required future

@@ -156,11 +156,11 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 	var bodies []*asyncBody
 	byStart := map[[2]uint32]*asyncBody{}
 	key := func(n *sitter.Node) [2]uint32 { return [2]uint32{n.StartByte(), n.EndByte()} }
-	enclosing := func(n *sitter.Node) *asyncBody {
-		for p := n.Parent(); p != nil; p = p.Parent() {
-			switch p.Type() {
+	enclosing := func(up *ancestors) *asyncBody {
+		for i := len(up.nodes) - 1; i >= 0; i-- {
+			switch up.types[i] {
 			case "async_block", "function_item":
-				return byStart[key(p)]
+				return byStart[key(up.nodes[i])]
 			case "closure_expression":
 				// A sync closure is its own context: no await in it
 				// belongs to the enclosing future.
@@ -175,9 +175,11 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 		fn   uint32
 		name string
 	}
-	fnOf := func(n *sitter.Node) uint32 {
-		if f := ancestor(n, "function_item"); f != nil {
-			return f.StartByte()
+	fnOf := func(up *ancestors) uint32 {
+		for i := len(up.nodes) - 1; i >= 0; i-- {
+			if up.types[i] == "function_item" {
+				return up.nodes[i].StartByte()
+			}
 		}
 		return 0
 	}
@@ -186,15 +188,15 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 	kinds := map[*asyncBody]spawnKind{}
 	outers := map[*asyncBody]*asyncBody{}
 	may := mayHoldBody(src)
-	walk(root, func(n *sitter.Node) bool {
+	walkTyped(root, func(n *sitter.Node, typ string, up *ancestors) bool {
 		if !may(n) {
 			return false
 		}
-		switch n.Type() {
+		switch typ {
 		case "call_expression":
 			if classifyCall(src, n, bare) == sendSpawn {
 				if a := unparen(spawnArg(n)); a != nil && a.Type() == "identifier" {
-					spawnedVars[fnVar{fnOf(n), text(src, a)}] = lineOf(src, int(n.StartByte()))
+					spawnedVars[fnVar{fnOf(up), text(src, a)}] = lineOf(src, int(n.StartByte()))
 				}
 			}
 		case "function_item":
@@ -220,19 +222,19 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 			if b.block == nil || b.block.Type() != "block" {
 				return true
 			}
-			outer := enclosing(n)
+			outer := enclosing(up)
 			if outer != nil {
 				b.fn = outer.fn
 			}
 			outers[b] = outer
-			call, kind := spawnerOf(src, n, bare)
+			call, kind := spawnerIn(src, n, up, bare)
 			kinds[b] = kind
 			if kind == sendSpawn {
 				b.send, b.why = true, fmt.Sprintf("the async block is spawned at line %d", lineOf(src, int(call.StartByte())))
 			}
-			if p := n.Parent(); p != nil && p.Type() == "let_declaration" {
+			if p, pt := up.parent(); pt == "let_declaration" {
 				if pat := p.ChildByFieldName("pattern"); pat != nil && pat.Type() == "identifier" {
-					boundBlocks[b] = fnVar{fnOf(n), text(src, pat)}
+					boundBlocks[b] = fnVar{fnOf(up), text(src, pat)}
 				}
 			}
 			bodies = append(bodies, b)
@@ -279,6 +281,24 @@ func spawnerOf(src []byte, n *sitter.Node, bareTokio bool) (*sitter.Node, spawnK
 	if call == nil || call.Type() != "call_expression" {
 		return nil, notSpawn
 	}
+	return spawnKindOf(src, call, n, bareTokio)
+}
+
+// spawnerIn is spawnerOf for a node whose ancestors a walk gives.
+func spawnerIn(src []byte, n *sitter.Node, up *ancestors, bareTokio bool) (*sitter.Node, spawnKind) {
+	i := len(up.types) - 1
+	for i >= 0 && up.types[i] == "parenthesized_expression" {
+		i--
+	}
+	if i < 1 || up.types[i] != "arguments" || up.types[i-1] != "call_expression" {
+		return nil, notSpawn
+	}
+	return spawnKindOf(src, up.nodes[i-1], n, bareTokio)
+}
+
+// spawnKindOf classifies call, whose arguments hold n, when n is (in
+// parentheses) the future it spawns or runs.
+func spawnKindOf(src []byte, call, n *sitter.Node, bareTokio bool) (*sitter.Node, spawnKind) {
 	if a := unparen(spawnArg(call)); a == nil || !contains(a, n) {
 		return nil, notSpawn
 	}

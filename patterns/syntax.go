@@ -50,6 +50,64 @@ func walk(n *sitter.Node, f func(*sitter.Node) bool) {
 	}
 }
 
+// ancestors are the nodes above the one a walkTyped callback gets, the
+// nearest last, with their types.
+type ancestors struct {
+	nodes []*sitter.Node
+	types []string
+}
+
+// parent returns the nearest ancestor and its type, or nil and "".
+func (a *ancestors) parent() (*sitter.Node, string) {
+	if len(a.nodes) == 0 {
+		return nil, ""
+	}
+	return a.nodes[len(a.nodes)-1], a.types[len(a.types)-1]
+}
+
+// has reports whether an ancestor has the given type.
+func (a *ancestors) has(typ string) bool {
+	for _, t := range a.types {
+		if t == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// walkTyped is walk for the walks that look at every node of a file: f
+// gets each node's type and its ancestors, which spares it the binding's
+// Type and Parent calls (the latter searches down from the root on every
+// call).
+func walkTyped(n *sitter.Node, f func(n *sitter.Node, typ string, up *ancestors) bool) {
+	if n == nil {
+		return
+	}
+	c := sitter.NewTreeCursor(n)
+	defer c.Close()
+	up := &ancestors{}
+	for {
+		cur := c.CurrentNode()
+		typ := cur.Type()
+		if f(cur, typ, up) && c.GoToFirstChild() {
+			up.nodes = append(up.nodes, cur)
+			up.types = append(up.types, typ)
+			continue
+		}
+		for {
+			if len(up.nodes) == 0 {
+				return
+			}
+			if c.GoToNextSibling() {
+				break
+			}
+			c.GoToParent()
+			up.nodes = up.nodes[:len(up.nodes)-1]
+			up.types = up.types[:len(up.types)-1]
+		}
+	}
+}
+
 // namedChildren returns the named children of n, in order (with a cursor,
 // for the reason walk gives).
 func namedChildren(n *sitter.Node) []*sitter.Node {
@@ -187,7 +245,12 @@ func isPathTail(id *sitter.Node) bool {
 	if p == nil {
 		return false
 	}
-	if p.Type() == "scoped_identifier" || p.Type() == "scoped_type_identifier" {
+	return isPathTailOf(id, p, p.Type())
+}
+
+// isPathTailOf is isPathTail given id's parent p and its type.
+func isPathTailOf(id, p *sitter.Node, pt string) bool {
+	if pt == "scoped_identifier" || pt == "scoped_type_identifier" {
 		return p.ChildByFieldName("name") == id
 	}
 	return false
@@ -200,7 +263,12 @@ func isFieldName(id *sitter.Node) bool {
 	if p == nil {
 		return false
 	}
-	switch p.Type() {
+	return isFieldNameOf(id, p, p.Type())
+}
+
+// isFieldNameOf is isFieldName given id's parent p and its type.
+func isFieldNameOf(id, p *sitter.Node, pt string) bool {
+	switch pt {
 	case "field_initializer":
 		return p.ChildByFieldName("field") == id
 	case "label":
