@@ -34,6 +34,35 @@ var (
 	kwGuard = []byte("Guard")
 )
 
+// anchors name, for a needle the prefilter looks for in every file, the
+// index of a byte that is rare in Rust source (`y` of async, `w` of await
+// and spawn): index looks for that byte first, where bytes.Index would
+// stop at every `a` or `s` of the file.
+var anchors = map[string]int{"async": 2, "await": 1, "spawn": 3, "Rc": 1, "Weak": 0}
+
+// index is bytes.Index(s, sep), looking first for sep's anchor byte.
+func index(s, sep []byte) int {
+	k, ok := anchors[string(sep)]
+	if !ok {
+		return bytes.Index(s, sep)
+	}
+	for off := k; off < len(s); {
+		i := bytes.IndexByte(s[off:], sep[k])
+		if i < 0 {
+			return -1
+		}
+		start := off + i - k
+		if start+len(sep) <= len(s) && bytes.Equal(s[start:start+len(sep)], sep) {
+			return start
+		}
+		off += i + 1
+	}
+	return -1
+}
+
+// containsKw is bytes.Contains with index.
+func containsKw(s, sep []byte) bool { return index(s, sep) >= 0 }
+
 // lockMethods are the methods whose call acquires a guard in the rules'
 // eyes (lockKind): `.lock()`, `.read()`, `.write()`.
 var lockMethods = [][]byte{[]byte("lock"), []byte("read"), []byte("write")}
@@ -51,13 +80,40 @@ var lockMethods = [][]byte{[]byte("lock"), []byte("read"), []byte("write")}
 // With Config.Sites set, the compiler names the places to look at, so
 // MayMatch is true for every file.
 func MayMatch(src []byte, cfg Config) bool {
+	return mayMatch(src, cfg, containsKw(src, kwAsync), containsKw(src, kwSpawn))
+}
+
+// mayMatch is MayMatch given whether src contains "async" and "spawn".
+func mayMatch(src []byte, cfg Config, async, spawn bool) bool {
 	if len(cfg.Sites) > 0 {
 		return true
 	}
-	if guardRules(cfg) && hasWord(src, kwAsync) && hasWord(src, kwAwait) {
+	asyncWord := async && hasWord(src, kwAsync)
+	if guardRules(cfg) && asyncWord && hasWord(src, kwAwait) {
 		return true
 	}
-	return cfg.Rules[RuleRcArc] && mayRc(src)
+	return cfg.Rules[RuleRcArc] && mayRcWith(src, asyncWord, spawn)
+}
+
+// Facts is what the first step of a run learns of a file from its bytes
+// alone: MayMatch, MayNeedSummary and, for a file that may declare a
+// guard-returning fn (MayDeclareGuardFn), its GuardFnCandidates; each as
+// its own function gives, with each keyword searched for once.
+type Facts struct {
+	MayMatch          bool
+	MayNeedSummary    bool
+	GuardFnCandidates []string
+}
+
+// FileFacts returns the Facts of src under cfg.
+func FileFacts(src []byte, cfg Config) Facts {
+	async, spawn, guard := containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard)
+	f := Facts{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard}
+	// Every guard type spells Guard.
+	if guard && MayDeclareGuardFn(src) {
+		f.GuardFnCandidates = GuardFnCandidates(src)
+	}
+	return f
 }
 
 // MayMatch is the package MayMatch narrowed by what the index knows of the
@@ -86,8 +142,13 @@ func (ix *Index) MayMatch(src []byte, cfg Config) bool {
 // std::rc named (the rule takes a bare Weak for rc's only when imported
 // from std::rc), and an async body (the keyword) or a spawn.
 func mayRc(src []byte) bool {
-	return (hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src)) &&
-		(hasWord(src, kwAsync) || bytes.Contains(src, kwSpawn))
+	return mayRcWith(src, hasWord(src, kwAsync), containsKw(src, kwSpawn))
+}
+
+// mayRcWith is mayRc given whether src has the word async and contains
+// "spawn".
+func mayRcWith(src []byte, asyncWord, spawn bool) bool {
+	return (asyncWord || spawn) && (hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src))
 }
 
 // hasWord reports whether src may hold w as a whole identifier: not next
@@ -96,7 +157,7 @@ func mayRc(src []byte) bool {
 // more files through.
 func hasWord(src, w []byte) bool {
 	for off := 0; ; {
-		i := bytes.Index(src[off:], w)
+		i := index(src[off:], w)
 		if i < 0 {
 			return false
 		}
@@ -178,7 +239,7 @@ func guardRules(cfg Config) bool {
 // file for which it is false has an empty Summary and need not be parsed
 // for one.
 func MayNeedSummary(src []byte) bool {
-	return bytes.Contains(src, kwAsync) || bytes.Contains(src, kwSpawn) || bytes.Contains(src, kwGuard)
+	return containsKw(src, kwAsync) || containsKw(src, kwSpawn) || bytes.Contains(src, kwGuard)
 }
 
 // guardTypes are the guard types a fn's return type must name for the

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -589,4 +590,57 @@ func parallel(t *testing.T, files []string, f func(e **Engine, i int, src []byte
 	}
 	close(next)
 	wg.Wait()
+}
+
+// TestFileFacts: FileFacts gives what MayMatch, MayNeedSummary,
+// MayDeclareGuardFn and GuardFnCandidates give one by one, on every golden
+// input and corpus file, under every rule set.
+func TestFileFacts(t *testing.T) {
+	cfgs := []Config{DefaultConfig(), {Rules: map[string]bool{RuleRcArc: true}}, {Rules: map[string]bool{RuleMutexScope: true}}}
+	files := append(goldenInputs(t), corpusFiles(t)...)
+	var may, cands atomic.Int64
+	parallel(t, files, func(_ **Engine, i int, src []byte) {
+		for _, cfg := range cfgs {
+			f := FileFacts(src, cfg)
+			var want []string
+			if MayDeclareGuardFn(src) {
+				want = GuardFnCandidates(src)
+			}
+			if f.MayMatch != MayMatch(src, cfg) || f.MayNeedSummary != MayNeedSummary(src) || !slices.Equal(f.GuardFnCandidates, want) {
+				t.Errorf("%s: FileFacts = %+v, want %v, %v, %q", files[i], f, MayMatch(src, cfg), MayNeedSummary(src), want)
+			}
+			if f.MayMatch {
+				may.Add(1)
+			}
+			if len(f.GuardFnCandidates) > 0 {
+				cands.Add(1)
+			}
+		}
+	})
+	if may.Load() == 0 || cands.Load() == 0 {
+		t.Fatalf("no file passed (%d) or had candidates (%d): the check proved little", may.Load(), cands.Load())
+	}
+}
+
+// TestIndex: index finds what bytes.Index finds, the anchor byte anywhere.
+func TestIndex(t *testing.T) {
+	srcs := []string{"", "a", "async", "yasync", "asyn", "syncasync", "aasync", "y async",
+		"await", "wawait", "spawn", "spawspawn", "wn spawn", "Rc", "RRc", "cRc", "Weak", "WWeak", "a\x00sync async"}
+	for _, s := range srcs {
+		for w := range anchors {
+			if got, want := index([]byte(s), []byte(w)), strings.Index(s, w); got != want {
+				t.Errorf("index(%q, %q) = %d, want %d", s, w, got, want)
+			}
+		}
+	}
+	for _, in := range goldenInputs(t) {
+		src := mustRead(t, in)
+		for w := range anchors {
+			for off := 0; off < len(src); off += 97 {
+				if got, want := index(src[off:], []byte(w)), bytes.Index(src[off:], []byte(w)); got != want {
+					t.Fatalf("%s[%d:]: index(%q) = %d, want %d", in, off, w, got, want)
+				}
+			}
+		}
+	}
 }

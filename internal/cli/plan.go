@@ -66,11 +66,8 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 			readErr[i] = err
 			return
 		}
-		may[i] = patterns.MayMatch(src, o.cfg)
-		mayNeed[i] = patterns.MayNeedSummary(src)
-		if patterns.MayDeclareGuardFn(src) {
-			cands[i] = patterns.GuardFnCandidates(src)
-		}
+		f := patterns.FileFacts(src, o.cfg)
+		may[i], mayNeed[i], cands[i] = f.MayMatch, f.MayNeedSummary, f.GuardFnCandidates
 	})
 	var scan []int
 	for i := range files {
