@@ -240,3 +240,53 @@ func skipQuote(src []byte, i int) int {
 	}
 	return i + 1
 }
+
+// rcMayTrigger is mayTrigger read from the tokens, for any Index: an
+// `async` right inside the parentheses of a call of `spawn` or `spawn_on`
+// (the only calls classifyCall takes for a Send spawn), or an async fn
+// whose signature spells `Rc`, `Weak`, or a name the file may declare a
+// struct or a type alias by.
+func rcMayTrigger(src []byte) bool {
+	var declared map[string]bool
+	spawnArg := false // the last tokens are `spawn (` and maybe more `(`
+	var prev []byte   // the last identifier, when it is the last token
+	i := 0
+	if bytes.HasPrefix(src, bom) {
+		i = len(bom)
+	}
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		switch t {
+		case tokPunct:
+			spawnArg = src[i] == '(' && (spawnArg || string(prev) == "spawn" || string(prev) == "spawn_on")
+			prev = nil
+		case tokIdent:
+			w := src[i:j]
+			if string(w) == "async" {
+				if spawnArg {
+					return true
+				}
+				k := skipTrivia(src, j)
+				if hasKeywordAt(src, k, "fn") || hasKeywordAt(src, k, "unsafe") || hasKeywordAt(src, k, "extern") {
+					sig := src[k:signatureEnd(src, k)]
+					if declared == nil {
+						declared = declaredTypeNames(src)
+					}
+					found := false
+					eachWord(sig, func(a, b int) bool {
+						s := string(sig[a:b])
+						found = s == "Rc" || s == "Weak" || declared[s]
+						return !found
+					})
+					if found {
+						return true
+					}
+				}
+			}
+			spawnArg = false
+			prev = w
+		}
+		i = j
+	}
+	return false
+}

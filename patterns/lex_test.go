@@ -112,3 +112,56 @@ func TestLexAsyncParsed(t *testing.T) {
 		t.Fatal("too few async bodies and awaits: the check proved little")
 	}
 }
+
+// TestRcMayTriggerParsed: wherever the parsed file has a body that can
+// trigger rc-arc (mayTrigger, every async body Send-required), the
+// lexer's rcMayTrigger says so too; on every golden input and corpus file.
+func TestRcMayTriggerParsed(t *testing.T) {
+	files := append(goldenInputs(t), corpusFiles(t)...)
+	var triggered atomic.Int64
+	parallel(t, files, func(e **Engine, i int, src []byte) {
+		src = bytes.TrimPrefix(src, bom)
+		if *e == nil {
+			*e = NewEngine(DefaultConfig(), nil)
+		}
+		tree, err := (*e).parse(src)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer tree.Close()
+		fc := &fileCtx{src: src, root: tree.RootNode()}
+		fc.bodies = findBodies(src, fc.root, NewIndex(), true)
+		if mayTrigger(fc) {
+			triggered.Add(1)
+			if !rcMayTrigger(src) {
+				t.Errorf("%s: a body may trigger rc-arc, but rcMayTrigger is false", files[i])
+			}
+		}
+	})
+	t.Logf("%d files may trigger rc-arc", triggered.Load())
+	if triggered.Load() < 20 {
+		t.Fatal("too few files may trigger rc-arc: the check proved little")
+	}
+}
+
+func TestRcMayTrigger(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"fn f() { tokio::spawn(async move { r.len() }); }", true},
+		{"fn f() { h.spawn( /* c */ (async { 1 })); }", true},
+		{"fn f() { spawn_local(async { 1 }); block_on(async {}); }", false},
+		{"fn f() { tokio::spawn(worker(r)); let x = async {}; }", false},
+		{"async fn f(r: Rc<u8>) {}", true},
+		{"async fn f(j: &Job) {} struct Job;", true},
+		{"async fn f(x: u8) {} fn g(r: Rc<u8>) {}", false},
+		{"// tokio::spawn(async {})\nasync fn f() {}", false},
+	}
+	for _, c := range cases {
+		if got := rcMayTrigger([]byte(c.src)); got != c.want {
+			t.Errorf("rcMayTrigger(%q) = %v, want %v", c.src, got, c.want)
+		}
+	}
+}

@@ -74,8 +74,9 @@ var lockMethods = [][]byte{[]byte("lock"), []byte("read"), []byte("write")}
 //     (`async`, `await`); the guard may come from a fn of another file,
 //     so nothing more can be asked of the bytes alone (Index.MayMatch can);
 //   - rc-arc needs an Rc spelled in the file, or a Weak and the path
-//     `rc::`, and a future that must be Send (`async`, or a `spawn` of an
-//     async fn).
+//     `rc::`, and a body that can trigger it: an async block handed to
+//     `spawn(..)`, or an async fn with an Rc-holding parameter
+//     (rcMayTrigger reads that from the tokens).
 //
 // With Config.Sites set, the compiler names the places to look at, so
 // MayMatch is true for every file.
@@ -146,9 +147,10 @@ func mayRc(src []byte) bool {
 }
 
 // mayRcWith is mayRc given whether src has the word async and contains
-// "spawn".
+// "spawn". Last, the tokens must show a body that can trigger the rule
+// (rcMayTrigger).
 func mayRcWith(src []byte, asyncWord, spawn bool) bool {
-	return (asyncWord || spawn) && (hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src))
+	return (asyncWord || spawn) && (hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src)) && rcMayTrigger(src)
 }
 
 // hasWord reports whether src may hold w as a whole identifier: not next
@@ -848,9 +850,22 @@ func calledNames(src []byte, names map[string]bool, keep func(int) bool) []strin
 	if len(names) == 0 {
 		return nil
 	}
+	// Most words of a file are none of the names: their first byte or
+	// their length tells, without hashing the word.
+	var first [256]bool
+	minLen, maxLen := int(^uint(0)>>1), 0
+	for n := range names {
+		if n != "" {
+			first[n[0]] = true
+			minLen, maxLen = min(minLen, len(n)), max(maxLen, len(n))
+		}
+	}
 	var out []string
 	var found map[string]bool
 	eachWord(src, func(i, j int) bool {
+		if !first[src[i]] || j-i < minLen || j-i > maxLen {
+			return true
+		}
 		if names[string(src[i:j])] && !found[string(src[i:j])] {
 			if w := string(src[i:j]); callFollows(src, skipTrivia(src, j)) && mayCallDecl(src, i, w) && (keep == nil || keep(i)) {
 				if found == nil {

@@ -114,7 +114,10 @@ func TestMayMatchRules(t *testing.T) {
 		return c
 	}
 	held := []byte("async fn f() { let g = m.lock().unwrap(); x().await; }")
-	rc := []byte("fn f() { let r = Rc::new(1); tokio::spawn(g(r)); }")
+	rc := []byte("fn f() { let r = Rc::new(1); tokio::spawn(async move { r.len() }); }")
+	// The future spawned is an async fn's: its parameter, where the Rc
+	// lands, is another file's business.
+	rcArg := []byte("fn f() { let r = Rc::new(1); tokio::spawn(g(r)); }")
 	plain := []byte("fn f() { let g = m.lock().unwrap(); }")
 	for _, c := range []struct {
 		name string
@@ -130,6 +133,7 @@ func TestMayMatchRules(t *testing.T) {
 		{"rc/all", rc, DefaultConfig(), true},
 		{"rc/rc-arc", rc, only(RuleRcArc), true},
 		{"rc/mutex-scope", rc, only(RuleMutexScope), false},
+		{"rc-arg/all", rcArg, DefaultConfig(), false},
 		{"sync/all", plain, DefaultConfig(), false},
 		{"sync/sites", plain, Config{Rules: DefaultConfig().Rules, Sites: []Site{{Path: "x.rs", Kind: SiteBody, Line: 1, Col: 1}}}, true},
 	} {

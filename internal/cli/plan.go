@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"reflect"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -52,6 +53,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	may := make([]bool, len(files))
 	mayNeed := make([]bool, len(files))   // may contribute to the Index
 	cands := make([][]string, len(files)) // fns a file may declare to return a guard
+	sizes := make([]int, len(files))
 
 	// Nothing of a file is kept past this step: its bytes are read into a
 	// buffer that the next file reuses.
@@ -66,6 +68,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 			readErr[i] = err
 			return
 		}
+		sizes[i] = len(src)
 		f := patterns.FileFacts(src, o.cfg)
 		may[i], mayNeed[i], cands[i] = f.MayMatch, f.MayNeedSummary, f.GuardFnCandidates
 	})
@@ -75,6 +78,12 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 			scan = append(scan, i)
 		}
 	}
+	// The steps below parse a few files each; the largest go first, so
+	// that no worker starts a large file when the others are done.
+	largestFirst := func(idxs []int) {
+		sort.SliceStable(idxs, func(a, b int) bool { return sizes[idxs[a]] > sizes[idxs[b]] })
+	}
+	largestFirst(scan)
 
 	// The files that may declare a guard-returning fn are parsed for
 	// their fns only when a file that may hold a finding calls one of the
@@ -113,6 +122,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 			}
 		}
 	}
+	largestFirst(decl)
 	a.each(ctx, o, decl, nil, func(e *engine, mk func() engine, i int) {
 		src, err := readSource(files[i].abs)
 		if err != nil {
