@@ -3,6 +3,7 @@ package patterns
 import (
 	"bytes"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -287,6 +288,127 @@ func rcMayTrigger(src []byte) bool {
 			prev = w
 		}
 		i = j
+	}
+	return false
+}
+
+// GuardFnCandidates returns the keys (guardDeclKey's) under which the
+// parser may index a guard-returning fn of src, read from the tokens: for
+// each `fn NAME` whose signature returns a guard type (returnsGuard), NAME
+// when the fn is not written right inside an impl or trait body, else
+// both TYPE.NAME and TYPE::NAME, TYPE being the impl's type (its last
+// path segment outside angle brackets) or the trait's name; nothing for a
+// fn of an impl of a type whose name ends in Guard, which guardDeclKey
+// does not index either. Every key guardFns gives is among them; a
+// reading the parser would not share (a fn in a macro's tokens, an impl
+// of a reference type) only adds keys.
+func GuardFnCandidates(src []byte) []string {
+	type block struct {
+		owner string // the impl's type or the trait's name
+		item  bool   // an impl or trait body
+	}
+	var (
+		out    []string
+		seen   = map[string]bool{}
+		blocks []block
+		// The header of an impl or trait being read: its kind, the angle
+		// bracket depth, the owner name so far; header == "" outside one.
+		header  string
+		angle   int
+		owner   string
+		nameSet bool // trait: the name is read
+		// The last significant token, for telling an item's `impl` from
+		// `impl Trait` in a type: an item starts after `;`, `{`, `}`, `]`
+		// (an attribute's end) or a qualifier.
+		last = ";"
+	)
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	i := 0
+	if bytes.HasPrefix(src, bom) {
+		i = len(bom)
+	}
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		if t == tokSkip {
+			i = j
+			continue
+		}
+		tok := string(src[i:j])
+		switch {
+		case header != "":
+			switch {
+			case tok == "{" && angle <= 0:
+				blocks = append(blocks, block{owner: owner, item: true})
+				header = ""
+			case tok == "{":
+				blocks = append(blocks, block{})
+			case tok == "}":
+				if len(blocks) > 0 {
+					blocks = blocks[:len(blocks)-1]
+				}
+			case tok == ";" && angle <= 0:
+				header = ""
+			case tok == "<":
+				angle++
+			case tok == ">" && src[i-1] != '-':
+				angle--
+			case t == tokIdent && angle <= 0:
+				switch {
+				case header == "trait":
+					if !nameSet {
+						owner, nameSet = tok, true
+					}
+				case tok == "for":
+					owner = "" // the type follows the trait
+				case tok == "where":
+					header = "impl-where" // the type is read
+				case header == "impl" && tok != "dyn" && tok != "mut" && tok != "const" && tok != "unsafe":
+					owner = tok
+				}
+			}
+		case tok == "{":
+			blocks = append(blocks, block{})
+		case tok == "}":
+			if len(blocks) > 0 {
+				blocks = blocks[:len(blocks)-1]
+			}
+		case t == tokIdent && (tok == "impl" || tok == "trait") && itemStart(last):
+			header, angle, owner, nameSet = tok, 0, "", false
+		case tok == "fn":
+			k := skipTrivia(src, j)
+			e := identEnd(src, k)
+			if bytes.HasPrefix(src[k:], []byte("r#")) {
+				e = identEnd(src, k+2)
+			}
+			if e == k || !returnsGuard(src[e:signatureEnd(src, e)]) {
+				break
+			}
+			name := string(src[k:e])
+			switch top := len(blocks) - 1; {
+			case top < 0 || !blocks[top].item:
+				add(name)
+			case !strings.HasSuffix(blocks[top].owner, "Guard"):
+				add(blocks[top].owner + "." + name)
+				add(blocks[top].owner + "::" + name)
+			}
+		}
+		last = tok
+		i = j
+	}
+	return out
+}
+
+// itemStart reports whether an `impl` or `trait` after the token last
+// starts an item (not `impl Trait` in a type).
+func itemStart(last string) bool {
+	switch last {
+	case ";", "{", "}", "]", ")", "unsafe", "default", "pub", "auto":
+		return true
 	}
 	return false
 }

@@ -212,22 +212,19 @@ func (ix *Index) mayHoldGuard(src []byte) bool {
 }
 
 // callsOwnGuardFn reports whether src may call a guard-returning fn it
-// declares itself, at an offset keep accepts: one of its
-// GuardFnCandidates is among the names it calls. Every local call
-// guardFnSet.kind matches names the fn so.
+// declares itself, at an offset keep accepts: a call hasGuardFnCall
+// matches for one of its GuardFnCandidates. Every local call
+// guardFnSet.kind matches is one.
 func callsOwnGuardFn(src []byte, keep func(int) bool) bool {
 	if !MayDeclareGuardFn(src) {
 		return false
 	}
-	cands := GuardFnCandidates(src)
-	if len(cands) == 0 {
-		return false
+	for _, k := range GuardFnCandidates(src) {
+		if hasGuardFnCall(src, k, keep) {
+			return true
+		}
 	}
-	names := make(map[string]bool, len(cands))
-	for _, n := range cands {
-		names[n] = true
-	}
-	return len(calledNames(src, names, keep)) > 0
+	return false
 }
 
 // guardRules reports whether a rule that needs a lock guard is enabled.
@@ -680,42 +677,6 @@ func mayHoldBody(src []byte) func(n *sitter.Node) bool {
 	}
 }
 
-// GuardFnCandidates returns the names of the fns src may declare to return
-// a lock guard, found from its bytes alone: each `fn NAME` (a raw `r#NAME`
-// as NAME) whose signature, up to the body's `{` or the `;` of a
-// declaration, returns a guard type (returnsGuard). Every fn that guardFns
-// indexes is among them. The end of a signature is found without parsing
-// (signatureEnd); where it is wrong the scan runs on into the body, which
-// only adds names.
-func GuardFnCandidates(src []byte) []string {
-	var out []string
-	seen := map[string]bool{}
-	for off := 0; ; {
-		i := bytes.Index(src[off:], []byte("fn"))
-		if i < 0 {
-			return out
-		}
-		start := off + i
-		off = start + 2
-		if start > 0 && isASCIIIdentByte(src[start-1]) || off < len(src) && isASCIIIdentByte(src[off]) {
-			continue
-		}
-		j := skipTrivia(src, off)
-		if bytes.HasPrefix(src[j:], []byte("r#")) {
-			j += 2
-		}
-		k := identEnd(src, j)
-		if k == j || src[j] >= '0' && src[j] <= '9' {
-			continue
-		}
-		name := string(src[j:k])
-		if !seen[name] && returnsGuard(src[k:signatureEnd(src, k)]) {
-			seen[name] = true
-			out = append(out, name)
-		}
-	}
-}
-
 // returnsGuard reports whether a fn signature may declare a lock guard for
 // its return type, as guardDeclKey takes one (siteGuardKind): an arrow
 // followed by a path (segments and `::`, whitespace and comments between
@@ -816,13 +777,33 @@ func receiverMaySelf(src []byte, dot int) bool {
 	return q >= 3 && string(src[q-3:q+1]) == "self" && (q == 3 || !isIdentByte(src[q-4]))
 }
 
-// CalledBeforeAwait returns those of names that src may call in an async
-// body with an await after the call (see calledNames): the only calls
-// whose guard can be held across an await. Index.MayMatch asks that of
-// every call of a guard-returning fn of another file, so the declarations
-// of the other names need not be known.
-func CalledBeforeAwait(src []byte, names map[string]bool) []string {
-	return calledNames(src, names, awaitFollows(src))
+// CalledKeys returns those of the guard-returning fn keys (see
+// GuardFnCandidates) that src may call in an async body with an await
+// after the call: a call in the shape hasGuardFnCall matches for the key,
+// the only calls whose guard can be held across an await. Index.MayMatch
+// asks exactly that of every call of a guard-returning fn of another file,
+// so the declarations of the other keys need not be known.
+func CalledKeys(src []byte, keys map[string]bool) []string {
+	names := map[string]bool{}
+	for k := range keys {
+		names[k[strings.LastIndexAny(k, ".:")+1:]] = true
+	}
+	present := map[string]bool{}
+	for _, n := range calledNames(src, names, nil) {
+		present[n] = true
+	}
+	if len(present) == 0 {
+		return nil
+	}
+	keep := awaitFollows(src)
+	var out []string
+	for k := range keys {
+		if present[k[strings.LastIndexAny(k, ".:")+1:]] && hasGuardFnCall(src, k, keep) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // awaitFollows returns asyncSpans.awaitAfter for src, lexing src on the

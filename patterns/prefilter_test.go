@@ -347,13 +347,11 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 			sum := e.Summarize("src/main.rs", out)
 			guards := &Summary{Path: "src/lock.rs", GuardFns: decls}
 			// Scan gets only the declarations a run parses: those of
-			// src's candidate names that out calls.
+			// src's candidate keys that out calls.
 			lazy := &Summary{Path: "src/lock.rs", GuardFns: map[string]string{}}
-			for _, n := range CalledBeforeAwait(out, names) {
-				for k, v := range decls {
-					if k[strings.LastIndexAny(k, ".:")+1:] == n {
-						lazy.GuardFns[k] = v
-					}
+			for _, k := range CalledKeys(out, names) {
+				if v, ok := decls[k]; ok {
+					lazy.GuardFns[k] = v
 				}
 			}
 			found += checkPrefilter(t, name, out, DefaultConfig(), NewIndex(sum, guards), NewIndex(lazy))
@@ -366,19 +364,19 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 }
 
 // checkCandidates fails when a guard-returning fn of decls (by
-// guardDeclKey) is not among the candidate names of its file.
+// guardDeclKey) is not among the candidate keys of its file.
 func checkCandidates(t *testing.T, name string, cands []string, decls map[string]string) {
 	t.Helper()
 	for k := range decls {
-		n := strings.TrimPrefix(k[strings.LastIndexAny(k, ".:")+1:], "r#")
-		if !slices.Contains(cands, n) {
+		if !slices.Contains(cands, k) {
 			t.Errorf("%s: the guard-returning fn %s is not among the candidates %q", name, k, cands)
 		}
 	}
 }
 
-// TestGuardFnCandidates: the byte scan of a signature finds the names of
-// fns whose signature spells Guard, wherever the signature ends.
+// TestGuardFnCandidates: the token scan finds the keys of the fns whose
+// signature returns a guard, wherever the signature ends and whatever
+// impl or trait they are written in.
 func TestGuardFnCandidates(t *testing.T) {
 	cases := []struct {
 		src  string
@@ -386,8 +384,15 @@ func TestGuardFnCandidates(t *testing.T) {
 	}{
 		{"fn state(&self) -> MutexGuard<'_, u8> { x }", []string{"state"}},
 		{"fn plain(&self) -> u8 { let g: MutexGuard<u8> = m; 0 }", nil},
-		{"trait T { fn g(&self) -> RwLockReadGuard<'_, u8>; fn h(&self); }", []string{"g"}},
-		{"fn r#match(&self) -> MutexGuard<u8> {}", []string{"match"}},
+		{"trait T { fn g(&self) -> RwLockReadGuard<'_, u8>; fn h(&self); }", []string{"T.g", "T::g"}},
+		{"impl<T: Into<u8>> a::Shared<T> where T: Send { fn g(&self) -> MutexGuard<'_, T> { x } }", []string{"Shared.g", "Shared::g"}},
+		{"impl<T> From<T> for Shared<T> { fn g() -> MutexGuard<'static, T> { x } }", []string{"Shared.g", "Shared::g"}},
+		{"#[cfg(x)]\nimpl Shared { fn f(&self) -> impl Fn() { || {} } fn g(&self) -> MutexGuard<u8> { x } }", []string{"Shared.g", "Shared::g"}},
+		{"impl S { fn f(&self) { fn inner() -> MutexGuard<'static, u8> { x } } }", []string{"inner"}},
+		{"mod m { fn g() -> MutexGuard<'static, u8> { x } }", []string{"g"}},
+		{"fn f(x: impl Fn()) {} fn g() -> MutexGuard<'static, u8> { x }", []string{"g"}},
+		{"impl<'a, T> RwLockReadGuard<'a, T> { fn map(this: Self) -> RwLockReadGuard<'a, T> { x } }", nil},
+		{"fn r#match(&self) -> MutexGuard<u8> {}", []string{"r#match"}},
 		{"fn c(x: [u8; 4]) -> MutexGuard<u8> {}", []string{"c"}},
 		{"fn k(x: Foo<{ N }>) -> MutexGuard<u8> {}", []string{"k"}},
 		{"fn k2(x: Foo<A, { N }>, y: Foo<N = {3}>) -> MutexGuard<u8> {}", []string{"k2"}},
@@ -471,7 +476,7 @@ func TestPrefilterCorpus(t *testing.T) {
 		}
 	})
 	// The guard index is the one a run builds: the declaring files whose
-	// candidate names (a byte scan) a file passing MayMatch calls.
+	// candidate keys (a token scan) a file passing MayMatch calls.
 	cands := map[string]bool{}
 	candsOf := make([][]string, len(files))
 	for i, s := range sums {
@@ -491,7 +496,7 @@ func TestPrefilterCorpus(t *testing.T) {
 	called := map[string]bool{}
 	for _, f := range files {
 		if src := mustRead(t, f); MayMatch(src, cfg) || MayMatch(src, all) {
-			for _, n := range CalledBeforeAwait(src, cands) {
+			for _, n := range CalledKeys(src, cands) {
 				called[n] = true
 			}
 		}
@@ -645,6 +650,28 @@ func TestIndex(t *testing.T) {
 					t.Fatalf("%s[%d:]: index(%q) = %d, want %d", in, off, w, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestCalledKeys: a key counts when a call in its shape sits in an async
+// body with an await after it.
+func TestCalledKeys(t *testing.T) {
+	keys := map[string]bool{"RwLock.read": true, "RwLock::read": true, "Shared.state": true, "helper": true}
+	cases := []struct {
+		src  string
+		want []string
+	}{
+		{"async fn f() { let d = std::fs::read(p); x.await; }", nil},
+		{"async fn f(l: &L) { let g = l.read(); x.await; }", nil},
+		{"impl RwLock { async fn f(&self) { let g = self.read(); x.await; } }", []string{"RwLock.read"}},
+		{"async fn f() { let g = RwLock::read(&l); x.await; }", []string{"RwLock.read", "RwLock::read"}},
+		{"async fn f() { let g = s.state(); x.await; let h = helper(); }", []string{"Shared.state"}},
+		{"fn f() { let g = s.state(); } async fn h() { helper(); x.await; }", []string{"helper"}},
+	}
+	for _, c := range cases {
+		if got := CalledKeys([]byte(c.src), keys); !slices.Equal(got, c.want) {
+			t.Errorf("CalledKeys(%q) = %q, want %q", c.src, got, c.want)
 		}
 	}
 }

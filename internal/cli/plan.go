@@ -52,7 +52,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	guards := make([]*patterns.Summary, len(files)) // GuardFns alone
 	may := make([]bool, len(files))
 	mayNeed := make([]bool, len(files))   // may contribute to the Index
-	cands := make([][]string, len(files)) // fns a file may declare to return a guard
+	cands := make([][]string, len(files)) // keys of the fns a file may declare to return a guard
 	sizes := make([]int, len(files))
 
 	// Nothing of a file is kept past this step: its bytes are read into a
@@ -87,9 +87,9 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 
 	// The files that may declare a guard-returning fn are parsed for
 	// their fns only when a file that may hold a finding calls one of the
-	// names a byte scan finds there, in an async body before an await: a
-	// fn no such file calls so changes no file's outcome
-	// (patterns.CalledBeforeAwait).
+	// fns a token scan finds there (by its key), in an async body before
+	// an await: a fn no such file calls so changes no file's outcome
+	// (patterns.CalledKeys).
 	candNames := map[string]bool{}
 	for _, c := range cands {
 		for _, n := range c {
@@ -104,7 +104,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 			if err != nil {
 				return // the scan below reports it
 			}
-			if ns := patterns.CalledBeforeAwait(src, candNames); len(ns) > 0 {
+			if ns := patterns.CalledKeys(src, candNames); len(ns) > 0 {
 				mu.Lock()
 				for _, n := range ns {
 					called[n] = true

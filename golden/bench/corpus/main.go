@@ -191,7 +191,7 @@ func stats(files []string, jobs int) {
 	line("corpus (read once)", &n, &size)
 	line("name a guard type (scanned for fn names)", &guardN, &guardB)
 	line("MayMatch (read again)", &mayN, &mayB)
-	line("declare a name called (parsed for fns)", &parsedN, &parsedB)
+	line("declare a fn called (parsed for fns)", &parsedN, &parsedB)
 	line("Index.MayMatch (parsed, rules run once)", &ixN, &ixB)
 	line("Scan: need a run", &needN, &needB)
 }
@@ -281,7 +281,7 @@ func guardSummaries(files []string, jobs int, cfg patterns.Config, engines []*pa
 	})
 	called := map[string]bool{}
 	each(may, jobs, func(_ int, _ string, src []byte) {
-		ns := patterns.CalledBeforeAwait(src, names)
+		ns := patterns.CalledKeys(src, names)
 		mu.Lock()
 		defer mu.Unlock()
 		for _, n := range ns {
