@@ -29,12 +29,13 @@ func (a *App) scans() bool {
 // plan is the first part of a run over many files when the engine is a
 // scanner, built so that most files are read once and never parsed:
 //
-//  1. every file is read; the byte-level prefilters decide which files may
-//     hold a finding at all, and which may declare a guard-returning fn
-//     (the fact the next step needs from other files) under which names;
-//     the files that may hold a finding are read again for calls of those
-//     names, and only the declaring files of a name called are parsed for
-//     their guard-returning fns;
+//  1. every file is read, as the walk finds it (see looker); the
+//     byte-level prefilters decide which files may hold a finding at all,
+//     and which may declare a guard-returning fn (the fact the next step
+//     needs from other files) under which keys; the files that may hold a
+//     finding are read again for calls of those fns before an await, and
+//     only the declaring files of a fn so called are parsed for their
+//     guard-returning fns;
 //  2. the files that may hold one are read again and scanned (one parse,
 //     the rules run once with every async body Send-required);
 //     most files stop here;
@@ -45,7 +46,10 @@ func (a *App) scans() bool {
 //
 // It returns each file's read error, which files need a run, and the Index
 // for those runs. Memory is a few words per file plus the summaries.
-func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr []error, need []bool, idx *patterns.Index) {
+//
+// looks holds the first step's result for the files looked at already, by
+// absolute path (see looker); the others are looked at here.
+func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks map[string]*firstLook) (readErr []error, need []bool, idx *patterns.Index) {
 	readErr = make([]error, len(files))
 	need = make([]bool, len(files))
 	sums := make([]*patterns.Summary, len(files))
@@ -55,23 +59,28 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 	cands := make([][]string, len(files)) // keys of the fns a file may declare to return a guard
 	sizes := make([]int, len(files))
 
-	// Nothing of a file is kept past this step: its bytes are read into a
-	// buffer that the next file reuses.
+	var missed []int
+	for i, f := range files {
+		if looks[f.abs] == nil {
+			missed = append(missed, i)
+		}
+	}
+	missedLooks := make([]*firstLook, len(files))
 	var bufs sync.Pool
-	a.each(ctx, o, upTo(len(files)), nil, func(e *engine, mk func() engine, i int) {
-		buf, _ := bufs.Get().([]byte)
-		src, err := readSourceInto(files[i].abs, buf)
-		if cap(src) > 0 {
-			defer bufs.Put(src[:0])
-		}
-		if err != nil {
-			readErr[i] = err
-			return
-		}
-		sizes[i] = len(src)
-		f := patterns.FileFacts(src, o.cfg)
-		may[i], mayNeed[i], cands[i] = f.MayMatch, f.MayNeedSummary, f.GuardFnCandidates
+	a.each(ctx, o, missed, nil, func(_ *engine, _ func() engine, i int) {
+		missedLooks[i] = takeLook(files[i].abs, o.cfg, &bufs)
 	})
+	for i, f := range files {
+		l := looks[f.abs]
+		if l == nil {
+			l = missedLooks[i]
+		}
+		if l == nil {
+			continue // interrupted
+		}
+		readErr[i], sizes[i] = l.err, l.size
+		may[i], mayNeed[i], cands[i] = l.facts.MayMatch, l.facts.MayNeedSummary, l.facts.GuardFnCandidates
+	}
 	var scan []int
 	for i := range files {
 		if may[i] {
@@ -226,6 +235,67 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry) (readErr
 		}
 	}
 	return readErr, need, patterns.NewIndex(append(sums, guards...)...)
+}
+
+// firstLook is what the plan's first step learns of a file from one read.
+type firstLook struct {
+	err   error // the read error
+	size  int
+	facts patterns.Facts
+}
+
+// takeLook reads the file at path and takes its first look. Nothing of the
+// file is kept: its bytes are read into a buffer of bufs, which the next
+// file reuses.
+func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
+	buf, _ := bufs.Get().([]byte)
+	src, err := readSourceInto(path, buf)
+	if cap(src) > 0 {
+		defer bufs.Put(src[:0])
+	}
+	if err != nil {
+		return &firstLook{err: err}
+	}
+	return &firstLook{size: len(src), facts: patterns.FileFacts(src, cfg)}
+}
+
+// looker takes the first look at the files a walk finds while it walks:
+// found hands it a path, o.jobs workers read and look, finish waits for
+// them and returns the looks by path.
+type looker struct {
+	paths chan string
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	looks map[string]*firstLook
+}
+
+func startLooking(ctx context.Context, o *options) *looker {
+	l := &looker{paths: make(chan string, 256), looks: map[string]*firstLook{}}
+	var bufs sync.Pool
+	for range max(o.jobs, 1) {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for p := range l.paths {
+				if ctx.Err() != nil {
+					continue // the plan sees the interrupt
+				}
+				look := takeLook(p, o.cfg, &bufs)
+				l.mu.Lock()
+				l.looks[p] = look
+				l.mu.Unlock()
+			}
+		}()
+	}
+	return l
+}
+
+func (l *looker) found(abs string) { l.paths <- abs }
+
+func (l *looker) finish() map[string]*firstLook {
+	close(l.paths)
+	l.wg.Wait()
+	return l.looks
 }
 
 // upTo returns the indexes 0..n-1.

@@ -29,17 +29,25 @@ func (a *App) runPaths(o *options) int {
 		rep.fail(".", fmt.Errorf("cannot get the working directory: %w", err))
 		return rep.finish(false)
 	}
-	files, werrs := collect(wd, o.paths, o.noIgnore, o.excludes)
+	ctx := a.Context
+	// With a scanning engine the plan's first look at each file starts
+	// while the walk goes on.
+	var look *looker
+	var found func(string)
+	if a.scans() {
+		look = startLooking(ctx, o)
+		found = look.found
+	}
+	files, werrs := collect(wd, o.paths, o.noIgnore, o.excludes, found)
 	for _, e := range werrs {
 		rep.fail(e.display, e.err)
 	}
 	rep.startProgress(len(files))
-	ctx := a.Context
 	var readErr []error
 	var need []bool // nil: every file is run
 	var idx *patterns.Index
-	if a.scans() {
-		readErr, need, idx = a.plan(ctx, o, files)
+	if look != nil {
+		readErr, need, idx = a.plan(ctx, o, files, look.finish())
 	} else {
 		readErr, idx = a.summarize(ctx, o, files)
 	}

@@ -37,12 +37,16 @@ type walker struct {
 	roots    []string // resolved absolute paths that writes may touch
 	byReal   map[string]*fileEntry
 	errs     []walkError
+	found    func(abs string) // see collect
 }
 
 // collect returns the files to process, deduplicated by resolved path and
 // sorted by display path, and the paths that could not be walked.
-func collect(wd string, args []string, noIgnore bool, excludes []string) ([]*fileEntry, []walkError) {
-	w := &walker{wd: wd, noIgnore: noIgnore, excludes: excludes, byReal: map[string]*fileEntry{}}
+//
+// found, when not nil, is called with each file's absolute path as the
+// walk reaches it (a file reached twice may be named twice).
+func collect(wd string, args []string, noIgnore bool, excludes []string, found func(abs string)) ([]*fileEntry, []walkError) {
+	w := &walker{wd: wd, noIgnore: noIgnore, excludes: excludes, byReal: map[string]*fileEntry{}, found: found}
 	type arg struct {
 		abs, real string // real: the resolved path of a directory, "" if unknown
 		dir       bool
@@ -144,15 +148,11 @@ func (w *walker) add(abs string) {
 	w.keep(f)
 }
 
-// addWalked records a file a directory walk found that is not a symlink,
-// in a directory whose resolved path is realDir: its resolved path is
-// realDir/name, with no system call to learn it.
-func (w *walker) addWalked(abs, realDir, name string) {
-	w.keep(&fileEntry{abs: abs, display: w.display(abs), real: filepath.Join(realDir, name), writeOK: true})
-}
-
 // keep records f unless a preferred entry for the same file is known.
 func (w *walker) keep(f *fileEntry) {
+	if w.found != nil {
+		w.found(f.abs)
+	}
 	if old, ok := w.byReal[f.real]; ok {
 		if old.link && !f.link || old.link == f.link && f.display < old.display {
 			w.byReal[f.real] = f
@@ -280,22 +280,20 @@ func (w *walker) walkDir(root, dir, realDir, base string, ps []gitignore.Pattern
 	if len(ps) > 0 {
 		m = gitignore.NewMatcher(ps)
 	}
+	var shown string // dir's display path, on first need
 	for _, e := range ents {
 		name := e.Name()
-		p := filepath.Join(dir, name)
 		isDir := e.IsDir()
+		if isDir && (name == ".git" || name == "target") || !isDir && !strings.HasSuffix(name, ".rs") {
+			continue // a symlink is not IsDir: its target is looked at below
+		}
+		p := joinName(dir, name)
 		if e.Type()&fs.ModeSymlink != 0 {
 			st, err := os.Stat(p)
 			if err == nil && st.IsDir() {
 				continue
 			}
 			// A symlink to a file, or a broken one, is a file here.
-		}
-		if isDir && (name == ".git" || name == "target") {
-			continue
-		}
-		if !isDir && !strings.HasSuffix(name, ".rs") {
-			continue
 		}
 		if len(w.excludes) > 0 {
 			rel, _ := filepath.Rel(root, p)
@@ -308,15 +306,38 @@ func (w *walker) walkDir(root, dir, realDir, base string, ps []gitignore.Pattern
 		}
 		sub := ""
 		if realDir != "" {
-			sub = filepath.Join(realDir, name)
+			sub = joinName(realDir, name)
 		}
 		switch {
 		case isDir:
 			w.walkDir(root, p, sub, base, ps)
 		case e.Type()&fs.ModeSymlink == 0 && sub != "":
-			w.addWalked(p, realDir, name)
+			if shown == "" {
+				shown = w.display(dir)
+			}
+			w.keep(&fileEntry{abs: p, display: joinDisplay(shown, name), real: sub, writeOK: true})
 		default:
 			w.add(p)
 		}
 	}
+}
+
+// joinName is filepath.Join(dir, name) for a clean dir and a name read
+// from it (no separator, not . or ..), without cleaning again.
+func joinName(dir, name string) string {
+	if strings.HasSuffix(dir, string(filepath.Separator)) {
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
+}
+
+// joinDisplay is the display path of name in a directory shown as dir.
+func joinDisplay(dir, name string) string {
+	switch {
+	case dir == ".":
+		return name
+	case strings.HasSuffix(dir, "/"):
+		return dir + name
+	}
+	return dir + "/" + name
 }
