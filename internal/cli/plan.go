@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -108,12 +109,21 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 	var mu sync.Mutex
 	called := map[string]bool{}
 	if len(candNames) > 0 {
+		// A file that calls none of those fns and fails Index.MayMatch
+		// with no other file's fns fails it with any Index this run
+		// builds (its keys are among the candidates): the scan need not
+		// read it again.
+		var noFns *patterns.Index
+		pass := make([]bool, len(files))
 		a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
 			src, err := readSource(files[i].abs)
 			if err != nil {
-				return // the scan below reports it
+				pass[i] = true // the scan below reports it
+				return
 			}
-			if ns := patterns.CalledKeys(src, candNames); len(ns) > 0 {
+			ns := patterns.CalledKeys(src, candNames)
+			pass[i] = len(ns) > 0 || noFns.MayMatch(src, o.cfg)
+			if len(ns) > 0 {
 				mu.Lock()
 				for _, n := range ns {
 					called[n] = true
@@ -121,6 +131,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 				mu.Unlock()
 			}
 		})
+		scan = slices.DeleteFunc(scan, func(i int) bool { return !pass[i] })
 	}
 	var decl []int
 	for i, c := range cands {
