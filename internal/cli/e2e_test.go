@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -70,5 +71,135 @@ func TestEndToEndArticleSolution1(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join(dir, "src")); len(ents) != 1 {
 		t.Errorf("files left in src: %v", ents)
+	}
+}
+
+// TestEndToEndPlanAcrossFiles runs the real engine over a crate whose
+// guards come from fns of other files (a method of an impl, a free fn, a
+// trait's method), whose Rc reaches a spawned block, and whose other
+// files only look like candidates (a `read` of std::fs, tokio's
+// `lock().await`): the plan's prefilters and the lazily parsed
+// declarations must let through exactly the files a run without them
+// reports, which --all-async with every file named reaches too.
+func TestEndToEndPlanAcrossFiles(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{
+		"src/lock.rs": `use std::sync::{Mutex, MutexGuard};
+
+pub struct Shared {
+    m: Mutex<u32>,
+}
+
+impl Shared {
+    pub fn state(&self) -> MutexGuard<'_, u32> {
+        self.m.lock().unwrap()
+    }
+}
+
+pub static GLOBAL: Mutex<u32> = Mutex::new(0);
+
+pub trait Locked {
+    fn guard(&self) -> MutexGuard<'_, u32> {
+        GLOBAL.lock().unwrap()
+    }
+}
+
+pub fn global() -> MutexGuard<'static, u32> {
+    GLOBAL.lock().unwrap()
+}
+`,
+		"src/worker.rs": `use crate::lock::Shared;
+
+async fn tick() {}
+
+pub async fn work(s: &Shared) {
+    let mut g = s.state();
+    *g += 1;
+    tick().await;
+}
+`,
+		"src/free.rs": `async fn tick() {}
+
+pub async fn bump() {
+    let mut g = crate::lock::global();
+    *g += 1;
+    tick().await;
+}
+`,
+		"src/via_trait.rs": `use crate::lock::Locked;
+
+async fn tick() {}
+
+pub async fn touch<L: Locked>(l: &L) {
+    let mut g = l.guard();
+    *g += 1;
+    tick().await;
+}
+`,
+		"src/rc.rs": `use std::rc::Rc;
+
+pub fn start() {
+    let shared = Rc::new(5);
+    tokio::spawn(async move {
+        println!("{}", shared);
+    });
+}
+`,
+		"src/other.rs": `use std::sync::Arc;
+use tokio::sync::Mutex;
+
+pub async fn load(p: &str, m: Arc<Mutex<u32>>) -> Vec<u8> {
+    let data = std::fs::read(p).unwrap();
+    let mut g = m.lock().await;
+    *g += 1;
+    tokio::task::yield_now().await;
+    data
+}
+`,
+		"src/main.rs": `mod free;
+mod lock;
+mod other;
+mod rc;
+mod via_trait;
+mod worker;
+
+#[tokio::main]
+async fn main() {
+    let s = std::sync::Arc::new(lock::Shared::new());
+    tokio::spawn(async move { worker::work(&s).await });
+    tokio::spawn(free::bump());
+    rc::start();
+}
+`,
+	})
+	changed := func(args ...string) map[string][]string {
+		t.Helper()
+		r := runIn(t, context.Background(), dir, nil, "", append([]string{"--json"}, args...)...)
+		d := decodeJSON(t, r.stdout)
+		if r.code != 0 || len(d.Errors) != 0 {
+			t.Fatalf("%v: exit %d, %s\n%s", args, r.code, r.stdout, r.stderr)
+		}
+		out := map[string][]string{}
+		for _, f := range d.Files {
+			for _, x := range f.Findings {
+				out[f.Path] = append(out[f.Path], x.Rule)
+			}
+		}
+		return out
+	}
+	want := map[string][]string{
+		"src/worker.rs": {"mutex-scope"},
+		"src/free.rs":   {"mutex-scope"},
+		"src/rc.rs":     {"rc-arc"},
+	}
+	got := changed()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings by file: %v, want %v", got, want)
+	}
+	// Under --all-async every async body must be Send: the trait method's
+	// guard in via_trait.rs is found too.
+	want["src/via_trait.rs"] = []string{"mutex-scope"}
+	if got := changed("--all-async"); !reflect.DeepEqual(got, want) {
+		t.Errorf("--all-async: findings by file: %v, want %v", got, want)
 	}
 }
