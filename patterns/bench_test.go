@@ -169,20 +169,31 @@ func BenchmarkSummarize(b *testing.B) {
 	}
 }
 
-// BenchmarkMayMatch is the byte-level prefilter on a file it rejects (the
-// common case: sync code without await), so that every test runs to the
-// end of the file.
-func BenchmarkMayMatch(b *testing.B) {
+// BenchmarkFileFacts is the byte-level first look every file of a run
+// gets, on a file it rejects (the common case: sync code without await),
+// so that every test runs to the end of the file.
+func BenchmarkFileFacts(b *testing.B) {
 	src := bytes.ReplaceAll(benchSource(50_000), []byte("await"), []byte("wait_"))
 	src = bytes.ReplaceAll(src, []byte("async"), []byte("sync_"))
 	cfg := DefaultConfig()
-	ix := NewIndex()
-	if ix.MayMatch(src, cfg) {
+	if FileFacts(src, cfg).MayMatch {
 		b.Fatal("the benchmark file should fail the prefilter")
 	}
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		ix.MayMatch(src, cfg)
-		MayNeedSummary(src)
+		FileFacts(src, cfg)
+	}
+}
+
+// BenchmarkLexAsync is the lexer that finds async bodies and awaits, which
+// a file that may hold a guard gets before any parse.
+func BenchmarkLexAsync(b *testing.B) {
+	src := benchSource(50_000)
+	if len(lexAsync(src).spans) == 0 {
+		b.Fatal("the benchmark file should have async bodies")
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		lexAsync(src)
 	}
 }
