@@ -17,7 +17,8 @@ import (
 //  3. equals the input with Result.Edits applied pass by pass,
 //
 // it never panics, and 4. a file it reports anything in passes the
-// prefilters (MayMatch, Index.MayMatch, Scan) when it parses without
+// prefilters (MayMatch, Index.MayMatch, Scan), and every guard-returning fn
+// the parser indexes is among GuardFnCandidates, when it parses without
 // syntax errors (in a broken file, say an unterminated string, the
 // prefilter's lexer and the parser's error recovery may pair the quotes
 // differently). A plain `go test` runs the seeds (the golden cases
@@ -93,13 +94,18 @@ func checkContract(t *testing.T, cfg Config, src []byte) *Result {
 	if !bytes.Equal(r.In, src) {
 		t.Fatalf("Result.In is not the input")
 	}
-	if len(r.Findings) > 0 && syntaxErrors(t, src) == 0 {
+	if syntaxErrors(t, src) == 0 {
 		// (4) The prefilters let the file through, with the index a run
-		// of this one file builds.
+		// of this one file builds; the token scans see what the parser
+		// sees.
 		s := NewEngine(cfg, nil)
-		idx := NewIndex(s.Summarize("src/lib.rs", src))
+		sum := s.Summarize("src/lib.rs", src)
 		s.Close()
-		checkPrefilter(t, "src/lib.rs", src, cfg, idx, idx)
+		if len(r.Findings) > 0 {
+			idx := NewIndex(sum)
+			checkPrefilter(t, "src/lib.rs", src, cfg, idx, idx)
+		}
+		checkCandidates(t, "src/lib.rs", GuardFnCandidates(src), sum.GuardFns)
 	}
 	for _, f := range r.Findings {
 		if f.Pos.Offset < 0 || f.Pos.Offset > len(src) || f.Pos.Line < 1 || f.Pos.Col < 1 {
