@@ -7,11 +7,16 @@ import (
 	"unicode/utf8"
 )
 
-// A lock guard can only be held across an await of the future whose body
-// holds the acquisition, and an await that comes later in that body. The
-// guard rules' prefilter (Index.mayHoldGuard) asks that of the bytes, with
-// a lexer that knows only what it needs to match braces: comments, string
-// and character literals, raw strings and lifetimes. It never parses.
+// The prefilter's token scans. A lexer that knows only what it needs to
+// match braces (comments, string and character literals, raw strings and
+// lifetimes) reads, without parsing:
+//   - the async bodies and the awaits (lexAsync): a lock guard can only be
+//     held across an await of the future whose body takes it, and an
+//     await that comes later in that body (Index.mayHoldGuard);
+//   - the bodies that can trigger rc-arc (rcMayTrigger);
+//   - the keys of the fns that may return a guard (GuardFnCandidates).
+// Each reading is a superset of what the parser gives on a file it parses
+// without syntax errors; lex_test.go checks that against the parser.
 
 // asyncSpans are the spans of a file that may be async bodies, and where
 // the file awaits.
