@@ -38,12 +38,8 @@ func lexAsync(src []byte) *asyncSpans {
 	var stack []int          // open braces
 	type kw struct{ at, block int }
 	var asyncs []kw // each `async` with the innermost open brace (-1: none)
-	i := 0
-	if bytes.HasPrefix(src, bom) {
-		i = len(bom)
-	}
-	for i < len(src) {
-		t, j := lexToken(src, i)
+	balanced := true
+	eachToken(src, func(t, i, j int) bool {
 		switch t {
 		case tokPunct:
 			switch src[i] {
@@ -51,7 +47,8 @@ func lexAsync(src []byte) *asyncSpans {
 				stack = append(stack, i)
 			case '}':
 				if len(stack) == 0 {
-					return &asyncSpans{whole: true}
+					balanced = false
+					return false
 				}
 				closeOf[stack[len(stack)-1]] = i
 				stack = stack[:len(stack)-1]
@@ -68,9 +65,9 @@ func lexAsync(src []byte) *asyncSpans {
 				out.awaits = append(out.awaits, i)
 			}
 		}
-		i = j
-	}
-	if len(stack) > 0 {
+		return true
+	})
+	if !balanced || len(stack) > 0 {
 		return &asyncSpans{whole: true}
 	}
 	var spans [][2]int
@@ -107,6 +104,23 @@ func lexAsync(src []byte) *asyncSpans {
 		out.spans = append(out.spans, s)
 	}
 	return out
+}
+
+// eachToken calls f(kind, i, j) for each token src[i:j] that is not
+// whitespace, a comment, a literal or a number (tokIdent or tokPunct), in
+// order, after a leading byte order mark. It stops when f returns false.
+func eachToken(src []byte, f func(kind, i, j int) bool) {
+	i := 0
+	if bytes.HasPrefix(src, bom) {
+		i = len(bom)
+	}
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		if t != tokSkip && !f(t, i, j) {
+			return
+		}
+		i = j
+	}
 }
 
 // Token kinds of lexToken.
@@ -256,45 +270,47 @@ func rcMayTrigger(src []byte) bool {
 	var declared map[string]bool
 	spawnArg := false // the last tokens are `spawn (` and maybe more `(`
 	var prev []byte   // the last identifier, when it is the last token
-	i := 0
-	if bytes.HasPrefix(src, bom) {
-		i = len(bom)
-	}
-	for i < len(src) {
-		t, j := lexToken(src, i)
-		switch t {
-		case tokPunct:
+	found := false
+	eachToken(src, func(t, i, j int) bool {
+		if t == tokPunct {
 			spawnArg = src[i] == '(' && (spawnArg || string(prev) == "spawn" || string(prev) == "spawn_on")
 			prev = nil
-		case tokIdent:
-			w := src[i:j]
-			if string(w) == "async" {
-				if spawnArg {
-					return true
+			return true
+		}
+		w := src[i:j]
+		if string(w) == "async" {
+			if spawnArg {
+				found = true
+				return false
+			}
+			k := skipTrivia(src, j)
+			if hasKeywordAt(src, k, "fn") || hasKeywordAt(src, k, "unsafe") || hasKeywordAt(src, k, "extern") {
+				if declared == nil {
+					declared = declaredTypeNames(src)
 				}
-				k := skipTrivia(src, j)
-				if hasKeywordAt(src, k, "fn") || hasKeywordAt(src, k, "unsafe") || hasKeywordAt(src, k, "extern") {
-					sig := src[k:signatureEnd(src, k)]
-					if declared == nil {
-						declared = declaredTypeNames(src)
-					}
-					found := false
-					eachWord(sig, func(a, b int) bool {
-						s := string(sig[a:b])
-						found = s == "Rc" || s == "Weak" || declared[s]
-						return !found
-					})
-					if found {
-						return true
-					}
+				if found = spellsRcType(src[k:signatureEnd(src, k)], declared); found {
+					return false
 				}
 			}
-			spawnArg = false
-			prev = w
 		}
-		i = j
-	}
-	return false
+		spawnArg = false
+		prev = w
+		return true
+	})
+	return found
+}
+
+// spellsRcType reports whether text (a parameter, a signature) may spell
+// a type holding an Rc: a word `Rc` or `Weak`, or one of declared (the
+// file's struct and type alias names, see declaredTypeNames).
+func spellsRcType(text []byte, declared map[string]bool) bool {
+	found := false
+	eachWord(text, func(i, j int) bool {
+		w := string(text[i:j])
+		found = w == "Rc" || w == "Weak" || declared[w]
+		return !found
+	})
+	return found
 }
 
 // GuardFnCandidates returns the keys (guardDeclKey's) under which the
@@ -333,16 +349,7 @@ func GuardFnCandidates(src []byte) []string {
 			out = append(out, k)
 		}
 	}
-	i := 0
-	if bytes.HasPrefix(src, bom) {
-		i = len(bom)
-	}
-	for i < len(src) {
-		t, j := lexToken(src, i)
-		if t == tokSkip {
-			i = j
-			continue
-		}
+	eachToken(src, func(t, i, j int) bool {
 		tok := string(src[i:j])
 		switch {
 		case header != "":
@@ -403,8 +410,8 @@ func GuardFnCandidates(src []byte) []string {
 			}
 		}
 		last = tok
-		i = j
-	}
+		return true
+	})
 	return out
 }
 

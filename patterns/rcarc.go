@@ -995,14 +995,7 @@ func mayTrigger(fc *fileCtx) bool {
 				if declared == nil {
 					declared = declaredTypeNames(fc.src)
 				}
-				found := false
-				ty := fc.src[p.StartByte():p.EndByte()]
-				eachWord(ty, func(i, j int) bool {
-					w := string(ty[i:j])
-					found = w == "Rc" || w == "Weak" || declared[w]
-					return !found
-				})
-				if found {
+				if spellsRcType(fc.src[p.StartByte():p.EndByte()], declared) {
 					return true
 				}
 			}
