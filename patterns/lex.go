@@ -114,6 +114,7 @@ func eachToken(src []byte, f func(kind, i, j int) bool) {
 	if bytes.HasPrefix(src, bom) {
 		i = len(bom)
 	}
+	i = skipShebang(src, i)
 	for i < len(src) {
 		t, j := lexToken(src, i)
 		if t != tokSkip && !f(t, i, j) {
@@ -121,6 +122,22 @@ func eachToken(src []byte, f func(kind, i, j int) bool) {
 		}
 		i = j
 	}
+}
+
+// skipShebang returns the offset after a shebang line starting at i (the
+// start of the file), or i: `#!` not followed by `[` (an inner attribute),
+// which rustc drops with the rest of the line.
+func skipShebang(src []byte, i int) int {
+	if !bytes.HasPrefix(src[i:], []byte("#!")) {
+		return i
+	}
+	if k := skipTrivia(src, i+2); k < len(src) && src[k] == '[' {
+		return i
+	}
+	if nl := bytes.IndexByte(src[i:], '\n'); nl >= 0 {
+		return i + nl + 1
+	}
+	return len(src)
 }
 
 // Token kinds of lexToken.
@@ -332,10 +349,10 @@ func GuardFnCandidates(src []byte) []string {
 		out    []string
 		seen   = map[string]bool{}
 		blocks []block
-		// The header of an impl or trait being read: its kind, the angle
-		// bracket depth, the owner name so far; header == "" outside one.
+		// The header of an impl or trait being read: its kind, its
+		// brackets, the owner name so far; header == "" outside one.
 		header  string
-		angle   int
+		depth   bracketDepth
 		owner   string
 		nameSet bool // trait: the name is read
 		// The last significant token, for telling an item's `impl` from
@@ -353,33 +370,26 @@ func GuardFnCandidates(src []byte) []string {
 		tok := string(src[i:j])
 		switch {
 		case header != "":
+			top := t == tokPunct && depth.step(src, i)
 			switch {
-			case tok == "{" && angle <= 0:
+			case top && tok == "{":
 				blocks = append(blocks, block{owner: owner, item: true})
 				header = ""
-			case tok == "{":
-				blocks = append(blocks, block{})
-			case tok == "}":
-				if len(blocks) > 0 {
-					blocks = blocks[:len(blocks)-1]
-				}
-			case tok == ";" && angle <= 0:
+			case top && tok == ";":
 				header = ""
-			case tok == "<":
-				angle++
-			case tok == ">" && src[i-1] != '-':
-				angle--
-			case t == tokIdent && angle <= 0:
+			case t == tokIdent && depth == (bracketDepth{}):
 				switch {
 				case header == "trait":
 					if !nameSet {
 						owner, nameSet = tok, true
 					}
+				case header != "impl":
+					// After `where`: the type is read.
 				case tok == "for":
 					owner = "" // the type follows the trait
 				case tok == "where":
-					header = "impl-where" // the type is read
-				case header == "impl" && tok != "dyn" && tok != "mut" && tok != "const" && tok != "unsafe":
+					header = "impl-where"
+				case tok != "dyn" && tok != "mut" && tok != "const" && tok != "unsafe":
 					owner = tok
 				}
 			}
@@ -390,7 +400,7 @@ func GuardFnCandidates(src []byte) []string {
 				blocks = blocks[:len(blocks)-1]
 			}
 		case t == tokIdent && (tok == "impl" || tok == "trait") && itemStart(last):
-			header, angle, owner, nameSet = tok, 0, "", false
+			header, depth, owner, nameSet = tok, bracketDepth{}, "", false
 		case tok == "fn":
 			k := skipTrivia(src, j)
 			e := identEnd(src, k)
@@ -402,7 +412,10 @@ func GuardFnCandidates(src []byte) []string {
 			}
 			name := string(src[k:e])
 			switch top := len(blocks) - 1; {
-			case top < 0 || !blocks[top].item:
+			case top < 0 || !blocks[top].item || blocks[top].owner == "":
+				// Outside an impl or trait; or an impl of a type with no
+				// name the lexer can read (a tuple, a reference), which
+				// guardDeclKey does not index: the name alone only adds.
 				add(name)
 			case !strings.HasSuffix(blocks[top].owner, "Guard"):
 				add(blocks[top].owner + "." + name)

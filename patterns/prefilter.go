@@ -172,11 +172,15 @@ func hasWord(src, w []byte) bool {
 	}
 }
 
-// hasRcPath reports whether src spells a path segment `rc::` (not the tail
-// of `Arc::` or `src::`).
+// hasRcPath reports whether src spells a path segment `rc` followed by
+// `::` (not the tail of `Arc::` or `src::`), whitespace and comments
+// allowed between them as in `use std :: rc :: Weak`.
 func hasRcPath(src []byte) bool {
-	for _, i := range findAll(src, []byte("rc::")) {
-		if i == 0 || !isIdentByte(src[i-1]) {
+	for _, i := range findAll(src, []byte("rc")) {
+		if i > 0 && isIdentByte(src[i-1]) || i+2 < len(src) && isIdentByte(src[i+2]) {
+			continue
+		}
+		if bytes.HasPrefix(src[skipTrivia(src, i+2):], []byte("::")) {
 			return true
 		}
 	}
@@ -707,34 +711,62 @@ func returnsGuard(sig []byte) bool {
 
 // signatureEnd returns the offset of the `{` or `;` that ends the fn
 // signature starting at i, or len(src): the first one outside
-// parentheses, brackets and generic angle brackets (a const generic
-// argument `{ N }` sits inside those, and its braces are skipped whole).
-// Tokens are lexToken's: a bracket in a comment or literal does not count.
+// parentheses, brackets, generic angle brackets and braces (a const
+// generic argument `{ N }`). Angle brackets count only outside the
+// others: a `>>` in an array length or a const block is a shift. Tokens
+// are lexToken's: a bracket in a comment or literal does not count.
 func signatureEnd(src []byte, i int) int {
-	depth, braces := 0, 0
+	var d bracketDepth
 	for i < len(src) {
 		t, j := lexToken(src, i)
-		if t == tokPunct {
-			switch c := src[i]; {
-			case braces > 0:
-				if c == '{' {
-					braces++
-				} else if c == '}' {
-					braces--
-				}
-			case c == '(' || c == '[' || c == '<':
-				depth++
-			case c == ')' || c == ']' || c == '>' && (i == 0 || src[i-1] != '-'): // not the arrow `->`
-				depth--
-			case c == '{' && depth <= 0, c == ';' && depth <= 0:
-				return i
-			case c == '{':
-				braces = 1
-			}
+		if t == tokPunct && d.step(src, i) && (src[i] == '{' || src[i] == ';') {
+			return i
 		}
 		i = j
 	}
 	return len(src)
+}
+
+// bracketDepth follows the nesting of a signature or an impl header, one
+// punctuation token at a time.
+type bracketDepth struct {
+	parens int // ( and [
+	angles int // < and >, outside parens and braces
+	braces int // the braces of a const generic argument or block
+}
+
+// step takes the punctuation token at i and reports whether it stands at
+// the top level: outside every bracket (a `{` there opens the body).
+func (d *bracketDepth) step(src []byte, i int) bool {
+	switch c := src[i]; {
+	case d.braces > 0:
+		if c == '{' {
+			d.braces++
+		} else if c == '}' {
+			d.braces--
+		}
+		return false
+	case c == '(' || c == '[':
+		d.parens++
+		return false
+	case c == ')' || c == ']':
+		d.parens--
+		return false
+	case d.parens > 0:
+		return false
+	case c == '<':
+		d.angles++
+		return false
+	case c == '>' && (i == 0 || src[i-1] != '-'): // not the arrow `->`
+		d.angles--
+		return false
+	case d.angles > 0:
+		if c == '{' {
+			d.braces = 1
+		}
+		return false
+	}
+	return true
 }
 
 // callFollows reports whether the token at i may continue a call of the
@@ -784,9 +816,11 @@ func receiverMaySelf(src []byte, dot int) bool {
 // asks exactly that of every call of a guard-returning fn of another file,
 // so the declarations of the other keys need not be known.
 func CalledKeys(src []byte, keys map[string]bool) []string {
+	// A word of calledNames: the key's name, a raw `r#name` as name.
+	word := func(k string) string { return strings.TrimPrefix(k[strings.LastIndexAny(k, ".:")+1:], "r#") }
 	names := map[string]bool{}
 	for k := range keys {
-		names[k[strings.LastIndexAny(k, ".:")+1:]] = true
+		names[word(k)] = true
 	}
 	present := map[string]bool{}
 	for _, n := range calledNames(src, names, nil) {
@@ -798,7 +832,7 @@ func CalledKeys(src []byte, keys map[string]bool) []string {
 	keep := awaitFollows(src)
 	var out []string
 	for k := range keys {
-		if present[k[strings.LastIndexAny(k, ".:")+1:]] && hasGuardFnCall(src, k, keep) {
+		if present[word(k)] && hasGuardFnCall(src, k, keep) {
 			out = append(out, k)
 		}
 	}

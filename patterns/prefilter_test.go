@@ -675,3 +675,146 @@ func TestCalledKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefilterCounterexamples: programs (valid Rust, each rejected by
+// rustc only with the Send error) that a review found the prefilter or the
+// plan's lazily parsed declarations to skip, and the variants around them.
+// Each must get a finding from the engine and pass every step.
+func TestPrefilterCounterexamples(t *testing.T) {
+	caller := func(call string) string {
+		return `mod lock;
+use std::sync::{Arc, Mutex};
+async fn audit(event: &str) { println!("audit: {event}"); }
+#[tokio::main]
+async fn main() {
+    let hits = Arc::new(Mutex::new(0u64));
+    let h = hits.clone();
+    tokio::spawn(async move {
+        let mut count = ` + call + `;
+        *count += 1;
+        audit("hit").await;
+    }).await.unwrap();
+}
+`
+	}
+	single := map[string]string{
+		"shift in an async fn's array parameter": `use std::sync::{Arc, Mutex};
+const HDR: usize = 8;
+async fn audit(event: &str) { println!("audit: {event}"); }
+async fn record(h: Arc<Mutex<u64>>, _key: [u8; HDR >> 1], _val: [u8; 16]) {
+    let mut count = h.lock().unwrap();
+    *count += 1;
+    audit("hit").await;
+}
+#[tokio::main]
+async fn main() {
+    let hits = Arc::new(Mutex::new(0u64));
+    tokio::spawn(record(hits.clone(), [0; HDR >> 1], [0; 16])).await.unwrap();
+}
+`,
+		"shift before an Rc parameter": `use std::rc::Rc;
+async fn run(a: [u8; 4 >> 1], b: [u8; 2], r: Rc<i32>) { let _ = (a, b, r); }
+fn main() { tokio::spawn(run([0; 2], [0; 2], Rc::new(1))); }
+`,
+		"comment after struct": `use std::rc::Rc;
+struct /* state */ Job { data: Rc<i32> }
+async fn run(j: Job) { let _ = j.data; }
+fn main() { let j = Job { data: Rc::new(1) }; tokio::spawn(run(j)); }
+`,
+		"comment after type": `use std::rc::Rc;
+type // shared state
+    Shared = Rc<i32>;
+async fn run(s: Shared) { let _ = s; }
+fn main() { tokio::spawn(run(Rc::new(1))); }
+`,
+		"spaced rc path": `use std :: rc :: *;
+fn main() {
+    let w: Weak<i32> = Weak::new();
+    tokio::spawn(async move { let _ = w.upgrade(); });
+}
+`,
+		"commented rc path": `use std::rc/* the rc module */::{Weak};
+fn main() {
+    let w: Weak<i32> = Weak::new();
+    tokio::spawn(async move { let _ = w.upgrade(); });
+}
+`,
+		"shebang with a quote": "#!/x\"\n" + `use std::sync::{Arc, Mutex};
+async fn audit(event: &str) { println!("audit: {event}"); }
+#[tokio::main]
+async fn main() {
+    let h = Arc::new(Mutex::new(0u64));
+    tokio::spawn(async move {
+        let mut count = h.lock().unwrap();
+        *count += 1;
+        audit("hit").await;
+    }).await.unwrap();
+}
+`,
+	}
+	cross := map[string][2]string{
+		"const block with a shift in an impl header": {`use std::sync::{Mutex, MutexGuard};
+pub struct Buf<const N: usize>;
+impl Buf<{ 1 << 10 }> {
+    pub fn capacity(&self) -> usize { 1 << 10 }
+}
+pub fn state(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
+`, caller("lock::state(&h)")},
+		"method after a const block impl": {`use std::sync::{Mutex, MutexGuard};
+pub struct Buf<const N: usize>;
+impl Buf<{ 1 << 10 }> {
+    pub fn capacity(&self) -> usize { 1 << 10 }
+}
+pub struct Shared(pub Mutex<u64>);
+impl Shared {
+    pub fn snapshot(&self) -> MutexGuard<'_, u64> { self.0.lock().unwrap() }
+}
+`, strings.Replace(caller("s.snapshot()"), "let h = hits.clone();", "let _ = hits; let s = lock::Shared(Mutex::new(0));", 1)},
+		"shift in a guard fn's parameter": {`use std::sync::{Mutex, MutexGuard};
+const LEN: usize = 8;
+pub fn state(m: &Mutex<u64>, _pad: [[u8; LEN >> 1]; 2]) -> MutexGuard<'_, u64> { m.lock().unwrap() }
+`, caller("lock::state(&h, [[0; 4]; 2])")},
+		"raw identifier": {`use std::sync::{Mutex, MutexGuard};
+pub fn r#ref(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
+`, caller("lock::r#ref(&h)")},
+	}
+	for name, src := range single {
+		b := []byte(src)
+		if n := syntaxErrors(t, b); n != 0 {
+			t.Fatalf("%s: %d syntax errors", name, n)
+		}
+		s := NewEngine(DefaultConfig(), nil)
+		idx := NewIndex(s.Summarize("src/main.rs", b))
+		s.Close()
+		if checkPrefilter(t, name, b, DefaultConfig(), idx, idx) == 0 {
+			t.Errorf("%s: the engine reports nothing", name)
+		}
+	}
+	for name, files := range cross {
+		decl, call := []byte(files[0]), []byte(files[1])
+		for _, b := range [][]byte{decl, call} {
+			if n := syntaxErrors(t, b); n != 0 {
+				t.Fatalf("%s: %d syntax errors", name, n)
+			}
+		}
+		s := NewEngine(DefaultConfig(), nil)
+		declSum, callSum := s.Summarize("src/lock.rs", decl), s.Summarize("src/main.rs", call)
+		s.Close()
+		checkCandidates(t, name, GuardFnCandidates(decl), declSum.GuardFns)
+		// What the plan parses: the declarations of the candidate keys the
+		// caller calls before an await.
+		cands := map[string]bool{}
+		for _, k := range GuardFnCandidates(decl) {
+			cands[k] = true
+		}
+		lazy := &Summary{Path: "src/lock.rs", GuardFns: map[string]string{}}
+		for _, k := range CalledKeys(call, cands) {
+			if v, ok := declSum.GuardFns[k]; ok {
+				lazy.GuardFns[k] = v
+			}
+		}
+		if checkPrefilter(t, name, call, DefaultConfig(), NewIndex(declSum, callSum), NewIndex(lazy)) == 0 {
+			t.Errorf("%s: the engine reports nothing", name)
+		}
+	}
+}

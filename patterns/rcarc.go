@@ -109,9 +109,9 @@ type rcFile struct {
 	flows       []rcFlowNode
 	typeIdents  []*sitter.Node
 	tokenIdents []*sitter.Node
-	bare        bool              // a bare `spawn` is tokio's
-	rcWeak      bool              // a bare `Weak` is std::rc's
-	fields      map[string]string // field name -> site, "" when several structs have it
+	bare     bool              // a bare `spawn` is tokio's
+	rcWeak   bool              // a bare `Weak` is std::rc's
+	fields   map[string]string // field name -> site, "" when several structs have it
 }
 
 // rcFlowNode is a node link looks at: a let, a field initializer, a call
@@ -1004,18 +1004,18 @@ func mayTrigger(fc *fileCtx) bool {
 	return false
 }
 
-// declaredTypeNames returns the words that follow a `struct` or `type`
-// keyword in src: every name the file may declare a struct or a type
-// alias by (and a few more, from comments and strings).
+// declaredTypeNames returns the identifiers that follow a `struct` or
+// `type` keyword in src, past comments: every name the file may declare a
+// struct or a type alias by (and a few more, from macros).
 func declaredTypeNames(src []byte) map[string]bool {
 	out := map[string]bool{}
 	after := false
-	eachWord(src, func(i, j int) bool {
+	eachToken(src, func(t, i, j int) bool {
 		w := string(src[i:j])
-		if after {
+		if after && t == tokIdent {
 			out[w] = true
 		}
-		after = w == "struct" || w == "type"
+		after = t == tokIdent && (w == "struct" || w == "type")
 		return true
 	})
 	return out
