@@ -3,6 +3,7 @@ package patterns
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,6 +110,9 @@ type rcFile struct {
 	flows       []rcFlowNode
 	typeIdents  []*sitter.Node
 	tokenIdents []*sitter.Node
+	// shadowed are the rcWords the file declares a type of its own by
+	// (`type Weak = ..;`, `struct Rc;`): a bare mention is that type.
+	shadowed map[string]bool
 	bare     bool              // a bare `spawn` is tokio's
 	rcWeak   bool              // a bare `Weak` is std::rc's
 	fields   map[string]string // field name -> site, "" when several structs have it
@@ -216,6 +220,13 @@ func (r *rcFile) collect() {
 			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ, up: nearest(up, "let_declaration")})
 		case "type_identifier":
 			r.typeIdents = append(r.typeIdents, n)
+		case "type_item", "struct_item", "enum_item", "union_item", "trait_item":
+			if w := text(src, n.ChildByFieldName("name")); rcWords[w] {
+				if r.shadowed == nil {
+					r.shadowed = map[string]bool{}
+				}
+				r.shadowed[w] = true
+			}
 		}
 		switch typ {
 		case "use_declaration", "line_comment", "block_comment":
@@ -326,6 +337,9 @@ func (r *rcFile) collect() {
 		}
 		return true
 	})
+	if r.shadowed != nil {
+		r.mentions = slices.DeleteFunc(r.mentions, func(m *rcMention) bool { return !m.full && r.shadowed[m.word] })
+	}
 	// Token-tree borrows: `x . borrow ( )` inside a macro.
 	for _, u := range r.tokenIdents {
 		if m := text(src, u); m == "borrow" || m == "borrow_mut" || refCellRefused[m] {
@@ -417,10 +431,12 @@ func (r *rcFile) valueStruct(v *sitter.Node) string {
 // changes with it.
 func (r *rcFile) addMention(n *sitter.Node, w string) {
 	m := &rcMention{node: n, word: w, span: n}
-	if w == "Weak" && !r.rcWeak && (n.Parent() == nil || n.Parent().ChildByFieldName("name") != n) {
+	p := n.Parent()
+	scoped := p != nil && (p.Type() == "scoped_identifier" || p.Type() == "scoped_type_identifier") && p.ChildByFieldName("name") == n
+	if w == "Weak" && !r.rcWeak && !scoped {
 		return // std::sync::Weak, or another Weak
 	}
-	if p := n.Parent(); p != nil && (p.Type() == "scoped_identifier" || p.Type() == "scoped_type_identifier") && p.ChildByFieldName("name") == n {
+	if scoped {
 		path := strings.Join(strings.Fields(text(r.src, p.ChildByFieldName("path"))), "")
 		path = strings.TrimPrefix(path, "::")
 		switch {
