@@ -112,10 +112,16 @@ func calleeName(src []byte, call *sitter.Node) string {
 // spawnArg returns the future argument of a spawning call.
 func spawnArg(call *sitter.Node) *sitter.Node {
 	args := call.ChildByFieldName("arguments")
-	if args == nil || args.NamedChildCount() == 0 {
+	if args == nil {
 		return nil
 	}
-	return args.NamedChild(0)
+	for _, a := range namedChildren(args) {
+		// A comment before the future is a named child too.
+		if t := a.Type(); t != "line_comment" && t != "block_comment" {
+			return a
+		}
+	}
+	return nil
 }
 
 // unparen strips parentheses around an expression.
