@@ -411,8 +411,12 @@ func eachWord(src []byte, f func(i, j int) bool) {
 		i = len(bom)
 	}
 	for i < len(src) {
-		if !isIdentByte(src[i]) || src[i] >= 0x80 && unicodeSpace(src, i) > 0 {
+		if !isIdentByte(src[i]) {
 			i++
+			continue
+		}
+		if n := unicodeSpace(src, i); n > 0 {
+			i += n // the whole character: its later bytes start no word
 			continue
 		}
 		j := identEnd(src, i)
