@@ -433,7 +433,7 @@ func TestCalledNames(t *testing.T) {
 		{"r#state();", []string{"state"}},
 		{"let s = S { guard: 1 }; let guard: u8 = 2;", nil}, // a field or a type, not a turbofish
 		{"étatstate(); stateé();", nil},
-		{"state\u2028();", []string{"state"}}, // Unicode whitespace ends a name
+		{"state\u2028();", []string{"state"}},   // Unicode whitespace ends a name
 		{"x;\u2028state();", []string{"state"}}, // and starts none
 		// lock is a common method: after a dot only a self receiver counts.
 		{"m.lock(); m.inner.lock().unwrap();", nil},
