@@ -143,7 +143,7 @@ func skipShebang(src []byte, i int) int {
 // Token kinds of lexToken.
 const (
 	tokSkip  = iota // whitespace, a comment, a literal, a number
-	tokIdent        // an identifier or keyword (not a raw identifier)
+	tokIdent        // an identifier or keyword; a raw one with its `r#`
 	tokPunct        // one punctuation byte
 )
 
@@ -170,9 +170,10 @@ func lexToken(src []byte, i int) (kind, end int) {
 			if k, ok := skipRaw(src, j); ok {
 				return tokSkip, k
 			}
-			if src[j] == '#' {
-				// A raw identifier `r#async`: never a keyword.
-				return tokSkip, max(identEnd(src, j+1), j+1)
+			if src[j] == '#' && j+1 < len(src) && isIdentByte(src[j+1]) {
+				// A raw identifier `r#async`, as the parser spells it:
+				// never a keyword.
+				return tokIdent, identEnd(src, j+1)
 			}
 		}
 		return tokIdent, j
@@ -355,6 +356,7 @@ func GuardFnCandidates(src []byte) []string {
 		depth   bracketDepth
 		owner   string
 		nameSet bool // trait: the name is read
+		bang    macroBang
 		// The last significant token, for telling an item's `impl` from
 		// `impl Trait` in a type: an item starts after `;`, `{`, `}`, `]`
 		// (an attribute's end) or a qualifier.
@@ -370,13 +372,20 @@ func GuardFnCandidates(src []byte) []string {
 		tok := string(src[i:j])
 		switch {
 		case header != "":
-			top := t == tokPunct && depth.step(src, i)
+			top := t == tokPunct && depth.step(src, i, bang.open)
 			switch {
 			case top && tok == "{":
 				blocks = append(blocks, block{owner: owner, item: true})
 				header = ""
 			case top && tok == ";":
 				header = ""
+			case top && tok == "}":
+				// No header holds it: the `impl` or `trait` was a macro's
+				// token, and this closes the block around it.
+				header = ""
+				if len(blocks) > 0 {
+					blocks = blocks[:len(blocks)-1]
+				}
 			case t == tokIdent && depth == (bracketDepth{}):
 				switch {
 				case header == "trait":
@@ -423,6 +432,7 @@ func GuardFnCandidates(src []byte) []string {
 			}
 		}
 		last = tok
+		bang.see(t, src[i])
 		return true
 	})
 	return out

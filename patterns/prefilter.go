@@ -646,9 +646,15 @@ func MentionsAny(src []byte, names map[string]bool) bool {
 	if len(names) == 0 {
 		return false
 	}
+	// A raw name `r#run` is mentioned as `r#run`, whose words are `r` and
+	// `run`: its bare form counts.
+	raw := false
+	for n := range names {
+		raw = raw || strings.HasPrefix(n, "r#")
+	}
 	found := false
 	eachWord(src, func(i, j int) bool {
-		found = names[string(src[i:j])]
+		found = names[string(src[i:j])] || raw && names["r#"+string(src[i:j])]
 		return !found
 	})
 	return found
@@ -716,19 +722,39 @@ func returnsGuard(sig []byte) bool {
 // signatureEnd returns the offset of the `{` or `;` that ends the fn
 // signature starting at i, or len(src): the first one outside
 // parentheses, brackets, generic angle brackets and braces (a const
-// generic argument `{ N }`). Angle brackets count only outside the
+// generic argument `{ N }`, a macro's `ty!{..}`). Angle brackets count only outside the
 // others: a `>>` in an array length or a const block is a shift. Tokens
 // are lexToken's: a bracket in a comment or literal does not count.
 func signatureEnd(src []byte, i int) int {
 	var d bracketDepth
+	var m macroBang
 	for i < len(src) {
 		t, j := lexToken(src, i)
-		if t == tokPunct && d.step(src, i) && (src[i] == '{' || src[i] == ';') {
+		if t == tokPunct && d.step(src, i, m.open) && (src[i] == '{' || src[i] == ';') {
 			return i
 		}
+		m.see(t, src[i])
 		i = j
 	}
 	return len(src)
+}
+
+// macroBang follows the tokens for a macro invocation's `name!`: a `{`
+// right after one opens the macro's braces, where a `{` after the never
+// type's `!` (`-> ! {`) opens a body.
+type macroBang struct {
+	ident bool // the last token is an identifier
+	open  bool // the last tokens are an identifier and `!`
+}
+
+// see takes the next token (not whitespace, a comment or a literal) of
+// kind t starting with byte c.
+func (m *macroBang) see(t int, c byte) {
+	if t == tokSkip {
+		return
+	}
+	m.open = m.ident && t == tokPunct && c == '!'
+	m.ident = t == tokIdent
 }
 
 // bracketDepth follows the nesting of a signature or an impl header, one
@@ -740,9 +766,14 @@ type bracketDepth struct {
 }
 
 // step takes the punctuation token at i and reports whether it stands at
-// the top level: outside every bracket (a `{` there opens the body).
-func (d *bracketDepth) step(src []byte, i int) bool {
+// the top level: outside every bracket (a `{` there opens the body). A `{`
+// right after a macro's `name!` (inMacro) opens the macro's braces
+// (`-> ty!{..}`), never the body.
+func (d *bracketDepth) step(src []byte, i int, inMacro bool) bool {
 	switch c := src[i]; {
+	case c == '{' && inMacro && d.braces == 0:
+		d.braces = 1
+		return false
 	case d.braces > 0:
 		if c == '{' {
 			d.braces++

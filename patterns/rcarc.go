@@ -1029,7 +1029,8 @@ func declaredTypeNames(src []byte) map[string]bool {
 	eachToken(src, func(t, i, j int) bool {
 		w := string(src[i:j])
 		if after && t == tokIdent {
-			out[w] = true
+			// A raw `r#Job` is the word `Job` to spellsRcType.
+			out[strings.TrimPrefix(w, "r#")] = true
 		}
 		after = t == tokIdent && (w == "struct" || w == "type")
 		return true

@@ -203,3 +203,33 @@ async fn main() {
 		t.Errorf("--all-async: findings by file: %v, want %v", got, want)
 	}
 }
+
+// TestEndToEndRawAsyncFn: an async fn with a raw name, spawned from
+// another file, must be Send: the plan finds the spawning file by the
+// name as written there (found in review).
+func TestEndToEndRawAsyncFn(t *testing.T) {
+	dir := t.TempDir()
+	tree(t, dir, map[string]string{
+		"src/lock.rs": `use std::sync::{Arc, Mutex};
+async fn audit(event: &str) { println!("audit: {event}"); }
+pub async fn r#run(h: Arc<Mutex<u64>>) {
+    let mut count = h.lock().unwrap();
+    *count += 1;
+    audit("hit").await;
+}
+`,
+		"src/main.rs": `mod lock;
+use std::sync::{Arc, Mutex};
+#[tokio::main]
+async fn main() {
+    let h = tokio::spawn(lock::r#run(Arc::new(Mutex::new(0u64))));
+    drop(h);
+}
+`,
+	})
+	r := runIn(t, context.Background(), dir, nil, "", "--json")
+	d := decodeJSON(t, r.stdout)
+	if r.code != 0 || len(d.Files) != 1 || d.Files[0].Path != "src/lock.rs" || len(d.Files[0].Findings) != 1 {
+		t.Fatalf("exit %d, %s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
