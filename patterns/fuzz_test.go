@@ -17,9 +17,10 @@ import (
 //  3. equals the input with Result.Edits applied pass by pass,
 //
 // it never panics, and 4. a file it reports anything in passes the
-// prefilters (MayMatch, Index.MayMatch, Scan), and every guard-returning fn
-// the parser indexes is among GuardFnCandidates, when it parses without
-// syntax errors (in a broken file, say an unterminated string, the
+// prefilters (MayMatch, Index.MayMatch, Scan), every guard-returning fn
+// the parser indexes is among GuardFnCandidates, and the lexer sees every
+// async body, await and rc-arc trigger the parser sees, when it parses
+// without syntax errors (in a broken file, say an unterminated string, the
 // prefilter's lexer and the parser's error recovery may pair the quotes
 // differently). A plain `go test` runs the seeds (the golden cases
 // and testdata/fuzz/<target>/); `go test -run '^$' -fuzz FuzzEngine
@@ -106,6 +107,18 @@ func checkContract(t *testing.T, cfg Config, src []byte) *Result {
 			checkPrefilter(t, "src/lib.rs", src, cfg, idx, idx)
 		}
 		checkCandidates(t, "src/lib.rs", GuardFnCandidates(src), sum.GuardFns)
+		e := NewEngine(cfg, NewIndex())
+		defer e.Close()
+		body := bytes.TrimPrefix(src, bom)
+		if tree, err := e.parse(body); err == nil {
+			checkLexAsync(t, "src/lib.rs", body, tree.RootNode())
+			fc := &fileCtx{src: body, root: tree.RootNode()}
+			fc.bodies = findBodies(body, fc.root, NewIndex(), true)
+			if mayTrigger(fc) && !rcMayTrigger(body) {
+				t.Errorf("a body may trigger rc-arc, but rcMayTrigger is false")
+			}
+			tree.Close()
+		}
 	}
 	for _, f := range r.Findings {
 		if f.Pos.Offset < 0 || f.Pos.Offset > len(src) || f.Pos.Line < 1 || f.Pos.Col < 1 {

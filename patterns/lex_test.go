@@ -2,13 +2,11 @@ package patterns
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	sitter "github.com/smacker/go-tree-sitter"
-	"github.com/smacker/go-tree-sitter/rust"
 )
 
 // TestAwaitAfter: a site counts when an await of the same async body may
@@ -52,65 +50,79 @@ func TestAwaitAfter(t *testing.T) {
 }
 
 // TestLexAsyncParsed checks the lexer against the parser on every golden
-// input and the whole crate corpus: every async body the parser finds
-// lies inside a span, and every await keyword is among the awaits.
+// input and the whole crate corpus (checkLexAsync).
 func TestLexAsyncParsed(t *testing.T) {
 	files := append(goldenInputs(t), corpusFiles(t)...)
 	var bodies, awaits, whole atomic.Int64
-	parallel(t, files, func(_ **Engine, i int, src []byte) {
+	parallel(t, files, func(e **Engine, i int, src []byte) {
 		src = bytes.TrimPrefix(src, bom)
-		p := sitter.NewParser()
-		defer p.Close()
-		p.SetLanguage(rust.GetLanguage())
-		tree, err := p.ParseCtx(context.Background(), nil, src)
+		if *e == nil {
+			*e = NewEngine(DefaultConfig(), nil)
+		}
+		tree, err := (*e).parse(src)
 		if err != nil {
 			t.Error(err)
 			return
 		}
 		defer tree.Close()
-		spans := lexAsync(src)
-		if spans.whole {
+		b, a, ok := checkLexAsync(t, files[i], src, tree.RootNode())
+		bodies.Add(int64(b))
+		awaits.Add(int64(a))
+		if !ok {
 			whole.Add(1)
-			return
 		}
-		inSpan := func(s, e int) bool {
-			for _, sp := range spans.spans {
-				if sp[0] <= s && e <= sp[1]+1 {
-					return true
-				}
-			}
-			return false
-		}
-		awaitSet := map[int]bool{}
-		for _, a := range spans.awaits {
-			awaitSet[a] = true
-		}
-		walk(tree.RootNode(), func(n *sitter.Node) bool {
-			switch {
-			case n.Type() == "async_block" || isAsyncFn(src, n):
-				b := n.ChildByFieldName("body")
-				if n.Type() == "async_block" && n.NamedChildCount() > 0 {
-					b = n.NamedChild(int(n.NamedChildCount()) - 1) // the block after `async move`
-				}
-				if b != nil {
-					bodies.Add(1)
-					if !inSpan(int(b.StartByte()), int(b.EndByte())) {
-						t.Errorf("%s:%d: async body outside every span %v", files[i], b.StartPoint().Row+1, spans.spans)
-					}
-				}
-			case n.Type() == "await_expression":
-				awaits.Add(1)
-				if at := int(n.EndByte()) - len(kwAwait); !awaitSet[at] {
-					t.Errorf("%s:%d: await at %d not lexed", files[i], n.StartPoint().Row+1, at)
-				}
-			}
-			return true
-		})
 	})
 	t.Logf("%d files: %d async bodies, %d awaits checked; %d files unbalanced", len(files), bodies.Load(), awaits.Load(), whole.Load())
 	if bodies.Load() < 1000 || awaits.Load() < 1000 {
 		t.Fatal("too few async bodies and awaits: the check proved little")
 	}
+}
+
+// checkLexAsync fails when an async body the parser finds in src (without
+// its BOM) lies outside every span lexAsync gives, or an await keyword is
+// not lexed. It returns how many bodies and awaits it checked, and false
+// when the braces did not balance (every offset counts then: nothing to
+// check).
+func checkLexAsync(t *testing.T, name string, src []byte, root *sitter.Node) (bodies, awaits int, balanced bool) {
+	t.Helper()
+	spans := lexAsync(src)
+	if spans.whole {
+		return 0, 0, false
+	}
+	inSpan := func(s, e int) bool {
+		for _, sp := range spans.spans {
+			if sp[0] <= s && e <= sp[1]+1 {
+				return true
+			}
+		}
+		return false
+	}
+	awaitSet := map[int]bool{}
+	for _, a := range spans.awaits {
+		awaitSet[a] = true
+	}
+	walk(root, func(n *sitter.Node) bool {
+		switch {
+		case n.Type() == "async_block" || isAsyncFn(src, n):
+			b := n.ChildByFieldName("body")
+			if n.Type() == "async_block" && n.NamedChildCount() > 0 {
+				b = n.NamedChild(int(n.NamedChildCount()) - 1) // the block after `async move`
+			}
+			if b != nil {
+				bodies++
+				if !inSpan(int(b.StartByte()), int(b.EndByte())) {
+					t.Errorf("%s:%d: async body outside every span %v", name, b.StartPoint().Row+1, spans.spans)
+				}
+			}
+		case n.Type() == "await_expression":
+			awaits++
+			if at := int(n.EndByte()) - len(kwAwait); !awaitSet[at] {
+				t.Errorf("%s:%d: await at %d not lexed", name, n.StartPoint().Row+1, at)
+			}
+		}
+		return true
+	})
+	return bodies, awaits, true
 }
 
 // TestRcMayTriggerParsed: wherever the parsed file has a body that can
