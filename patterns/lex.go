@@ -301,8 +301,8 @@ func rcMayTrigger(src []byte) bool {
 				found = true
 				return false
 			}
-			k := skipTrivia(src, j)
-			if hasKeywordAt(src, k, "fn") || hasKeywordAt(src, k, "unsafe") || hasKeywordAt(src, k, "extern") {
+			k := skipQualifiers(src, skipTrivia(src, j))
+			if hasKeywordAt(src, k, "fn") {
 				if declared == nil {
 					declared = declaredTypeNames(src)
 				}
@@ -316,6 +316,25 @@ func rcMayTrigger(src []byte) bool {
 		return true
 	})
 	return found
+}
+
+// skipQualifiers returns the offset after the fn qualifiers starting at i
+// (`const`, `default`, `unsafe`, `safe`, `extern "ABI"`), in any order the
+// parser accepts, or i.
+func skipQualifiers(src []byte, i int) int {
+	for {
+		switch {
+		case hasKeywordAt(src, i, "const"), hasKeywordAt(src, i, "unsafe"), hasKeywordAt(src, i, "default"), hasKeywordAt(src, i, "safe"):
+			i = skipTrivia(src, identEnd(src, i))
+		case hasKeywordAt(src, i, "extern"):
+			i = skipTrivia(src, i+len("extern"))
+			if i < len(src) && src[i] == '"' {
+				i = skipTrivia(src, skipString(src, i))
+			}
+		default:
+			return i
+		}
+	}
 }
 
 // spellsRcType reports whether text (a parameter, a signature) may spell
@@ -345,6 +364,7 @@ func GuardFnCandidates(src []byte) []string {
 	type block struct {
 		owner string // the impl's type or the trait's name
 		item  bool   // an impl or trait body
+		macro bool   // a macro's braces (`name! { .. }`), or inside them
 	}
 	var (
 		out    []string
@@ -371,6 +391,13 @@ func GuardFnCandidates(src []byte) []string {
 	eachToken(src, func(t, i, j int) bool {
 		tok := string(src[i:j])
 		switch {
+		case header != "" && depth.braces == 0 && depth.parens == 0 && (tok == "}" || tok == ";" && depth.angles > 0):
+			// No header holds these outside its brackets: the header was
+			// none (`m! { impl < }`); the `}` closes the block around it.
+			header = ""
+			if tok == "}" && len(blocks) > 0 {
+				blocks = blocks[:len(blocks)-1]
+			}
 		case header != "":
 			top := t == tokPunct && depth.step(src, i, bang.open)
 			switch {
@@ -379,13 +406,6 @@ func GuardFnCandidates(src []byte) []string {
 				header = ""
 			case top && tok == ";":
 				header = ""
-			case top && tok == "}":
-				// No header holds it: the `impl` or `trait` was a macro's
-				// token, and this closes the block around it.
-				header = ""
-				if len(blocks) > 0 {
-					blocks = blocks[:len(blocks)-1]
-				}
 			case t == tokIdent && depth == (bracketDepth{}):
 				switch {
 				case header == "trait":
@@ -403,12 +423,13 @@ func GuardFnCandidates(src []byte) []string {
 				}
 			}
 		case tok == "{":
-			blocks = append(blocks, block{})
+			// The parser reads no items inside a macro's braces.
+			blocks = append(blocks, block{macro: bang.open || len(blocks) > 0 && blocks[len(blocks)-1].macro})
 		case tok == "}":
 			if len(blocks) > 0 {
 				blocks = blocks[:len(blocks)-1]
 			}
-		case t == tokIdent && (tok == "impl" || tok == "trait") && itemStart(last):
+		case t == tokIdent && (tok == "impl" || tok == "trait") && itemStart(last) && (len(blocks) == 0 || !blocks[len(blocks)-1].macro):
 			header, depth, owner, nameSet = tok, bracketDepth{}, "", false
 		case tok == "fn":
 			k := skipTrivia(src, j)
@@ -432,7 +453,7 @@ func GuardFnCandidates(src []byte) []string {
 			}
 		}
 		last = tok
-		bang.see(t, src[i])
+		bang.see(src, t, i, j)
 		return true
 	})
 	return out

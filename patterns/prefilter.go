@@ -733,7 +733,7 @@ func signatureEnd(src []byte, i int) int {
 		if t == tokPunct && d.step(src, i, m.open) && (src[i] == '{' || src[i] == ';') {
 			return i
 		}
-		m.see(t, src[i])
+		m.see(src, t, i, j)
 		i = j
 	}
 	return len(src)
@@ -747,14 +747,26 @@ type macroBang struct {
 	open  bool // the last tokens are an identifier and `!`
 }
 
-// see takes the next token (not whitespace, a comment or a literal) of
-// kind t starting with byte c.
-func (m *macroBang) see(t int, c byte) {
+// see takes the next token src[i:j] (not whitespace, a comment or a
+// literal) of kind t. A macro's name is an identifier but no keyword:
+// `impl Tr for ! {}` implements a trait for the never type.
+func (m *macroBang) see(src []byte, t, i, j int) {
 	if t == tokSkip {
 		return
 	}
-	m.open = m.ident && t == tokPunct && c == '!'
-	m.ident = t == tokIdent
+	m.open = m.ident && t == tokPunct && src[i] == '!'
+	m.ident = t == tokIdent && !keywords[string(src[i:j])]
+}
+
+// keywords are Rust's keywords, which no macro is named by.
+var keywords = map[string]bool{
+	"as": true, "async": true, "await": true, "break": true, "const": true, "continue": true,
+	"crate": true, "dyn": true, "else": true, "enum": true, "extern": true, "false": true,
+	"fn": true, "for": true, "if": true, "impl": true, "in": true, "let": true, "loop": true,
+	"match": true, "mod": true, "move": true, "mut": true, "pub": true, "ref": true,
+	"return": true, "self": true, "Self": true, "static": true, "struct": true, "super": true,
+	"trait": true, "true": true, "type": true, "unsafe": true, "use": true, "where": true,
+	"while": true,
 }
 
 // bracketDepth follows the nesting of a signature or an impl header, one

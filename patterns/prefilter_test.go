@@ -677,10 +677,12 @@ func TestCalledKeys(t *testing.T) {
 	}
 }
 
-// TestPrefilterCounterexamples: programs (valid Rust, each rejected by
-// rustc only with the Send error) that a review found the prefilter or the
-// plan's lazily parsed declarations to skip, and the variants around them.
-// Each must get a finding from the engine and pass every step.
+// TestPrefilterCounterexamples: programs that reviews found the prefilter
+// or the plan's lazily parsed declarations to skip, and the variants around
+// them; valid Rust that rustc rejects only with the Send error, but for two
+// the parser reads without errors all the same (`async const fn`, an impl
+// for the never type, which needs nightly). Each must get a finding from
+// the engine and pass every step.
 func TestPrefilterCounterexamples(t *testing.T) {
 	caller := func(call string) string {
 		return `mod lock;
@@ -756,6 +758,10 @@ async fn main() {
     }).await.unwrap();
 }
 `,
+		"async const fn with an Rc parameter (the parser takes any order)": `use std::rc::Rc;
+async const fn run(r: Rc<i32>) { let _ = r; }
+fn main() { tokio::spawn(run(Rc::new(1))); }
+`,
 		"brace macro as an async fn's return type": `use std::sync::{Arc, Mutex};
 macro_rules! id { ($t:ty) => { $t }; }
 async fn audit(event: &str) { println!("audit: {event}"); }
@@ -807,6 +813,17 @@ pub fn state(m: &Mutex<u64>, _pad: [[u8; LEN >> 1]; 2]) -> MutexGuard<'_, u64> {
 		"brace macro holding an impl": {`use std::sync::{Mutex, MutexGuard};
 macro_rules! marker { ($($t:tt)*) => {}; }
 marker! { impl Send }
+pub fn state(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
+`, caller("lock::state(&h)")},
+		"brace macro holding an unclosed angle": {`use std::sync::{Mutex, MutexGuard};
+macro_rules! marker { ($($t:tt)*) => {}; }
+marker! { impl < }
+marker! { trait Tr for < ; }
+pub fn state(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
+`, caller("lock::state(&h)")},
+		"impl for the never type (nightly)": {`use std::sync::{Mutex, MutexGuard};
+pub trait Tr {}
+impl Tr for ! {}
 pub fn state(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
 `, caller("lock::state(&h)")},
 		"brace macro holding a trait before an impl": {`use std::sync::{Mutex, MutexGuard};
