@@ -392,6 +392,7 @@ func TestGuardFnCandidates(t *testing.T) {
 		{"mod m { fn g() -> MutexGuard<'static, u8> { x } }", []string{"g"}},
 		{"fn f(x: impl Fn()) {} fn g() -> MutexGuard<'static, u8> { x }", []string{"g"}},
 		{"impl<'a, T> RwLockReadGuard<'a, T> { fn map(this: Self) -> RwLockReadGuard<'a, T> { x } }", nil},
+		{"impl Buf<[u8; { N }]> { fn g(&self) -> MutexGuard<u8> { x } }", []string{"Buf.g", "Buf::g"}},
 		{"fn r#match(&self) -> MutexGuard<u8> {}", []string{"r#match"}},
 		{"fn c(x: [u8; 4]) -> MutexGuard<u8> {}", []string{"c"}},
 		{"fn k(x: Foo<{ N }>) -> MutexGuard<u8> {}", []string{"k"}},

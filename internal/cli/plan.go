@@ -100,15 +100,15 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 	// fns a token scan finds there (by its key), in an async body before
 	// an await: a fn no such file calls so changes no file's outcome
 	// (patterns.CalledKeys).
-	candNames := map[string]bool{}
+	candKeys := map[string]bool{}
 	for _, c := range cands {
 		for _, n := range c {
-			candNames[n] = true
+			candKeys[n] = true
 		}
 	}
 	var mu sync.Mutex
 	called := map[string]bool{}
-	if len(candNames) > 0 {
+	if len(candKeys) > 0 {
 		// A file that calls none of those fns and fails Index.MayMatch
 		// with no other file's fns fails it with any Index this run
 		// builds (its keys are among the candidates): the scan need not
@@ -121,7 +121,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 				pass[i] = true // the scan below reports it
 				return
 			}
-			ns := patterns.CalledKeys(src, candNames)
+			ns := patterns.CalledKeys(src, candKeys)
 			pass[i] = len(ns) > 0 || noFns.MayMatch(src, o.cfg)
 			if len(ns) > 0 {
 				mu.Lock()
