@@ -10,20 +10,22 @@ import (
 	"sendfix/rewrite"
 )
 
-// The prefilter decides from a file's bytes alone, without parsing, whether
-// a rule could possibly report anything in it. Most Rust files have no
-// await, no lock call and no Rc, and parsing is the bulk of the cost of a
-// run, so a file that fails the prefilter is never parsed.
+// The prefilter decides from a file's bytes and tokens, without parsing,
+// whether a rule could possibly report anything in it. Most Rust files have
+// no await, no lock call and no Rc, and parsing is the bulk of the cost of
+// a run, so a file that fails the prefilter is never parsed.
 //
 // Every test here is a necessary condition of a rule, never a heuristic:
 // MayMatch(src, cfg) == false implies Engine.Run(path, src) reports no
-// finding, for any Index. The conditions are substrings that the syntax the
-// rules match cannot be written without; comments and string literals are
-// not excluded, which only lets more files through. One condition reads
-// tokens: a guard must be taken in an async body that awaits later
-// (lexAsync). Its lexer sees the tokens the parser sees in any file the
-// parser reads without syntax errors; in a broken file (an unterminated
-// string) the two may pair quotes differently.
+// finding, for any Index. Most conditions are substrings that the syntax
+// the rules match cannot be written without; comments and string literals
+// are not excluded, which only lets more files through. Some read tokens
+// (lex.go): a guard must be taken in an async body that awaits later,
+// rc-arc needs a body that can trigger it, and guard-returning fns are
+// known by the keys the parser would index them by. The lexer sees the
+// tokens the parser sees in any file the parser reads without syntax
+// errors; in a broken file (an unterminated string) the two may pair
+// quotes differently.
 
 var (
 	kwAsync = []byte("async")
@@ -120,14 +122,13 @@ func FileFacts(src []byte, cfg Config) Facts {
 // MayMatch is the package MayMatch narrowed by what the index knows of the
 // other files: a lock guard is taken by a `.lock()`, `.read()` or
 // `.write()` call in one of the shapes the rules accept (see
-// hasAcquisition), by a fn of this file declared to return a guard (the
-// file spells `Guard`), or by a call of a guard-returning fn the index
-// names, in a shape that can match its declaration (see hasGuardFnCall);
-// and that call must sit in an async body with an await after it
-// (asyncSpans.awaitAfter). Whitespace and comments may sit between the
-// tokens. It is false only
-// when no enabled rule can produce a finding in src with this index (or
-// one with fewer guard-returning fns).
+// hasAcquisition), or by a call of a guard-returning fn, of this file
+// (callsOwnGuardFn) or one the index names, in a shape that can match its
+// declaration (see hasGuardFnCall); and that call must sit in an async
+// body with an await after it (asyncSpans.awaitAfter). Whitespace and
+// comments may sit between the tokens. It is false only when no enabled
+// rule can produce a finding in src with this index (or one with fewer
+// guard-returning fns).
 func (ix *Index) MayMatch(src []byte, cfg Config) bool {
 	if !MayMatch(src, cfg) {
 		return false
