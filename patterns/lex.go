@@ -288,13 +288,34 @@ func rcMayTrigger(src []byte) bool {
 	var declared map[string]bool
 	spawnArg := false // the last tokens are `spawn (` and maybe more `(`
 	var prev []byte   // the last identifier, when it is the last token
+	// After `spawn`, a turbofish `::<..>` may come before the `(`: turbo
+	// counts its open angle brackets, and named holds while the tokens
+	// since `spawn` are `::`, `<` and what they enclose.
+	turbo, named := 0, false
 	found := false
 	eachToken(src, func(t, i, j int) bool {
+		spawnName := string(prev) == "spawn" || string(prev) == "spawn_on"
+		switch {
+		case t == tokIdent && turbo > 0:
+			return true
+		case t == tokPunct && (spawnName || named) && src[i] == ':':
+			named, prev = true, nil
+			return true
+		case t == tokPunct && named && src[i] == '<':
+			turbo++
+			return true
+		case t == tokPunct && turbo > 0 && src[i] == '>':
+			turbo--
+			return true
+		case t == tokPunct && turbo > 0:
+			return true // `,` `&` `'` `[` .. inside the turbofish
+		}
 		if t == tokPunct {
-			spawnArg = src[i] == '(' && (spawnArg || string(prev) == "spawn" || string(prev) == "spawn_on")
-			prev = nil
+			spawnArg = src[i] == '(' && (spawnArg || spawnName || named)
+			prev, named = nil, false
 			return true
 		}
+		named = false
 		w := src[i:j]
 		if string(w) == "async" {
 			if spawnArg {

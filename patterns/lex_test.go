@@ -170,6 +170,9 @@ func TestRcMayTrigger(t *testing.T) {
 		{"async fn f(j: &Job) {} struct Job;", true},
 		{"async fn f(x: u8) {} fn g(r: Rc<u8>) {}", false},
 		{"// tokio::spawn(async {})\nasync fn f() {}", false},
+		{"fn f() { tokio::spawn::<_>(async move { r.len() }); }", true},
+		{"fn f() { tokio::task::spawn::<Vec<u8>, >(async move { r.len() }); }", true},
+		{"fn f() { spawn::Builder::new(async {}); }", false},
 	}
 	for _, c := range cases {
 		if got := rcMayTrigger([]byte(c.src)); got != c.want {

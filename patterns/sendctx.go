@@ -47,6 +47,9 @@ func bareSpawnIsTokio(src []byte, root *sitter.Node) bool {
 // argument on a multi-threaded runtime, runs it locally, or neither.
 func classifyCall(src []byte, call *sitter.Node, bareTokio bool) spawnKind {
 	fn := call.ChildByFieldName("function")
+	if fn != nil && fn.Type() == "generic_function" {
+		fn = fn.ChildByFieldName("function") // `tokio::spawn::<_>(..)`
+	}
 	if fn == nil {
 		return notSpawn
 	}
@@ -59,8 +62,6 @@ func classifyCall(src []byte, call *sitter.Node, bareTokio bool) spawnKind {
 	case "field_expression":
 		last = text(src, fn.ChildByFieldName("field"))
 		full = "." + last
-	case "generic_function":
-		return notSpawn
 	default:
 		return notSpawn
 	}
