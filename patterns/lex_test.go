@@ -52,8 +52,25 @@ func TestAwaitAfter(t *testing.T) {
 // TestLexAsyncParsed checks the lexer against the parser on every golden
 // input and the whole crate corpus (checkLexAsync).
 func TestLexAsyncParsed(t *testing.T) {
-	files := append(goldenInputs(t), corpusFiles(t)...)
 	var bodies, awaits, whole atomic.Int64
+	n := eachParsed(t, func(name string, src []byte, root *sitter.Node) {
+		b, a, ok := checkLexAsync(t, name, src, root)
+		bodies.Add(int64(b))
+		awaits.Add(int64(a))
+		if !ok {
+			whole.Add(1)
+		}
+	})
+	t.Logf("%d files: %d async bodies, %d awaits checked; %d files unbalanced", n, bodies.Load(), awaits.Load(), whole.Load())
+	if bodies.Load() < 1000 || awaits.Load() < 1000 {
+		t.Fatal("too few async bodies and awaits: the check proved little")
+	}
+}
+
+// eachParsed parses every golden input and corpus file (without its BOM)
+// and calls f on it from parallel workers; it returns the number of files.
+func eachParsed(t *testing.T, f func(name string, src []byte, root *sitter.Node)) int {
+	files := append(goldenInputs(t), corpusFiles(t)...)
 	parallel(t, files, func(e **Engine, i int, src []byte) {
 		src = bytes.TrimPrefix(src, bom)
 		if *e == nil {
@@ -65,17 +82,9 @@ func TestLexAsyncParsed(t *testing.T) {
 			return
 		}
 		defer tree.Close()
-		b, a, ok := checkLexAsync(t, files[i], src, tree.RootNode())
-		bodies.Add(int64(b))
-		awaits.Add(int64(a))
-		if !ok {
-			whole.Add(1)
-		}
+		f(files[i], src, tree.RootNode())
 	})
-	t.Logf("%d files: %d async bodies, %d awaits checked; %d files unbalanced", len(files), bodies.Load(), awaits.Load(), whole.Load())
-	if bodies.Load() < 1000 || awaits.Load() < 1000 {
-		t.Fatal("too few async bodies and awaits: the check proved little")
-	}
+	return len(files)
 }
 
 // checkLexAsync fails when an async body the parser finds in src (without
@@ -129,25 +138,14 @@ func checkLexAsync(t *testing.T, name string, src []byte, root *sitter.Node) (bo
 // trigger rc-arc (mayTrigger, every async body Send-required), the
 // lexer's rcMayTrigger says so too; on every golden input and corpus file.
 func TestRcMayTriggerParsed(t *testing.T) {
-	files := append(goldenInputs(t), corpusFiles(t)...)
 	var triggered atomic.Int64
-	parallel(t, files, func(e **Engine, i int, src []byte) {
-		src = bytes.TrimPrefix(src, bom)
-		if *e == nil {
-			*e = NewEngine(DefaultConfig(), nil)
-		}
-		tree, err := (*e).parse(src)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer tree.Close()
-		fc := &fileCtx{src: src, root: tree.RootNode()}
+	eachParsed(t, func(name string, src []byte, root *sitter.Node) {
+		fc := &fileCtx{src: src, root: root}
 		fc.bodies = findBodies(src, fc.root, NewIndex(), true)
 		if mayTrigger(fc) {
 			triggered.Add(1)
 			if !rcMayTrigger(src) {
-				t.Errorf("%s: a body may trigger rc-arc, but rcMayTrigger is false", files[i])
+				t.Errorf("%s: a body may trigger rc-arc, but rcMayTrigger is false", name)
 			}
 		}
 	})
