@@ -180,7 +180,7 @@ func hasPub(n *sitter.Node) bool {
 
 // typeStructName returns the struct named by a type (`Job`, `&Job`).
 func typeStructName(src []byte, t *sitter.Node) string {
-	for t != nil && t.Type() == "reference_type" {
+	for t != nil && (t.Type() == "reference_type" || t.Type() == "generic_type") {
 		t = t.ChildByFieldName("type")
 	}
 	if t != nil && t.Type() == "type_identifier" {
@@ -949,6 +949,29 @@ func runRcArc(fc *fileCtx) []proposal {
 	}
 	imports, importReason := r.imports(groups)
 	var out []proposal
+	// Groups one binding triggers (a parameter whose type spells an Rc and
+	// names a struct of the file with Rc fields: `s: Shared<Rc<u8>>`) make
+	// one finding: their edits together, or, when one group is refused,
+	// the first refusal and no edits.
+	byTrigger := map[*rcSite]int{}
+	add := func(g *rcGroup, p proposal) {
+		i, ok := byTrigger[g.trigger]
+		if !ok {
+			byTrigger[g.trigger] = len(out)
+			out = append(out, p)
+			return
+		}
+		switch prev := &out[i]; {
+		case prev.f.Reason != "":
+		case p.f.Reason != "":
+			prev.f, prev.edits = p.f, nil
+		default:
+			prev.edits = append(prev.edits, p.edits...)
+			if p.f.Fix != "changed Rc to Arc" {
+				prev.f.Fix = p.f.Fix
+			}
+		}
+	}
 	for _, g := range groups {
 		f := Finding{
 			Rule:    RuleRcArc,
@@ -959,10 +982,10 @@ func runRcArc(fc *fileCtx) []proposal {
 		switch {
 		case g.reason != "":
 			f.Reason = g.reason
-			out = append(out, proposal{f: f})
+			add(g, proposal{f: f})
 		case importReason != "":
 			f.Reason = importReason
-			out = append(out, proposal{f: f})
+			add(g, proposal{f: f})
 		case len(g.edits) == 0 && len(imports) == 0:
 			// Nothing spelled Rc is left: an earlier pass fixed it.
 		default:
@@ -971,7 +994,7 @@ func runRcArc(fc *fileCtx) []proposal {
 				f.Fix = "changed Rc<RefCell<..>> to Arc<Mutex<..>> and borrows to lock().unwrap()"
 			}
 			edits := append(append([]rewrite.Edit(nil), g.edits...), imports...)
-			out = append(out, proposal{f: f, edits: edits})
+			add(g, proposal{f: f, edits: edits})
 		}
 	}
 	return out

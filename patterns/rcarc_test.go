@@ -1,6 +1,9 @@
 package patterns
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -367,5 +370,22 @@ func TestRcArcDynTrait(t *testing.T) {
 				t.Errorf("want refused with a reason and no change, got %+v:\n%s", f, res.Out)
 			}
 		})
+	}
+}
+
+// TestRcArcOneFindingPerBinding: a parameter whose type spells an Rc and
+// names a struct of the file holding one triggers two groups; it is one
+// finding with the edits of both.
+func TestRcArcOneFindingPerBinding(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "golden", "testdata", "rc-arc", "generic-struct-rc-argument.input.rs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := checkContract(t, DefaultConfig(), src)
+	if len(r.Findings) != 1 || !r.Findings[0].Fixed {
+		t.Fatalf("want one fixed finding, got %+v", r.Findings)
+	}
+	if bytes.Contains(r.Out, []byte("Rc<")) || bytes.Contains(r.Out, []byte("Rc::")) {
+		t.Errorf("an Rc is left:\n%s", r.Out)
 	}
 }
