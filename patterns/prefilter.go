@@ -136,7 +136,31 @@ func (ix *Index) MayMatch(src []byte, cfg Config) bool {
 	if len(cfg.Sites) > 0 {
 		return true
 	}
-	return cfg.Rules[RuleRcArc] && mayRc(src) || guardRules(cfg) && ix.mayHoldGuard(src)
+	guards, rc := ix.mayRules(src, cfg, awaitFollows(src))
+	return guards || rc
+}
+
+// mayRules is Index.MayMatch rule by rule, for a file past MayMatch:
+// whether the guard rules and rc-arc may report in src. keep is
+// awaitFollows(src), which callers that need it again share.
+func (ix *Index) mayRules(src []byte, cfg Config, keep func(int) bool) (guards, rc bool) {
+	rc = cfg.Rules[RuleRcArc] && mayRc(src)
+	guards = guardRules(cfg) && ix.mayHoldGuard(src, keep)
+	return guards, rc
+}
+
+// CallsAndMayMatch is CalledKeys(src, keys) and, for a file past
+// MayMatch, whether an Index with none of those fns lets it through
+// (Index.MayMatch with a nil Index), lexing src once for both.
+func CallsAndMayMatch(src []byte, keys map[string]bool, cfg Config) (called []string, may bool) {
+	keep := awaitFollows(src)
+	called = calledKeys(src, keys, keep)
+	if len(cfg.Sites) > 0 {
+		return called, true
+	}
+	var none *Index
+	guards, rc := none.mayRules(src, cfg, keep)
+	return called, guards || rc
 }
 
 // mayRc is rc-arc's condition: an Rc spelled (the identifier `Rc`: the
@@ -190,13 +214,12 @@ func hasRcPath(src []byte) bool {
 
 // mayHoldGuard is the guard rules' condition: async, await, and a lock
 // acquisition (see Index.MayMatch).
-func (ix *Index) mayHoldGuard(src []byte) bool {
+func (ix *Index) mayHoldGuard(src []byte, keep func(int) bool) bool {
 	if !hasWord(src, kwAsync) || !hasWord(src, kwAwait) {
 		return false
 	}
 	// A site counts only where an await may follow it in the same async
-	// body.
-	keep := awaitFollows(src)
+	// body (keep).
 	if callsOwnGuardFn(src, keep) {
 		return true
 	}
@@ -561,18 +584,22 @@ func hasGuardFnCall(src []byte, key string, keep func(int) bool) bool {
 // nothing stops there.
 func (e *Engine) Scan(path string, src []byte) bool {
 	body := bytes.TrimPrefix(src, bom)
-	if !e.idx.MayMatch(body, e.cfg) {
+	if !MayMatch(body, e.cfg) {
 		return false
 	}
 	if len(e.cfg.Sites) > 0 || e.tooLarge(src) {
 		return true // Run reports the file over the limit
+	}
+	guards, rc := e.idx.mayRules(body, e.cfg, awaitFollows(body)) // Index.MayMatch, rule by rule
+	if !guards && !rc {
+		return false
 	}
 	tree, err := e.parse(body)
 	if err != nil {
 		return true // let Run report the parse failure
 	}
 	defer tree.Close()
-	return e.anyProposal(path, body, tree.RootNode(), e.idx.mayHoldGuard(body), mayRc(body))
+	return e.anyProposal(path, body, tree.RootNode(), guards, rc)
 }
 
 // anyProposal reports whether a rule proposes anything in the parsed file
@@ -864,6 +891,11 @@ func receiverMaySelf(src []byte, dot int) bool {
 // asks exactly that of every call of a guard-returning fn of another file,
 // so the declarations of the other keys need not be known.
 func CalledKeys(src []byte, keys map[string]bool) []string {
+	return calledKeys(src, keys, awaitFollows(src))
+}
+
+// calledKeys is CalledKeys with keep for awaitFollows(src).
+func calledKeys(src []byte, keys map[string]bool, keep func(int) bool) []string {
 	// A word of calledNames: the key's name, a raw `r#name` as name.
 	word := func(k string) string { return strings.TrimPrefix(k[strings.LastIndexAny(k, ".:")+1:], "r#") }
 	names := map[string]bool{}
@@ -877,7 +909,6 @@ func CalledKeys(src []byte, keys map[string]bool) []string {
 	if len(present) == 0 {
 		return nil
 	}
-	keep := awaitFollows(src)
 	var out []string
 	for k := range keys {
 		if present[word(k)] && hasGuardFnCall(src, k, keep) {

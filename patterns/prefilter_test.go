@@ -676,6 +676,32 @@ func TestCalledKeys(t *testing.T) {
 			t.Errorf("CalledKeys(%q) = %q, want %q", c.src, got, c.want)
 		}
 	}
+	// CallsAndMayMatch, which lexes once, gives what CalledKeys and a nil
+	// Index's MayMatch give apart, on every golden input that passes
+	// MayMatch, with the keys of the fns the inputs declare.
+	all := map[string]bool{}
+	inputs := goldenInputs(t)
+	for _, in := range inputs {
+		for _, k := range GuardFnCandidates(mustRead(t, in)) {
+			all[k] = true
+		}
+	}
+	checked := 0
+	for _, in := range inputs {
+		src := mustRead(t, in)
+		if !MayMatch(src, DefaultConfig()) {
+			continue
+		}
+		var none *Index
+		called, may := CallsAndMayMatch(src, all, DefaultConfig())
+		if !slices.Equal(called, CalledKeys(src, all)) || may != none.MayMatch(src, DefaultConfig()) {
+			t.Errorf("%s: CallsAndMayMatch = %q, %v", in, called, may)
+		}
+		checked++
+	}
+	if checked < 100 || len(all) == 0 {
+		t.Fatalf("checked %d inputs with %d keys: too few", checked, len(all))
+	}
 }
 
 // TestPrefilterCounterexamples: programs that reviews found the prefilter

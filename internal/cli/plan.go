@@ -112,8 +112,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 		// A file that calls none of those fns and fails Index.MayMatch
 		// with no other file's fns fails it with any Index this run
 		// builds (its keys are among the candidates): the scan need not
-		// read it again.
-		var noFns *patterns.Index
+		// read it again (patterns.CallsAndMayMatch).
 		pass := make([]bool, len(files))
 		a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
 			src, err := readSource(files[i].abs)
@@ -121,8 +120,8 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 				pass[i] = true // the scan below reports it
 				return
 			}
-			ns := patterns.CalledKeys(src, candKeys)
-			pass[i] = len(ns) > 0 || noFns.MayMatch(src, o.cfg)
+			ns, may := patterns.CallsAndMayMatch(src, candKeys, o.cfg)
+			pass[i] = len(ns) > 0 || may
 			if len(ns) > 0 {
 				mu.Lock()
 				for _, n := range ns {
