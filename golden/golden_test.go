@@ -23,6 +23,7 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	readCommandSources()
 	tmp, err := os.MkdirTemp("", "sendfix-golden-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

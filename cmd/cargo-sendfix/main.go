@@ -7,7 +7,7 @@ package main
 import (
 	"os"
 
-	"sendfix/internal/cli"
+	"sendfix/cmd/internal/cli"
 )
 
 func main() { os.Exit(cli.CargoMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -146,7 +146,7 @@ func parseAll(files []string, jobs int) {
 }
 
 // stats prints what fraction of the corpus each step of the command's
-// plan lets through (see internal/cli/plan.go).
+// plan lets through (see cmd/internal/cli/plan.go).
 func stats(files []string, jobs int) {
 	cfg := patterns.DefaultConfig()
 	var n, size, guardN, guardB, mayN, mayB, ixN, ixB, needN, needB atomic.Int64
@@ -253,7 +253,7 @@ func scan(files []string, jobs int) {
 }
 
 // guardSummaries is the command's choice of the files to parse for their
-// guard-returning fns (see internal/cli/plan.go): those naming a guard
+// guard-returning fns (see cmd/internal/cli/plan.go): those naming a guard
 // type that declare, by a byte scan, a fn whose name a file passing
 // MayMatch calls. It returns their summaries and paths.
 func guardSummaries(files []string, jobs int, cfg patterns.Config, engines []*patterns.Engine) ([]*patterns.Summary, map[string]bool) {

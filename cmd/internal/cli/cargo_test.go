@@ -198,7 +198,7 @@ func TestCargoHelpWarnsOfBuildScripts(t *testing.T) {
 // of golden/cargo: the printed diff scopes the guards the messages name
 // and nothing on disk changes. It needs no compiler.
 func TestDiagnosticsDryRun(t *testing.T) {
-	ws := copyTree(t, filepath.Join("..", "..", "golden", "cargo"))
+	ws := copyTree(t, filepath.Join("..", "..", "..", "golden", "cargo"))
 	data, err := os.ReadFile(filepath.Join("testdata", "cargo-messages.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestDiagnosticsDryRun(t *testing.T) {
 		!strings.Contains(stderr.String(), "used after the await") {
 		t.Errorf("the refused site is not listed with rustc's location and text:\n%s", stderr.String())
 	}
-	if same, err := sameTree(filepath.Join("..", "..", "golden", "cargo"), ws); err != nil || !same {
+	if same, err := sameTree(filepath.Join("..", "..", "..", "golden", "cargo"), ws); err != nil || !same {
 		t.Errorf("a dry run changed files (%v)", err)
 	}
 }

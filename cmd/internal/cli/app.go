@@ -29,7 +29,7 @@ const (
 	exitInterrupted = 130
 )
 
-// version is set with -ldflags "-X sendfix/internal/cli.version=..."; otherwise the module
+// version is set with -ldflags "-X sendfix/cmd/internal/cli.version=..."; otherwise the module
 // version from the build info is used.
 var version = ""
 

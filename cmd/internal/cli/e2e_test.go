@@ -12,7 +12,7 @@ import (
 
 // The article's Solution 1 example, from the golden cases, through the
 // command with the real engine.
-const article = "../../golden/testdata/foundation/article-solution-1"
+const article = "../../../golden/testdata/foundation/article-solution-1"
 
 func TestEndToEndArticleSolution1(t *testing.T) {
 	input := readFile(t, article+".input.rs")

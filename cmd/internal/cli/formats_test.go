@@ -181,7 +181,7 @@ func TestFormatGoldens(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./internal/cli -run TestFormatGoldens -update)", err)
+				t.Fatalf("%v (run go test ./cmd/internal/cli -run TestFormatGoldens -update)", err)
 			}
 			if got != string(want) {
 				t.Errorf("output differs from %s (-update rewrites it):\n%s", path, got)
