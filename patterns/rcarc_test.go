@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"sendfix/rewrite"
 )
 
@@ -116,9 +114,7 @@ func groupEdits(t *testing.T, src string) ([]string, string) {
 	defer tree.Close()
 	fc := &fileCtx{path: "a.rs", src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: DefaultConfig(), idx: idx}
 	fc.bodies = findBodies(fc.src, fc.root, idx, false)
-	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
-		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
-	r.bare = bareSpawnIsTokio(fc.src, fc.root)
+	r := newRcFile(fc)
 	r.rcWeak = strings.Contains(src, "use std::rc::{Rc, Weak};")
 	r.collect()
 	r.link()

@@ -1,0 +1,450 @@
+package patterns
+
+import (
+	"slices"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// rcBind is a name binding in scope from start to the end of scope. site
+// is "" for bindings the rule does not track (patterns, closure params):
+// they only shadow.
+type rcBind struct {
+	name  string
+	scope *sitter.Node
+	start uint32
+	site  siteKey
+}
+
+// rcSite is a place whose type a group decides.
+type rcSite struct {
+	key        siteKey
+	name       string
+	id         *sitter.Node // the identifier of the binding, for positions
+	pub        bool
+	structName string       // the struct type of a binding or parameter, if known
+	typ        *sitter.Node // the declared type of a parameter
+}
+
+// rcMention is one spelling of Rc, RefCell, Cell or Weak outside imports.
+type rcMention struct {
+	node  *sitter.Node // the identifier
+	word  string
+	span  *sitter.Node // what to replace: the identifier, or a `std::rc::Rc` path
+	full  bool         // span is a full path (`std::rc::Rc`)
+	owner siteKey
+}
+
+// rcBorrow is a method call on a tracked binding or field: `x.borrow()`.
+type rcBorrow struct {
+	method     string
+	recv       siteKey      // the receiver's site, the zero key when unknown
+	opaque     bool         // the receiver is a binding the rule does not track
+	start, end int          // the `borrow()` text, method name through `)`
+	stmt       *sitter.Node // nearest statement, for overlap checks
+	letName    string       // the name bound when the statement is `let g = x.borrow..`
+	at         *sitter.Node // the call (or the macro's token tree)
+}
+
+// rcFile is the rule's view of one file.
+type rcFile struct {
+	fc       *fileCtx
+	src      []byte
+	uf       map[siteKey]siteKey
+	sites    map[siteKey]*rcSite
+	binds    map[string][]*rcBind
+	fns      map[string][]*sitter.Node
+	structs  map[string]*sitter.Node
+	mentions []*rcMention
+	borrows  []*rcBorrow
+	uses     []*sitter.Node
+	// What collect's walk saw for the later steps, in source order: the
+	// nodes value flows go through (see link), with the nearest
+	// struct_expression (for a field initializer) or let_declaration (for
+	// a call) above each; the type identifiers; the identifiers written
+	// right inside a macro's token tree.
+	flows       []rcFlowNode
+	typeIdents  []*sitter.Node
+	tokenIdents []*sitter.Node
+	// shadowed are the rcWords the file declares a type of its own by
+	// (`type Weak = ..;`, `struct Rc;`): a bare mention is that type.
+	shadowed map[string]bool
+	bare     bool               // a bare `spawn` is tokio's
+	rcWeak   bool               // a bare `Weak` is std::rc's
+	fields   map[string]siteKey // field name -> site, the zero key when several structs have it
+}
+
+// rcFlowNode is a node link looks at: a let, a field initializer, a call
+// or a fn item, with its type and the ancestor link needs.
+type rcFlowNode struct {
+	n, up *sitter.Node
+	typ   string
+}
+
+func (r *rcFile) site(key siteKey, name string, id *sitter.Node) *rcSite {
+	if s, ok := r.sites[key]; ok {
+		return s
+	}
+	s := &rcSite{key: key, name: name, id: id}
+	r.sites[key] = s
+	if !r.uf[key].ok() {
+		r.uf[key] = key
+	}
+	return s
+}
+
+// hasPub reports whether an item has a visibility modifier.
+func hasPub(n *sitter.Node) bool {
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		if n.NamedChild(i).Type() == "visibility_modifier" {
+			return true
+		}
+	}
+	return false
+}
+
+// typeStructName returns the struct named by a type (`Job`, `&Job`).
+func typeStructName(src []byte, t *sitter.Node) string {
+	for t != nil && (t.Type() == "reference_type" || t.Type() == "generic_type") {
+		t = t.ChildByFieldName("type")
+	}
+	if t != nil && t.Type() == "type_identifier" {
+		return text(src, t)
+	}
+	return ""
+}
+
+// collect walks the file once and records bindings, sites, mentions and
+// method calls.
+func (r *rcFile) collect() {
+	src := r.src
+	addBind := func(name string, scope *sitter.Node, start uint32, site siteKey) {
+		r.binds[name] = append(r.binds[name], &rcBind{name: name, scope: scope, start: start, site: site})
+	}
+	opaque := func(pat *sitter.Node, scope *sitter.Node) {
+		names, _ := patternNames(src, pat)
+		for _, n := range names {
+			addBind(n, scope, scope.StartByte(), siteKey{})
+		}
+	}
+	nearest := func(up *ancestors, typ string) *sitter.Node {
+		for i := len(up.types) - 1; i >= 0; i-- {
+			if up.types[i] == typ {
+				return up.nodes[i]
+			}
+		}
+		return nil
+	}
+	walkTyped(r.fc.root, func(n *sitter.Node, typ string, up *ancestors) bool {
+		switch typ {
+		case "let_declaration", "function_item":
+			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ})
+		case "field_initializer", "shorthand_field_initializer":
+			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ, up: nearest(up, "struct_expression")})
+		case "call_expression":
+			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ, up: nearest(up, "let_declaration")})
+		case "type_identifier":
+			r.typeIdents = append(r.typeIdents, n)
+		case "type_item", "struct_item", "enum_item", "union_item", "trait_item":
+			if w := text(src, n.ChildByFieldName("name")); rcWords[w] {
+				if r.shadowed == nil {
+					r.shadowed = map[string]bool{}
+				}
+				r.shadowed[w] = true
+			}
+		}
+		switch typ {
+		case "use_declaration", "line_comment", "block_comment":
+			return false
+		case "function_item":
+			name := fnName(src, n)
+			r.fns[name] = append(r.fns[name], n)
+			body := n.ChildByFieldName("body")
+			if params := n.ChildByFieldName("parameters"); params != nil && body != nil {
+				i := 0
+				for _, p := range namedChildren(params) {
+					if p.Type() != "parameter" {
+						continue
+					}
+					key := paramKey(n, i)
+					i++
+					pat := p.ChildByFieldName("pattern")
+					if pat != nil && pat.Type() == "mut_pattern" && pat.NamedChildCount() > 0 {
+						pat = pat.NamedChild(int(pat.NamedChildCount()) - 1)
+					}
+					if pat == nil || pat.Type() != "identifier" {
+						opaque(p.ChildByFieldName("pattern"), n)
+						continue
+					}
+					s := r.site(key, text(src, pat), pat)
+					s.pub = hasPub(n)
+					s.structName = typeStructName(src, p.ChildByFieldName("type"))
+					s.typ = p.ChildByFieldName("type")
+					addBind(s.name, n, body.StartByte(), key)
+				}
+			}
+			if rt := n.ChildByFieldName("return_type"); rt != nil {
+				s := r.site(resultKey(n), name, n.ChildByFieldName("name"))
+				s.pub = hasPub(n)
+			}
+		case "let_declaration":
+			pat := n.ChildByFieldName("pattern")
+			id := pat
+			if id != nil && id.Type() == "mut_pattern" && id.NamedChildCount() > 0 {
+				id = id.NamedChild(int(id.NamedChildCount()) - 1)
+			}
+			scope, _ := up.parent()
+			if id != nil && id.Type() == "identifier" && scope != nil {
+				key := letKey(n)
+				s := r.site(key, text(src, id), id)
+				if v := unparen(n.ChildByFieldName("value")); v != nil && v.Type() == "struct_expression" {
+					s.structName = r.structExprName(v)
+				} else {
+					s.structName = typeStructName(src, n.ChildByFieldName("type"))
+				}
+				addBind(s.name, scope, n.EndByte(), key)
+			} else if pat != nil && scope != nil {
+				names, _ := patternNames(src, pat)
+				for _, nm := range names {
+					addBind(nm, scope, n.EndByte(), siteKey{})
+				}
+			}
+		case "closure_expression":
+			if ps := n.ChildByFieldName("parameters"); ps != nil {
+				opaque(ps, n)
+			}
+		case "for_expression", "match_arm", "let_condition", "if_let_expression", "while_let_expression":
+			if pat := n.ChildByFieldName("pattern"); pat != nil {
+				scope := n
+				if typ == "let_condition" {
+					for i := len(up.types) - 1; i >= 0; i-- {
+						if up.types[i] == "if_expression" || up.types[i] == "while_expression" {
+							scope = up.nodes[i]
+							break
+						}
+					}
+				}
+				opaque(pat, scope)
+			}
+		case "struct_item":
+			name := text(src, n.ChildByFieldName("name"))
+			r.structs[name] = n
+			if body := n.ChildByFieldName("body"); body != nil {
+				for _, f := range namedChildren(body) {
+					if f.Type() == "field_declaration" {
+						fn := f.ChildByFieldName("name")
+						s := r.site(fieldKey(name, text(src, fn)), text(src, fn), fn)
+						s.pub = hasPub(n) && hasPub(f)
+					}
+				}
+			}
+		case "type_item":
+			nm := n.ChildByFieldName("name")
+			s := r.site(aliasKey(text(src, nm)), text(src, nm), nm)
+			s.pub = hasPub(n)
+		case "identifier", "type_identifier":
+			p, pt := up.parent()
+			if w := text(src, n); rcWords[w] {
+				r.addMention(n, w)
+			} else if typ == "identifier" && (p == nil || !isPathTailOf(n, p, pt) && !isFieldNameOf(n, p, pt)) {
+				r.uses = append(r.uses, n)
+				if pt == "token_tree" {
+					r.tokenIdents = append(r.tokenIdents, n)
+				}
+			}
+		case "string_literal", "raw_string_literal":
+			if up.has("token_tree") {
+				r.uses = append(r.uses, n)
+			}
+			return false
+		case "field_identifier":
+			r.addBorrow(n)
+		}
+		return true
+	})
+	if r.shadowed != nil {
+		r.mentions = slices.DeleteFunc(r.mentions, func(m *rcMention) bool { return !m.full && r.shadowed[m.word] })
+	}
+	// Token-tree borrows: `x . borrow ( )` inside a macro.
+	for _, u := range r.tokenIdents {
+		if m := text(src, u); m == "borrow" || m == "borrow_mut" || refCellRefused[m] {
+			r.addTokenBorrow(u)
+		}
+	}
+}
+
+// structExprName returns the struct a struct literal builds, `Self`
+// standing for the type of the enclosing impl.
+func (r *rcFile) structExprName(se *sitter.Node) string {
+	name := text(r.src, se.ChildByFieldName("name"))
+	if name == "Self" {
+		if im := ancestor(se, "impl_item"); im != nil {
+			if t := typeStructName(r.src, im.ChildByFieldName("type")); t != "" {
+				return t
+			}
+		}
+	}
+	return name
+}
+
+// inferStructs gives a let binding with no struct type yet the struct of
+// the file its value has: a call of an associated fn of the struct that
+// returns `Self` or the struct (`Config::new(..)`), a `.clone()` of a
+// binding of that struct, or a move of one. Lets are visited in source
+// order, so a chain of clones resolves in one pass.
+func (r *rcFile) inferStructs() {
+	for _, f := range r.flows {
+		if f.typ != "let_declaration" {
+			continue
+		}
+		s := r.sites[letKey(f.n)]
+		if s == nil || s.structName != "" {
+			continue
+		}
+		if st := r.valueStruct(unparen(f.n.ChildByFieldName("value"))); r.structs[st] != nil {
+			s.structName = st
+		}
+	}
+}
+
+// valueStruct returns the struct of the file an expression's value has,
+// as far as inferStructs follows it, or "".
+func (r *rcFile) valueStruct(v *sitter.Node) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Type() {
+	case "identifier":
+		if k, _ := r.resolve(v, text(r.src, v)); k.ok() {
+			return r.sites[k].structName
+		}
+	case "call_expression":
+		f := v.ChildByFieldName("function")
+		args := v.ChildByFieldName("arguments")
+		switch f.Type() {
+		case "field_expression":
+			if text(r.src, f.ChildByFieldName("field")) == "clone" && args != nil && args.NamedChildCount() == 0 {
+				return r.valueStruct(unparen(f.ChildByFieldName("value")))
+			}
+		case "scoped_identifier":
+			path := f.ChildByFieldName("path")
+			if path == nil || path.Type() != "identifier" && path.Type() != "type_identifier" {
+				return ""
+			}
+			st := text(r.src, path)
+			if st == "Self" {
+				if im := ancestor(v, "impl_item"); im != nil {
+					st = typeStructName(r.src, im.ChildByFieldName("type"))
+				}
+			}
+			name := text(r.src, f.ChildByFieldName("name"))
+			for _, fn := range r.fns[name] {
+				im := ancestor(fn, "impl_item")
+				if im == nil || typeStructName(r.src, im.ChildByFieldName("type")) != st {
+					continue
+				}
+				if rt := fn.ChildByFieldName("return_type"); rt != nil && (text(r.src, rt) == "Self" || text(r.src, rt) == st) {
+					return st
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// addMention records a mention of one of rcWords and the span that
+// changes with it.
+func (r *rcFile) addMention(n *sitter.Node, w string) {
+	m := &rcMention{node: n, word: w, span: n}
+	p := n.Parent()
+	scoped := p != nil && (p.Type() == "scoped_identifier" || p.Type() == "scoped_type_identifier") && p.ChildByFieldName("name") == n
+	if w == "Weak" && !r.rcWeak && !scoped {
+		return // std::sync::Weak, or another Weak
+	}
+	if scoped {
+		path := strings.Join(strings.Fields(text(r.src, p.ChildByFieldName("path"))), "")
+		path = strings.TrimPrefix(path, "::")
+		switch {
+		case path == "std::rc" && (w == "Rc" || w == "Weak"), path == "std::cell" && (w == "RefCell" || w == "Cell"):
+			m.span, m.full = p, true
+		default:
+			return // someone else's Rc
+		}
+	}
+	r.mentions = append(r.mentions, m)
+}
+
+// addBorrow records `recv.method()` for RefCell methods, f being the
+// field_identifier naming the method.
+func (r *rcFile) addBorrow(f *sitter.Node) {
+	m := text(r.src, f)
+	if m != "borrow" && m != "borrow_mut" && !refCellRefused[m] {
+		return
+	}
+	fe := f.Parent()
+	if fe == nil || fe.Type() != "field_expression" {
+		return
+	}
+	call := fe.Parent()
+	if call == nil || call.Type() != "call_expression" || call.ChildByFieldName("function") != fe {
+		return
+	}
+	b := &rcBorrow{method: m, start: int(f.StartByte()), end: int(call.EndByte())}
+	recv := unparen(fe.ChildByFieldName("value"))
+	switch recv.Type() {
+	case "identifier":
+		b.recv, b.opaque = r.resolve(recv, text(r.src, recv))
+	case "field_expression":
+		b.recv = r.fieldSite(text(r.src, recv.ChildByFieldName("field")))
+		b.opaque = !b.recv.ok()
+	default:
+		b.opaque = true
+	}
+	r.finishBorrow(b, call)
+}
+
+// addTokenBorrow records `recv . method ( )` inside a macro's tokens.
+func (r *rcFile) addTokenBorrow(id *sitter.Node) {
+	tt := id.Parent()
+	var idx int
+	for i := 0; i < int(tt.ChildCount()); i++ {
+		if tt.Child(i) == id {
+			idx = i
+		}
+	}
+	if idx < 2 || idx+1 >= int(tt.ChildCount()) {
+		return
+	}
+	dot, recv, args := tt.Child(idx-1), tt.Child(idx-2), tt.Child(idx+1)
+	if text(r.src, dot) != "." || args.Type() != "token_tree" || !strings.HasPrefix(text(r.src, args), "(") {
+		return
+	}
+	b := &rcBorrow{method: text(r.src, id), start: int(id.StartByte()), end: int(args.EndByte())}
+	if recv.Type() == "identifier" {
+		b.recv, b.opaque = r.resolve(recv, text(r.src, recv))
+		if idx >= 3 && text(r.src, tt.Child(idx-3)) == "." {
+			b.recv, b.opaque = r.fieldSite(text(r.src, recv)), false
+			b.opaque = !b.recv.ok()
+		}
+	} else {
+		b.opaque = true
+	}
+	r.finishBorrow(b, tt)
+}
+
+func (r *rcFile) finishBorrow(b *rcBorrow, at *sitter.Node) {
+	b.at = at
+	b.stmt = ancestor(at, "let_declaration", "expression_statement", "block")
+	if b.stmt != nil && b.stmt.Type() == "let_declaration" {
+		if pat := b.stmt.ChildByFieldName("pattern"); pat != nil {
+			if v := b.stmt.ChildByFieldName("value"); v != nil && int(v.StartByte()) <= b.start && b.end == int(v.EndByte()) {
+				names, _ := patternNames(r.src, pat)
+				if len(names) == 1 {
+					b.letName = names[0]
+				}
+			}
+		}
+	}
+	r.borrows = append(r.borrows, b)
+}
