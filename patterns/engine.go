@@ -93,14 +93,17 @@ type proposal struct {
 type rule struct {
 	name string
 	run  func(fc *fileCtx) []proposal
+	// any reports whether run would propose anything, at less cost; nil
+	// means len(run(fc)) > 0.
+	any func(fc *fileCtx) bool
 }
 
 // rules lists every rule in the order they run within a pass. Rules that
 // consume another rule's facts (tokio-mutex reads fileCtx.held) come after.
 var rules = []rule{
-	{RuleMutexScope, runMutexScope},
-	{RuleTokioMutex, runTokioMutex},
-	{RuleRcArc, runRcArc},
+	{RuleMutexScope, runMutexScope, nil},
+	{RuleTokioMutex, runTokioMutex, nil},
+	{RuleRcArc, runRcArc, rcArcAny},
 }
 
 // errorRanges returns the byte ranges in which no edit may land: each

@@ -281,10 +281,27 @@ func skipQuote(src []byte, i int) int {
 
 // rcMayTrigger is mayTrigger read from the tokens, for any Index: an
 // `async` right inside the parentheses of a call of `spawn` or `spawn_on`
-// (the only calls classifyCall takes for a Send spawn), or an async fn
-// whose signature spells `Rc`, `Weak`, or a name the file may declare a
-// struct or a type alias by.
+// (the only calls classifyCall takes for a Send spawn), an async fn whose
+// signature spells `self`, `Rc`, `Weak`, or a name the file may declare a
+// struct or a type alias by, or an async body (a span of lexAsync) that
+// spells one of the last three.
 func rcMayTrigger(src []byte) bool {
+	if rcMayTriggerSig(src) {
+		return true
+	}
+	declared := declaredTypeNames(src)
+	spans := lexAsync(src)
+	for _, s := range spans.spans {
+		if spellsRcType(src[s[0]:min(s[1]+1, len(src))], declared) {
+			return true
+		}
+	}
+	return spans.whole && spellsRcType(src, declared)
+}
+
+// rcMayTriggerSig is the part of rcMayTrigger read from the spawns and
+// the signatures of async fns.
+func rcMayTriggerSig(src []byte) bool {
 	var declared map[string]bool
 	spawnArg := false // the last tokens are `spawn (` and maybe more `(`
 	var prev []byte   // the last identifier, when it is the last token
@@ -327,7 +344,8 @@ func rcMayTrigger(src []byte) bool {
 				if declared == nil {
 					declared = declaredTypeNames(src)
 				}
-				if found = spellsRcType(src[k:signatureEnd(src, k)], declared); found {
+				sig := src[k:signatureEnd(src, k)]
+				if found = spellsRcType(sig, declared) || spellsWord(sig, "self"); found {
 					return false
 				}
 			}
@@ -356,6 +374,16 @@ func skipQualifiers(src []byte, i int) int {
 			return i
 		}
 	}
+}
+
+// spellsWord reports whether text spells the word w.
+func spellsWord(text []byte, w string) bool {
+	found := false
+	eachWord(text, func(i, j int) bool {
+		found = string(text[i:j]) == w
+		return !found
+	})
+	return found
 }
 
 // spellsRcType reports whether text (a parameter, a signature) may spell

@@ -627,7 +627,7 @@ func (e *Engine) anyProposal(path string, src []byte, root *sitter.Node, guards,
 				continue
 			}
 		}
-		if len(r.run(fc)) > 0 {
+		if r.any != nil && r.any(fc) || r.any == nil && len(r.run(fc)) > 0 {
 			return true
 		}
 	}

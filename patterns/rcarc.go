@@ -3,20 +3,36 @@ package patterns
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
 	"sendfix/rewrite"
 )
 
-// The rc-arc rule. An Rc (or std::rc::Weak) that reaches a Send-required
-// future makes it non-Send even with no await in between. The rule finds
-// the values whose type must change together (a "group": bindings, fn
-// parameters, struct fields, type aliases and fn results that an Rc flows
-// through by moves, clones, Rc::clone/downgrade, struct literals and calls
-// of fns of the file), and rewrites every Rc spelled for that group to Arc,
-// Rc<RefCell<T>> to Arc<Mutex<T>> with borrows turned into locks, and the
-// imports to match. A group is changed whole or not at all.
+// The rc-arc rule. A value a Send-required future holds (a capture of a
+// spawned block, a parameter of a Send-required async fn, a local alive at
+// an await) whose type is not Send by containment (types.go: an Rc, a
+// std::rc::Weak, a RefCell or Cell behind a shared reference, a trait
+// object without Send, inside any struct, enum or alias of the file) makes
+// the future non-Send. The rule fixes it in one of two ways:
+//
+//   - a local not used after the await is scoped in a block that ends
+//     before it, as mutex-scope scopes a guard;
+//   - otherwise the types change: for each reason the value is not Send,
+//     the group of every spelling that must change with it (bindings, fn
+//     parameters and results, struct fields and aliases the value flows
+//     through, by moves, clones, Rc::clone/downgrade, struct literals and
+//     calls of the file's fns and methods) takes a step: Rc to Arc and
+//     rc::Weak to sync::Weak; RefCell to Mutex, with borrows turned into
+//     locks, or the RefCell layer removed around a lock whose methods take
+//     &self (tokio's Mutex); Cell to an atomic or a Mutex; `dyn Trait` to
+//     `dyn Trait + Send (+ Sync)` with the bound on generic constructors.
+//     Steps are added until the model finds the value Send; a group is
+//     changed whole or not at all, and a value whose last reason no step
+//     removes is reported with that reason instead.
 
 // rcWords are the names whose mentions the rule tracks.
 var rcWords = map[string]bool{"Rc": true, "RefCell": true, "Cell": true, "Weak": true}
@@ -46,109 +62,124 @@ var refCellRefused = map[string]bool{
 	"as_ptr": true,
 }
 
-// rcGroup is the set of sites that change together, and its fix.
-type rcGroup struct {
-	root      siteKey
-	trigger   *rcSite
-	why       string
-	refCell   bool
-	weak      bool // mentions `Weak` by name
-	needArc   bool
-	needMutex bool
-	reason    string
-	edits     []rewrite.Edit
-	owned     map[*rcMention]bool
+// refusal says why a finding has no fix; it becomes Finding.Reason.
+type refusal struct{ reason string }
+
+func refuse(format string, args ...any) *refusal {
+	return &refusal{fmt.Sprintf(format, args...)}
 }
+
+func (r *refusal) Error() string { return r.reason }
 
 // newRcFile returns the rule's empty view of fc.
 func newRcFile(fc *fileCtx) *rcFile {
 	return &rcFile{fc: fc, src: fc.src, uf: map[siteKey]siteKey{}, sites: map[siteKey]*rcSite{},
 		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{},
-		bare: bareSpawnIsTokio(fc.src, fc.root)}
+		fnImpl: map[uint32]*sitter.Node{}, siteTypes: map[siteKey]*ty{}, groups: map[siteKey]*rcGroup{},
+		mentionAt: map[int]*rcMention{}, bare: bareSpawnIsTokio(fc.src, fc.root)}
 }
 
-// runRcArc finds Rc values that reach a Send-required future and
-// proposes their conversion to Arc.
-func runRcArc(fc *fileCtx) []proposal {
-	if !bytes.Contains(fc.src, []byte("Rc")) && !bytes.Contains(fc.src, []byte("Weak")) || !mayTrigger(fc) {
-		return nil
-	}
-	r := newRcFile(fc)
+// analyse collects the rule's facts of the file: bindings, sites,
+// mentions, calls, and the groups of sites values flow between.
+func (r *rcFile) analyse() {
 	for _, u := range r.stdUses() {
 		for _, n := range u.names {
 			r.rcWeak = r.rcWeak || u.path == "std::rc" && n == "Weak"
+			r.syncWeak = r.syncWeak || u.path == "std::sync" && n == "Weak"
 		}
 		// `use std::rc::*;` brings std::rc's Weak in under its bare name.
 		r.rcWeak = r.rcWeak || r.isRcGlob(u)
 	}
 	r.collect()
 	r.inferStructs()
-	hasRc := false
-	for _, m := range r.mentions {
-		if m.word == "Rc" || m.word == "Weak" {
-			hasRc = true
-		}
-	}
-	if !hasRc {
-		return nil
-	}
+	r.resolveCalls()
 	r.link()
-	groups := r.triggers()
-	if len(groups) == 0 {
+}
+
+// rcArcAny reports whether runRcArc proposes anything: whether a
+// Send-required future holds a value that is not Send. It looks only at
+// the items of the file and the bodies of the fns holding Send-required
+// futures, not at the other fns' bodies, which only the fixes need.
+func rcArcAny(fc *fileCtx) bool {
+	if !bytes.Contains(fc.src, []byte("Rc")) && !bytes.Contains(fc.src, []byte("Weak")) || !mayTrigger(fc) {
+		return false
+	}
+	r := newRcFile(fc)
+	for _, b := range fc.bodies {
+		if b.send {
+			r.sendAt = append(r.sendAt, b.node.StartByte())
+		}
+	}
+	sort.Slice(r.sendAt, func(i, j int) bool { return r.sendAt[i] < r.sendAt[j] })
+	r.analyse()
+	return len(r.heldValues()) > 0
+}
+
+// runRcArc finds values that make a Send-required future non-Send by what
+// their types contain, and proposes a fix for each.
+func runRcArc(fc *fileCtx) []proposal {
+	if !rcArcAny(fc) {
 		return nil
 	}
-	for _, g := range groups {
-		r.plan(g)
+	r := newRcFile(fc)
+	r.analyse()
+	held := r.heldValues()
+	if len(held) == 0 {
+		return nil
 	}
-	imports, importReason := r.imports(groups)
+	fixes := r.decide(held)
+	var used []*rcGroup
+	for _, g := range r.groupOrder {
+		r.planGroup(g)
+		used = append(used, g)
+	}
+	imports, importWhy := r.imports(used)
 	var out []proposal
-	// Groups one binding triggers (a parameter whose type spells an Rc and
-	// names a struct of the file with Rc fields: `s: Shared<Rc<u8>>`) make
-	// one finding: their edits together, or, when one group is refused,
-	// the first refusal and no edits.
-	byTrigger := map[*rcSite]int{}
-	add := func(g *rcGroup, p proposal) {
-		i, ok := byTrigger[g.trigger]
-		if !ok {
-			byTrigger[g.trigger] = len(out)
-			out = append(out, p)
-			return
-		}
-		switch prev := &out[i]; {
-		case prev.f.Reason != "":
-		case p.f.Reason != "":
-			prev.f, prev.edits = p.f, nil
-		default:
-			prev.edits = append(prev.edits, p.edits...)
-			if p.f.Fix != "changed Rc to Arc" {
-				prev.f.Fix = p.f.Fix
-			}
-		}
-	}
-	for _, g := range groups {
-		f := Finding{
-			Rule:    RuleRcArc,
-			Pos:     Pos{Offset: int(g.trigger.id.StartByte())},
-			Name:    g.trigger.name,
-			Message: fmt.Sprintf("`%s` holds an Rc, which is not Send, and %s", g.trigger.name, g.why),
-		}
-		switch {
-		case g.reason != "":
-			f.Reason = g.reason
-			add(g, proposal{f: f})
-		case importReason != "":
-			f.Reason = importReason
-			add(g, proposal{f: f})
-		case len(g.edits) == 0 && len(imports) == 0:
-			// Nothing spelled Rc is left: an earlier pass fixed it.
-		default:
-			f.Fix = "changed Rc to Arc"
-			if g.refCell {
-				f.Fix = "changed Rc<RefCell<..>> to Arc<Mutex<..>> and borrows to lock().unwrap()"
-			}
-			edits := append(append([]rewrite.Edit(nil), g.edits...), imports...)
-			add(g, proposal{f: f, edits: edits})
-		}
+	for _, fx := range fixes {
+		out = append(out, r.proposal(fx, imports, importWhy))
 	}
 	return out
+}
+
+// proposal is the finding of one fix, with its edits or its refusal.
+func (r *rcFile) proposal(fx *rcFix, imports []rewrite.Edit, importWhy *refusal) proposal {
+	h := fx.h
+	f := Finding{
+		Rule:    RuleRcArc,
+		Pos:     Pos{Offset: int(h.id.StartByte())},
+		Name:    h.name,
+		Message: fmt.Sprintf("`%s` is not Send: %s; %s", h.name, h.lacks[0], h.how),
+	}
+	if h.local != nil {
+		f.Await = &Pos{Offset: awaitKeyword(r.src, h.local.await)}
+	}
+	if fx.scoped != nil {
+		f.Fix = "scoped it so that it is dropped before the await"
+		return proposal{f: f, edits: fx.scoped}
+	}
+	why := fx.refused
+	for _, g := range fx.groups {
+		if why == nil {
+			why = g.refused
+		}
+	}
+	if why == nil && importWhy != nil {
+		why = importWhy
+	}
+	if why != nil {
+		f.Reason = why.reason
+		return proposal{f: f}
+	}
+	var edits []rewrite.Edit
+	var did []string
+	for _, g := range fx.groups {
+		edits = append(edits, g.edits...)
+		for _, s := range g.did() {
+			if !slices.Contains(did, s) {
+				did = append(did, s)
+			}
+		}
+	}
+	f.Fix = "changed " + strings.Join(did, "; ")
+	return proposal{f: f, edits: append(edits, imports...)}
 }

@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"slices"
+	"sort"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -25,6 +26,12 @@ type rcSite struct {
 	pub        bool
 	structName string       // the struct type of a binding or parameter, if known
 	typ        *sitter.Node // the declared type of a parameter
+	// decl declares the site: the let_declaration, the parameter, the
+	// function_item (result), the field_declaration or the type_item.
+	decl *sitter.Node
+	// impl is the impl or trait a parameter, result or let is written
+	// in, for what `Self` stands for; nil outside one.
+	impl *sitter.Node
 }
 
 // rcMention is one spelling of Rc, RefCell, Cell or Weak outside imports.
@@ -36,11 +43,14 @@ type rcMention struct {
 	owner siteKey
 }
 
-// rcBorrow is a method call on a tracked binding or field: `x.borrow()`.
+// rcBorrow is a call of a RefCell or Cell method: `x.borrow()`,
+// `x.get()`. Its receiver is resolved after the walk (resolveCalls).
 type rcBorrow struct {
 	method     string
+	recvNode   *sitter.Node // the receiver expression, or its last token in a macro
+	tokenField bool         // in a macro's tokens, the receiver is a field (`a.b.borrow()`)
 	recv       siteKey      // the receiver's site, the zero key when unknown
-	opaque     bool         // the receiver is a binding the rule does not track
+	opaque     bool         // the receiver is not one the rule can follow
 	start, end int          // the `borrow()` text, method name through `)`
 	stmt       *sitter.Node // nearest statement, for overlap checks
 	letName    string       // the name bound when the statement is `let g = x.borrow..`
@@ -70,9 +80,41 @@ type rcFile struct {
 	// shadowed are the rcWords the file declares a type of its own by
 	// (`type Weak = ..;`, `struct Rc;`): a bare mention is that type.
 	shadowed map[string]bool
-	bare     bool               // a bare `spawn` is tokio's
-	rcWeak   bool               // a bare `Weak` is std::rc's
-	fields   map[string]siteKey // field name -> site, the zero key when several structs have it
+	bare     bool // a bare `spawn` is tokio's
+	rcWeak   bool // a bare `Weak` is std::rc's
+	syncWeak bool // a bare `Weak` is std::sync's
+	// tenv is the file's type environment (see env); siteTypes the
+	// types of sites computed so far.
+	tenv      *typeEnv
+	siteTypes map[siteKey]*ty
+	// mentionAt are the mentions by the start of their span; dyns the
+	// trait objects (dynamic_type nodes) and impls the trait impls the
+	// file spells.
+	mentionAt   map[int]*rcMention
+	dyns        []*sitter.Node
+	dynsLowered []*rcDyn
+	impls       []*sitter.Node
+	// lostFields are field reads whose struct the rule could not tell,
+	// among several of the file with a field of that name.
+	lostFields []lostField
+	// orderingPath is how edits spell SeqCst (see seqCst); usesCache the
+	// file's use declarations (see stdUses).
+	orderingPath string
+	usesCache    []*rcUse
+	// sendAt, when not nil, are the sorted starts of the Send-required
+	// bodies: collect then skips the bodies of fns holding none.
+	sendAt []uint32
+	// idents are the file's identifiers outside imports, in source
+	// order; identsByName indexes them, on first need.
+	idents       []*sitter.Node
+	identsByName map[string][]*sitter.Node
+	// groups are the groups fixes need, by root, in the order first
+	// needed (groupOrder); byRoot the mentions of each group.
+	groups     map[siteKey]*rcGroup
+	groupOrder []*rcGroup
+	byRoot     map[siteKey][]*rcMention
+	fnImpl     map[uint32]*sitter.Node // the impl a fn is written in, by the fn's start
+	fields     map[string]siteKey      // field name -> site, the zero key when several structs have it
 }
 
 // rcFlowNode is a node link looks at: a let, a field initializer, a call
@@ -115,6 +157,12 @@ func typeStructName(src []byte, t *sitter.Node) string {
 	return ""
 }
 
+// holdsSend reports whether a Send-required body starts inside block.
+func (r *rcFile) holdsSend(block *sitter.Node) bool {
+	i := sort.Search(len(r.sendAt), func(i int) bool { return r.sendAt[i] >= block.StartByte() })
+	return i < len(r.sendAt) && r.sendAt[i] < block.EndByte()
+}
+
 // collect walks the file once and records bindings, sites, mentions and
 // method calls.
 func (r *rcFile) collect() {
@@ -137,6 +185,11 @@ func (r *rcFile) collect() {
 		return nil
 	}
 	walkTyped(r.fc.root, func(n *sitter.Node, typ string, up *ancestors) bool {
+		if typ == "block" && r.sendAt != nil {
+			if _, pt := up.parent(); pt == "function_item" && !r.holdsSend(n) {
+				return false
+			}
+		}
 		switch typ {
 		case "let_declaration", "function_item":
 			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ})
@@ -146,6 +199,12 @@ func (r *rcFile) collect() {
 			r.flows = append(r.flows, rcFlowNode{n: n, typ: typ, up: nearest(up, "let_declaration")})
 		case "type_identifier":
 			r.typeIdents = append(r.typeIdents, n)
+		case "dynamic_type":
+			r.dyns = append(r.dyns, n)
+		case "impl_item":
+			if n.ChildByFieldName("trait") != nil {
+				r.impls = append(r.impls, n)
+			}
 		case "type_item", "struct_item", "enum_item", "union_item", "trait_item":
 			if w := text(src, n.ChildByFieldName("name")); rcWords[w] {
 				if r.shadowed == nil {
@@ -160,6 +219,9 @@ func (r *rcFile) collect() {
 		case "function_item":
 			name := fnName(src, n)
 			r.fns[name] = append(r.fns[name], n)
+			if im := nearest(up, "impl_item"); im != nil {
+				r.fnImpl[n.StartByte()] = im
+			}
 			body := n.ChildByFieldName("body")
 			if params := n.ChildByFieldName("parameters"); params != nil && body != nil {
 				i := 0
@@ -178,6 +240,7 @@ func (r *rcFile) collect() {
 						continue
 					}
 					s := r.site(key, text(src, pat), pat)
+					s.decl, s.impl = p, nearest(up, "impl_item")
 					s.pub = hasPub(n)
 					s.structName = typeStructName(src, p.ChildByFieldName("type"))
 					s.typ = p.ChildByFieldName("type")
@@ -186,6 +249,7 @@ func (r *rcFile) collect() {
 			}
 			if rt := n.ChildByFieldName("return_type"); rt != nil {
 				s := r.site(resultKey(n), name, n.ChildByFieldName("name"))
+				s.decl, s.impl = n, nearest(up, "impl_item")
 				s.pub = hasPub(n)
 			}
 		case "let_declaration":
@@ -198,6 +262,7 @@ func (r *rcFile) collect() {
 			if id != nil && id.Type() == "identifier" && scope != nil {
 				key := letKey(n)
 				s := r.site(key, text(src, id), id)
+				s.decl, s.impl = n, nearest(up, "impl_item")
 				if v := unparen(n.ChildByFieldName("value")); v != nil && v.Type() == "struct_expression" {
 					s.structName = r.structExprName(v)
 				} else {
@@ -235,6 +300,7 @@ func (r *rcFile) collect() {
 					if f.Type() == "field_declaration" {
 						fn := f.ChildByFieldName("name")
 						s := r.site(fieldKey(name, text(src, fn)), text(src, fn), fn)
+						s.decl = f
 						s.pub = hasPub(n) && hasPub(f)
 					}
 				}
@@ -242,8 +308,12 @@ func (r *rcFile) collect() {
 		case "type_item":
 			nm := n.ChildByFieldName("name")
 			s := r.site(aliasKey(text(src, nm)), text(src, nm), nm)
+			s.decl = n
 			s.pub = hasPub(n)
 		case "identifier", "type_identifier":
+			if typ == "identifier" {
+				r.idents = append(r.idents, n)
+			}
 			p, pt := up.parent()
 			if w := text(src, n); rcWords[w] {
 				r.addMention(n, w)
@@ -266,9 +336,12 @@ func (r *rcFile) collect() {
 	if r.shadowed != nil {
 		r.mentions = slices.DeleteFunc(r.mentions, func(m *rcMention) bool { return !m.full && r.shadowed[m.word] })
 	}
+	for _, m := range r.mentions {
+		r.mentionAt[int(m.span.StartByte())] = m
+	}
 	// Token-tree borrows: `x . borrow ( )` inside a macro.
 	for _, u := range r.tokenIdents {
-		if m := text(src, u); m == "borrow" || m == "borrow_mut" || refCellRefused[m] {
+		if m := text(src, u); isCellCall(m, cellMethods[m]) {
 			r.addTokenBorrow(u)
 		}
 	}
@@ -375,11 +448,24 @@ func (r *rcFile) addMention(n *sitter.Node, w string) {
 	r.mentions = append(r.mentions, m)
 }
 
-// addBorrow records `recv.method()` for RefCell methods, f being the
-// field_identifier naming the method.
+// cellMethods are the Cell methods the rule rewrites or refuses, with
+// their number of arguments (`get()` with an argument is another get).
+var cellMethods = map[string]int{"get": 0, "set": 1, "replace": 1, "take": 0, "swap": 1, "update": 1, "get_mut": 0, "into_inner": 0}
+
+// isCellCall reports whether method with args arguments may be a call of
+// one of the methods the rule tracks on a RefCell or a Cell.
+func isCellCall(method string, args int) bool {
+	if n, ok := cellMethods[method]; ok && n == args {
+		return true
+	}
+	return method == "borrow" || method == "borrow_mut" || refCellRefused[method]
+}
+
+// addBorrow records `recv.method()` for RefCell and Cell methods, f being
+// the field_identifier naming the method.
 func (r *rcFile) addBorrow(f *sitter.Node) {
 	m := text(r.src, f)
-	if m != "borrow" && m != "borrow_mut" && !refCellRefused[m] {
+	if _, cell := cellMethods[m]; !cell && m != "borrow" && m != "borrow_mut" && !refCellRefused[m] {
 		return
 	}
 	fe := f.Parent()
@@ -390,17 +476,10 @@ func (r *rcFile) addBorrow(f *sitter.Node) {
 	if call == nil || call.Type() != "call_expression" || call.ChildByFieldName("function") != fe {
 		return
 	}
-	b := &rcBorrow{method: m, start: int(f.StartByte()), end: int(call.EndByte())}
-	recv := unparen(fe.ChildByFieldName("value"))
-	switch recv.Type() {
-	case "identifier":
-		b.recv, b.opaque = r.resolve(recv, text(r.src, recv))
-	case "field_expression":
-		b.recv = r.fieldSite(text(r.src, recv.ChildByFieldName("field")))
-		b.opaque = !b.recv.ok()
-	default:
-		b.opaque = true
+	if args := call.ChildByFieldName("arguments"); args == nil || !isCellCall(m, int(args.NamedChildCount())) {
+		return
 	}
+	b := &rcBorrow{method: m, start: int(f.StartByte()), end: int(call.EndByte()), recvNode: unparen(fe.ChildByFieldName("value"))}
 	r.finishBorrow(b, call)
 }
 
@@ -420,17 +499,48 @@ func (r *rcFile) addTokenBorrow(id *sitter.Node) {
 	if text(r.src, dot) != "." || args.Type() != "token_tree" || !strings.HasPrefix(text(r.src, args), "(") {
 		return
 	}
-	b := &rcBorrow{method: text(r.src, id), start: int(id.StartByte()), end: int(args.EndByte())}
-	if recv.Type() == "identifier" {
-		b.recv, b.opaque = r.resolve(recv, text(r.src, recv))
-		if idx >= 3 && text(r.src, tt.Child(idx-3)) == "." {
-			b.recv, b.opaque = r.fieldSite(text(r.src, recv)), false
-			b.opaque = !b.recv.ok()
-		}
-	} else {
-		b.opaque = true
+	b := &rcBorrow{method: text(r.src, id), start: int(id.StartByte()), end: int(args.EndByte()), recvNode: recv}
+	b.tokenField = idx >= 3 && text(r.src, tt.Child(idx-3)) == "."
+	if !isCellCall(b.method, tokenArgs(r.src, args)) {
+		return
 	}
 	r.finishBorrow(b, tt)
+}
+
+// tokenArgs returns the number of arguments in a macro's `( .. )` token
+// tree: its top-level comma-separated parts.
+func tokenArgs(src []byte, tt *sitter.Node) int {
+	n, part := 0, false
+	for i := 1; i+1 < int(tt.ChildCount()); i++ {
+		if text(src, tt.Child(i)) == "," {
+			part = false
+			continue
+		}
+		if !part {
+			n, part = n+1, true
+		}
+	}
+	return n
+}
+
+// resolveCalls resolves the receivers of the calls collect recorded, once
+// every binding and struct of the file is known.
+func (r *rcFile) resolveCalls() {
+	for _, b := range r.borrows {
+		recv := b.recvNode
+		switch {
+		case recv.Type() == "identifier" && b.tokenField:
+			b.recv = r.fieldSite(text(r.src, recv))
+			b.opaque = !b.recv.ok()
+		case recv.Type() == "identifier":
+			b.recv, b.opaque = r.resolve(recv, text(r.src, recv))
+		case recv.Type() == "field_expression":
+			b.recv = r.fieldSiteOf(recv)
+			b.opaque = !b.recv.ok()
+		default:
+			b.opaque = true
+		}
+	}
 }
 
 func (r *rcFile) finishBorrow(b *rcBorrow, at *sitter.Node) {

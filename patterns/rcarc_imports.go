@@ -1,7 +1,7 @@
 package patterns
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -28,7 +28,11 @@ func (r *rcFile) isRcGlob(u *rcUse) bool {
 
 // stdUses returns the file's imports of the std modules the rule edits.
 func (r *rcFile) stdUses() []*rcUse {
-	var out []*rcUse
+	if r.usesCache != nil {
+		return r.usesCache
+	}
+	out := []*rcUse{}
+	defer func() { r.usesCache = out }()
 	walk(r.fc.root, func(n *sitter.Node) bool {
 		if n.Type() != "use_declaration" {
 			return n.Type() == "source_file" || n.Type() == "declaration_list" || n.Type() == "mod_item"
@@ -55,7 +59,7 @@ func (r *rcFile) stdUses() []*rcUse {
 			u.plain = false
 		}
 		switch u.path {
-		case "std::rc", "std::sync", "std::cell":
+		case "std::rc", "std::sync", "std::cell", "std::sync::atomic":
 			out = append(out, u)
 		default:
 			// Another module's Mutex/Arc/Weak: remember the names only.
@@ -68,41 +72,75 @@ func (r *rcFile) stdUses() []*rcUse {
 	return out
 }
 
-// imports returns the import edits for converting every group that has a
-// fix, or why none can be made. The edits are the same for every group, so
-// the engine accepts them once (identical edits count once).
-func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, string) {
+// importNeeds is what the fixed groups need of the imports.
+type importNeeds struct {
+	arc, mutex, weak bool
+	atomics          []string        // atomic types written bare
+	ordering         bool            // `Ordering::SeqCst` written bare
+	changed, remain  map[string]bool // words some edit changes, words a mention left spells bare
+}
+
+// needs gathers what the groups that have a fix need of the imports.
+func (r *rcFile) needs(groups []*rcGroup) *importNeeds {
+	n := &importNeeds{changed: map[string]bool{}, remain: map[string]bool{}}
 	owned := map[*rcMention]bool{}
-	needArc, needMutex, needWeak := false, false, false
 	for _, g := range groups {
-		if g.reason != "" {
+		if g.refused != nil {
 			continue
 		}
 		for m := range g.owned {
 			owned[m] = true
+			n.changed[m.word] = true
 		}
-		needArc = needArc || g.needArc
-		needMutex = needMutex || g.needMutex
-		needWeak = needWeak || g.weak
+		n.arc = n.arc || g.needArc
+		n.mutex = n.mutex || g.needMutex
+		n.weak = n.weak || g.weak
+		n.ordering = n.ordering || g.ordering && r.seqCst() == seqCst
+		for _, a := range g.atomics {
+			if !slices.Contains(n.atomics, a) {
+				n.atomics = append(n.atomics, a)
+			}
+		}
 	}
-	if !needArc && !needMutex && !needWeak {
-		return nil, ""
-	}
-	remain := map[string]bool{}
 	for _, m := range r.mentions {
 		if !owned[m] && !m.full {
-			remain[m.word] = true
+			n.remain[m.word] = true
 		}
+	}
+	return n
+}
+
+// seqCst returns how an edit spells the SeqCst ordering: bare, unless
+// the file has an `Ordering` of its own or of another module (std::cmp's).
+func (r *rcFile) seqCst() string {
+	if r.orderingPath == "" {
+		r.orderingPath = seqCst
+		if _, ok := r.env().defs["Ordering"]; ok {
+			r.orderingPath = "std::sync::atomic::" + seqCst
+		}
+		for _, u := range r.stdUses() {
+			if u.path != "std::sync::atomic" && slices.Contains(u.names, "Ordering") {
+				r.orderingPath = "std::sync::atomic::" + seqCst
+			}
+		}
+	}
+	return r.orderingPath
+}
+
+// imports returns the import edits for every group that has a fix, or
+// why none can be made. The edits are the same for every group, so the
+// engine accepts them once (identical edits count once).
+func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, *refusal) {
+	need := r.needs(groups)
+	drops := need.changed["Rc"] || need.changed["RefCell"] || need.changed["Cell"]
+	if !need.arc && !need.mutex && !need.weak && len(need.atomics) == 0 && !need.ordering && !drops {
+		return nil, nil
 	}
 	uses := r.stdUses()
 	imported := func(path, name string) bool {
 		for _, u := range uses {
-			if u.path == path {
-				for _, n := range u.names {
-					if n == name {
-						return true
-					}
-				}
+			if u.path == path && slices.Contains(u.names, name) {
+				return true
 			}
 		}
 		return false
@@ -111,36 +149,42 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, string) {
 		for _, u := range uses {
 			if u.path == "other" && !imported("std::sync", name) {
 				for _, n := range u.names {
-					if n == name && (name == "Arc" && needArc || name == "Mutex" && needMutex) {
-						return nil, fmt.Sprintf("`%s` in this file is imported from elsewhere (line %d); not changed", name, lineOf(r.src, int(u.decl.StartByte())))
+					if n == name && (name == "Arc" && need.arc || name == "Mutex" && need.mutex) {
+						return nil, refuse("`%s` in this file is imported from elsewhere (line %d); not changed", name, lineOf(r.src, int(u.decl.StartByte())))
 					}
 				}
 			}
 		}
 	}
-	if needWeak && remain["Weak"] {
-		return nil, "std::rc::Weak stays in use elsewhere in the file, so std::sync::Weak cannot take its name; not changed"
+	if need.weak && need.remain["Weak"] {
+		return nil, refuse("std::rc::Weak stays in use elsewhere in the file, so std::sync::Weak cannot take its name; not changed")
 	}
-	var add []string
-	if needArc && !imported("std::sync", "Arc") {
-		add = append(add, "Arc")
+	var add, addAtomic []string
+	for _, n := range []struct {
+		name string
+		on   bool
+	}{{"Arc", need.arc}, {"Mutex", need.mutex}, {"Weak", need.weak}} {
+		if n.on && !imported("std::sync", n.name) {
+			add = append(add, n.name)
+		}
 	}
-	if needMutex && !imported("std::sync", "Mutex") {
-		add = append(add, "Mutex")
-	}
-	if needWeak && !imported("std::sync", "Weak") {
-		add = append(add, "Weak")
+	for _, a := range append(append([]string(nil), need.atomics...), "Ordering") {
+		if (a != "Ordering" || need.ordering) && !imported("std::sync::atomic", a) {
+			addAtomic = append(addAtomic, a)
+		}
 	}
 	nl := r.fc.style.Newline
 	var edits []rewrite.Edit
-	// Merge into an existing std::sync import.
+	// Merge into an existing std::sync (std::sync::atomic) import.
 	for _, u := range uses {
-		if len(add) == 0 || u.path != "std::sync" || !u.plain {
-			continue
+		switch {
+		case len(add) > 0 && u.path == "std::sync" && u.plain:
+			edits = append(edits, rewrite.Edit{Start: int(u.arg.StartByte()), End: int(u.arg.EndByte()), New: "std::sync::{" + strings.Join(mergeNames(u.names, add), ", ") + "}"})
+			add = nil
+		case len(addAtomic) > 0 && u.path == "std::sync::atomic" && u.plain:
+			edits = append(edits, rewrite.Edit{Start: int(u.arg.StartByte()), End: int(u.arg.EndByte()), New: "std::sync::atomic::{" + strings.Join(mergeNames(u.names, addAtomic), ", ") + "}"})
+			addAtomic = nil
 		}
-		names := mergeNames(u.names, add)
-		edits = append(edits, rewrite.Edit{Start: int(u.arg.StartByte()), End: int(u.arg.EndByte()), New: "std::sync::{" + strings.Join(names, ", ") + "}"})
-		add = nil
 	}
 	for _, u := range uses {
 		if u.path != "std::rc" && u.path != "std::cell" {
@@ -148,8 +192,8 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, string) {
 		}
 		var keep []string
 		for _, n := range u.names {
-			drop := u.path == "std::rc" && (n == "Rc" && needArc && !remain["Rc"] || n == "Weak" && needWeak) ||
-				u.path == "std::cell" && n == "RefCell" && needMutex && !remain["RefCell"]
+			drop := u.path == "std::rc" && (n == "Rc" && need.changed["Rc"] && !need.remain["Rc"] || n == "Weak" && need.weak) ||
+				u.path == "std::cell" && (n == "RefCell" || n == "Cell") && need.changed[n] && !need.remain[n]
 			if !drop {
 				keep = append(keep, n)
 			}
@@ -158,7 +202,7 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, string) {
 			continue
 		}
 		if !u.plain {
-			return nil, fmt.Sprintf("the import at line %d is too complex to rewrite; not changed", lineOf(r.src, int(u.decl.StartByte())))
+			return nil, refuse("the import at line %d is too complex to rewrite; not changed", lineOf(r.src, int(u.decl.StartByte())))
 		}
 		switch {
 		case len(keep) > 0:
@@ -167,56 +211,93 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, string) {
 			edits = append(edits, rewrite.Edit{Start: int(u.arg.StartByte()), End: int(u.arg.EndByte()), New: usePath("std::sync", add)})
 			add = nil
 		default:
-			s, e := int(u.decl.StartByte()), int(u.decl.EndByte())
-			ls, le := lineStart(r.src, s), lineEnd(r.src, e)
-			if strings.TrimSpace(string(r.src[ls:s])) != "" || strings.TrimSpace(string(r.src[e:le])) != "" {
-				edits = append(edits, rewrite.Edit{Start: s, End: e})
-				continue
-			}
-			end := le
-			if end < len(r.src) {
-				end = le + len(nl)
-				if r.src[le] == '\n' {
-					end = le + 1
-				}
-			}
-			edits = append(edits, rewrite.Edit{Start: ls, End: end})
+			edits = append(edits, r.removeUse(u))
 		}
 	}
+	var lines []string
 	if len(add) > 0 {
-		// A new line after the std::rc import (kept), else before the
-		// first item of the file.
-		at, indent := -1, ""
-		for _, u := range uses {
-			if u.path == "std::rc" || r.isRcGlob(u) {
-				e := lineEnd(r.src, int(u.decl.EndByte()))
-				if e < len(r.src) {
-					at = e + 1
-					if r.src[e] == '\r' {
-						at = e + 2
-					}
-				}
-				indent = string(r.src[lineStart(r.src, int(u.decl.StartByte())):u.decl.StartByte()])
-				break
-			}
-		}
-		if at < 0 {
-			at = 0
-			if r.fc.root.NamedChildCount() > 0 {
-				first := r.fc.root.NamedChild(0)
-				for i := 0; i < int(r.fc.root.NamedChildCount()); i++ {
-					c := r.fc.root.NamedChild(i)
-					if c.Type() != "line_comment" && c.Type() != "block_comment" && c.Type() != "inner_attribute_item" {
-						first = c
-						break
-					}
-				}
-				at = lineStart(r.src, int(first.StartByte()))
-			}
-		}
-		edits = append(edits, rewrite.Edit{Start: at, End: at, New: indent + "use " + usePath("std::sync", add) + ";" + nl})
+		lines = append(lines, "use "+usePath("std::sync", add)+";")
 	}
-	return edits, ""
+	if len(addAtomic) > 0 {
+		lines = append(lines, "use "+usePath("std::sync::atomic", addAtomic)+";")
+	}
+	if len(lines) > 0 {
+		at, indent := r.newUseAt(uses)
+		edits = append(edits, rewrite.Edit{Start: at, End: at, New: indent + strings.Join(lines, nl+indent) + nl})
+	}
+	return edits, nil
+}
+
+// removeUse returns the edit that deletes a use declaration, with its line
+// when nothing else is on it.
+func (r *rcFile) removeUse(u *rcUse) rewrite.Edit {
+	s, e := int(u.decl.StartByte()), int(u.decl.EndByte())
+	ls, le := lineStart(r.src, s), lineEnd(r.src, e)
+	if strings.TrimSpace(string(r.src[ls:s])) != "" || strings.TrimSpace(string(r.src[e:le])) != "" {
+		return rewrite.Edit{Start: s, End: e}
+	}
+	end := le
+	if end < len(r.src) {
+		end = le + len(r.fc.style.Newline)
+		if r.src[le] == '\n' {
+			end = le + 1
+		}
+	}
+	return rewrite.Edit{Start: ls, End: end}
+}
+
+// newUseAt returns where a new use line goes, and its indentation: after
+// the std::rc import (kept), else before the first item of the file.
+func (r *rcFile) newUseAt(uses []*rcUse) (int, string) {
+	for _, u := range uses {
+		if u.path == "std::rc" || r.isRcGlob(u) {
+			e := lineEnd(r.src, int(u.decl.EndByte()))
+			if e < len(r.src) {
+				at := e + 1
+				if r.src[e] == '\r' {
+					at = e + 2
+				}
+				return at, string(r.src[lineStart(r.src, int(u.decl.StartByte())):u.decl.StartByte()])
+			}
+			break
+		}
+	}
+	if r.fc.root.NamedChildCount() == 0 {
+		return 0, ""
+	}
+	first := r.fc.root.NamedChild(0)
+	for i := 0; i < int(r.fc.root.NamedChildCount()); i++ {
+		c := r.fc.root.NamedChild(i)
+		if c.Type() != "line_comment" && c.Type() != "block_comment" && c.Type() != "inner_attribute_item" {
+			first = c
+			break
+		}
+	}
+	return lineStart(r.src, int(first.StartByte())), ""
+}
+
+// importedFrom returns the module a bare name is imported from by a `use`
+// of the file (`tokio::sync` for `use tokio::sync::Mutex;`), or "".
+func (r *rcFile) importedFrom(name string) string {
+	for _, u := range r.stdUses() {
+		a := u.decl.ChildByFieldName("argument")
+		if a == nil {
+			continue
+		}
+		switch a.Type() {
+		case "scoped_identifier":
+			if text(r.src, a.ChildByFieldName("name")) == name {
+				return strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a.ChildByFieldName("path"))), ""), "::")
+			}
+		case "scoped_use_list":
+			for _, c := range namedChildren(a.ChildByFieldName("list")) {
+				if c.Type() == "identifier" && text(r.src, c) == name {
+					return strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a.ChildByFieldName("path"))), ""), "::")
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // usePath renders `path::Name` or `path::{A, B}`.

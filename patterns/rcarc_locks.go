@@ -14,6 +14,9 @@ import (
 // loop's iterator, a `match` or `if let` scrutinee); no other borrow of
 // the group, and no call of code that borrows it, may run in that time.
 func (r *rcFile) lockOverlap(bs []*rcBorrow) string {
+	if len(bs) == 0 {
+		return ""
+	}
 	perStmt := map[*sitter.Node]int{}
 	for _, b := range bs {
 		if b.stmt == nil {

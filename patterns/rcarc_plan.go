@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -9,89 +10,411 @@ import (
 	"sendfix/rewrite"
 )
 
-// plan computes a group's edits (imports aside) or why it has none.
-func (r *rcFile) plan(g *rcGroup) {
-	g.owned = map[*rcMention]bool{}
-	inGroup := func(k siteKey) bool { return k.ok() && r.find(k) == g.root }
-	for k, s := range r.sites {
-		if inGroup(k) && s.pub && !r.fc.cfg.AllowPublic {
-			g.reason = fmt.Sprintf("the Rc type of `%s` is public API (line %d); changing it may break code outside the given files (use --allow-public)", s.name, lineOf(r.src, int(s.id.StartByte())))
-			return
+// rcStep is a change a group takes so that the values holding it are Send.
+type rcStep uint8
+
+const (
+	stepArc    rcStep = 1 << iota // Rc to Arc, std::rc::Weak to std::sync::Weak
+	stepMutex                     // RefCell to Mutex, borrows to lock().unwrap()
+	stepUnwrap                    // the RefCell layer goes, around a lock whose methods take &self
+	stepCell                      // Cell to an atomic (integers, bool) or a Mutex
+	stepDyn                       // trait objects gain the auto traits they lack
+)
+
+// rcGroup is the set of sites that change together, and its fix.
+type rcGroup struct {
+	root    siteKey
+	by      string // the held value that first needed the group, for messages
+	steps   rcStep
+	cell    string                 // stepCell: the atomic type (`AtomicU64`), or "Mutex"
+	dyn     map[string][]autoTrait // stepDyn: the traits each trait's objects gain
+	refused *refusal
+	edits   []rewrite.Edit
+	// owned are the group's mentions the edits change; the imports of
+	// the words no other mention spells go.
+	owned map[*rcMention]bool
+	// What the imports need (see imports).
+	weak      bool     // a bare `Weak` changes: std::sync's replaces std::rc's
+	needArc   bool     // a bare `Arc` is written
+	needMutex bool     // a bare `Mutex` is written
+	atomics   []string // the atomic types written
+	ordering  bool     // `Ordering::SeqCst` is written
+	consumed  int      // calls before this offset are inside a call rewritten whole
+}
+
+// rcFix is the fix of one held value: a scope block, or the groups whose
+// steps make its type Send.
+type rcFix struct {
+	h       *heldValue
+	groups  []*rcGroup
+	scoped  []rewrite.Edit
+	refused *refusal
+}
+
+// did describes what the group's edits do, for Finding.Fix.
+func (g *rcGroup) did() []string {
+	var out []string
+	if g.steps&stepArc != 0 {
+		out = append(out, "Rc to Arc")
+	}
+	if g.steps&stepMutex != 0 {
+		out = append(out, "RefCell to Mutex (borrows to lock().unwrap())")
+	}
+	if g.steps&stepUnwrap != 0 {
+		out = append(out, "removed the RefCell around a lock")
+	}
+	if g.steps&stepCell != 0 {
+		out = append(out, "Cell to "+g.cell)
+	}
+	if g.steps&stepDyn != 0 {
+		out = append(out, "added Send/Sync bounds to trait objects")
+	}
+	return out
+}
+
+// decide makes the fix of each held value, in order. A value whose
+// groups all belong to an earlier value's fix is not reported again.
+func (r *rcFile) decide(held []*heldValue) []*rcFix {
+	var out []*rcFix
+	for _, h := range held {
+		fx := &rcFix{h: h}
+		if g := h.local; g != nil && !g.usedLate {
+			if edits, why := scopeGuard(r.fc, g, g.lastUse); why == "" {
+				fx.scoped = edits
+				out = append(out, fx)
+				continue
+			}
+		}
+		if fresh := r.steps(fx); fresh || fx.refused != nil {
+			out = append(out, fx)
 		}
 	}
-	if why := r.untracedCalls(g); why != "" {
-		g.reason = why
+	return out
+}
+
+// steps adds to the groups of fx's value the steps its type needs to be
+// Send, recomputing what it lacks after each round, until nothing lacks
+// or a reason has no step. It reports whether fx needed a group no
+// earlier fix did, or was refused for a reason of its own.
+func (r *rcFile) steps(fx *rcFix) (fresh bool) {
+	env := r.env()
+	for round := 0; round < 8; round++ {
+		ls := env.lacks(fx.h.t, traitSend)
+		if len(ls) == 0 {
+			return fresh
+		}
+		progress := false
+		for _, l := range ls {
+			g, step, why := r.stepFor(l)
+			if why != nil {
+				fx.refused = why
+				return true
+			}
+			if !slices.Contains(fx.groups, g) {
+				fx.groups = append(fx.groups, g)
+			}
+			if g.by == "" {
+				g.by, fresh = fx.h.name, true
+				r.groupOrder = append(r.groupOrder, g)
+			}
+			progress = r.addStep(g, step, l) || progress
+		}
+		if !progress {
+			fx.refused = refuse("%s, and sendfix has no further change that makes `%s` Send; not changed", ls[0], fx.h.name)
+			return fresh
+		}
+	}
+	fx.refused = refuse("`%s` is still not Send after every change sendfix knows; not changed", fx.h.name)
+	return fresh
+}
+
+// group returns the group of a site, made on first use.
+func (r *rcFile) group(k siteKey) *rcGroup {
+	root := r.find(k)
+	g := r.groups[root]
+	if g == nil {
+		g = &rcGroup{root: root, dyn: map[string][]autoTrait{}}
+		r.groups[root] = g
+	}
+	return g
+}
+
+// stepFor returns the group and the step that remove one reason a type is
+// not Send, or why there is none.
+func (r *rcFile) stepFor(l lack) (*rcGroup, rcStep, *refusal) {
+	leaf := l.leaf
+	if leaf.node == nil {
+		return nil, 0, refuse("%s, in a type declared in another file; sendfix changes a type only in the file that declares it", l)
+	}
+	line := lineOf(r.src, leaf.at())
+	var owner siteKey
+	var step rcStep
+	switch leaf.kind {
+	case tyDyn:
+		owner, step = r.flowTarget(leaf.node), stepDyn
+	case tyPath:
+		switch leaf.name {
+		case "Rc", "Weak":
+			step = stepArc
+		case "RefCell":
+			step = stepMutex
+		case "Cell":
+			step = stepCell
+		default:
+			return nil, 0, refuse("%s (line %d), and sendfix has no change that makes it so; not changed", l, line)
+		}
+		m := r.mentionAt[leaf.at()]
+		if m == nil {
+			return nil, 0, refuse("%s (line %d), spelled in a way sendfix does not follow; not changed", l, line)
+		}
+		owner = m.owner
+	default:
+		return nil, 0, refuse("%s (line %d): a raw pointer is neither Send nor Sync, and sendfix does not change it", l, line)
+	}
+	if !owner.ok() {
+		return nil, 0, refuse("%s (line %d), but sendfix cannot tell which values share that type; not changed", l, line)
+	}
+	return r.group(owner), step, nil
+}
+
+// addStep adds a step to a group and records, for the model, the change
+// it makes to each type the group spells. It reports whether anything
+// was added.
+func (r *rcFile) addStep(g *rcGroup, step rcStep, l lack) bool {
+	changes := r.env().changes
+	ms := r.groupMentions(g)
+	set := func(word string, c tyChange) {
+		for _, m := range ms {
+			if m.word == word {
+				changes[int(m.span.StartByte())] = c
+			}
+		}
+	}
+	switch step {
+	case stepArc:
+		if g.steps&stepArc != 0 {
+			return false
+		}
+		g.steps |= stepArc
+		set("Rc", tyChange{word: "Arc"})
+		set("Weak", tyChange{word: "sync::Weak"})
+	case stepMutex:
+		if g.steps&(stepMutex|stepUnwrap) != 0 {
+			return false
+		}
+		if r.wrapsLock(l.leaf) {
+			g.steps |= stepUnwrap
+			set("RefCell", tyChange{unwrap: true})
+		} else {
+			g.steps |= stepMutex
+			set("RefCell", tyChange{word: "Mutex"})
+		}
+	case stepCell:
+		if g.steps&stepCell != 0 {
+			return false
+		}
+		g.steps |= stepCell
+		g.cell = r.cellKind(ms)
+		set("Cell", tyChange{word: g.cell})
+	case stepDyn:
+		trait := l.leaf.name
+		if slices.Contains(g.dyn[trait], l.trait) {
+			return false
+		}
+		g.steps |= stepDyn
+		g.dyn[trait] = append(g.dyn[trait], l.trait)
+		for _, d := range r.groupDyns(g) {
+			if d.t.name == trait {
+				c := changes[d.t.at()]
+				c.bounds = append(c.bounds, l.trait.String())
+				changes[d.t.at()] = c
+			}
+		}
+	}
+	return true
+}
+
+// groupMentions returns the mentions of Rc, Weak, RefCell and Cell that
+// belong to the group's sites.
+func (r *rcFile) groupMentions(g *rcGroup) []*rcMention {
+	if r.byRoot == nil {
+		r.byRoot = map[siteKey][]*rcMention{}
+		for _, m := range r.mentions {
+			if m.owner.ok() {
+				root := r.find(m.owner)
+				r.byRoot[root] = append(r.byRoot[root], m)
+			}
+		}
+	}
+	return r.byRoot[g.root]
+}
+
+// rcDyn is a trait object spelled in the file, with the site it belongs to.
+type rcDyn struct {
+	t     *ty // lowered: name is the principal trait
+	top   *sitter.Node
+	owner siteKey
+}
+
+// groupDyns returns the trait objects spelled in the group's types.
+func (r *rcFile) groupDyns(g *rcGroup) []*rcDyn {
+	var out []*rcDyn
+	for _, d := range r.allDyns() {
+		if d.owner.ok() && r.find(d.owner) == g.root {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// allDyns returns every trait object the file spells, lowered once.
+func (r *rcFile) allDyns() []*rcDyn {
+	if r.dynsLowered == nil {
+		r.dynsLowered = []*rcDyn{}
+		for _, n := range r.dyns {
+			top := n
+			for top.Parent() != nil && top.Parent().Type() == "bounded_type" {
+				top = top.Parent()
+			}
+			t := lowerType(r.src, top, nil)
+			if t.kind == tyDyn {
+				r.dynsLowered = append(r.dynsLowered, &rcDyn{t: t, top: top, owner: r.flowTarget(n)})
+			}
+		}
+	}
+	return r.dynsLowered
+}
+
+// planGroup computes a group's edits (imports aside) from its steps, or
+// why it has none.
+func (r *rcFile) planGroup(g *rcGroup) {
+	g.owned = map[*rcMention]bool{}
+	if why := r.groupRefusal(g); why != nil {
+		g.refused = why
 		return
 	}
-	var refCellMentions []*rcMention
-	for _, m := range r.mentions {
-		if !inGroup(m.owner) {
+	edit := func(n *sitter.Node, s string) {
+		g.edits = append(g.edits, rewrite.Edit{Start: int(n.StartByte()), End: int(n.EndByte()), New: s})
+	}
+	for _, m := range r.groupMentions(g) {
+		switch {
+		case m.word == "Rc" && g.steps&stepArc != 0:
+			if m.full {
+				edit(m.span, "std::sync::Arc")
+			} else {
+				g.needArc = true
+				edit(m.span, "Arc")
+			}
+		case m.word == "Weak" && g.steps&stepArc != 0:
+			if m.full {
+				edit(m.span, "std::sync::Weak")
+			} else {
+				g.weak = true
+			}
+		case m.word == "RefCell" && g.steps&stepMutex != 0:
+			if m.full {
+				edit(m.span, "std::sync::Mutex")
+			} else {
+				g.needMutex = true
+				edit(m.span, "Mutex")
+			}
+		case m.word == "RefCell" && g.steps&stepUnwrap != 0:
+			if why := r.unwrapEdit(g, m); why != nil {
+				g.refused = why
+				return
+			}
+		case m.word == "Cell" && g.steps&stepCell != 0:
+			if why := r.cellEdit(g, m); why != nil {
+				g.refused = why
+				return
+			}
+		default:
 			continue
 		}
 		g.owned[m] = true
-		switch m.word {
-		case "Cell":
-			g.reason = fmt.Sprintf("`%s` is an Rc<Cell<..>>: Cell is not Sync, so Arc alone does not help, and turning it into an atomic is not done automatically", g.trigger.name)
-			return
-		case "RefCell":
-			refCellMentions = append(refCellMentions, m)
-		case "Weak":
-			if !m.full {
-				g.weak = true
-			}
-		case "Rc":
-			if m.full {
-				g.edits = append(g.edits, rewrite.Edit{Start: int(m.span.StartByte()), End: int(m.span.EndByte()), New: "std::sync::Arc"})
-			} else {
-				g.needArc = true
-				g.edits = append(g.edits, rewrite.Edit{Start: int(m.span.StartByte()), End: int(m.span.EndByte()), New: "Arc"})
-			}
-		}
 	}
-	for _, m := range refCellMentions {
-		if !r.refCellInsideRc(m) {
-			g.reason = fmt.Sprintf("`%s` has a RefCell that is not directly inside the Rc (line %d); Arc alone would not be Send", g.trigger.name, lineOf(r.src, int(m.node.StartByte())))
+	if g.steps&stepDyn != 0 {
+		if why := r.dynEdits(g); why != nil {
+			g.refused = why
 			return
 		}
-		g.refCell = true
-		if m.full {
-			g.edits = append(g.edits, rewrite.Edit{Start: int(m.span.StartByte()), End: int(m.span.EndByte()), New: "std::sync::Mutex"})
-		} else {
-			g.needMutex = true
-			g.edits = append(g.edits, rewrite.Edit{Start: int(m.span.StartByte()), End: int(m.span.EndByte()), New: "Mutex"})
+	}
+	if why := r.callEdits(g); why != nil {
+		g.refused = why
+	}
+}
+
+// groupRefusal returns why no group of this shape may change: a public
+// type, a fn of the group called where its arguments cannot be followed,
+// a field read where its struct cannot be told.
+func (r *rcFile) groupRefusal(g *rcGroup) *refusal {
+	for k, s := range r.sites {
+		if k.ok() && r.find(k) == g.root && s.pub && !r.fc.cfg.AllowPublic {
+			return refuse("the type of `%s` is public API (line %d); changing it may break code outside the given files (use --allow-public)", s.name, lineOf(r.src, int(s.id.StartByte())))
 		}
 	}
-	if d := r.dynNotSendSync(g); d != nil {
-		g.reason = fmt.Sprintf("`%s` holds an Rc<%s>: Arc<%s> is Send only as `%s + Send + Sync`, and sendfix cannot check that every type coerced into it is Send and Sync; not changed", g.trigger.name, text(r.src, d), text(r.src, d), text(r.src, d))
-		return
+	if why := r.untracedCalls(g); why != "" {
+		return &refusal{why}
 	}
-	if why := r.innerNotSend(g); why != "" {
-		g.reason = why
-		return
+	for _, lost := range r.lostFields {
+		for k := range r.sites {
+			if k.kind == siteField && k.field == lost.field && r.find(k) == g.root {
+				return refuse("`%s` at line %d may read the field `%s` of the group of `%s`, but sendfix cannot tell which struct it reads; not changed", text(r.src, lost.node), lineOf(r.src, int(lost.node.StartByte())), lost.field, g.by)
+			}
+		}
 	}
-	// Borrows of the group's RefCell become locks.
-	var mine []*rcBorrow
+	return nil
+}
+
+// callEdits turns the group's RefCell borrows into locks (stepMutex), or
+// drops them (stepUnwrap), and rewrites its Cell calls (stepCell); it
+// refuses calls with no same-meaning rewrite, and calls on receivers it
+// cannot follow when the group has a step they may need.
+func (r *rcFile) callEdits(g *rcGroup) *refusal {
+	inGroup := func(k siteKey) bool { return k.ok() && r.find(k) == g.root }
+	refCell := g.steps&(stepMutex|stepUnwrap) != 0
+	var locks []*rcBorrow
 	for _, b := range r.borrows {
+		borrow := b.method == "borrow" || b.method == "borrow_mut"
+		_, cellCall := cellMethods[b.method]
 		switch {
-		case inGroup(b.recv):
-			if !g.refCell {
-				g.reason = fmt.Sprintf("`.%s()` is called on `%s`, whose RefCell is not spelled in this file", b.method, g.trigger.name)
-				return
+		case inGroup(b.recv) && borrow && !refCell:
+			return refuse("`.%s()` is called on `%s`, whose RefCell is not spelled in this file", b.method, g.by)
+		case inGroup(b.recv) && refCell && refCellRefused[b.method]:
+			return refuse("`.%s()` at line %d has no same-meaning Mutex method (try_lock fails differently); not changed", b.method, lineOf(r.src, b.start))
+		case inGroup(b.recv) && borrow && g.steps&stepUnwrap != 0:
+			if why := r.unwrapBorrow(g, b); why != nil {
+				return why
 			}
-			if refCellRefused[b.method] {
-				g.reason = fmt.Sprintf("`.%s()` at line %d has no same-meaning Mutex method (try_lock fails differently); not changed", b.method, lineOf(r.src, b.start))
-				return
-			}
-			mine = append(mine, b)
+		case inGroup(b.recv) && borrow:
+			locks = append(locks, b)
 			g.edits = append(g.edits, rewrite.Edit{Start: b.start, End: b.end, New: "lock().unwrap()"})
-		case b.opaque && g.refCell:
-			g.reason = fmt.Sprintf("cannot tell whether `.%s()` at line %d borrows `%s`; not changed", b.method, lineOf(r.src, b.start), g.trigger.name)
-			return
+		case inGroup(b.recv) && cellCall && g.steps&stepCell != 0:
+			if why := r.cellCallEdit(g, b); why != nil {
+				return why
+			}
+		case b.opaque && refCell && (borrow || refCellRefused[b.method]), b.opaque && cellCall && g.steps&stepCell != 0:
+			return refuse("cannot tell whether `.%s()` at line %d is called on `%s`; not changed", b.method, lineOf(r.src, b.start), g.by)
 		}
 	}
-	if why := r.lockOverlap(mine); why != "" {
-		g.reason = why
+	if why := r.lockOverlap(locks); why != "" {
+		return &refusal{why}
 	}
+	return nil
+}
+
+// wrapsLock reports whether a RefCell type holds a lock whose methods
+// take &self (tokio's Mutex or RwLock), so that the RefCell layer can go:
+// `.borrow().lock().await` becomes `.lock().await`.
+func (r *rcFile) wrapsLock(t *ty) bool {
+	if len(t.args) != 1 || t.args[0].kind != tyPath {
+		return false
+	}
+	in := t.args[0]
+	if in.name != "Mutex" && in.name != "RwLock" {
+		return false
+	}
+	return strings.HasPrefix(in.path, "tokio::sync::") || in.path == in.name && r.importedFrom(in.name) == "tokio::sync"
 }
 
 // untracedCalls returns why a fn whose parameter or result is in g cannot
@@ -99,185 +422,38 @@ func (r *rcFile) plan(g *rcGroup) {
 // call inside a macro's tokens, a path call, the fn passed as a value, a
 // name shared by several fns), whose argument would keep its Rc.
 func (r *rcFile) untracedCalls(g *rcGroup) string {
-	for name, fns := range r.fns {
-		for _, fn := range fns {
-			in := false
-			for k := range r.sites {
-				in = in || k.ofFn(fn) && r.find(k) == g.root
-			}
-			if !in {
-				continue
-			}
-			var bad *sitter.Node
-			walk(r.fc.root, func(n *sitter.Node) bool {
-				if bad != nil {
-					return false
-				}
-				if n.Type() != "identifier" || text(r.src, n) != name || n == fn.ChildByFieldName("name") {
-					return true
-				}
-				if c := n.Parent(); c != nil && c.Type() == "call_expression" && c.ChildByFieldName("function") == n && r.localFn(c) == fn {
-					return true
-				}
-				if r.resolveBind(n, name) != nil && n.Parent() != nil && n.Parent().Type() != "token_tree" {
-					return true // a local binding of the same name
-				}
-				bad = n
-				return false
-			})
-			if bad != nil {
-				return fmt.Sprintf("fn `%s` changes with `%s`, but its use at line %d is not a call sendfix can follow (a macro's arguments, a path, or the fn as a value); not changed", name, g.trigger.name, lineOf(r.src, int(bad.StartByte())))
-			}
+	fns := map[uint32]bool{}
+	for k := range r.sites {
+		if (k.kind == siteParam || k.kind == siteResult) && r.find(k) == g.root {
+			fns[k.at] = true
 		}
 	}
-	return ""
-}
-
-// refCellInsideRc reports whether a RefCell mention is the direct content
-// of an Rc: `Rc<RefCell<T>>` or `Rc::new(RefCell::new(x))`.
-func (r *rcFile) refCellInsideRc(m *rcMention) bool {
-	n := m.span
-	if p := n.Parent(); p != nil && p.Type() == "generic_type" {
-		// Rc<RefCell<T>>: generic_type(RefCell) in type_arguments of generic_type(Rc).
-		ta := p.Parent()
-		if ta != nil && ta.Type() == "type_arguments" && ta.NamedChildCount() == 1 && ta.Parent() != nil && ta.Parent().Type() == "generic_type" {
-			return isRcPath(r.src, ta.Parent().ChildByFieldName("type"))
-		}
-		return false
-	}
-	if p := n.Parent(); p != nil && p.Type() == "scoped_identifier" && p.ChildByFieldName("path") == n {
-		call := p.Parent()
-		if call == nil || call.Type() != "call_expression" {
-			return false
-		}
-		args := call.Parent()
-		if args == nil || args.Type() != "arguments" || args.NamedChildCount() != 1 {
-			return false
-		}
-		outer := args.Parent()
-		if outer == nil || outer.Type() != "call_expression" {
-			return false
-		}
-		f := outer.ChildByFieldName("function")
-		return f != nil && f.Type() == "scoped_identifier" && isRcPath(r.src, f.ChildByFieldName("path"))
-	}
-	if tt := m.node.Parent(); tt != nil && tt.Type() == "token_tree" {
-		// `Rc::new(RefCell::new(..))` inside a macro.
-		pre := strings.Join(strings.Fields(string(r.src[tt.StartByte():m.node.StartByte()])), "")
-		return strings.HasSuffix(pre, "Rc::new(") && tt.Parent() != nil
-	}
-	return false
-}
-
-// dynNotSendSync returns the first trait object (`dyn Trait`) spelled
-// inside one of the group's Rc or Weak types that is not known to be Send
-// and Sync, or nil. It is known to be when the object type spells both
-// bounds (`dyn Trait + Send + Sync`) or the trait is declared in the file
-// with both as supertraits. Otherwise Arc<dyn Trait> is not Send, and
-// adding the bounds compiles only if every concrete type coerced into the
-// object is Send and Sync, which the syntax of one file cannot show.
-func (r *rcFile) dynNotSendSync(g *rcGroup) *sitter.Node {
-	var bad *sitter.Node
-	for m := range g.owned {
-		if m.word != "Rc" && m.word != "Weak" {
-			continue
-		}
-		p := m.span.Parent()
-		if p == nil || p.Type() != "generic_type" || p.ChildByFieldName("type") != m.span {
-			continue
-		}
-		walk(p, func(n *sitter.Node) bool {
-			if n.Type() == "dynamic_type" && !r.dynSendSync(n) && (bad == nil || n.StartByte() < bad.StartByte()) {
-				bad = n
-			}
-			return true
-		})
-	}
-	return bad
-}
-
-// dynSendSync reports whether a `dyn` type is Send and Sync by its own
-// bounds or its trait's supertraits (when the trait is declared in the
-// file).
-func (r *rcFile) dynSendSync(d *sitter.Node) bool {
-	top := d
-	for top.Parent() != nil && top.Parent().Type() == "bounded_type" {
-		top = top.Parent()
-	}
-	words := map[string]bool{}
-	add := func(s string) {
-		for _, w := range strings.FieldsFunc(s, func(c rune) bool {
-			return !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
-		}) {
-			words[w] = true
-		}
-	}
-	add(text(r.src, top))
-	if t := d.ChildByFieldName("trait"); t != nil && t.Type() == "type_identifier" {
-		name := text(r.src, t)
-		walk(r.fc.root, func(n *sitter.Node) bool {
-			if n.Type() == "trait_item" && text(r.src, n.ChildByFieldName("name")) == name {
-				if b := n.ChildByFieldName("bounds"); b != nil {
-					add(text(r.src, b))
-				}
-				return false
-			}
-			return true
-		})
-	}
-	return words["Send"] && words["Sync"]
-}
-
-// notSendWords are types that keep a value non-Send or non-Sync inside Arc.
-var notSendWords = []string{"Rc<", "Rc::", "RefCell", "Cell<", "Cell::", "UnsafeCell", "NonNull", "*const", "*mut", "MutexGuard", "Ref<", "RefMut<"}
-
-// innerNotSend returns why the content of the group's Rc is not Send and
-// Sync, as far as the file spells it, or "".
-func (r *rcFile) innerNotSend(g *rcGroup) string {
-	check := func(s string) string {
-		for _, w := range notSendWords {
-			if strings.Contains(s, w) {
-				return w
-			}
-		}
+	if len(fns) == 0 {
 		return ""
 	}
-	for m := range g.owned {
-		if m.word != "Rc" {
-			continue
+	if r.identsByName == nil {
+		r.identsByName = map[string][]*sitter.Node{}
+		for _, n := range r.idents {
+			name := text(r.src, n)
+			r.identsByName[name] = append(r.identsByName[name], n)
 		}
-		var inner *sitter.Node
-		if p := m.span.Parent(); p != nil && p.Type() == "generic_type" && p.ChildByFieldName("type") == m.span {
-			inner = p.ChildByFieldName("type_arguments")
-		}
-		if p := m.span.Parent(); p != nil && p.Type() == "scoped_identifier" && p.ChildByFieldName("path") == m.span {
-			if call := p.Parent(); call != nil && call.Type() == "call_expression" {
-				inner = call.ChildByFieldName("arguments")
+	}
+	for name, list := range r.fns {
+		for _, fn := range list {
+			if !fns[fn.StartByte()] {
+				continue
 			}
-		}
-		if inner == nil {
-			continue
-		}
-		s := text(r.src, inner)
-		if g.refCell {
-			s = strings.Replace(strings.Replace(s, "RefCell<", "", 1), "RefCell::new", "", 1)
-		}
-		if w := check(s); w != "" {
-			return fmt.Sprintf("the value in `%s`'s Rc contains `%s`, which Arc would not make Send; not changed", g.trigger.name, strings.TrimRight(w, "<:"))
-		}
-		// A struct of the file inside the Rc: its fields must be Send too.
-		for name, st := range r.structs {
-			body := st.ChildByFieldName("body")
-			if !strings.Contains(s, name) || body == nil {
-				continue // a unit struct has no fields to check
-			}
-			for _, f := range namedChildren(body) {
-				if f.Type() != "field_declaration" || r.find(fieldKey(name, text(r.src, f.ChildByFieldName("name")))) == g.root {
+			for _, n := range r.identsByName[name] {
+				if n == fn.ChildByFieldName("name") {
 					continue
 				}
-				if w := check(text(r.src, f.ChildByFieldName("type"))); w != "" {
-					return fmt.Sprintf("struct `%s` in `%s`'s Rc has a field of type `%s`, which Arc would not make Send; not changed", name, g.trigger.name, strings.TrimRight(w, "<:"))
+				if c := n.Parent(); c != nil && c.Type() == "call_expression" && c.ChildByFieldName("function") == n && r.localFn(c) == fn {
+					continue
 				}
+				if r.resolveBind(n, name) != nil && n.Parent() != nil && n.Parent().Type() != "token_tree" {
+					continue // a local binding of the same name
+				}
+				return fmt.Sprintf("fn `%s` changes with `%s`, but its use at line %d is not a call sendfix can follow (a macro's arguments, a path, or the fn as a value); not changed", name, g.by, lineOf(r.src, int(n.StartByte())))
 			}
 		}
 	}

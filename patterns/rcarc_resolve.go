@@ -105,6 +105,37 @@ func (r *rcFile) fieldSite(name string) siteKey {
 	return r.fields[name]
 }
 
+// fieldSiteOf returns the site of the field a field expression reads:
+// the field of the struct its receiver is (`self.schema` in an impl of
+// Factory), else the one struct field of that name in the file.
+func (r *rcFile) fieldSiteOf(fe *sitter.Node) siteKey {
+	name := text(r.src, fe.ChildByFieldName("field"))
+	if st := r.structOf(fe.ChildByFieldName("value")); st != "" {
+		if k := fieldKey(st, name); r.sites[k] != nil {
+			return k
+		}
+		return siteKey{}
+	}
+	return r.fieldSite(name)
+}
+
+// lostField is a field read whose struct the rule cannot tell, when
+// several structs of the file have a field of that name.
+type lostField struct {
+	field string
+	node  *sitter.Node
+}
+
+// lost records a field read that passThrough could not follow, when the
+// field's name is not unique: a group with such a field must not change
+// without it.
+func (r *rcFile) lost(fe *sitter.Node) {
+	name := text(r.src, fe.ChildByFieldName("field"))
+	if _, ok := r.fields[name]; ok && !r.fields[name].ok() {
+		r.lostFields = append(r.lostFields, lostField{field: name, node: fe})
+	}
+}
+
 // resolve returns the site of the binding name refers to at id, and
 // whether it is an untracked binding.
 func (r *rcFile) resolve(id *sitter.Node, name string) (siteKey, bool) {
@@ -246,9 +277,10 @@ func (r *rcFile) passThrough(e *sitter.Node) []siteKey {
 		return r.passThrough(e.ChildByFieldName("value"))
 	case "field_expression":
 		// `job.label`: the field's site.
-		if s := r.fieldSite(text(r.src, e.ChildByFieldName("field"))); s.ok() {
+		if s := r.fieldSiteOf(e); s.ok() {
 			return []siteKey{s}
 		}
+		r.lost(e)
 	case "call_expression":
 		fn := e.ChildByFieldName("function")
 		args := e.ChildByFieldName("arguments")

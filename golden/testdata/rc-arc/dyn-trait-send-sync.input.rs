@@ -1,4 +1,3 @@
-// golden: expect=send-error
 use std::rc::Rc;
 
 trait Greeter {

@@ -1,4 +1,4 @@
-// golden: expect=send-error
+// golden: run
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -14,5 +14,6 @@ async fn main() {
     })
     .await
     .unwrap();
+    assert_eq!(hits.get(), 1);
     println!("{}", hits.get());
 }

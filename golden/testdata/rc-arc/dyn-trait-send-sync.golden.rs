@@ -1,5 +1,4 @@
-// golden: expect=send-error
-use std::rc::Rc;
+use std::sync::Arc;
 
 trait Greeter {
     fn greet(&self) -> String;
@@ -16,7 +15,7 @@ async fn tick() {}
 
 #[tokio::main]
 async fn main() {
-    let g: Rc<dyn Greeter> = Rc::new(En);
+    let g: Arc<dyn Greeter + Send + Sync> = Arc::new(En);
     let h = tokio::spawn(async move {
         tick().await;
         println!("{}", g.greet());

@@ -1,0 +1,160 @@
+package patterns
+
+import (
+	"fmt"
+	"sort"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// heldValue is a value a Send-required future holds, whose type the model
+// finds not Send: a capture of a spawned async block, a parameter of a
+// Send-required async fn (`self` included), or a local of a Send-required
+// body alive at one of its awaits.
+type heldValue struct {
+	name string
+	id   *sitter.Node // the binding's identifier (or `self`): the finding's position
+	site siteKey      // the binding's site; zero for `self`
+	t    *ty          // the value's type
+	body *asyncBody
+	how  string // how the future holds it, for the message
+	// local is the life of a local, traced as mutex-scope traces a
+	// guard's (nil for captures and parameters).
+	local *guard
+	lacks []lack // why t is not Send
+}
+
+// heldValues returns the values the file's Send-required futures hold
+// whose type is not Send, in source order, each binding once.
+func (r *rcFile) heldValues() []*heldValue {
+	var out []*heldValue
+	seen := map[*sitter.Node]bool{}
+	add := func(h *heldValue) {
+		if seen[h.id] {
+			return
+		}
+		if h.lacks = r.env().lacks(h.t, traitSend); len(h.lacks) > 0 {
+			seen[h.id] = true
+			out = append(out, h)
+		}
+	}
+	for _, b := range r.fc.bodies {
+		if !b.send {
+			continue
+		}
+		switch b.node.Type() {
+		case "function_item":
+			r.paramsHeld(b, add)
+		case "async_block":
+			// Only a block handed to a spawn is moved to another thread
+			// as a whole with what it captures; a block awaited in place
+			// is part of its outer future, whose own values count.
+			if _, kind := spawnerOf(r.src, b.node, r.bare); kind == sendSpawn {
+				r.capturesHeld(b, add)
+			}
+		}
+		r.localsHeld(b, add)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].id.StartByte() < out[j].id.StartByte() })
+	return out
+}
+
+// paramsHeld adds the parameters of a Send-required async fn: its future
+// holds every one from the start.
+func (r *rcFile) paramsHeld(b *asyncBody, add func(*heldValue)) {
+	ps := b.node.ChildByFieldName("parameters")
+	if ps == nil {
+		return
+	}
+	how := b.why
+	i := 0
+	for _, p := range namedChildren(ps) {
+		switch p.Type() {
+		case "self_parameter":
+			self := r.implSelf(r.fnImpl[b.node.StartByte()])
+			if self == nil {
+				continue
+			}
+			id := p
+			for _, c := range namedChildren(p) {
+				if c.Type() == "self" {
+					id = c
+				}
+			}
+			add(&heldValue{name: "self", id: id, t: r.selfParam(b.node, self), body: b, how: how})
+		case "parameter":
+			k := paramKey(b.node, i)
+			i++
+			if s := r.sites[k]; s != nil {
+				add(&heldValue{name: s.name, id: s.id, site: k, t: r.siteType(k, 0), body: b, how: how})
+			}
+		}
+	}
+}
+
+// capturesHeld adds the bindings a spawned async block captures: the
+// names it uses that are bound before it.
+func (r *rcFile) capturesHeld(b *asyncBody, add func(*heldValue)) {
+	how := "it is captured by a future that must be Send (" + b.why + ")"
+	lo := sort.Search(len(r.uses), func(i int) bool { return r.uses[i].StartByte() >= b.block.StartByte() })
+	for _, u := range r.uses[lo:] {
+		if u.StartByte() >= b.block.EndByte() {
+			break
+		}
+		for _, name := range r.useNames(u) {
+			bd := r.resolveBind(u, name)
+			if bd == nil || !bd.site.ok() || bd.start >= b.node.StartByte() {
+				continue
+			}
+			s := r.sites[bd.site]
+			add(&heldValue{name: s.name, id: s.id, site: bd.site, t: r.siteType(bd.site, 0), body: b, how: how})
+		}
+	}
+}
+
+// localsHeld adds the lets of a Send-required body (not of the closures
+// and futures nested in it) whose value is alive at an await after them:
+// used at or after it, or borrowed before a `drop` that comes before it
+// (rustc then still counts it as held).
+func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
+	for k, s := range r.sites {
+		if k.kind != siteLet || !contains(b.block, s.decl) {
+			continue
+		}
+		t := r.siteType(k, 0)
+		if len(r.env().lacks(t, traitSend)) == 0 {
+			continue
+		}
+		block := s.decl.Parent()
+		if block == nil || block.Type() != "block" || !r.inBody(block, b) {
+			continue
+		}
+		stmts := statements(block)
+		at := -1
+		for i, st := range stmts {
+			if st == s.decl {
+				at = i
+			}
+		}
+		if at < 0 {
+			continue
+		}
+		g := &guard{name: s.name, kind: "local", decl: s.decl, bind: s.id, block: block, body: b, stmts: stmts, at: at}
+		if !g.trace(r.src) {
+			continue
+		}
+		add(&heldValue{name: s.name, id: s.id, site: k, t: t, body: b, local: g,
+			how: fmt.Sprintf("it is held across the await at line %d%s", lineOf(r.src, awaitKeyword(r.src, g.await)), sendWhy(b))})
+	}
+}
+
+// inBody reports whether n belongs to body b itself, not to a closure,
+// async block or fn nested in it.
+func (r *rcFile) inBody(n *sitter.Node, b *asyncBody) bool {
+	for p := n; p != nil && p != b.block; p = p.Parent() {
+		if p != n && isFutureBoundary(p) || p == n && isFutureBoundary(n) {
+			return false
+		}
+	}
+	return true
+}

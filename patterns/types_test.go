@@ -1,0 +1,79 @@
+package patterns
+
+import (
+	"strings"
+	"testing"
+)
+
+// probeLacks parses src, which declares `type Probe = T;`, and returns
+// what T lacks of tr, each lack as its String.
+func probeLacks(t *testing.T, src string, tr autoTrait) []string {
+	t.Helper()
+	e := NewEngine(DefaultConfig(), nil)
+	defer e.Close()
+	tree, err := e.parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	defs := fileTypeDefs([]byte(src), tree.RootNode())
+	probe := defs["Probe"]
+	if len(probe) != 1 {
+		t.Fatalf("no Probe in %q", src)
+	}
+	env := &typeEnv{defs: defs, weak: ruleNever}
+	var out []string
+	for _, l := range env.lacks(probe[0].alias, tr) {
+		out = append(out, l.String())
+	}
+	return out
+}
+
+func TestTypeLacks(t *testing.T) {
+	cases := []struct {
+		src  string
+		tr   autoTrait
+		want string // the lacks joined by "; "
+	}{
+		{"struct Config; struct Client { config: Rc<Config> } type Probe = Client;", traitSend,
+			"`Rc<Config>` (in `Client.config`) is not Send"},
+		{"type Probe = Arc<RefCell<u8>>;", traitSend, "`RefCell<u8>` is not Sync"},
+		{"type Probe = Arc<Mutex<u8>>;", traitSend, ""},
+		{"type Probe = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;", traitSync, ""},
+		{"type Probe = &'static Cell<u8>;", traitSend, "`Cell<u8>` is not Sync"},
+		{"type Probe = &'static mut Cell<u8>;", traitSend, ""},
+		{"type Probe = Box<dyn FnMut(u32)>;", traitSend, "`dyn FnMut(u32)` is not Send"},
+		{"type Probe = Box<dyn FnMut(u32) + Send>;", traitSend, ""},
+		{"type Probe = Mutex<Box<dyn FnMut() + Send>>;", traitSync, ""},
+		{"type Probe = Arc<Mutex<Box<dyn FnMut()>>>;", traitSend, "`dyn FnMut()` is not Send"},
+		{"trait H: Send + Sync {} type Probe = Arc<dyn H>;", traitSend, ""},
+		{"trait B: Send + Sync {} trait H: B {} type Probe = Arc<dyn H>;", traitSend, ""},
+		{"trait H {} type Probe = Arc<dyn H + Send>;", traitSend, "`dyn H + Send` is not Sync"},
+		{"struct W<T> { v: T } type Probe = W<Rc<u8>>;", traitSend, "`Rc<u8>` (in `W.v`) is not Send"},
+		{"struct W<T> { v: T } type Probe = W<u8>;", traitSend, ""},
+		{"struct X { p: *const u8 } unsafe impl Send for X {} type Probe = X;", traitSend, ""},
+		{"struct X { p: *const u8 } unsafe impl Send for X {} type Probe = X;", traitSync, "`*const u8` (in `X.p`) is not Sync"},
+		{"enum E { A(Rc<u8>), B { c: Cell<u8> }, C } type Probe = E;", traitSync,
+			"`Rc<u8>` (in `E.A.0`) is not Sync; `Cell<u8>` (in `E.B.c`) is not Sync"},
+		{"struct Node { next: Option<Box<Node>>, v: Rc<u8> } type Probe = Node;", traitSend, "`Rc<u8>` (in `Node.v`) is not Send"},
+		{"type Probe = Weak<u8>;", traitSend, "`Weak<u8>` is not Send"},
+		{"type Probe = std::sync::Weak<u8>;", traitSend, ""},
+		{"struct Rc<T>(T); type Probe = Rc<u8>;", traitSend, ""},
+		{"type Probe = std::rc::Rc<u8>;", traitSend, "`std::rc::Rc<u8>` is not Send"},
+		{"type Probe = other::Rc<u8>;", traitSend, ""},
+		{"type Probe = tokio::sync::Mutex<Rc<u8>>;", traitSync, "`Rc<u8>` is not Send"},
+		{"type Probe = (u8, [Cell<u8>; 2]);", traitSync, "`Cell<u8>` is not Sync"},
+		{"type Probe = MutexGuard<'static, u8>;", traitSend, "`MutexGuard<'static, u8>` is not Send"},
+		{"struct A { b: B } struct B { c: Rc<u8> } type Probe = A;", traitSend, "`Rc<u8>` (in `A.b.c`) is not Send"},
+		{"type Inner = Rc<u8>; struct A { i: Inner } type Probe = A;", traitSend, "`Rc<u8>` (in `A.i`) is not Send"},
+		{"type Probe = Foreign<Rc<u8>>;", traitSend, ""},
+		{"type Probe = impl Fn();", traitSend, ""},
+		{"mod a { pub struct S { r: Rc<u8> } } mod b { pub struct S { v: u8 } } type Probe = S;", traitSend, ""},
+	}
+	for _, c := range cases {
+		got := strings.Join(probeLacks(t, c.src, c.tr), "; ")
+		if got != c.want {
+			t.Errorf("%s\n%s: got  %q\nwant %q", c.src, c.tr, got, c.want)
+		}
+	}
+}
