@@ -76,7 +76,7 @@ func newRcFile(fc *fileCtx) *rcFile {
 	return &rcFile{fc: fc, src: fc.src, uf: map[siteKey]siteKey{}, sites: map[siteKey]*rcSite{},
 		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{},
 		fnImpl: map[uint32]*sitter.Node{}, siteTypes: map[siteKey]*ty{}, groups: map[siteKey]*rcGroup{},
-		mentionAt: map[int]*rcMention{}, bare: bareSpawnIsTokio(fc.src, fc.root)}
+		mentionAt: map[int]*rcMention{}, methodCalls: map[string][]*sitter.Node{}, bare: bareSpawnIsTokio(fc.src, fc.root)}
 }
 
 // analyse collects the rule's facts of the file: bindings, sites,

@@ -108,6 +108,9 @@ type rcFile struct {
 	// order; identsByName indexes them, on first need.
 	idents       []*sitter.Node
 	identsByName map[string][]*sitter.Node
+	// methodCalls are the method calls (`x.m(..)`, and `f.m` field
+	// calls), by method name.
+	methodCalls map[string][]*sitter.Node
 	// groups are the groups fixes need, by root, in the order first
 	// needed (groupOrder); byRoot the mentions of each group.
 	groups     map[siteKey]*rcGroup
@@ -318,8 +321,14 @@ func (r *rcFile) collect() {
 			if w := text(src, n); rcWords[w] {
 				r.addMention(n, w)
 			} else if typ == "identifier" && (p == nil || !isPathTailOf(n, p, pt) && !isFieldNameOf(n, p, pt)) {
-				r.uses = append(r.uses, n)
-				if pt == "token_tree" {
+				if pt != "token_tree" {
+					r.uses = append(r.uses, n)
+				} else {
+					// In a macro's tokens, a name after `.` or `::` is a
+					// field, a method or a path segment, not a binding.
+					if prev := n.PrevSibling(); prev == nil || text(src, prev) != "." && text(src, prev) != "::" {
+						r.uses = append(r.uses, n)
+					}
 					r.tokenIdents = append(r.tokenIdents, n)
 				}
 			}
@@ -330,6 +339,10 @@ func (r *rcFile) collect() {
 			return false
 		case "field_identifier":
 			r.addBorrow(n)
+			if k := len(up.types); k >= 2 && up.types[k-1] == "field_expression" && up.types[k-2] == "call_expression" {
+				name := text(src, n)
+				r.methodCalls[name] = append(r.methodCalls[name], up.nodes[k-2])
+			}
 		}
 		return true
 	})

@@ -3,6 +3,7 @@ package patterns
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 )
@@ -140,12 +141,52 @@ func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
 			continue
 		}
 		g := &guard{name: s.name, kind: "local", decl: s.decl, bind: s.id, block: block, body: b, stmts: stmts, at: at}
-		if !g.trace(r.src) {
+		if !g.trace(r.src) || t.kind != tyRef && r.movedFirst(g) {
 			continue
 		}
 		add(&heldValue{name: s.name, id: s.id, site: k, t: t, body: b, local: g,
 			how: fmt.Sprintf("it is held across the await at line %d%s", lineOf(r.src, awaitKeyword(r.src, g.await)), sendWhy(b))})
 	}
+}
+
+// movedFirst reports whether the first statement after a local's let
+// that uses it, before the await, only moves it (`f(x)`, `let y = x;`):
+// rustc then holds it no more. (A reference would be copied, not moved.)
+func (r *rcFile) movedFirst(g *guard) bool {
+	for j := g.at + 1; j < g.awaitAt; j++ {
+		if s := g.stmts[j]; stmtUses(r.src, s, g.name) {
+			return r.onlyMoves(s, g.name)
+		}
+	}
+	return false
+}
+
+// onlyMoves reports whether every mention of name in n moves the value:
+// an argument of a call, a let's or a field's value, a returned value.
+func (r *rcFile) onlyMoves(n *sitter.Node, name string) bool {
+	moves := true
+	walk(n, func(c *sitter.Node) bool {
+		switch c.Type() {
+		case "string_literal", "raw_string_literal", "token_tree":
+			if strings.Contains(text(r.src, c), name) {
+				moves = false // a macro may borrow it
+			}
+			return false
+		case "identifier":
+			if text(r.src, c) != name || isPathTail(c) || isFieldName(c) {
+				return true
+			}
+			switch p := c.Parent(); p.Type() {
+			case "arguments", "return_expression", "shorthand_field_initializer":
+			case "let_declaration", "field_initializer":
+				moves = moves && p.ChildByFieldName("value") == c
+			default:
+				moves = false
+			}
+		}
+		return moves
+	})
+	return moves
 }
 
 // inBody reports whether n belongs to body b itself, not to a closure,

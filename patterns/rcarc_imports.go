@@ -168,6 +168,7 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, *refusal) {
 			add = append(add, n.name)
 		}
 	}
+	slices.Sort(need.atomics)
 	for _, a := range append(append([]string(nil), need.atomics...), "Ordering") {
 		if (a != "Ordering" || need.ordering) && !imported("std::sync::atomic", a) {
 			addAtomic = append(addAtomic, a)

@@ -455,6 +455,17 @@ func (r *rcFile) untracedCalls(g *rcGroup) string {
 				}
 				return fmt.Sprintf("fn `%s` changes with `%s`, but its use at line %d is not a call sendfix can follow (a macro's arguments, a path, or the fn as a value); not changed", name, g.by, lineOf(r.src, int(n.StartByte())))
 			}
+			if !hasSelfParam(fn) {
+				continue
+			}
+			for _, c := range r.methodCalls[name] {
+				if r.localMethod(c) == fn {
+					continue
+				}
+				if recv := c.ChildByFieldName("function").ChildByFieldName("value"); r.structOf(recv) == "" {
+					return fmt.Sprintf("method `%s` changes with `%s`, but sendfix cannot tell whether the call at line %d calls it; not changed", name, g.by, lineOf(r.src, int(c.StartByte())))
+				}
+			}
 		}
 	}
 	return ""

@@ -183,6 +183,58 @@ func (r *rcFile) localFn(call *sitter.Node) *sitter.Node {
 	return fns[0]
 }
 
+// localMethod returns the method of the file a method call calls: the
+// one method of that name in an impl of the struct its receiver is.
+func (r *rcFile) localMethod(call *sitter.Node) *sitter.Node {
+	f := call.ChildByFieldName("function")
+	if f == nil || f.Type() != "field_expression" {
+		return nil
+	}
+	st := r.structOf(f.ChildByFieldName("value"))
+	if st == "" {
+		return nil
+	}
+	var found *sitter.Node
+	for _, fn := range r.fns[text(r.src, f.ChildByFieldName("field"))] {
+		if im := r.fnImpl[fn.StartByte()]; im != nil && typeStructName(r.src, im.ChildByFieldName("type")) == st && hasSelfParam(fn) {
+			if found != nil {
+				return nil
+			}
+			found = fn
+		}
+	}
+	return found
+}
+
+// calledFn returns the fn or method of the file a call calls, or nil.
+func (r *rcFile) calledFn(call *sitter.Node) *sitter.Node {
+	if fn := r.localFn(call); fn != nil {
+		return fn
+	}
+	return r.localMethod(call)
+}
+
+// intoMethods are the methods that store their arguments in the value
+// they are called on (`v.push(x)`, `m.insert(k, x)`): what flows in
+// shares the receiver's type.
+var intoMethods = map[string]bool{
+	"push": true, "push_back": true, "push_front": true, "insert": true, "extend": true,
+	"append": true, "replace": true, "get_or_insert": true, "or_insert": true, "send": true,
+}
+
+// intoTarget returns the site of the receiver of `recv.push(..)` and the
+// like, the zero key for any other call.
+func (r *rcFile) intoTarget(call *sitter.Node) siteKey {
+	f := call.ChildByFieldName("function")
+	if f == nil || f.Type() != "field_expression" || !intoMethods[text(r.src, f.ChildByFieldName("field"))] {
+		return siteKey{}
+	}
+	if s := r.passThrough(f.ChildByFieldName("value")); len(s) > 0 {
+		return s[0]
+	}
+	return siteKey{}
+}
+
 // flowTarget returns the site an expression node flows into, looking up
 // from n: a let, a struct field initializer, an argument of a fn of the
 // file, a fn's result, a type of a parameter, field or alias.
@@ -211,7 +263,10 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 		case "arguments":
 			call := p.Parent()
 			if call != nil && call.Type() == "call_expression" {
-				if fn := r.localFn(call); fn != nil {
+				if k := r.intoTarget(call); k.ok() {
+					return k
+				}
+				if fn := r.calledFn(call); fn != nil {
 					i := 0
 					for j := 0; j < int(p.NamedChildCount()); j++ {
 						if p.NamedChild(j) == child {
@@ -456,7 +511,14 @@ func (r *rcFile) link() {
 				}
 			}
 		case "call_expression":
-			if fn := r.localFn(n); fn != nil {
+			if k := r.intoTarget(n); k.ok() {
+				for _, a := range namedChildren(n.ChildByFieldName("arguments")) {
+					for _, s := range r.passThrough(a) {
+						r.union(k, s)
+					}
+				}
+			}
+			if fn := r.calledFn(n); fn != nil {
 				args := n.ChildByFieldName("arguments")
 				for i, a := range namedChildren(args) {
 					k := paramKey(fn, i)

@@ -276,6 +276,16 @@ var tokioLockMethods = map[string]bool{"lock": true, "read": true, "write": true
 // unwrapBorrow removes `.borrow()` before a lock method of the inner lock.
 func (r *rcFile) unwrapBorrow(g *rcGroup, b *rcBorrow) *refusal {
 	call := b.at
+	if call.Type() == "token_tree" {
+		// `q . borrow ( ) . lock ( )` in a macro's tokens.
+		n := int(call.ChildCount())
+		for i := 1; i+3 < n; i++ {
+			if int(call.Child(i).StartByte()) == b.start && text(r.src, call.Child(i+2)) == "." && tokioLockMethods[text(r.src, call.Child(i+3))] {
+				g.edits = append(g.edits, rewrite.Edit{Start: int(call.Child(i - 1).StartByte()), End: b.end})
+				return nil
+			}
+		}
+	}
 	if call.Type() == "call_expression" {
 		if fe := call.Parent(); fe != nil && fe.Type() == "field_expression" && tokioLockMethods[text(r.src, fe.ChildByFieldName("field"))] {
 			recv := call.ChildByFieldName("function").ChildByFieldName("value")
