@@ -328,7 +328,7 @@ type mark struct {
 func bindingLabel(f patterns.Finding) string {
 	switch {
 	case f.Rule == patterns.RuleRcArc:
-		return "holds an `Rc`, which is not `Send`"
+		return "is not `Send`"
 	case strings.ContainsAny(f.Name, "(."):
 		return "temporary guard created here"
 	}
