@@ -3,6 +3,7 @@ package patterns
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -66,6 +67,7 @@ type rcFile struct {
 	binds    map[string][]*rcBind
 	fns      map[string][]*sitter.Node
 	structs  map[string]*sitter.Node
+	enums    map[string]*sitter.Node
 	mentions []*rcMention
 	borrows  []*rcBorrow
 	uses     []*sitter.Node
@@ -298,14 +300,24 @@ func (r *rcFile) collect() {
 		case "struct_item":
 			name := text(src, n.ChildByFieldName("name"))
 			r.structs[name] = n
+			fieldsOf(src, n.ChildByFieldName("body"), "", func(key string, id, decl *sitter.Node, pub bool) {
+				s := r.site(fieldKey(name, key), key, id)
+				s.decl = decl
+				s.pub = hasPub(n) && pub
+			})
+		case "enum_item":
+			name := text(src, n.ChildByFieldName("name"))
+			r.enums[name] = n
 			if body := n.ChildByFieldName("body"); body != nil {
-				for _, f := range namedChildren(body) {
-					if f.Type() == "field_declaration" {
-						fn := f.ChildByFieldName("name")
-						s := r.site(fieldKey(name, text(src, fn)), text(src, fn), fn)
-						s.decl = f
-						s.pub = hasPub(n) && hasPub(f)
+				for _, v := range namedChildren(body) {
+					if v.Type() != "enum_variant" {
+						continue
 					}
+					fieldsOf(src, v.ChildByFieldName("body"), text(src, v.ChildByFieldName("name"))+".", func(key string, id, decl *sitter.Node, _ bool) {
+						s := r.site(fieldKey(name, key), key, id)
+						s.decl = decl
+						s.pub = hasPub(n)
+					})
 				}
 			}
 		case "type_item":
@@ -358,6 +370,69 @@ func (r *rcFile) collect() {
 			r.addTokenBorrow(u)
 		}
 	}
+}
+
+// fieldsOf calls f for each field of a struct's or an enum variant's
+// body: its key (`x`, `0` for a tuple field, with prefix before), the node
+// naming it (the type for a tuple field), its declaration (the
+// field_declaration, or the type) and whether it is `pub`.
+func fieldsOf(src []byte, body *sitter.Node, prefix string, f func(key string, id, decl *sitter.Node, pub bool)) {
+	if body == nil {
+		return
+	}
+	i, pub := 0, false
+	for _, c := range namedChildren(body) {
+		switch {
+		case c.Type() == "field_declaration":
+			f(prefix+text(src, c.ChildByFieldName("name")), c.ChildByFieldName("name"), c, hasPub(c))
+		case c.Type() == "visibility_modifier":
+			pub = true
+		case body.Type() == "ordered_field_declaration_list" && c.Type() != "attribute_item" && c.Type() != "line_comment" && c.Type() != "block_comment":
+			f(prefix+strconv.Itoa(i), c, c, pub)
+			i, pub = i+1, false
+		}
+	}
+}
+
+// tupleFieldKey returns the site of the field a tuple struct's or enum
+// variant's type node t declares, or the zero key.
+func tupleFieldKey(src []byte, t *sitter.Node) siteKey {
+	list := t.Parent()
+	if list == nil || list.Type() != "ordered_field_declaration_list" {
+		return siteKey{}
+	}
+	key := ""
+	fieldsOf(src, list, "", func(k string, id, _ *sitter.Node, _ bool) {
+		if id == t {
+			key = k
+		}
+	})
+	return ownerFieldKey(src, list, key)
+}
+
+// ownerFieldKey returns the key of field key of the struct or enum
+// variant whose body is list.
+func ownerFieldKey(src []byte, list *sitter.Node, key string) siteKey {
+	switch item := list.Parent(); {
+	case key == "" || item == nil:
+	case item.Type() == "struct_item" || item.Type() == "union_item":
+		return fieldKey(text(src, item.ChildByFieldName("name")), key)
+	case item.Type() == "enum_variant":
+		if e := ancestor(item, "enum_item"); e != nil {
+			return fieldKey(text(src, e.ChildByFieldName("name")), text(src, item.ChildByFieldName("name"))+"."+key)
+		}
+	}
+	return siteKey{}
+}
+
+// literalFieldKey returns the site a struct literal's field fills:
+// `S { f: .. }`, `Enum::Variant { f: .. }`.
+func (r *rcFile) literalFieldKey(se *sitter.Node, field string) siteKey {
+	name := r.structExprName(se)
+	if i := strings.LastIndex(name, "::"); i >= 0 && r.enums[lastSegment(name[:i])] != nil {
+		return fieldKey(lastSegment(name[:i]), name[i+2:]+"."+field)
+	}
+	return fieldKey(name, field)
 }
 
 // structExprName returns the struct a struct literal builds, `Self`

@@ -121,6 +121,11 @@ func (r *rcFile) calledName(n *sitter.Node) (string, bool) {
 			name := text(r.src, f)
 			return name, r.resolveBind(f, name) != nil
 		case "field_expression":
+			// A method of a type that is not the file's (`v.len()` on a
+			// Vec) is none of the file's fns.
+			if t := derefs(stripRefs(r.exprType(f.ChildByFieldName("value"), 0))); t.kind == tyPath && r.structs[t.name] == nil && r.env().rule(t.path, t.name) != ruleNone {
+				return "", false
+			}
 			return text(r.src, f.ChildByFieldName("field")), false
 		case "scoped_identifier":
 			return text(r.src, f.ChildByFieldName("name")), false

@@ -293,6 +293,10 @@ func (r *rcFile) planGroup(g *rcGroup) {
 		g.refused = why
 		return
 	}
+	if why := r.cellTraits(g); why != nil {
+		g.refused = why
+		return
+	}
 	edit := func(n *sitter.Node, s string) {
 		g.edits = append(g.edits, rewrite.Edit{Start: int(n.StartByte()), End: int(n.EndByte()), New: s})
 	}
@@ -366,6 +370,56 @@ func (r *rcFile) groupRefusal(g *rcGroup) *refusal {
 	return nil
 }
 
+// cellTraits returns why a RefCell or Cell of the group cannot become a
+// Mutex or an atomic, which implement none of Clone, PartialEq, Eq,
+// PartialOrd, Ord, Hash: a struct of the group derives one, or the cell
+// itself is cloned.
+func (r *rcFile) cellTraits(g *rcGroup) *refusal {
+	if g.steps&(stepMutex|stepCell) == 0 {
+		return nil
+	}
+	for k := range r.sites {
+		if k.kind != siteField || r.find(k) != g.root || r.structs[k.owner] == nil || !ownsCell(r.siteType(k, 0)) {
+			continue
+		}
+		for at := r.structs[k.owner].PrevNamedSibling(); at != nil && at.Type() == "attribute_item"; at = at.PrevNamedSibling() {
+			for _, tr := range []string{"Clone", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash"} {
+				if t := text(r.src, at); strings.Contains(t, "derive") && spellsWord([]byte(t), tr) {
+					return refuse("struct `%s` derives %s, which the Mutex or atomic its field `%s` would become does not implement; not changed", k.owner, tr, k.field)
+				}
+			}
+		}
+	}
+	for _, c := range r.methodCalls["clone"] {
+		for _, k := range r.passThrough(c.ChildByFieldName("function").ChildByFieldName("value")) {
+			if t := stripRefs(r.siteType(k, 0)); r.find(k) == g.root && t.kind == tyPath && (t.name == "RefCell" || t.name == "Cell") {
+				return refuse("the %s at line %d is cloned, which its Mutex or atomic could not be; not changed", t.name, lineOf(r.src, int(c.StartByte())))
+			}
+		}
+	}
+	return nil
+}
+
+// ownsCell reports whether a type holds a RefCell or Cell by value, not
+// behind an Rc, an Arc, a Weak or a reference (which clone and compare
+// without it).
+func ownsCell(t *ty) bool {
+	switch {
+	case t.kind == tyRef || t.kind == tyRefMut:
+		return false
+	case t.kind == tyPath && (t.name == "Rc" || t.name == "Arc" || t.name == "Weak"):
+		return false
+	case t.kind == tyPath && (t.name == "RefCell" || t.name == "Cell"):
+		return true
+	}
+	for _, a := range t.args {
+		if ownsCell(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // callEdits turns the group's RefCell borrows into locks (stepMutex), or
 // drops them (stepUnwrap), and rewrites its Cell calls (stepCell); it
 // refuses calls with no same-meaning rewrite, and calls on receivers it
@@ -399,6 +453,58 @@ func (r *rcFile) callEdits(g *rcGroup) *refusal {
 	}
 	if why := r.lockOverlap(locks); why != "" {
 		return &refusal{why}
+	}
+	for _, b := range locks {
+		if why := r.guardAtAwait(b); why != nil {
+			return why
+		}
+	}
+	return nil
+}
+
+// sendBodyAt returns the innermost Send-required async body holding off,
+// or nil.
+func (r *rcFile) sendBodyAt(off int) *asyncBody {
+	var best *asyncBody
+	for _, b := range r.fc.bodies {
+		if b.send && int(b.block.StartByte()) <= off && off < int(b.block.EndByte()) &&
+			(best == nil || b.block.EndByte()-b.block.StartByte() < best.block.EndByte()-best.block.StartByte()) {
+			best = b
+		}
+	}
+	return best
+}
+
+// guardAtAwait returns why a borrow turned into a lock would leave a std
+// guard alive at an await of a Send-required future: a temporary whose
+// statement awaits, or a let-bound guard used after the await, or one
+// mutex-scope (off, or refusing its shape) would not scope.
+func (r *rcFile) guardAtAwait(b *rcBorrow) *refusal {
+	if r.sendBodyAt(b.start) == nil {
+		return nil // a std guard at an await is fine where no Send is needed
+	}
+	line := lineOf(r.src, b.start)
+	stmt := b.stmt
+	if b.letName == "" || stmt == nil || stmt.Type() != "let_declaration" || stmt.Parent() == nil || stmt.Parent().Type() != "block" {
+		if region := tempRegion(b.at); region != nil && hasAwait(region) {
+			return refuse("the borrow at line %d lives through an await of its statement; as a std Mutex guard the future would not be Send; not changed", line)
+		}
+		return nil
+	}
+	stmts := statements(stmt.Parent())
+	at := slices.Index(stmts, stmt)
+	g := &guard{name: b.letName, kind: "MutexGuard", decl: stmt, block: stmt.Parent(), stmts: stmts, at: at}
+	if at < 0 || !g.trace(r.src) {
+		return nil
+	}
+	switch {
+	case g.usedLate:
+		return refuse("the borrow at line %d is used after the await at line %d; as a std Mutex guard the future would not be Send; not changed", line, lineOf(r.src, int(g.await.StartByte())))
+	case !r.fc.cfg.Rules[RuleMutexScope] && !r.fc.cfg.Rules[RuleTokioMutex]:
+		return refuse("the borrow at line %d is alive at the await at line %d, and mutex-scope, which would scope the guard, is not enabled; not changed", line, lineOf(r.src, int(g.await.StartByte())))
+	}
+	if _, why := scopeGuard(r.fc, g, g.lastUse); why != "" {
+		return refuse("the borrow at line %d is alive at the await at line %d, and its guard could not be scoped: %s; not changed", line, lineOf(r.src, int(g.await.StartByte())), why)
 	}
 	return nil
 }
@@ -447,8 +553,28 @@ func (r *rcFile) untracedCalls(g *rcGroup) string {
 				if n == fn.ChildByFieldName("name") {
 					continue
 				}
-				if c := n.Parent(); c != nil && c.Type() == "call_expression" && c.ChildByFieldName("function") == n && r.localFn(c) == fn {
+				p := n.Parent()
+				if p != nil && p.Type() == "call_expression" && p.ChildByFieldName("function") == n && r.localFn(p) == fn {
 					continue
+				}
+				if p != nil && p.Type() == "scoped_identifier" && p.ChildByFieldName("name") == n {
+					if c := p.Parent(); c != nil && c.Type() == "call_expression" && c.ChildByFieldName("function") == p && r.localAssoc(c) == fn {
+						continue
+					}
+					// `Other::name` is another type's fn.
+					owner := lastSegment(strings.Join(strings.Fields(text(r.src, p.ChildByFieldName("path"))), ""))
+					if im := r.fnImpl[fn.StartByte()]; im != nil && owner != "Self" && owner != typeStructName(r.src, im.ChildByFieldName("type")) {
+						continue
+					}
+				}
+				if p != nil && p.Type() == "token_tree" {
+					// `x.name` in a macro's tokens is a field, unless
+					// it calls a method.
+					if prev := n.PrevSibling(); prev != nil && text(r.src, prev) == "." {
+						if next := n.NextSibling(); next == nil || next.Type() != "token_tree" || !strings.HasPrefix(text(r.src, next), "(") || !hasSelfParam(fn) {
+							continue
+						}
+					}
 				}
 				if r.resolveBind(n, name) != nil && n.Parent() != nil && n.Parent().Type() != "token_tree" {
 					continue // a local binding of the same name

@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"strconv"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -206,12 +207,94 @@ func (r *rcFile) localMethod(call *sitter.Node) *sitter.Node {
 	return found
 }
 
+// localAssoc returns the associated fn (no self) of the file a path call
+// calls: `Type::f(..)` or `Self::f(..)`, the one fn called f in an impl of
+// that type.
+func (r *rcFile) localAssoc(call *sitter.Node) *sitter.Node {
+	f := call.ChildByFieldName("function")
+	if f == nil || f.Type() != "scoped_identifier" {
+		return nil
+	}
+	owner := lastSegment(strings.Join(strings.Fields(text(r.src, f.ChildByFieldName("path"))), ""))
+	if owner == "Self" {
+		im := r.fnImpl[r.enclosingFn(call)]
+		if im == nil {
+			return nil
+		}
+		owner = typeStructName(r.src, im.ChildByFieldName("type"))
+	}
+	var found *sitter.Node
+	for _, fn := range r.fns[text(r.src, f.ChildByFieldName("name"))] {
+		if im := r.fnImpl[fn.StartByte()]; im != nil && typeStructName(r.src, im.ChildByFieldName("type")) == owner {
+			if found != nil || hasSelfParam(fn) {
+				return nil
+			}
+			found = fn
+		}
+	}
+	return found
+}
+
 // calledFn returns the fn or method of the file a call calls, or nil.
 func (r *rcFile) calledFn(call *sitter.Node) *sitter.Node {
 	if fn := r.localFn(call); fn != nil {
 		return fn
 	}
+	if fn := r.localAssoc(call); fn != nil {
+		return fn
+	}
 	return r.localMethod(call)
+}
+
+// genericParam reports whether a parameter's type names a type
+// parameter of its fn or of the fn's impl (`value: T`): a value passed
+// there keeps its own type, which the caller's binding decides.
+func (r *rcFile) genericParam(k siteKey) bool {
+	s := r.sites[k]
+	if s == nil || s.typ == nil {
+		return false
+	}
+	fn := s.decl.Parent().Parent()
+	var names []string
+	for _, n := range []*sitter.Node{fn, s.impl} {
+		if n == nil {
+			continue
+		}
+		if tp := n.ChildByFieldName("type_parameters"); tp != nil {
+			for _, p := range namedChildren(tp) {
+				switch p.Type() {
+				case "type_identifier":
+					names = append(names, text(r.src, p))
+				case "constrained_type_parameter":
+					names = append(names, text(r.src, p.ChildByFieldName("left")))
+				case "optional_type_parameter":
+					names = append(names, text(r.src, p.ChildByFieldName("name")))
+				}
+			}
+		}
+	}
+	for _, n := range names {
+		if spellsWord([]byte(text(r.src, s.typ)), n) {
+			return true
+		}
+	}
+	return s.typ.Type() == "abstract_type"
+}
+
+// tupleCtor returns the tuple struct (`Pair(..)`) or the enum and
+// `Variant.` (`Msg::Text(..)`) a call constructs, or "".
+func (r *rcFile) tupleCtor(call *sitter.Node) (owner, prefix string) {
+	f := call.ChildByFieldName("function")
+	switch {
+	case f == nil:
+	case f.Type() == "identifier" && r.structs[text(r.src, f)] != nil:
+		return text(r.src, f), ""
+	case f.Type() == "scoped_identifier":
+		if e := lastSegment(strings.Join(strings.Fields(text(r.src, f.ChildByFieldName("path"))), "")); r.enums[e] != nil {
+			return e, text(r.src, f.ChildByFieldName("name")) + "."
+		}
+	}
+	return "", ""
 }
 
 // intoMethods are the methods that store their arguments in the value
@@ -253,7 +336,7 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 		case "field_initializer":
 			if v := p.ChildByFieldName("value"); v != nil && contains(v, n) {
 				if se := ancestor(p, "struct_expression"); se != nil {
-					k := fieldKey(r.structExprName(se), text(r.src, p.ChildByFieldName("field")))
+					k := r.literalFieldKey(se, text(r.src, p.ChildByFieldName("field")))
 					if _, ok := r.sites[k]; ok {
 						return k
 					}
@@ -266,6 +349,13 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 				if k := r.intoTarget(call); k.ok() {
 					return k
 				}
+				if owner, prefix := r.tupleCtor(call); owner != "" {
+					for j := 0; j < int(p.NamedChildCount()); j++ {
+						if p.NamedChild(j) == child {
+							return fieldKey(owner, prefix+strconv.Itoa(j))
+						}
+					}
+				}
 				if fn := r.calledFn(call); fn != nil {
 					i := 0
 					for j := 0; j < int(p.NamedChildCount()); j++ {
@@ -273,7 +363,9 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 							i = j
 						}
 					}
-					return paramKey(fn, i)
+					if !r.genericParam(paramKey(fn, i)) {
+						return paramKey(fn, i)
+					}
 				}
 			}
 		case "parameter":
@@ -292,10 +384,12 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 			}
 			return paramKey(fn, i)
 		case "field_declaration":
-			if st := ancestor(p, "struct_item"); st != nil {
-				return fieldKey(text(r.src, st.ChildByFieldName("name")), text(r.src, p.ChildByFieldName("name")))
+			if list := p.Parent(); list != nil {
+				return ownerFieldKey(r.src, list, text(r.src, p.ChildByFieldName("name")))
 			}
 			return siteKey{}
+		case "ordered_field_declaration_list":
+			return tupleFieldKey(r.src, child)
 		case "type_item":
 			return aliasKey(text(r.src, p.ChildByFieldName("name")))
 		case "function_item":
@@ -504,7 +598,7 @@ func (r *rcFile) link() {
 				v = n.NamedChild(0)
 				field = text(r.src, v)
 			}
-			k := fieldKey(r.structExprName(se), field)
+			k := r.literalFieldKey(se, field)
 			if _, ok := r.sites[k]; ok && v != nil {
 				for _, s := range r.passThrough(v) {
 					r.union(k, s)
@@ -518,11 +612,21 @@ func (r *rcFile) link() {
 					}
 				}
 			}
+			if owner, prefix := r.tupleCtor(n); owner != "" {
+				for i, a := range namedChildren(n.ChildByFieldName("arguments")) {
+					key := fieldKey(owner, prefix+strconv.Itoa(i))
+					if r.sites[key] != nil {
+						for _, s := range r.passThrough(a) {
+							r.union(key, s)
+						}
+					}
+				}
+			}
 			if fn := r.calledFn(n); fn != nil {
 				args := n.ChildByFieldName("arguments")
 				for i, a := range namedChildren(args) {
 					k := paramKey(fn, i)
-					if _, ok := r.sites[k]; ok {
+					if _, ok := r.sites[k]; ok && !r.genericParam(k) {
 						for _, s := range r.passThrough(a) {
 							r.union(k, s)
 						}

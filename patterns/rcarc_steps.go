@@ -149,6 +149,11 @@ func (r *rcFile) cellCallEdit(g *rcGroup, b *rcBorrow) *refusal {
 	if token && b.tokenField {
 		return refuse("`.%s()` at line %d is inside a macro, where sendfix cannot reach the Cell through a lock; not changed", b.method, line)
 	}
+	if !token && r.sendBodyAt(b.start) != nil {
+		if region := tempRegion(call); region != nil && hasAwait(region) {
+			return refuse("`.%s()` at line %d is in a statement that awaits; its Mutex guard would live through the await; not changed", b.method, line)
+		}
+	}
 	switch b.method {
 	case "get":
 		wrap := !token && needsParens(call)

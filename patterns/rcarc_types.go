@@ -63,12 +63,27 @@ func (r *rcFile) siteType(k siteKey, depth int) *ty {
 		} else {
 			t = r.exprType(s.decl.ChildByFieldName("value"), depth+1)
 		}
-	case siteParam, siteField, siteAlias:
+	case siteField:
+		tn := s.decl.ChildByFieldName("type")
+		if tn == nil {
+			tn = s.decl // a tuple field: the declaration is its type
+		}
+		t = lowerType(r.src, tn, self)
+	case siteParam, siteAlias:
 		t = lowerType(r.src, s.decl.ChildByFieldName("type"), self)
 	case siteResult:
 		t = lowerType(r.src, s.decl.ChildByFieldName("return_type"), self)
 	}
 	r.siteTypes[k] = t
+	return t
+}
+
+// derefs returns what a type derefs to through the smart pointers
+// (`Rc`, `Arc`, `Box`): the type whose methods a method call reaches.
+func derefs(t *ty) *ty {
+	for t.kind == tyPath && (t.name == "Rc" || t.name == "Arc" || t.name == "Box") && len(t.args) == 1 {
+		t = t.args[0]
+	}
 	return t
 }
 
@@ -113,6 +128,18 @@ func (r *rcFile) exprType(e *sitter.Node, depth int) *ty {
 		}
 	case "field_expression":
 		return r.fieldType(e, depth)
+	case "integer_literal", "float_literal":
+		// A suffix names the type, for messages; Send either way.
+		lit := text(r.src, e)
+		for _, p := range []string{"u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64"} {
+			if strings.HasSuffix(lit, p) {
+				return &ty{kind: tyOpaque, text: p}
+			}
+		}
+	case "boolean_literal":
+		return &ty{kind: tyOpaque, text: "bool"}
+	case "string_literal", "raw_string_literal":
+		return &ty{kind: tyOpaque, text: "&str"}
 	case "call_expression":
 		return r.callType(e, depth)
 	}
@@ -142,7 +169,7 @@ func (r *rcFile) fieldType(fe *sitter.Node, depth int) *ty {
 // structOf returns the name of the struct of the file an expression's
 // value is (through references), or "".
 func (r *rcFile) structOf(e *sitter.Node) string {
-	t := stripRefs(r.exprType(e, 0))
+	t := derefs(stripRefs(r.exprType(e, 0)))
 	if t.kind == tyPath && r.structs[t.name] != nil && !strings.Contains(t.path, "::") {
 		return t.name
 	}
@@ -204,6 +231,9 @@ func (r *rcFile) callType(call *sitter.Node, depth int) *ty {
 			return opaqueTy
 		}
 		self := &ty{kind: tyPath, name: word, path: path, text: path}
+		if r.enums[word] != nil {
+			return self // a variant: `Msg::Text(..)`
+		}
 		if word == "Self" {
 			self = r.implSelf(r.fnImpl[r.enclosingFn(call)])
 			if self == nil {
@@ -212,6 +242,9 @@ func (r *rcFile) callType(call *sitter.Node, depth int) *ty {
 		}
 		return r.resultOf(name, self.name, self)
 	case "identifier":
+		if name := text(r.src, fn); r.structs[name] != nil {
+			return &ty{kind: tyPath, name: name, path: name, text: name} // a tuple struct
+		}
 		if fns := r.fns[text(r.src, fn)]; len(fns) == 1 && r.fnImpl[fns[0].StartByte()] == nil {
 			return lowerType(r.src, fns[0].ChildByFieldName("return_type"), nil)
 		}
@@ -221,6 +254,12 @@ func (r *rcFile) callType(call *sitter.Node, depth int) *ty {
 		if m == "clone" && (args == nil || args.NamedChildCount() == 0) {
 			return recv
 		}
+		// `x.borrow()` of a RefCell (behind an Rc): a guard that derefs
+		// to the content, as far as fields and methods go.
+		if in := derefs(recv); (m == "borrow" || m == "borrow_mut") && in.kind == tyPath && in.name == "RefCell" && len(in.args) == 1 {
+			return in.args[0]
+		}
+		recv = derefs(recv)
 		if recv.kind == tyPath && !strings.Contains(recv.path, "::") {
 			return r.resultOf(m, recv.name, recv)
 		}
