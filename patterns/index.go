@@ -24,6 +24,9 @@ type Summary struct {
 	// guardDeclKey): "name" for a free fn, "Type::name" for an associated
 	// fn, "Type.name" for a method; calls are matched by that shape.
 	GuardFns map[string]string
+	// types are the struct, enum, alias and trait definitions of the file
+	// (tokenTypeDefs), for rc-arc's Send by containment.
+	types map[string][]*typeDef
 }
 
 // Index holds the cross-file facts the rules need: which async fns run in
@@ -34,13 +37,15 @@ type Index struct {
 	via      map[string]string // why an async fn must be Send
 	// guardDecls are the guard-returning fns by guardDeclKey.
 	guardDecls map[string]string
+	// types are the type definitions of the files, by name.
+	types map[string][]*typeDef
 }
 
 // NewIndex builds the index from the summaries of every file given.
 // The call graph is syntactic and by name: an await of `x.run()` reaches
 // every async fn called `run`.
 func NewIndex(sums ...*Summary) *Index {
-	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardDecls: map[string]string{}}
+	ix := &Index{declared: map[string]int{}, send: map[string]bool{}, via: map[string]string{}, guardDecls: map[string]string{}, types: map[string][]*typeDef{}}
 	calls := map[string][]string{}
 	type item struct{ name, why string }
 	var work []item
@@ -62,6 +67,9 @@ func NewIndex(sums ...*Summary) *Index {
 		}
 		for n, k := range s.GuardFns {
 			ix.guardDecls[n] = k
+		}
+		for n, ds := range s.types {
+			ix.types[n] = append(ix.types[n], ds...)
 		}
 	}
 	// Everything reachable by awaits from a Send-required future must be

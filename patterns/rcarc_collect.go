@@ -113,6 +113,8 @@ type rcFile struct {
 	// methodCalls are the method calls (`x.m(..)`, and `f.m` field
 	// calls), by method name.
 	methodCalls map[string][]*sitter.Node
+	// lets are the let sites, by position (see localsHeld).
+	lets []siteKey
 	// groups are the groups fixes need, by root, in the order first
 	// needed (groupOrder); byRoot the mentions of each group.
 	groups     map[siteKey]*rcGroup

@@ -118,10 +118,21 @@ func (r *rcFile) capturesHeld(b *asyncBody, add func(*heldValue)) {
 // used at or after it, or borrowed before a `drop` that comes before it
 // (rustc then still counts it as held).
 func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
-	for k, s := range r.sites {
-		if k.kind != siteLet || !contains(b.block, s.decl) {
-			continue
+	if r.lets == nil {
+		r.lets = []siteKey{}
+		for k := range r.sites {
+			if k.kind == siteLet {
+				r.lets = append(r.lets, k)
+			}
 		}
+		sort.Slice(r.lets, func(i, j int) bool { return r.lets[i].at < r.lets[j].at })
+	}
+	lo := sort.Search(len(r.lets), func(i int) bool { return r.lets[i].at >= b.block.StartByte() })
+	for _, k := range r.lets[lo:] {
+		if k.at >= b.block.EndByte() {
+			break
+		}
+		s := r.sites[k]
 		t := r.siteType(k, 0)
 		if len(r.env().lacks(t, traitSend)) == 0 {
 			continue

@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"sort"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -364,9 +365,10 @@ func (r *rcFile) boxedClosuresSend(need []autoTrait) *refusal {
 		if c == nil || c.Type() != "closure_expression" {
 			continue
 		}
-		for _, u := range r.uses {
-			if !contains(c, u) {
-				continue
+		lo := sort.Search(len(r.uses), func(i int) bool { return r.uses[i].StartByte() >= c.StartByte() })
+		for _, u := range r.uses[lo:] {
+			if u.StartByte() >= c.EndByte() {
+				break
 			}
 			for _, name := range r.useNames(u) {
 				bd := r.resolveBind(u, name)

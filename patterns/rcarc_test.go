@@ -402,3 +402,28 @@ func TestRcArcOneFindingPerBinding(t *testing.T) {
 		t.Errorf("an Rc is left:\n%s", r.Out)
 	}
 }
+
+// TestRcArcTypeOfAnotherFile: a struct of another file of the crate seen
+// through the Index makes the value that holds it not Send; the fix would
+// be in that file, so the finding names it and changes nothing.
+func TestRcArcTypeOfAnotherFile(t *testing.T) {
+	client := []byte("use std::rc::Rc;\npub struct Config;\npub struct Client {\n    pub config: Rc<Config>,\n}\n")
+	user := []byte("use std::rc::Rc;\nuse crate::client::Client;\nasync fn tick() {}\nfn go(c: Client, n: Rc<u8>) {\n    drop(n);\n    tokio::spawn(async move {\n        tick().await;\n        let _c = c;\n    });\n}\n")
+	e := NewEngine(Config{Rules: map[string]bool{RuleRcArc: true}}, nil)
+	defer e.Close()
+	idx := NewIndex(e.Summarize("app/src/client.rs", client), e.Summarize("app/src/user.rs", user))
+	e2 := NewEngine(Config{Rules: map[string]bool{RuleRcArc: true}}, idx)
+	defer e2.Close()
+	res := e2.Run("app/src/user.rs", user)
+	if len(res.Findings) != 1 || res.Findings[0].Fixed || !strings.Contains(res.Findings[0].Reason, "another file") ||
+		!strings.Contains(res.Findings[0].Message, "`Rc<Config>` (in `Client.config`)") || res.Changed() {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+	// Another crate's Client is not this one.
+	idx = NewIndex(e.Summarize("other/src/client.rs", client), e.Summarize("app/src/user.rs", user))
+	e3 := NewEngine(Config{Rules: map[string]bool{RuleRcArc: true}}, idx)
+	defer e3.Close()
+	if res := e3.Run("app/src/user.rs", user); len(res.Findings) != 0 {
+		t.Fatalf("a type of another crate was taken for this crate's: %+v", res.Findings)
+	}
+}

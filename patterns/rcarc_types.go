@@ -28,8 +28,8 @@ func (r *rcFile) env() *typeEnv {
 		} else if r.syncWeak {
 			r.tenv.weak = ruleArc
 		}
-		if r.fc.idx != nil {
-			r.tenv.crate = r.fc.idx.typeDefs
+		if ix := r.fc.idx; ix != nil {
+			r.tenv.crate = func(name string) []*typeDef { return ix.typeDefs(r.fc.path, name) }
 		}
 	}
 	return r.tenv

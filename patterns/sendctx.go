@@ -314,7 +314,7 @@ func spawnKindOf(src []byte, call, n *sitter.Node, bareTokio bool) (*sitter.Node
 
 // summarize collects the file's contribution to the Index.
 func summarize(path string, src []byte, root *sitter.Node) *Summary {
-	s := &Summary{Path: path, Calls: map[string][]string{}, GuardFns: guardFns(src, root)}
+	s := &Summary{Path: path, Calls: map[string][]string{}, GuardFns: guardFns(src, root), types: tokenTypeDefs(src, path)}
 	bare := bareSpawnIsTokio(src, root)
 	// Spawned async fns: `tokio::spawn(handler(x))`.
 	may := mayHoldBody(src)

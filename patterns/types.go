@@ -336,6 +336,29 @@ func lowerDef(src []byte, n *sitter.Node) *typeDef {
 	return d
 }
 
-// typeDefs returns the type definitions of a name in the files the Index
-// was built from.
-func (ix *Index) typeDefs(name string) []*typeDef { return nil }
+// typeDefs returns the definitions of a type name in the files the Index
+// was built from that belong to the crate of the file at path (not that
+// file's own, which the rule reads from its tree).
+func (ix *Index) typeDefs(path, name string) []*typeDef {
+	var out []*typeDef
+	root := crateRoot(path)
+	for _, d := range ix.types[name] {
+		if d.path != path && crateRoot(d.path) == root {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// crateRoot returns the folder of the crate a file belongs to, as far as
+// its path tells: what comes before its last `src/` folder, or its folder.
+func crateRoot(path string) string {
+	path = strings.ReplaceAll(path, "\\", "/")
+	if i := strings.LastIndex(path, "/src/"); i >= 0 {
+		return path[:i]
+	}
+	if strings.HasPrefix(path, "src/") {
+		return ""
+	}
+	return path[:strings.LastIndex(path, "/")+1]
+}

@@ -2,7 +2,10 @@ package patterns
 
 import (
 	"strings"
+	"sync"
 	"testing"
+
+	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // probeLacks parses src, which declares `type Probe = T;`, and returns
@@ -76,4 +79,43 @@ func TestTypeLacks(t *testing.T) {
 			t.Errorf("%s\n%s: got  %q\nwant %q", c.src, c.tr, got, c.want)
 		}
 	}
+}
+
+// TestTokenTypeDefsAgree: on every golden input and corpus file, the
+// definitions read from the tokens (for other files, through the Index)
+// never find a type not Send or not Sync that the parser's definitions
+// find Send and Sync, and miss few the parser finds.
+func TestTokenTypeDefsAgree(t *testing.T) {
+	var mu sync.Mutex
+	checked, missed := 0, 0
+	eachParsed(t, func(name string, src []byte, root *sitter.Node) {
+		parsed := fileTypeDefs(src, root)
+		toks := tokenTypeDefs(src, name)
+		pe, te := &typeEnv{defs: parsed}, &typeEnv{defs: toks}
+		for n, ds := range parsed {
+			if ds[0].kind == "trait" {
+				continue
+			}
+			probe := &ty{kind: tyPath, name: n, path: n, text: n}
+			for _, tr := range []autoTrait{traitSend, traitSync} {
+				p, k := len(pe.lacks(probe, tr)) > 0, len(te.lacks(probe, tr)) > 0
+				mu.Lock()
+				checked++
+				if p && !k {
+					missed++
+					if missed%200 == 1 {
+						t.Logf("%s: `%s` is %s by its tokens only", name, n, tr)
+					}
+				}
+				mu.Unlock()
+				if k && !p {
+					t.Errorf("%s: `%s` is not %s by its tokens, but is by its tree", name, n, tr)
+				}
+			}
+		}
+	})
+	if checked > 0 && missed*20 > checked {
+		t.Errorf("the tokens miss %d of %d lacks the tree finds", missed, checked)
+	}
+	t.Logf("%d types checked, %d lacks missed", checked, missed)
 }
