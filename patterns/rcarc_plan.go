@@ -300,28 +300,26 @@ func (r *rcFile) planGroup(g *rcGroup) {
 	edit := func(n *sitter.Node, s string) {
 		g.edits = append(g.edits, rewrite.Edit{Start: int(n.StartByte()), End: int(n.EndByte()), New: s})
 	}
+	// rename changes a word to std::sync's name, in full where the
+	// mention is a full path, else bare with its import (need).
+	rename := func(m *rcMention, name string, need *bool) {
+		if m.full {
+			edit(m.span, "std::sync::"+name)
+		} else {
+			*need = true
+			if name != "Weak" { // the bare name stays; its import changes
+				edit(m.span, name)
+			}
+		}
+	}
 	for _, m := range r.groupMentions(g) {
 		switch {
 		case m.word == "Rc" && g.steps&stepArc != 0:
-			if m.full {
-				edit(m.span, "std::sync::Arc")
-			} else {
-				g.needArc = true
-				edit(m.span, "Arc")
-			}
+			rename(m, "Arc", &g.needArc)
 		case m.word == "Weak" && g.steps&stepArc != 0:
-			if m.full {
-				edit(m.span, "std::sync::Weak")
-			} else {
-				g.weak = true
-			}
+			rename(m, "Weak", &g.weak)
 		case m.word == "RefCell" && g.steps&stepMutex != 0:
-			if m.full {
-				edit(m.span, "std::sync::Mutex")
-			} else {
-				g.needMutex = true
-				edit(m.span, "Mutex")
-			}
+			rename(m, "Mutex", &g.needMutex)
 		case m.word == "RefCell" && g.steps&stepUnwrap != 0:
 			if why := r.unwrapEdit(g, m); why != nil {
 				g.refused = why

@@ -140,12 +140,7 @@ func (r *rcFile) lost(fe *sitter.Node) {
 // resolve returns the site of the binding name refers to at id, and
 // whether it is an untracked binding.
 func (r *rcFile) resolve(id *sitter.Node, name string) (siteKey, bool) {
-	var best *rcBind
-	for _, b := range r.binds[name] {
-		if b.start <= id.StartByte() && contains(b.scope, id) && (best == nil || b.start >= best.start) {
-			best = b
-		}
-	}
+	best := r.resolveBind(id, name)
 	if best == nil {
 		return siteKey{}, false
 	}

@@ -224,11 +224,7 @@ type typeField struct {
 // bodies.
 func fileTypeDefs(src []byte, root *sitter.Node) map[string][]*typeDef {
 	defs := map[string][]*typeDef{}
-	type implOf struct {
-		name  string
-		trait autoTrait
-	}
-	var impls []implOf
+	var impls []autoImpl
 	walk(root, func(n *sitter.Node) bool {
 		switch n.Type() {
 		case "source_file", "declaration_list":
@@ -248,12 +244,25 @@ func fileTypeDefs(src []byte, root *sitter.Node) map[string][]*typeDef {
 			name = lastSegment(name)
 			if name == "Send" || name == "Sync" {
 				if self := lowerType(src, n.ChildByFieldName("type"), nil); self.kind == tyPath {
-					impls = append(impls, implOf{self.name, map[string]autoTrait{"Send": traitSend, "Sync": traitSync}[name]})
+					impls = append(impls, autoImpl{self.name, map[string]autoTrait{"Send": traitSend, "Sync": traitSync}[name]})
 				}
 			}
 		}
 		return false
 	})
+	markImpls(defs, impls)
+	return defs
+}
+
+// autoImpl is an `unsafe impl Send` (or Sync) for the type called name.
+type autoImpl struct {
+	name  string
+	trait autoTrait
+}
+
+// markImpls records the unsafe impls of Send and Sync on the definitions
+// of their types.
+func markImpls(defs map[string][]*typeDef, impls []autoImpl) {
 	for _, im := range impls {
 		for _, d := range defs[im.name] {
 			if im.trait == traitSend {
@@ -263,7 +272,6 @@ func fileTypeDefs(src []byte, root *sitter.Node) map[string][]*typeDef {
 			}
 		}
 	}
-	return defs
 }
 
 // lowerDef returns the typeDef of an item node, or nil.

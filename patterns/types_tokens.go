@@ -21,11 +21,7 @@ func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
 	})
 	p := &tokReader{toks: toks}
 	defs := map[string][]*typeDef{}
-	type implOf struct {
-		name  string
-		trait autoTrait
-	}
-	var impls []implOf
+	var impls []autoImpl
 	for p.i = 0; p.i < len(toks); p.i++ {
 		start := p.i
 		if isIdentTok(toks[p.i]) && !keywords[toks[p.i]] && p.at(1) == "!" {
@@ -66,20 +62,12 @@ func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
 			}
 			p.i += 2
 			if t := p.typ(); t.kind == tyPath {
-				impls = append(impls, implOf{t.name, map[string]autoTrait{"Send": traitSend, "Sync": traitSync}[tr]})
+				impls = append(impls, autoImpl{t.name, map[string]autoTrait{"Send": traitSend, "Sync": traitSync}[tr]})
 			}
 			p.i = max(p.i-1, start)
 		}
 	}
-	for _, im := range impls {
-		for _, d := range defs[im.name] {
-			if im.trait == traitSend {
-				d.send = true
-			} else {
-				d.sync = true
-			}
-		}
-	}
+	markImpls(defs, impls)
 	return defs
 }
 
