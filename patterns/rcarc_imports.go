@@ -211,16 +211,24 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, *refusal) {
 		case u.path == "std::rc" && len(add) > 0:
 			edits = append(edits, rewrite.Edit{Start: int(u.arg.StartByte()), End: int(u.arg.EndByte()), New: usePath("std::sync", add)})
 			add = nil
+			if len(addAtomic) > 0 {
+				// rustfmt orders std::sync::atomic before std::sync::Arc.
+				at := lineStart(r.src, int(u.decl.StartByte()))
+				indent := string(r.src[at:u.decl.StartByte()])
+				edits = append(edits, rewrite.Edit{Start: at, End: at, New: indent + "use " + usePath("std::sync::atomic", addAtomic) + ";" + nl})
+				addAtomic = nil
+			}
 		default:
 			edits = append(edits, r.removeUse(u))
 		}
 	}
+	// In rustfmt's order: the module `atomic` before the types.
 	var lines []string
-	if len(add) > 0 {
-		lines = append(lines, "use "+usePath("std::sync", add)+";")
-	}
 	if len(addAtomic) > 0 {
 		lines = append(lines, "use "+usePath("std::sync::atomic", addAtomic)+";")
+	}
+	if len(add) > 0 {
+		lines = append(lines, "use "+usePath("std::sync", add)+";")
 	}
 	if len(lines) > 0 {
 		at, indent := r.newUseAt(uses)

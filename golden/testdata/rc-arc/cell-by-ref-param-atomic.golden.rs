@@ -1,6 +1,6 @@
 // golden: run
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 fn bump(c: &AtomicU32) { c.store(c.load(Ordering::SeqCst) * 2 + 1, Ordering::SeqCst); }
 async fn tick() {}
 #[tokio::main]

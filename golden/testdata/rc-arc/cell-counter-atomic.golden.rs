@@ -1,6 +1,6 @@
 // golden: run
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 async fn tick() {}
 

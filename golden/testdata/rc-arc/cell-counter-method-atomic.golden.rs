@@ -1,6 +1,6 @@
 // golden: run
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 struct Counter { n: AtomicUsize }
 impl Counter {
     fn next(&self) -> usize { let v = self.n.load(Ordering::SeqCst); self.n.store(v + 1, Ordering::SeqCst); v }

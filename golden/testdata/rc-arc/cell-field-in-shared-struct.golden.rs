@@ -1,6 +1,6 @@
 // golden: run
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 struct Stats {
     hits: AtomicU64,
