@@ -266,7 +266,7 @@ func TestFormatFlagErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--format", "xml"}, `--format must be one of human, short, github, sarif, not "xml"`},
+		{[]string{"--format", "xml"}, `--format must be one of human, short, github, sarif, json, not "xml"`},
 		{[]string{"--format", "sarif", "--json"}, "--json and --format sarif cannot be used together"},
 		{[]string{"--format", "short", "-l"}, "--list and --format short cannot be used together"},
 	} {
