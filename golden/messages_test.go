@@ -222,44 +222,14 @@ func TestMessageFormat(t *testing.T) {
 	if sendfixBuildErr != nil {
 		t.Fatal(sendfixBuildErr)
 	}
-	cases, err := discoverCases("testdata")
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no cases: %v", err)
-	}
 	apply := rustfixHelper(t)
-	trees := map[string]map[string][]byte{}
-	for _, c := range cases {
-		if c.Err != nil {
-			continue
-		}
-		key := strings.Join(c.Args, " ")
-		if trees[key] == nil {
-			trees[key] = map[string][]byte{}
-		}
-		for _, m := range mutations {
-			trees[key][fmt.Sprintf("%s/%s/%s.rs", m.name, c.Group, c.Name)] = m.f(c.Input)
-		}
-		trees[key][fmt.Sprintf("plain/%s/%s.rs", c.Group, c.Name)] = c.Input
-	}
-	var keys []string
-	for k := range trees {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	cases, trees, keys := mutationTrees(t)
 	var suggested, applied, findings int
 	for _, key := range keys {
 		files := trees[key]
-		name := key
-		if name == "" {
-			name = "default"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(treeName(key), func(t *testing.T) {
 			args := strings.Fields(key)
-			wdir := writeTree(t, files)
-			if out, errOut, code := sendfix(t, wdir, append([]string{"--write", "--quiet"}, args...)...); code != 0 {
-				t.Fatalf("sendfix --write exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			want := readTree(t, wdir, files)
+			want := writtenTree(t, files, args)
 			dir := writeTree(t, files)
 			out, errOut, code := sendfix(t, dir, append([]string{"--message-format", "json", "--quiet"}, args...)...)
 			if code != 0 {
@@ -364,6 +334,56 @@ func TestMessageFormat(t *testing.T) {
 	if apply != "" && applied < len(cases) {
 		t.Errorf("rustfix changed only %d files: the test proves little", applied)
 	}
+}
+
+// mutationTrees lays out every golden case in every mutation and as it
+// is (mutation/group/name.rs), one tree per set of case flags, so that
+// each command runs once over many files. It returns the cases, the trees
+// by flags, and the flags sorted.
+func mutationTrees(t *testing.T) ([]*goldenCase, map[string]map[string][]byte, []string) {
+	t.Helper()
+	cases, err := discoverCases("testdata")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	trees := map[string]map[string][]byte{} // flags -> path -> input
+	for _, c := range cases {
+		if c.Err != nil {
+			continue // TestGolden reports it
+		}
+		key := strings.Join(c.Args, " ")
+		if trees[key] == nil {
+			trees[key] = map[string][]byte{}
+		}
+		for _, m := range mutations {
+			trees[key][fmt.Sprintf("%s/%s/%s.rs", m.name, c.Group, c.Name)] = m.f(c.Input)
+		}
+		trees[key][fmt.Sprintf("plain/%s/%s.rs", c.Group, c.Name)] = c.Input
+	}
+	var keys []string
+	for k := range trees {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return cases, trees, keys
+}
+
+// treeName names the subtest of a tree by its flags.
+func treeName(flags string) string {
+	if flags == "" {
+		return "default"
+	}
+	return flags
+}
+
+// writtenTree returns what sendfix --write makes of files under args.
+func writtenTree(t *testing.T, files map[string][]byte, args []string) map[string][]byte {
+	t.Helper()
+	dir := writeTree(t, files)
+	if out, errOut, code := sendfix(t, dir, append([]string{"--write", "--quiet"}, args...)...); code != 0 {
+		t.Fatalf("sendfix --write exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	return readTree(t, dir, files)
 }
 
 // rustfixApply is the helper that applies suggestions with rustfix: it
