@@ -373,16 +373,15 @@ func (l *srcLines) safeRange(start, end int) (int, int) {
 	return start, end
 }
 
-// fileFixes returns the fixes of an outcome: the engine's, or, from an
-// engine that gave none for a changed file, one fix holding every fixed
-// finding whose edit replaces what differs between the input and the
-// output.
-func fileFixes(o *outcome) []patterns.Fix {
-	if len(o.fixes) > 0 || !o.changed || o.result == nil {
-		return o.fixes
+// fileFixes returns the fixes of a file: the engine's, or, from an engine
+// that gave none for a changed file, one fix holding every fixed finding
+// whose edit replaces what differs between the input and the output.
+func fileFixes(fs []patterns.Finding, fixes []patterns.Fix, in, out []byte) []patterns.Fix {
+	if len(fixes) > 0 || out == nil || bytes.Equal(in, out) {
+		return fixes
 	}
 	fx := patterns.Fix{}
-	for i, f := range o.findings {
+	for i, f := range fs {
 		if f.Fixed {
 			fx.Findings = append(fx.Findings, i)
 		}
@@ -390,7 +389,6 @@ func fileFixes(o *outcome) []patterns.Fix {
 	if len(fx.Findings) == 0 {
 		return nil
 	}
-	in, out := o.src, o.result
 	p := 0
 	for p < len(in) && p < len(out) && in[p] == out[p] {
 		p++
@@ -437,13 +435,11 @@ func (m *messageFormat) file(w io.Writer, o *outcome) {
 		return
 	}
 	name, id, manifest, target := m.fileName(o)
-	lines := newSrcLines(o.src)
-	fixes := widenFixes(lines, fileFixes(o))
+	sg := newSuggestions(name, newSrcLines(o.src), o.findings, fileFixes(o.findings, o.fixes, o.src, o.result))
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for i := range o.findings {
-		d := m.diagnostic(name, lines, o.findings, i, fixes)
-		enc.Encode(msgCompiler{Reason: "compiler-message", PackageID: id, ManifestPath: manifest, Target: target, Message: d})
+		enc.Encode(msgCompiler{Reason: "compiler-message", PackageID: id, ManifestPath: manifest, Target: target, Message: m.diagnostic(sg, i)})
 	}
 }
 
@@ -452,50 +448,70 @@ func (m *messageFormat) finish(w io.Writer) error {
 	return enc.Encode(msgBuildFinished{Reason: "build-finished", Success: m.success()})
 }
 
-// diagnostic makes the diagnostic of finding i of fs.
-func (m *messageFormat) diagnostic(name string, l *srcLines, fs []patterns.Finding, i int, fixes []patterns.Fix) *msgDiagnostic {
-	f := fs[i]
+// diagnostic makes the diagnostic of finding i of the file's findings.
+func (m *messageFormat) diagnostic(sg *suggestions, i int) *msgDiagnostic {
+	f := sg.findings[i]
 	d := &msgDiagnostic{Type: "diagnostic", Message: f.Message, Level: "warning",
 		Code:     &msgCode{Code: "sendfix::" + f.Rule},
-		Children: []msgDiagnostic{}}
+		Spans:    findingSpans(sg.name, sg.lines, f),
+		Children: []msgDiagnostic{sg.child(i)}}
 	if e, ok := explanations[f.Rule]; ok {
 		d.Code.Explanation = strPtr(e.text)
 	}
-	d.Spans = findingSpans(name, l, f)
-	switch {
-	case !f.Fixed:
-		d.Children = append(d.Children, childNote("note", "not fixed: "+f.Reason))
-	default:
-		for _, fx := range fixes {
-			k := sort.SearchInts(fx.Findings, i)
-			if k == len(fx.Findings) || fx.Findings[k] != i {
-				continue
-			}
-			if k > 0 {
-				first := fs[fx.Findings[0]]
-				d.Children = append(d.Children, childNote("help", fmt.Sprintf(
-					"%s; this fix is the suggestion of the warning at %d:%d (one change fixes both)", f.Fix, first.Pos.Line, first.Pos.Col)))
-				break
-			}
-			help := f.Fix
-			for _, j := range fx.Findings[1:] {
-				help += fmt.Sprintf("; it also fixes the %s warning at %d:%d", fs[j].Rule, fs[j].Pos.Line, fs[j].Pos.Col)
-			}
-			c := childNote("help", help)
-			for _, e := range fx.Edits {
-				s := l.span(name, e.Start, e.End)
-				s.IsPrimary = true
-				s.SuggestedReplacement = strPtr(e.New)
-				s.SuggestionApplicability = strPtr(machineApplicable)
-				c.Spans = append(c.Spans, s)
-			}
-			d.Children = append(d.Children, c)
-		}
-	}
 	var b bytes.Buffer
-	(&humanPrinter{color: m.color}).finding(&b, name, l.src, f, "suggested")
+	(&humanPrinter{color: m.color}).finding(&b, sg.name, sg.lines.src, f, "suggested")
 	d.Rendered = strPtr(b.String())
 	return d
+}
+
+// suggestions hands out the fixes of one file's findings, each fix once:
+// its suggestion goes with the first of its findings asked for, and the
+// others refer to that one (rustfix would apply a fix given twice twice).
+type suggestions struct {
+	name     string // the file, as the spans name it
+	lines    *srcLines
+	findings []patterns.Finding
+	fixes    []patterns.Fix // widened (see widenFixes)
+	carrier  map[int]int    // fix index -> the finding whose message carries it
+}
+
+func newSuggestions(name string, l *srcLines, fs []patterns.Finding, fixes []patterns.Fix) *suggestions {
+	return &suggestions{name: name, lines: l, findings: fs, fixes: widenFixes(l, fixes), carrier: map[int]int{}}
+}
+
+// child returns what finding i's message says of its fix: the suggestion,
+// a reference to the message that carries it, or why there is none.
+func (sg *suggestions) child(i int) msgDiagnostic {
+	f := sg.findings[i]
+	if !f.Fixed {
+		return childNote("note", "not fixed: "+f.Reason)
+	}
+	for k, fx := range sg.fixes {
+		if n := sort.SearchInts(fx.Findings, i); n == len(fx.Findings) || fx.Findings[n] != i {
+			continue
+		}
+		if c, ok := sg.carrier[k]; ok {
+			at := sg.findings[c].Pos
+			return childNote("help", fmt.Sprintf("%s; this fix is the suggestion of the warning at %d:%d (one change fixes both)", f.Fix, at.Line, at.Col))
+		}
+		sg.carrier[k] = i
+		help := f.Fix
+		for _, j := range fx.Findings {
+			if j != i {
+				help += fmt.Sprintf("; it also fixes the %s warning at %d:%d", sg.findings[j].Rule, sg.findings[j].Pos.Line, sg.findings[j].Pos.Col)
+			}
+		}
+		c := childNote("help", help)
+		for _, e := range fx.Edits {
+			s := sg.lines.span(sg.name, e.Start, e.End)
+			s.IsPrimary = true
+			s.SuggestedReplacement = strPtr(e.New)
+			s.SuggestionApplicability = strPtr(machineApplicable)
+			c.Spans = append(c.Spans, s)
+		}
+		return c
+	}
+	return childNote("help", f.Fix) // not in any fix: nothing to suggest
 }
 
 // findingSpans returns the spans of a finding: its binding, primary, and
