@@ -172,6 +172,9 @@ Examples:
   Annotate a GitHub Actions run, or upload to code scanning:
     sendfix --check --format github .
     sendfix --format sarif . > sendfix.sarif
+  Findings and fixes in the editor (rust-analyzer.check.overrideCommand),
+  or for rustfix, as cargo's JSON messages:
+    cargo sendfix --message-format json
   Read what a rule does and when it refuses:
     sendfix --explain mutex-scope
   As a cargo subcommand (fixes the current package):
