@@ -22,7 +22,7 @@ var wrapperWords = map[string]bool{"Rc": true, "Arc": true, "RefCell": true, "Ce
 // env returns the file's type environment, made on first use.
 func (r *rcFile) env() *typeEnv {
 	if r.tenv == nil {
-		r.tenv = &typeEnv{defs: fileTypeDefs(r.src, r.fc.root), changes: map[int]tyChange{}}
+		r.tenv = &typeEnv{defs: fileTypeDefs(r.src, r.fc.root), changes: map[int]tyChange{}, imported: r.importedFrom}
 		if r.rcWeak {
 			r.tenv.weak = ruleNever
 		} else if r.syncWeak {

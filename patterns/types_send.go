@@ -39,6 +39,14 @@ var stdRules = map[string]stdRule{
 	"AtomicI16": ruleAlways, "AtomicI32": ruleAlways, "AtomicI64": ruleAlways, "AtomicIsize": ruleAlways,
 }
 
+// tokioRules are the types of tokio::sync whose auto traits differ from
+// std's namesakes: its guards are Send, its OnceCell Sync.
+var tokioRules = map[string]stdRule{
+	"MutexGuard": ruleOwn, "OwnedMutexGuard": ruleOwn, "RwLockReadGuard": ruleOwn, "RwLockWriteGuard": ruleOwn,
+	"OwnedRwLockReadGuard": ruleOwn, "OwnedRwLockWriteGuard": ruleOwn, "MappedMutexGuard": ruleOwn,
+	"OnceCell": ruleRwLock,
+}
+
 // tyChange is a change a fix plans for the type spelled at one place, so
 // that the model can tell whether the fixed type is Send.
 type tyChange struct {
@@ -60,6 +68,9 @@ type typeEnv struct {
 	// changes are the planned changes, by the start of the type they
 	// change (ty.at).
 	changes map[int]tyChange
+	// imported returns the module a `use` of the file brings a bare name
+	// from (`tokio::sync`), or ""; nil for none.
+	imported func(name string) string
 }
 
 // lookup returns the definitions of a type name, the file's own first.
@@ -77,6 +88,20 @@ func (e *typeEnv) lookup(name string) []*typeDef {
 // type of the crate or one the table does not know.
 func (e *typeEnv) rule(path, name string) stdRule {
 	qualified := strings.Contains(path, "::")
+	if !qualified && e.imported != nil && len(e.lookup(name)) == 0 {
+		// A bare name a `use` brings in is read as its full path.
+		if mod := e.imported(name); mod != "" {
+			path, qualified = mod+"::"+name, true
+		}
+	}
+	if strings.HasPrefix(path, "tokio::") {
+		if r, ok := tokioRules[name]; ok {
+			return r
+		}
+	}
+	if name == "OnceCell" && !strings.HasSuffix(path, "cell::OnceCell") {
+		return ruleNone // tokio's, once_cell's: Sync, unlike std::cell's
+	}
 	std := !qualified
 	if qualified {
 		for _, p := range stdPathPrefixes {

@@ -119,3 +119,21 @@ func TestTokenTypeDefsAgree(t *testing.T) {
 	}
 	t.Logf("%d types checked, %d lacks missed", checked, missed)
 }
+
+func TestTypeLacksOfOtherCrates(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want string
+	}{
+		{"type Probe = tokio::sync::OnceCell<u8>;", ""},
+		{"type Probe = std::cell::OnceCell<u8>;", "`std::cell::OnceCell<u8>` is not Sync"},
+		{"type Probe = tokio::sync::MutexGuard<'static, u8>;", ""},
+		{"type Probe = parking_lot::MutexGuard<'static, Cell<u8>>;", "`Cell<u8>` is not Sync"},
+		{"use tokio::sync::MutexGuard; type Probe = MutexGuard<'static, u8>;", ""},
+		{"use std::sync::MutexGuard; type Probe = MutexGuard<'static, Cell<u8>>;", "`Cell<u8>` is not Sync"},
+	} {
+		if got := strings.Join(probeLacks(t, c.src, traitSync), "; "); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.src, got, c.want)
+		}
+	}
+}
