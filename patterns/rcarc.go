@@ -91,7 +91,6 @@ func (r *rcFile) analyse() {
 		r.rcWeak = r.rcWeak || r.isRcGlob(u)
 	}
 	r.collect()
-	r.inferStructs()
 	r.resolveCalls()
 	r.link()
 }

@@ -21,12 +21,11 @@ type rcBind struct {
 
 // rcSite is a place whose type a group decides.
 type rcSite struct {
-	key        siteKey
-	name       string
-	id         *sitter.Node // the identifier of the binding, for positions
-	pub        bool
-	structName string       // the struct type of a binding or parameter, if known
-	typ        *sitter.Node // the declared type of a parameter
+	key  siteKey
+	name string
+	id   *sitter.Node // the identifier of the binding, for positions
+	pub  bool
+	typ  *sitter.Node // the declared type of a parameter
 	// decl declares the site: the let_declaration, the parameter, the
 	// function_item (result), the field_declaration or the type_item.
 	decl *sitter.Node
@@ -249,7 +248,6 @@ func (r *rcFile) collect() {
 					s := r.site(key, text(src, pat), pat)
 					s.decl, s.impl = p, nearest(up, "impl_item")
 					s.pub = hasPub(n)
-					s.structName = typeStructName(src, p.ChildByFieldName("type"))
 					s.typ = p.ChildByFieldName("type")
 					addBind(s.name, n, body.StartByte(), key)
 				}
@@ -270,11 +268,6 @@ func (r *rcFile) collect() {
 				key := letKey(n)
 				s := r.site(key, text(src, id), id)
 				s.decl, s.impl = n, nearest(up, "impl_item")
-				if v := unparen(n.ChildByFieldName("value")); v != nil && v.Type() == "struct_expression" {
-					s.structName = r.structExprName(v)
-				} else {
-					s.structName = typeStructName(src, n.ChildByFieldName("type"))
-				}
 				addBind(s.name, scope, n.EndByte(), key)
 			} else if pat != nil && scope != nil {
 				names, _ := patternNames(src, pat)
@@ -449,71 +442,6 @@ func (r *rcFile) structExprName(se *sitter.Node) string {
 		}
 	}
 	return name
-}
-
-// inferStructs gives a let binding with no struct type yet the struct of
-// the file its value has: a call of an associated fn of the struct that
-// returns `Self` or the struct (`Config::new(..)`), a `.clone()` of a
-// binding of that struct, or a move of one. Lets are visited in source
-// order, so a chain of clones resolves in one pass.
-func (r *rcFile) inferStructs() {
-	for _, f := range r.flows {
-		if f.typ != "let_declaration" {
-			continue
-		}
-		s := r.sites[letKey(f.n)]
-		if s == nil || s.structName != "" {
-			continue
-		}
-		if st := r.valueStruct(unparen(f.n.ChildByFieldName("value"))); r.structs[st] != nil {
-			s.structName = st
-		}
-	}
-}
-
-// valueStruct returns the struct of the file an expression's value has,
-// as far as inferStructs follows it, or "".
-func (r *rcFile) valueStruct(v *sitter.Node) string {
-	if v == nil {
-		return ""
-	}
-	switch v.Type() {
-	case "identifier":
-		if k, _ := r.resolve(v, text(r.src, v)); k.ok() {
-			return r.sites[k].structName
-		}
-	case "call_expression":
-		f := v.ChildByFieldName("function")
-		args := v.ChildByFieldName("arguments")
-		switch f.Type() {
-		case "field_expression":
-			if text(r.src, f.ChildByFieldName("field")) == "clone" && args != nil && args.NamedChildCount() == 0 {
-				return r.valueStruct(unparen(f.ChildByFieldName("value")))
-			}
-		case "scoped_identifier":
-			path := f.ChildByFieldName("path")
-			if path == nil || path.Type() != "identifier" && path.Type() != "type_identifier" {
-				return ""
-			}
-			st := text(r.src, path)
-			if st == "Self" {
-				if im := ancestor(v, "impl_item"); im != nil {
-					st = typeStructName(r.src, im.ChildByFieldName("type"))
-				}
-			}
-			name := text(r.src, f.ChildByFieldName("name"))
-			for _, fn := range r.fns[name] {
-				im := ancestor(fn, "impl_item")
-				if im == nil || typeStructName(r.src, im.ChildByFieldName("type")) != st {
-					continue
-				}
-				if rt := fn.ChildByFieldName("return_type"); rt != nil && (text(r.src, rt) == "Self" || text(r.src, rt) == st) {
-					return st
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // addMention records a mention of one of rcWords and the span that
