@@ -52,20 +52,6 @@ func (e *Engine) parse(src []byte) (*sitter.Tree, error) {
 	return e.parser.ParseCtx(context.Background(), nil, src)
 }
 
-// Summarize parses src and returns its contribution to the Index.
-func (e *Engine) Summarize(path string, src []byte) *Summary {
-	body := bytes.TrimPrefix(src, bom)
-	if e.tooLarge(src) {
-		return &Summary{Path: path}
-	}
-	tree, err := e.parse(body)
-	if err != nil {
-		return &Summary{Path: path}
-	}
-	defer tree.Close()
-	return summarize(path, body, tree.RootNode())
-}
-
 // fileCtx is what a rule sees of one file in one pass.
 type fileCtx struct {
 	path   string
@@ -196,7 +182,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			warned = true
 		}
 		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
-		fc.bodies = findBodies(cur, root, e.idx, e.cfg.AllAsync)
+		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal
 		for _, r := range rules {

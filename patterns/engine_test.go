@@ -159,7 +159,7 @@ func TestRunFileOverMaxFileSize(t *testing.T) {
 	}
 	e := NewEngine(cfg, nil)
 	defer e.Close()
-	if s := e.Summarize("a.rs", []byte(article)); len(s.AsyncFns) != 0 {
+	if s := e.Summarize("a.rs", []byte(article)); len(s.fns) != 0 || len(s.GuardFns) != 0 {
 		t.Errorf("summarized a file over the limit: %+v", s)
 	}
 	cfg.MaxFileSize = len(article)
