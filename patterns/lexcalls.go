@@ -1,6 +1,9 @@
 package patterns
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // The token walk's reading of calls (lexfile.go): the callee of a call
 // (its path, as classifyCall spells it, and its shape, as the Index
@@ -262,8 +265,10 @@ func (w *walker) useItem(k int32) {
 		return
 	}
 	mods, _, _ := w.scope()
-	if len(w.stack) == 0 && tokioSpawnImport.MatchString(strings.Join(strings.Fields(string(fs.src[fs.toks[k].s:fs.toks[end].e])), " ")) {
-		fs.bare = true
+	if text := fs.src[fs.toks[k].s:fs.toks[end].e]; len(w.stack) == 0 && !fs.is(k-1, ')') && !fs.word(k-1, "pub") &&
+		bytes.Contains(text, []byte("tokio")) && bytes.Contains(text, kwSpawn) &&
+		tokioSpawnImport.MatchString(strings.Join(strings.Fields(string(text)), " ")) {
+		fs.bare = true // bareSpawnIsTokio's reading: a `use` item without visibility
 	}
 	fs.useTree(mods, nil, k+1, end)
 }

@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -131,7 +132,7 @@ type fileSyntax struct {
 	uses   []lexUse
 	types  []string // names after struct, enum, union, type, trait
 	mods   []string // the inline modules' paths, "a", "a::b"
-	words  []string // distinct identifiers starting with an upper-case letter
+	words  []uint64 // wordHash of its distinct identifiers starting with an upper-case letter
 	bare   bool     // a top-level `use` imports tokio's bare spawn
 	awaits []int32  // offsets of the `await` keywords
 	// loose are spans an async body may lie in that the walk reads as no
@@ -155,6 +156,8 @@ type frame struct {
 	trait string // an impl's trait
 	body  int32  // the lexBody of an async fn's body or an async block; -1
 	macro bool   // in a macro's tokens (this bracket or an outer one)
+	mods  string // the inline modules around what the bracket holds, "a::b"
+	item  int32  // the innermost module, impl, trait or fn frame (this one or outer); -1
 }
 
 // pending is the role the walk gives a bracket it will reach, decided by
@@ -163,6 +166,18 @@ type pending struct {
 	role        uint8
 	name, trait string
 	body        int32
+}
+
+// wordHash is the 64-bit FNV-1a hash of an identifier: the Index asks
+// whether a file spells a type's name (Summary.spells) of hashes, which
+// cost no allocation per word; a collision only lets a match through.
+func wordHash(w []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range w {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
 }
 
 // fnKey is the key of an async fn in its file: its inline modules, the
@@ -188,6 +203,30 @@ func lexTokens(src []byte) *fileSyntax {
 	stack := buf.stack[:0]
 	defer func() { buf.stack = stack[:0] }()
 	for i < len(src) {
+		c := src[i]
+		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+			i++
+			continue
+		}
+		// An ASCII word not followed by what makes it special (a raw
+		// string or identifier, a byte literal, a non-ASCII letter) needs
+		// none of lexToken's cases.
+		if asciiWord[c] {
+			j := i + 1
+			for j < len(src) && asciiWord[src[j]] {
+				j++
+			}
+			if j == len(src) || src[j] < 0x80 && src[j] != '"' && src[j] != '#' && src[j] != '\'' {
+				t := uint8(tokIdent)
+				if c <= '9' {
+					t = tokLit // a number
+				}
+				fs.toks = append(fs.toks, token{t, int32(i), int32(j)})
+				fs.pair = append(fs.pair, -1)
+				i = j
+				continue
+			}
+		}
 		t, j := lexToken(src, i)
 		if t == tokSkip {
 			c := src[i]
@@ -228,6 +267,14 @@ func lexTokens(src []byte) *fileSyntax {
 	}
 	return fs
 }
+
+// asciiWord holds the ASCII bytes of identifiers and numbers.
+var asciiWord = func() (w [256]bool) {
+	for c := 0; c < 0x80; c++ {
+		w[c] = isIdentByte(byte(c))
+	}
+	return w
+}()
 
 // tokenBufs recycles the token slices of readings: a run reads thousands
 // of files, one at a time per worker, and keeps none of their tokens.
@@ -305,7 +352,7 @@ type walker struct {
 	fs      *fileSyntax
 	stack   []frame
 	pend    map[int32]pending
-	words   map[string]bool
+	words   map[uint64]bool
 	line    int32 // the line of lineOff
 	lineOff int32
 }
@@ -317,26 +364,32 @@ func (w *walker) inMacro() bool { return len(w.stack) > 0 && w.stack[len(w.stack
 // is written right in: owner is the innermost of the module, impl, trait
 // and fn frames when it is an impl or a trait (fnKeyOf's rule).
 func (w *walker) scope() (mods, owner, trait string) {
-	var ms []string
-	ownerSet := false
-	for k := len(w.stack) - 1; k >= 0; k-- {
-		f := &w.stack[k]
-		switch f.role {
-		case roleMod:
-			ms = append(ms, f.name)
-			ownerSet = true
-		case roleFn:
-			ownerSet = true
-		case roleImpl, roleTrait:
-			if !ownerSet {
-				owner, trait, ownerSet = f.name, f.trait, true
-			}
+	if len(w.stack) == 0 {
+		return "", "", ""
+	}
+	top := &w.stack[len(w.stack)-1]
+	if top.item >= 0 {
+		if f := &w.stack[top.item]; f.role == roleImpl || f.role == roleTrait {
+			owner, trait = f.name, f.trait
 		}
 	}
-	for l, r := 0, len(ms)-1; l < r; l, r = l+1, r-1 {
-		ms[l], ms[r] = ms[r], ms[l]
+	return top.mods, owner, trait
+}
+
+// push opens frame f, inheriting the scope of the frame around it.
+func (w *walker) push(f frame) {
+	f.item = -1
+	if n := len(w.stack); n > 0 {
+		f.mods, f.item = w.stack[n-1].mods, w.stack[n-1].item
 	}
-	return strings.Join(ms, "::"), owner, trait
+	switch f.role {
+	case roleMod:
+		f.mods = join(f.mods, f.name)
+		fallthrough
+	case roleImpl, roleTrait, roleFn:
+		f.item = int32(len(w.stack))
+	}
+	w.stack = append(w.stack, f)
 }
 
 // boundary returns the innermost fn body, async body or closure around
@@ -375,7 +428,7 @@ func (w *walker) lineOf(k int32) int32 {
 
 func (w *walker) run() {
 	fs := w.fs
-	w.words = map[string]bool{}
+	w.words = map[uint64]bool{}
 	n := int32(len(fs.toks))
 	for k := int32(0); k < n; k++ {
 		t := fs.toks[k]
@@ -389,7 +442,7 @@ func (w *walker) run() {
 	for wd := range w.words {
 		fs.words = append(fs.words, wd)
 	}
-	sort.Strings(fs.words)
+	slices.Sort(fs.words)
 }
 
 // punct handles the punctuation token k and returns the index of the
@@ -413,7 +466,7 @@ func (w *walker) punct(k int32) int32 {
 		if f.role == roleAsync || f.role == roleFn && f.body >= 0 {
 			fs.bodies[f.body].open = k
 		}
-		w.stack = append(w.stack, f)
+		w.push(f)
 	case ')', ']', '}':
 		for len(w.stack) > 0 && w.stack[len(w.stack)-1].kind == 'c' {
 			w.stack = w.stack[:len(w.stack)-1]
@@ -504,7 +557,7 @@ func (w *walker) closure(k int32) int32 {
 		w.pend[b] = pending{role: roleClosure, body: -1}
 		return end
 	}
-	w.stack = append(w.stack, frame{open: -1, kind: 'c', role: roleClosure, body: -1, macro: w.inMacro()})
+	w.push(frame{open: -1, kind: 'c', role: roleClosure, body: -1, macro: w.inMacro()})
 	return end
 }
 
@@ -513,7 +566,7 @@ func (w *walker) identTok(k int32) {
 	fs := w.fs
 	t := fs.toks[k]
 	if c := fs.src[t.s]; c >= 'A' && c <= 'Z' {
-		w.words[string(fs.src[t.s:t.e])] = true
+		w.words[wordHash(fs.src[t.s:t.e])] = true
 	}
 	switch string(fs.src[t.s:t.e]) {
 	case "fn":
@@ -587,20 +640,17 @@ func (w *walker) fnItem(k int32) {
 		async = s == "async"
 		break
 	}
-	end := signatureEnd(fs.src, int(fs.toks[k+1].e))
-	if end >= len(fs.src) || fs.src[end] != '{' {
+	brace := fs.headerEnd(k + 2)
+	if !fs.is(brace, '{') {
 		return // a declaration without a body
 	}
-	brace := fs.tokenAt(end)
-	if brace < 0 {
-		return
-	}
+	end := fs.toks[brace].s
 	if w.inMacro() {
 		w.pend[brace] = pending{role: roleFn, body: -1}
 		return
 	}
 	mods, owner, trait := w.scope()
-	f := lexFn{sig: [2]int32{fs.toks[k].s, int32(end)}, name: name, key: fnKey(mods, owner, name), mods: mods, owner: owner, trait: trait, async: async, method: fs.takesSelf(k + 2)}
+	f := lexFn{sig: [2]int32{fs.toks[k].s, end}, name: name, key: fnKey(mods, owner, name), mods: mods, owner: owner, trait: trait, async: async, method: fs.takesSelf(k + 2)}
 	fs.fns = append(fs.fns, f)
 	body := int32(-1)
 	if async {

@@ -248,6 +248,28 @@ func (ix *Index) mayRules(src []byte, cfg Config, r *sendReading) (guards, rc bo
 	return guards, rc
 }
 
+// MayNeedLook reports whether the second look at the file summarized in
+// s can let it through: it has an async body that may have to be Send
+// under ix and cfg, or spans its reading cannot tell (loose, unbalanced).
+// When it is false, Look gives (nil, false) and MayMatch is false, and
+// the file need not be read again.
+func (ix *Index) MayNeedLook(s *Summary, cfg Config) bool {
+	if len(cfg.Sites) > 0 || s.loose || s.unbalanced {
+		return true
+	}
+	for _, b := range s.bodies {
+		if cfg.AllAsync || b.root {
+			return true
+		}
+		if b.via >= 0 {
+			if _, ok := ix.sendFn(s.Path, s.fns[b.via].key); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Look is the plan's second look at a file past MayMatch, the file at
 // path, before the guard-returning fns of other files are known: which
 // of keys (the candidate keys of those fns, see GuardFnCandidates) src

@@ -213,6 +213,9 @@ func checkPrefilter(t *testing.T, name, path string, src []byte, cfg Config, idx
 	if !planIdx.MayMatch(path, src, cfg) {
 		t.Errorf("%s: Index.MayMatch with the planned guard fns is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
+	if !planIdx.MayNeedLook(Summarize(path, src), cfg) {
+		t.Errorf("%s: Index.MayNeedLook is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	}
 	return len(res.Findings)
 }
 

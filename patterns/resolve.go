@@ -1,7 +1,7 @@
 package patterns
 
 import (
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -228,9 +228,9 @@ func (s *Summary) declares(name string) bool {
 	return false
 }
 
-// spells reports whether the file holds the identifier w (one starting
-// with an upper-case letter).
+// spells reports whether the file may hold the identifier w (one
+// starting with an upper-case letter).
 func (s *Summary) spells(w string) bool {
-	i := sort.SearchStrings(s.words, w)
-	return i < len(s.words) && s.words[i] == w
+	_, found := slices.BinarySearch(s.words, wordHash([]byte(w)))
+	return found
 }

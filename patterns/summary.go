@@ -21,7 +21,21 @@ type Summary struct {
 	uses  []lexUse  // the names imports bring in
 	types []string  // the names the file declares types and traits by
 	mods  []string  // the paths of its inline modules
-	words []string  // its distinct identifiers starting with an upper-case letter
+	words []uint64  // wordHash of its identifiers starting with an upper-case letter
+
+	// What the second look needs to know before reading the file again
+	// (Index.MayNeedLook): each async body, Send-required whatever the
+	// Index (root) or sharing fns[via]'s requirement; whether the reading
+	// has loose spans or unbalanced brackets.
+	bodies     []sumBody
+	loose      bool
+	unbalanced bool
+}
+
+// sumBody is an async body as the second look needs it.
+type sumBody struct {
+	root bool
+	via  int32
 }
 
 // Kinds of sumCall.
@@ -52,6 +66,11 @@ func Summarize(path string, src []byte) *Summary {
 	fs := readFile(body)
 	defer fs.release()
 	s.fns, s.uses, s.types, s.mods, s.words = fs.fns, fs.uses, fs.types, fs.mods, fs.words
+	s.loose, s.unbalanced = len(fs.loose) > 0, !fs.balanced
+	s.bodies = make([]sumBody, len(fs.bodies))
+	for i, b := range fs.bodies {
+		s.bodies[i] = sumBody{b.root, b.via}
+	}
 	for _, c := range fs.calls {
 		sc := sumCall{lexCall: c, from: -1}
 		switch {

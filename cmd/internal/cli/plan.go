@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 
@@ -122,6 +123,13 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 		}
 	}
 	calls := make([][]string, len(files))
+	scan = slices.DeleteFunc(scan, func(i int) bool {
+		if o.cfg.MaxFileSize > 0 && sizes[i] > o.cfg.MaxFileSize {
+			need[i] = true // the run reports it is not analysed
+			return true
+		}
+		return sums[i] != nil && !idx.MayNeedLook(sums[i], o.cfg)
+	})
 	a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
 		src, err := readSource(files[i].abs)
 		if err != nil {
