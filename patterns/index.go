@@ -55,8 +55,16 @@ type ixFn struct {
 // summaries are skipped).
 func NewIndex(sums ...*Summary) *Index {
 	ix := &Index{guardDecls: map[string]string{}, files: map[string]*ixFile{}, byName: map[string][]int32{}}
-	b := &ixBuild{ix: ix, byKey: map[string]int32{}, modules: map[string]bool{}, types: map[string]bool{},
-		byOwner: map[string][]int32{}, byTrait: map[string][]int32{}, methods: map[string][]int32{}, free: map[string][]int32{}}
+	nfns, ntypes := 0, 0
+	for _, s := range sums {
+		if s != nil {
+			nfns, ntypes = nfns+len(s.fns), ntypes+len(s.types)
+		}
+	}
+	b := &ixBuild{ix: ix, byKey: make(map[key4]int32, nfns), modules: map[key2]bool{}, types: make(map[key2]bool, ntypes),
+		byOwner: make(map[key3][]int32, nfns/2), byTrait: map[key2][]int32{}, methods: make(map[string][]int32, nfns/2),
+		free: make(map[key2][]int32, nfns/2)}
+	ix.fns = make([]ixFn, 0, nfns)
 	// A file may come twice: its tokens' summary, and its guard fns'.
 	var live []*Summary
 	seen := map[string]bool{}
@@ -76,7 +84,7 @@ func NewIndex(sums ...*Summary) *Index {
 	for i, s := range live {
 		f := ix.files[s.Path]
 		if f == nil {
-			f = &ixFile{crate: crates[i][0], mod: crates[i][1], keys: map[string]int32{}}
+			f = &ixFile{crate: crates[i][0], mod: crates[i][1], keys: make(map[string]int32, len(s.fns))}
 			ix.files[s.Path] = f
 		}
 		f.sum = s
@@ -151,18 +159,25 @@ func placeFiles(sums []*Summary) [][2]string {
 // toSlash turns a Windows path's separators into slashes.
 func toSlash(p string) string { return strings.ReplaceAll(p, "\\", "/") }
 
-// ixBuild holds the lookup tables of NewIndex.
+// ixBuild holds the lookup tables of NewIndex. Keys are structs of
+// strings, which cost no concatenation.
 type ixBuild struct {
 	ix      *Index
-	byKey   map[string]int32   // crate|mod|owner|name -> fn
-	modules map[string]bool    // crate|mod of every module
-	types   map[string]bool    // crate|name of every declared type
-	byOwner map[string][]int32 // crate|owner|name -> fns of that impl type
-	byTrait map[string][]int32 // trait|name -> fns of impls of that trait
+	byKey   map[key4]int32     // crate, mod, owner, name -> fn
+	modules map[key2]bool      // crate, mod of every module
+	types   map[key2]bool      // crate, name of every declared type
+	byOwner map[key3][]int32   // crate, owner, name -> fns of that impl type
+	byTrait map[key2][]int32   // trait, name -> fns of impls of that trait
 	methods map[string][]int32 // name -> methods, any crate
-	free    map[string][]int32 // crate|name -> free fns
+	free    map[key2][]int32   // crate, name -> free fns
 	edges   map[int32][]int32
 }
+
+type (
+	key2 struct{ a, b string }
+	key3 struct{ a, b, c string }
+	key4 struct{ a, b, c, d string }
+)
 
 // join joins module path segments, skipping empty ones.
 func join(parts ...string) string {
@@ -178,32 +193,34 @@ func join(parts ...string) string {
 // declare adds a file's modules, types and fns.
 func (b *ixBuild) declare(f *ixFile) {
 	s := f.sum
-	segs := strings.Split(f.mod, "::")
-	for i := range segs {
-		b.modules[f.crate+"|"+strings.Join(segs[:i+1], "::")] = true
+	b.modules[key2{f.crate, ""}] = true
+	for m := f.mod; m != ""; m = parentMod(m) {
+		b.modules[key2{f.crate, m}] = true
 	}
-	b.modules[f.crate+"|"] = true
 	for _, m := range s.mods {
-		b.modules[f.crate+"|"+join(f.mod, m)] = true
+		b.modules[key2{f.crate, join(f.mod, m)}] = true
 	}
 	for _, t := range s.types {
-		b.types[f.crate+"|"+t] = true
+		b.types[key2{f.crate, t}] = true
 	}
 	for _, fn := range s.fns {
 		mod := join(f.mod, fn.mods)
-		key := f.crate + "|" + mod + "|" + fn.owner + "|" + fn.name
+		key := key4{f.crate, mod, fn.owner, fn.name}
 		id, ok := b.byKey[key]
 		if !ok {
 			id = int32(len(b.ix.fns))
 			b.ix.fns = append(b.ix.fns, ixFn{crate: f.crate, mod: mod, owner: fn.owner, name: fn.name, async: fn.async, method: fn.method})
 			b.byKey[key] = id
 			if fn.owner == "" {
-				b.free[f.crate+"|"+fn.name] = append(b.free[f.crate+"|"+fn.name], id)
+				k := key2{f.crate, fn.name}
+				b.free[k] = append(b.free[k], id)
 			} else {
-				b.byOwner[f.crate+"|"+fn.owner+"|"+fn.name] = append(b.byOwner[f.crate+"|"+fn.owner+"|"+fn.name], id)
+				k := key3{f.crate, fn.owner, fn.name}
+				b.byOwner[k] = append(b.byOwner[k], id)
 			}
 			if fn.trait != "" {
-				b.byTrait[fn.trait+"|"+fn.name] = append(b.byTrait[fn.trait+"|"+fn.name], id)
+				k := key2{fn.trait, fn.name}
+				b.byTrait[k] = append(b.byTrait[k], id)
 			}
 			if fn.method {
 				b.methods[fn.name] = append(b.methods[fn.name], id)

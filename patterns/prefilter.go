@@ -26,12 +26,13 @@ import (
 // quotes differently.
 
 var (
-	kwAsync = []byte("async")
-	kwAwait = []byte("await")
-	kwSpawn = []byte("spawn")
-	kwRc    = []byte("Rc")
-	kwWeak  = []byte("Weak")
-	kwGuard = []byte("Guard")
+	kwAsync   = []byte("async")
+	kwAwait   = []byte("await")
+	kwSpawn   = []byte("spawn")
+	kwSpawnOn = []byte("spawn_on")
+	kwRc      = []byte("Rc")
+	kwWeak    = []byte("Weak")
+	kwGuard   = []byte("Guard")
 )
 
 // anchors name, for a needle the prefilter looks for in every file, the

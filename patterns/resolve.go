@@ -49,12 +49,12 @@ func (b *ixBuild) inImpl(f *ixFile, c lexCall, name string) int32 {
 	if c.owner == "" {
 		return noFn
 	}
-	ids := b.byOwner[f.crate+"|"+c.owner+"|"+name]
+	ids := b.byOwner[key3{f.crate, c.owner, name}]
 	switch {
 	case c.trait == c.owner: // in the trait: any impl may be meant
-		ids = append(append([]int32(nil), ids...), b.byTrait[c.owner+"|"+name]...)
+		ids = append(append([]int32(nil), ids...), b.byTrait[key2{c.owner, name}]...)
 	case len(ids) == 0 && c.trait != "":
-		ids = b.byOwner[f.crate+"|"+c.trait+"|"+name]
+		ids = b.byOwner[key3{f.crate, c.trait, name}]
 	}
 	return oneOf(ids)
 }
@@ -77,7 +77,7 @@ func (b *ixBuild) byReceiver(f *ixFile, name string) int32 {
 // that module, else the fn an import names, else one a glob import of a
 // module of the given files brings in.
 func (b *ixBuild) bare(f *ixFile, mods, name string) int32 {
-	if id, ok := b.byKey[f.crate+"|"+join(f.mod, mods)+"||"+name]; ok {
+	if id, ok := b.byKey[key4{f.crate, join(f.mod, mods), "", name}]; ok {
 		return id
 	}
 	if u := f.sum.useOf(mods, name); u != nil {
@@ -91,7 +91,7 @@ func (b *ixBuild) bare(f *ixFile, mods, name string) int32 {
 		}
 		pl := b.place(f, u.mods, u.path, 1)
 		if pl.known && pl.typ == "" && pl.tail == "" {
-			if id, ok := b.byKey[pl.crate+"|"+pl.mod+"||"+name]; ok && !containsID(ids, id) {
+			if id, ok := b.byKey[key4{pl.crate, pl.mod, "", name}]; ok && !containsID(ids, id) {
 				ids = append(ids, id)
 			}
 		}
@@ -143,9 +143,9 @@ func (b *ixBuild) place(f *ixFile, mods string, prefix []string, depth int) plac
 			return b.place(f, u.mods, p, depth+1)
 		}
 		switch {
-		case b.modules[f.crate+"|"+join(scope, first)]:
+		case b.modules[key2{f.crate, join(scope, first)}]:
 			base = join(scope, first)
-		case len(rest) == 0 && b.types[f.crate+"|"+first] && (f.sum.declares(first) || f.sum.hasGlob(mods)):
+		case len(rest) == 0 && b.types[key2{f.crate, first}] && (f.sum.declares(first) || f.sum.hasGlob(mods)):
 			return place{crate: f.crate, mod: scope, typ: first, known: true}
 		default:
 			return place{} // another crate, or a name the syntax cannot place
@@ -153,11 +153,11 @@ func (b *ixBuild) place(f *ixFile, mods string, prefix []string, depth int) plac
 	}
 	for i, seg := range rest {
 		next := join(base, seg)
-		if b.modules[f.crate+"|"+next] {
+		if b.modules[key2{f.crate, next}] {
 			base = next
 			continue
 		}
-		if i == len(rest)-1 && b.types[f.crate+"|"+seg] {
+		if i == len(rest)-1 && b.types[key2{f.crate, seg}] {
 			return place{crate: f.crate, mod: base, typ: seg, known: true}
 		}
 		return place{crate: f.crate, mod: base, tail: strings.Join(rest[i:], "::"), known: true}
@@ -182,15 +182,15 @@ func (b *ixBuild) inPlace(pl place, name string) int32 {
 		return noFn
 	}
 	if pl.typ != "" {
-		return oneOf(b.byOwner[pl.crate+"|"+pl.typ+"|"+name])
+		return oneOf(b.byOwner[key3{pl.crate, pl.typ, name}])
 	}
 	if pl.tail == "" {
-		if id, ok := b.byKey[pl.crate+"|"+pl.mod+"||"+name]; ok {
+		if id, ok := b.byKey[key4{pl.crate, pl.mod, "", name}]; ok {
 			return id
 		}
 	}
 	var ids []int32
-	for _, id := range b.free[pl.crate+"|"+name] {
+	for _, id := range b.free[key2{pl.crate, name}] {
 		if m := b.ix.fns[id].mod; pl.mod == "" || m == pl.mod || strings.HasPrefix(m, pl.mod+"::") {
 			ids = append(ids, id)
 		}

@@ -54,14 +54,14 @@ type sumCall struct {
 }
 
 // Summarize reads src's tokens (no parse) and returns its contribution to
-// the Index. A file that holds neither `async` nor `spawn` contributes its
-// path alone (the Index places files in crates and modules by their
+// the Index. A file that holds none of the words `async`, `spawn` and
+// `spawn_on` contributes its path alone (the Index places files in crates and modules by their
 // paths).
 func Summarize(path string, src []byte) *Summary {
 	s := &Summary{Path: path}
 	body := bytes.TrimPrefix(src, bom)
-	if !containsKw(body, kwAsync) && !containsKw(body, kwSpawn) {
-		return s
+	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) {
+		return s // no async fn, async block or spawn
 	}
 	fs := readFile(body)
 	defer fs.release()
