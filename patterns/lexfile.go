@@ -27,6 +27,7 @@ import (
 type token struct {
 	kind uint8
 	s, e int32
+	up   int32 // the innermost open bracket around the token; -1
 }
 
 // tokLit is the kind of a literal token; lexToken calls literals tokSkip.
@@ -221,7 +222,7 @@ func lexTokens(src []byte) *fileSyntax {
 				if c <= '9' {
 					t = tokLit // a number
 				}
-				fs.toks = append(fs.toks, token{t, int32(i), int32(j)})
+				fs.toks = append(fs.toks, token{t, int32(i), int32(j), top(stack)})
 				fs.pair = append(fs.pair, -1)
 				i = j
 				continue
@@ -239,7 +240,7 @@ func lexTokens(src []byte) *fileSyntax {
 		}
 		if t != tokSkip {
 			n := int32(len(fs.toks))
-			fs.toks = append(fs.toks, token{uint8(t), int32(i), int32(j)})
+			fs.toks = append(fs.toks, token{uint8(t), int32(i), int32(j), top(stack)})
 			fs.pair = append(fs.pair, -1)
 			if t == tokPunct {
 				switch c := src[i]; c {
@@ -275,6 +276,14 @@ var asciiWord = func() (w [256]bool) {
 	}
 	return w
 }()
+
+// top returns the last element of stack, or -1.
+func top(stack []int32) int32 {
+	if len(stack) == 0 {
+		return -1
+	}
+	return stack[len(stack)-1]
+}
 
 // tokenBufs recycles the token slices of readings: a run reads thousands
 // of files, one at a time per worker, and keeps none of their tokens.
@@ -324,6 +333,17 @@ func (fs *fileSyntax) ident(k int32) string {
 		return ""
 	}
 	return strings.TrimPrefix(fs.text(k), "r#")
+}
+
+// itemName returns the name an item declares at token k, and the index
+// after it: an identifier without its raw prefix, or a macro's
+// metavariable `$name`, which the grammar reads as a name too; "" when k
+// holds no name.
+func (fs *fileSyntax) itemName(k int32) (string, int32) {
+	if fs.is(k, '$') && int(k+1) < len(fs.toks) && fs.toks[k+1].kind == tokIdent && fs.toks[k].e == fs.toks[k+1].s {
+		return "$" + fs.text(k+1), k + 2
+	}
+	return fs.ident(k), k + 1
 }
 
 // colons reports whether tokens k-1 and k are `::`.
@@ -588,16 +608,16 @@ func (w *walker) identTok(k int32) {
 		}
 	case "trait":
 		if !w.inMacro() {
-			if name := fs.ident(k + 1); name != "" {
+			if name, next := fs.itemName(k + 1); name != "" {
 				fs.types = append(fs.types, name)
-				if brace := fs.headerEnd(k + 2); fs.is(brace, '{') {
+				if brace := fs.headerEnd(next); fs.is(brace, '{') {
 					w.pend[brace] = pending{role: roleTrait, name: name, body: -1}
 				}
 			}
 		}
 	case "mod":
-		if name := fs.ident(k + 1); name != "" && fs.is(k+2, '{') && !w.inMacro() {
-			w.pend[k+2] = pending{role: roleMod, name: name, body: -1}
+		if name, next := fs.itemName(k + 1); name != "" && fs.is(next, '{') && !w.inMacro() {
+			w.pend[next] = pending{role: roleMod, name: name, body: -1}
 			mods, _, _ := w.scope()
 			if mods != "" {
 				name = mods + "::" + name
@@ -624,7 +644,7 @@ func (w *walker) identTok(k int32) {
 // fnItem reads the fn whose `fn` keyword is at k.
 func (w *walker) fnItem(k int32) {
 	fs := w.fs
-	name := fs.ident(k + 1)
+	name, next := fs.itemName(k + 1)
 	if name == "" {
 		return // a fn pointer type
 	}
@@ -640,7 +660,7 @@ func (w *walker) fnItem(k int32) {
 		async = s == "async"
 		break
 	}
-	brace := fs.headerEnd(k + 2)
+	brace := fs.headerEnd(next)
 	if !fs.is(brace, '{') {
 		return // a declaration without a body
 	}
@@ -650,7 +670,7 @@ func (w *walker) fnItem(k int32) {
 		return
 	}
 	mods, owner, trait := w.scope()
-	f := lexFn{sig: [2]int32{fs.toks[k].s, end}, name: name, key: fnKey(mods, owner, name), mods: mods, owner: owner, trait: trait, async: async, method: fs.takesSelf(k + 2)}
+	f := lexFn{sig: [2]int32{fs.toks[k].s, end}, name: name, key: fnKey(mods, owner, name), mods: mods, owner: owner, trait: trait, async: async, method: fs.takesSelf(next)}
 	fs.fns = append(fs.fns, f)
 	body := int32(-1)
 	if async {

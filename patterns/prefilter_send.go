@@ -143,18 +143,7 @@ func (fs *fileSyntax) stmtEnd(k, close int32) (end int32, done bool) {
 
 // enclosing returns the index of the innermost open bracket around token
 // k, or -1.
-func (fs *fileSyntax) enclosing(k int32) int32 {
-	for q := k - 1; q >= 0; q-- {
-		p := fs.pair[q]
-		switch {
-		case p > q:
-			return q
-		case p >= 0:
-			q = p
-		}
-	}
-	return -1
-}
+func (fs *fileSyntax) enclosing(k int32) int32 { return fs.toks[k].up }
 
 // binds reports whether the statement of tokens [start, k) may bind what
 // comes at k: it starts with `let` (after attributes), or holds an
