@@ -85,11 +85,25 @@ func (fs *fileSyntax) pathBefore(k int32) []string {
 	return segs
 }
 
+// maxGenerics bounds the tokens a search for a matching angle bracket,
+// or for the end of a closure's parameters, looks at: a `<` or `|` that
+// is an operator has no match, and no search may cross the file. The
+// search for an angle bracket also stops at a `;` or a block (a const
+// argument `{ N }` in a turbofish is not followed).
+const maxGenerics = 512
+
 // angleClose returns the index of the `>` that closes the `<` at k,
-// counting angle brackets (an arrow's `>` aside), or the last token.
+// counting angle brackets (an arrow's `>` aside), or the last token
+// looked at (maxGenerics).
 func (fs *fileSyntax) angleClose(k int32) int32 {
 	depth := 0
-	for ; int(k) < len(fs.toks); k++ {
+	for stop := k + maxGenerics; int(k) < len(fs.toks) && k < stop; k++ {
+		if p := fs.pair[k]; p > k && !fs.is(k, '{') {
+			k = p // a group: `Foo<(A, B)>`, `[u8; 4]`
+			continue
+		} else if p >= 0 || fs.is(k, ';') {
+			break // a block, or out of the group around: no generics end here
+		}
 		if fs.is(k, '<') {
 			depth++
 		} else if fs.is(k, '>') && !fs.is(k-1, '-') {
@@ -99,14 +113,22 @@ func (fs *fileSyntax) angleClose(k int32) int32 {
 			}
 		}
 	}
-	return int32(len(fs.toks)) - 1
+	return min(k, int32(len(fs.toks))-1)
 }
 
 // angleOpen returns the index of the `<` that the `>` at k closes,
-// counting angle brackets back (an arrow's `>` aside), or -1.
+// counting angle brackets back (an arrow's `>` aside), or -1, within
+// maxGenerics tokens (a `>` may be a comparison's: no search may cross
+// the file).
 func (fs *fileSyntax) angleOpen(k int32) int32 {
 	depth := 0
-	for ; k >= 0; k-- {
+	for stop := k - maxGenerics; k >= 0 && k > stop; k-- {
+		if p := fs.pair[k]; p >= 0 && p < k && !fs.is(k, '}') {
+			k = p // a group
+			continue
+		} else if p >= 0 || fs.is(k, ';') {
+			break // a block, or out of the group around: no generics start here
+		}
 		if fs.is(k, '>') && !fs.is(k-1, '-') {
 			depth++
 		} else if fs.is(k, '<') {

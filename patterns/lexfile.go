@@ -548,7 +548,7 @@ func (w *walker) closure(k int32) int32 {
 		end = k + 1
 	} else {
 		for j := k + 1; int(j) < len(fs.toks); j++ {
-			if fs.is(j, ';') || fs.is(j, '{') || fs.is(j, ')') || fs.is(j, ']') || fs.is(j, '}') {
+			if j-k > maxGenerics || fs.is(j, ';') || fs.is(j, '{') || fs.is(j, ')') || fs.is(j, ']') || fs.is(j, '}') {
 				return k // no closure
 			}
 			if fs.pair[j] > j {
