@@ -272,7 +272,7 @@ func stats(files []string, jobs int, verbose bool) {
 			100*float64(c.n.Load())/float64(max(all.n.Load(), 1)), c.bytes.Load(), 100*float64(c.bytes.Load())/float64(max(all.bytes.Load(), 1)))
 	}
 	line("corpus (read once, summarized from tokens)", &all)
-	line("hold async or spawn (token walk)", &async)
+	line("name async, spawn or Guard", &async)
 	line("MayMatch (read again)", &may)
 	line("declare a guard fn called (parsed for it)", &guardDecl)
 	line("Index.MayMatch (parsed and run)", &need)
