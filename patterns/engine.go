@@ -290,6 +290,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 	for i, pe := range passEdits {
 		res.Edits[i] = shiftEdits(pe, prefix)
 	}
+	var err error
 	if res.Fixes, err = composeFixes(srcs, passEdits, src[prefix:], prefix); err != nil {
 		res.Warnings = append(res.Warnings, "internal: the fixes cannot be given against the original file: "+err.Error())
 	}
