@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -349,24 +350,34 @@ func lowerDef(src []byte, n *sitter.Node) *typeDef {
 // file's own, which the rule reads from its tree).
 func (ix *Index) typeDefs(path, name string) []*typeDef {
 	var out []*typeDef
-	root := crateRoot(path)
 	for _, d := range ix.types[name] {
-		if d.path != path && crateRoot(d.path) == root {
+		if d.path != path && ix.sameCrate(path, d.path) {
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
-// crateRoot returns the folder of the crate a file belongs to, as far as
-// its path tells: what comes before its last `src/` folder, or its folder.
-func crateRoot(path string) string {
-	path = strings.ReplaceAll(path, "\\", "/")
-	if i := strings.LastIndex(path, "/src/"); i >= 0 {
-		return path[:i]
-	}
-	if strings.HasPrefix(path, "src/") {
-		return ""
-	}
-	return path[:strings.LastIndex(path, "/")+1]
+// sameCrate reports whether two files belong to one crate, as the Index
+// placed them.
+func (ix *Index) sameCrate(a, b string) bool {
+	fa, fb := ix.files[a], ix.files[b]
+	return fa != nil && fb != nil && fa.crate == fb.crate
 }
+
+// mayDeclareNotSend reports whether src spells a word that may make a
+// type it declares not Send or not Sync: a std type with a rule of its
+// own, a raw pointer, a trait object. The Index reads the definitions of
+// these files only.
+func mayDeclareNotSend(src []byte) bool {
+	for _, w := range notSendWords {
+		if hasWord(src, w) {
+			return true
+		}
+	}
+	return bytes.Contains(src, []byte("*const")) || bytes.Contains(src, []byte("*mut"))
+}
+
+// notSendWords are the names of the types mayDeclareNotSend looks for.
+var notSendWords = [][]byte{[]byte("Rc"), []byte("Weak"), []byte("RefCell"), []byte("Cell"), []byte("UnsafeCell"),
+	[]byte("OnceCell"), []byte("NonNull"), []byte("dyn"), []byte("MutexGuard")}
