@@ -115,6 +115,15 @@ func (o Ownership) Independent(set map[BindingID]bool) bool {
 	return true
 }
 
+// synthetic adds a binding that no source names (the guard a fix will
+// bind), for the ownership of an expression with a substitution.
+func (f *facts) synthetic(name string) BindingID {
+	id := BindingID(len(f.binds))
+	f.binds = append(f.binds, Binding{Name: name, Visible: [2]int{-1, -1}})
+	f.uses = append(f.uses, nil)
+	return id
+}
+
 // Ownership returns the ownership of expression e's value.
 func (f *facts) Ownership(e *sitter.Node) Ownership {
 	f.ensure(int(e.StartByte()))
@@ -424,57 +433,39 @@ func (ev *ownEval) stored(b BindingID) *ownVal {
 	var vs []*ownVal
 	src := ev.f.src
 	for _, u := range ev.f.uses[b] {
-		if u.Kind != UseExpr {
+		if u.Kind != UseExpr || u.Ctx == nil {
 			continue
 		}
-		// Climb the place `b`, `b.f`, `b[i]`, `*b` to what uses it.
-		n := u.Node
-		up := n.Parent()
-		for up != nil {
-			t := up.Type()
-			if (t == "field_expression" || t == "index_expression") && placeOperand(up) != nil && placeOperand(up).Equal(n) && !isCallee(up) ||
-				t == "parenthesized_expression" || t == "unary_expression" && firstByte(src, up) == '*' {
-				n, up = up, up.Parent()
-				continue
-			}
-			break
-		}
-		if up == nil {
-			continue
-		}
+		up := u.Ctx
 		switch up.Type() {
 		case "assignment_expression", "compound_assignment_expr":
-			if l := up.ChildByFieldName("left"); l != nil && l.Equal(n) {
+			if u.CtxField == "left" {
 				if r := up.ChildByFieldName("right"); r != nil {
-					vs = append(vs, ev.eval(r).plain())
+					vs = append(vs, ev.eval(r))
 				}
 			}
 		case "reference_expression":
 			// `&mut b` passed to a call: the call may store its other
 			// arguments in b.
-			if firstMut(src, up) {
-				if args := up.Parent(); args != nil && args.Type() == "arguments" {
-					for _, a := range namedChildren(args) {
-						if !a.Equal(up) {
-							vs = append(vs, ev.eval(a).plain())
-						}
+			if args := u.Ctx2; args != nil && args.Type() == "arguments" && firstMut(src, up) {
+				for _, a := range namedChildren(args) {
+					if !a.Equal(up) {
+						vs = append(vs, ev.eval(a))
 					}
 				}
 			}
 		case "field_expression":
 			// b.m(args): a method that may keep its arguments.
-			call := up.Parent()
-			if call == nil || call.Type() != "call_expression" || !call.ChildByFieldName("function").Equal(up) {
+			call := u.Ctx2
+			if call == nil || call.Type() != "call_expression" || u.CtxField != "value" {
 				continue
 			}
 			name := text(src, up.ChildByFieldName("field"))
 			if !mayStore(ev.f, name) {
 				continue
 			}
-			if args := call.ChildByFieldName("arguments"); args != nil {
-				for _, a := range namedChildren(args) {
-					vs = append(vs, ev.eval(a).plain())
-				}
+			for _, a := range callArgs(call) {
+				vs = append(vs, ev.eval(a))
 			}
 			// `b.entry(k).or_insert(v)`: the chain stores into b too.
 			for outer := call.Parent(); outer != nil && outer.Type() == "field_expression"; {
@@ -482,9 +473,9 @@ func (ev *ownEval) stored(b BindingID) *ownVal {
 				if c == nil || c.Type() != "call_expression" {
 					break
 				}
-				if args := c.ChildByFieldName("arguments"); args != nil && mayStore(ev.f, text(src, outer.ChildByFieldName("field"))) {
-					for _, a := range namedChildren(args) {
-						vs = append(vs, ev.eval(a).plain())
+				if mayStore(ev.f, text(src, outer.ChildByFieldName("field"))) {
+					for _, a := range callArgs(c) {
+						vs = append(vs, ev.eval(a))
 					}
 				}
 				outer = c.Parent()
@@ -495,11 +486,10 @@ func (ev *ownEval) stored(b BindingID) *ownVal {
 		return nil
 	}
 	j := joinVals(vs...)
-	if !j.any && len(j.from) == 0 && !j.temp {
+	if !j.any && len(j.from) == 0 && !j.temp && len(j.holds) == 0 {
 		return nil // nothing stored borrows: b's own kind stands
 	}
-	j.holds = nil
-	return j
+	return &ownVal{kind: j.kind, from: j.from, any: j.any, holds: j.holds, why: j.why}
 }
 
 // isCallee reports whether a field expression is the method of a call,
@@ -640,143 +630,6 @@ func (ev *ownEval) recvVal(e *sitter.Node) *ownVal {
 	return ev.eval(e)
 }
 
-// eval is the value of expression e.
-func (ev *ownEval) eval(e *sitter.Node) *ownVal {
-	if e == nil {
-		return anyVal("no expression")
-	}
-	if ev.subst != nil {
-		if v, ok := ev.subst[[2]uint32{e.StartByte(), e.EndByte()}]; ok {
-			return v
-		}
-	}
-	src := ev.f.src
-	switch e.Type() {
-	case "parenthesized_expression":
-		return ev.eval(e.NamedChild(0))
-	case "integer_literal", "float_literal", "boolean_literal", "char_literal", "string_literal", "raw_string_literal",
-		"unit_expression", "type_cast_expression", "negative_literal":
-		return copyVal()
-	case "identifier", "self", "index_expression":
-		return ev.read(e)
-	case "field_expression":
-		// Read by value: Copy, or a move out of the place.
-		field := text(src, e.ChildByFieldName("field"))
-		if ev.f.fileDecls().fieldCopy(field) == fieldNotCopy {
-			v := unknownVal(fmt.Sprintf("field `.%s` is not of a Copy type: reading it by value moves it", field), ev.read(e))
-			if b := ev.placeBase(e); b != NoBinding {
-				v.from = unionIDs(v.from, []BindingID{b})
-			}
-			return v
-		}
-		return ev.read(e)
-	case "scoped_identifier":
-		return ownedVal()
-	case "reference_expression":
-		return ev.refTo(e.ChildByFieldName("value"))
-	case "unary_expression":
-		if firstByte(src, e) == '*' {
-			return ev.read(e)
-		}
-		x := ev.eval(e.NamedChild(0))
-		if x.kind == OwnCopy {
-			return copyVal()
-		}
-		return unknownVal("an operator on a value that is not Copy", x).settleOwned()
-	case "binary_expression":
-		l, r := ev.eval(e.ChildByFieldName("left")), ev.eval(e.ChildByFieldName("right"))
-		switch text(src, e.ChildByFieldName("operator")) {
-		case "==", "!=", "<", "<=", ">", ">=", "&&", "||":
-			return copyVal()
-		}
-		if l.kind == OwnCopy && r.kind == OwnCopy {
-			return copyVal()
-		}
-		return unknownVal("an operator on values that are not Copy", l, r).settleOwned()
-	case "tuple_expression", "array_expression":
-		var parts []*ownVal
-		for _, c := range namedChildren(e) {
-			if !isComment(c) {
-				parts = append(parts, ev.eval(c))
-			}
-		}
-		return aggregate(parts...)
-	case "struct_expression":
-		var parts []*ownVal
-		if body := e.ChildByFieldName("body"); body != nil {
-			for _, fi := range namedChildren(body) {
-				switch fi.Type() {
-				case "field_initializer":
-					parts = append(parts, ev.eval(fi.ChildByFieldName("value")))
-				case "shorthand_field_initializer", "base_field_initializer":
-					if c := fi.NamedChild(0); c != nil {
-						parts = append(parts, ev.eval(c))
-					}
-				}
-			}
-		}
-		if len(parts) == 0 {
-			return ownedVal()
-		}
-		v := aggregate(parts...)
-		if v.kind == OwnCopy {
-			v.kind = OwnOwned
-		}
-		return v
-	case "range_expression":
-		var parts []*ownVal
-		for _, c := range namedChildren(e) {
-			parts = append(parts, ev.eval(c))
-		}
-		return aggregate(parts...)
-	case "call_expression":
-		return ev.call(e)
-	case "macro_invocation":
-		return ev.macro(e)
-	case "closure_expression", "async_block":
-		return ev.capture(e)
-	case "block", "unsafe_block":
-		if e.Type() == "unsafe_block" {
-			e = e.NamedChild(0)
-		}
-		if tail := blockTail(e); tail != nil {
-			return ev.eval(tail)
-		}
-		return copyVal()
-	case "if_expression":
-		var arms []*ownVal
-		if c := e.ChildByFieldName("consequence"); c != nil {
-			arms = append(arms, ev.eval(c))
-		}
-		alt := e.ChildByFieldName("alternative")
-		if alt == nil {
-			return joinVals(append(arms, copyVal())...)
-		}
-		arms = append(arms, ev.eval(alt.NamedChild(0)))
-		return joinVals(arms...)
-	case "else_clause":
-		return ev.eval(e.NamedChild(0))
-	case "match_expression":
-		var arms []*ownVal
-		if body := e.ChildByFieldName("body"); body != nil {
-			for _, a := range namedChildren(body) {
-				if a.Type() == "match_arm" {
-					arms = append(arms, ev.eval(a.ChildByFieldName("value")))
-				}
-			}
-		}
-		return joinVals(arms...)
-	case "try_expression":
-		return ev.eval(e.NamedChild(0))
-	case "await_expression":
-		fut := ev.eval(e.NamedChild(0))
-		return unknownVal("the output of an awaited future", fut).settleOwned()
-	case "return_expression", "break_expression", "continue_expression":
-		return copyVal()
-	}
-	return anyVal(fmt.Sprintf("a `%s` is not analysed", e.Type()))
-}
-
 // settleOwned makes a value computed from operands owned when the
 // operands borrow nothing, and keeps it bounded Unknown otherwise.
 func (v *ownVal) settleOwned() *ownVal {
@@ -799,64 +652,4 @@ func blockTail(b *sitter.Node) *sitter.Node {
 		return nil
 	}
 	return last
-}
-
-// capture is the value of a closure or async block: it borrows what it
-// captures by reference, and holds what a `move` captures.
-func (ev *ownEval) capture(e *sitter.Node) *ownVal {
-	move := false
-	for _, c := range children(e) {
-		if !c.n.IsNamed() && c.n.Type() == "move" {
-			move = true
-		}
-	}
-	v := &ownVal{kind: OwnOwned}
-	for _, b := range ev.capturedBy(e) {
-		bv := ev.binding(b)
-		if move {
-			v.holds = unionIDs(v.holds, []BindingID{b})
-			v.from = unionIDs(v.from, bv.from)
-		} else {
-			v.from = unionIDs(v.from, unionIDs([]BindingID{b}, bv.from))
-		}
-		v.any = v.any || bv.any
-	}
-	if len(v.from) > 0 || v.any {
-		v.kind = OwnBorrows
-		v.why = "a closure or async block borrows what it captures"
-	}
-	return v
-}
-
-// capturedBy returns the bindings declared outside closure (or async
-// block) e that it mentions.
-func (ev *ownEval) capturedBy(e *sitter.Node) []BindingID {
-	var out []BindingID
-	seen := map[BindingID]bool{}
-	for _, b := range ev.mentioned(e) {
-		v := ev.f.binds[b].Visible
-		if v[0] < int(e.StartByte()) && !seen[b] {
-			seen[b] = true
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// mentioned returns the bindings used inside n (identifiers, macro tokens
-// and format arguments).
-func (ev *ownEval) mentioned(n *sitter.Node) []BindingID {
-	var out []BindingID
-	seen := map[BindingID]bool{}
-	lo, hi := int(n.StartByte()), int(n.EndByte())
-	for b := range ev.f.binds {
-		for _, u := range ev.f.uses[b] {
-			if u.Off >= lo && u.Off < hi && !seen[BindingID(b)] {
-				seen[BindingID(b)] = true
-				out = append(out, BindingID(b))
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
