@@ -37,6 +37,10 @@ type fileDecls struct {
 	// fns and methods map a name to the class of the return types of the
 	// fns of that name (free or associated without self, and with self).
 	fns, methods map[string]retKind
+	// asyncFns and asyncMethods class the return types of async fns
+	// (what awaiting their future yields); a call of one is a future that
+	// may borrow its arguments, whatever it returns.
+	asyncFns, asyncMethods map[string]retKind
 	// copyTypes are the file's types declared Copy; plainTypes its
 	// structs and enums without lifetime or type parameters.
 	copyTypes, plainTypes map[string]bool
@@ -53,6 +57,7 @@ func (f *facts) fileDecls() *fileDecls {
 // readDecls reads the declarations of a file.
 func readDecls(src []byte, root *sitter.Node) *fileDecls {
 	d := &fileDecls{fields: map[string]fieldKind{}, fns: map[string]retKind{}, methods: map[string]retKind{},
+		asyncFns: map[string]retKind{}, asyncMethods: map[string]retKind{},
 		copyTypes: map[string]bool{}, plainTypes: map[string]bool{}}
 	var structs []*sitter.Node
 	var fns []*sitter.Node
@@ -109,9 +114,16 @@ func readDecls(src []byte, root *sitter.Node) *fileDecls {
 	for _, fn := range fns {
 		name := fnName(src, fn)
 		k := d.retClass(src, fn)
-		table := d.fns
+		table, async := d.fns, d.asyncFns
 		if hasSelfParam(fn) {
-			table = d.methods
+			table, async = d.methods, d.asyncMethods
+		}
+		if isAsyncFn(src, fn) {
+			if old, ok := async[name]; ok && old != k {
+				k = max(old, k)
+			}
+			async[name] = k
+			k = retUnknown // the call is a future borrowing its arguments
 		}
 		if old, ok := table[name]; ok && old != k {
 			k = max(old, k) // retUnknown > retBorrows > retOwned
@@ -146,6 +158,21 @@ func derivesCopy(src []byte, item *sitter.Node) bool {
 
 // fieldCopy says whether a field name is of a Copy type.
 func (d *fileDecls) fieldCopy(name string) fieldKind { return d.fields[name] }
+
+// awaitResult classes what awaiting a call of the file's async fns called
+// name yields (retNone when some fn of that name is not async).
+func (d *fileDecls) awaitResult(name string, method bool) retKind {
+	if method {
+		if d.methods[name] != retUnknown {
+			return retNone
+		}
+		return d.asyncMethods[name]
+	}
+	if d.fns[name] != retUnknown {
+		return retNone
+	}
+	return d.asyncFns[name]
+}
 
 // fnResult classes the return type of the file's fns called name: methods
 // (with self) when method, else free and associated fns.

@@ -138,7 +138,17 @@ func (ev *ownEval) eval(e *sitter.Node) *ownVal {
 	case "try_expression":
 		return ev.eval(e.NamedChild(0))
 	case "await_expression":
-		fut := ev.eval(e.NamedChild(0))
+		op := unparen(e.NamedChild(0))
+		if op != nil && op.Type() == "call_expression" {
+			recv, name := methodCallParts(src, op)
+			if recv == nil {
+				name = calleeName(src, op)
+			}
+			if ev.f.fileDecls().awaitResult(name, recv != nil) == retOwned {
+				return ownedVal() // an async fn of the file returning an owned type
+			}
+		}
+		fut := ev.eval(op)
 		return unknownVal("the output of an awaited future", fut).settleOwned()
 	case "return_expression", "break_expression", "continue_expression":
 		return copyVal()

@@ -203,6 +203,14 @@ func (ev *ownEval) call(e *sitter.Node) *ownVal {
 	case owner == "mem" && (name == "take" || name == "replace") && len(avs) > 0:
 		return avs[0].elem().plain()
 	}
+	if ev.f.fileDecls().awaitResult(name, false) != retNone {
+		// An async fn of the file: its future keeps its arguments.
+		v := unknownVal(fmt.Sprintf("`%s(..)` is an async fn: its future keeps its arguments", name), avs...)
+		if len(v.from) > 0 || v.temp {
+			v.kind = OwnBorrows
+		}
+		return v.settleOwned()
+	}
 	if k := ev.f.fileDecls().fnResult(name, owner != "" && isTypeName(owner) || owner == "Self", false); k != retNone {
 		return fnResultVal(k, fmt.Sprintf("`%s(..)`", name), avs...)
 	}

@@ -560,11 +560,46 @@ func (ev *ownEval) refTo(e *sitter.Node) *ownVal {
 	if b := ev.placeBase(e); b != NoBinding {
 		bv := ev.binding(b)
 		return &ownVal{kind: OwnBorrows, from: unionIDs([]BindingID{b}, bv.from), any: bv.any, isRef: true,
-			deref: ev.read(e).plain(), why: fmt.Sprintf("borrows `%s`", ev.f.binds[b].Name)}
+			deref: ev.read(e).plain(), why: fmt.Sprintf("`&` borrows `%s`", ev.f.binds[b].Name)}
+	}
+	if root := ev.placeRoot(e); root != nil {
+		// A place in a temporary, `&m.lock().unwrap().name`: it borrows
+		// the temporary (through it, when it is a reference).
+		rv := ev.eval(root)
+		return &ownVal{kind: OwnBorrows, from: rv.from, any: rv.any, temp: rv.temp || !rv.isRef, isRef: true,
+			deref: ev.read(e).plain(), why: "borrows from a temporary"}
 	}
 	v := ev.eval(e)
 	return &ownVal{kind: OwnBorrows, from: v.from, any: v.any, temp: true, isRef: true, deref: v.plain(),
 		why: "borrows a temporary"}
+}
+
+// placeRoot returns the value a place expression that is not rooted at
+// a binding is rooted at: `m.lock().unwrap()` of `m.lock().unwrap().name`
+// or `*f()`; nil when e is no such place.
+func (ev *ownEval) placeRoot(e *sitter.Node) *sitter.Node {
+	isPlace := false
+	for e != nil {
+		switch e.Type() {
+		case "field_expression":
+			e, isPlace = e.ChildByFieldName("value"), true
+		case "index_expression":
+			e, isPlace = e.NamedChild(0), true
+		case "parenthesized_expression":
+			e = e.NamedChild(0)
+		case "unary_expression":
+			if firstByte(ev.f.src, e) != '*' {
+				return nil
+			}
+			e, isPlace = e.NamedChild(0), true
+		default:
+			if isPlace {
+				return e
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // borrowOf is what a method that borrows its receiver e (by autoref,
@@ -574,6 +609,10 @@ func (ev *ownEval) borrowOf(e *sitter.Node, rv *ownVal) *ownVal {
 	if b := ev.placeBase(e); b != NoBinding {
 		bv := ev.binding(b)
 		return &ownVal{kind: OwnBorrows, from: unionIDs([]BindingID{b}, bv.from), any: bv.any}
+	}
+	if root := ev.placeRoot(e); root != nil {
+		r := ev.eval(root)
+		return &ownVal{kind: OwnBorrows, from: r.from, any: r.any, temp: r.temp || !r.isRef}
 	}
 	if rv.isRef {
 		return &ownVal{kind: OwnBorrows, from: rv.from, any: rv.any, temp: rv.temp}

@@ -418,7 +418,7 @@ func (sc *scopeCtx) hoistFor(g *guard, u Use, set map[BindingID]bool) (*hoist, s
 	}
 	var pick *sitter.Node
 	for p := n; p != nil && !p.Equal(stmt); p = p.Parent() {
-		if int(p.EndByte()) > awaitAt {
+		if int(p.EndByte()) > awaitAt || p.Equal(g.await.NamedChild(0)) {
 			break // the awaited future itself, or what contains it
 		}
 		if !p.Equal(n) || u.Kind != UseExpr {
