@@ -23,6 +23,26 @@ import (
 //   - Ownership (facts_own.go): for an expression, whether its value is
 //     owned, Copy, borrows from bindings, or unknown.
 //
+// The questions, for the rules (all on *facts, from fileCtx.facts()):
+//
+//	Resolve(id) BindingID             the binding an identifier refers to (NoBinding: an item, a path)
+//	ResolveName(name, off) BindingID  the same for text the tree does not parse (a macro's tokens)
+//	Binding(b) *Binding               name, pattern, declaring construct, init, type, visible range, mut
+//	BindingsOf(decl) []BindingID      what a let, pattern or parameter declares
+//	DeclaredIn(n) []BindingID         the bindings declared inside a node
+//	Uses(b) []Use                     every use, with its move kind and place context
+//	UsesIn(b, n) / Mentions(n, b)     uses inside a node
+//	UsedAfter(b, off) / LastUse(b)    liveness by position
+//	Moves(b) []Use                    the uses that move the value (drop, call argument, let, aggregate, ...)
+//	Ownership(e) Ownership            owned / copy / borrows from / unknown, with the bindings it may borrow
+//	BindingOwnership(b) Ownership     a binding's over its life (assignments and stores joined)
+//	FlowsInto(e) Flow                 where a value goes: let, assignment, argument, receiver, field, return
+//
+// They replace, for rc-arc: rcFile.resolve/resolveBind (Resolve),
+// flowTarget/passThrough (FlowsInto, Ownership.Holds), isDropOf (Moves);
+// for tokio-mutex: nameIs/patternBinds/letPart/bindsIn (Resolve,
+// BindingsOf), valuePlace/transparent/letUses (FlowsInto, Uses).
+//
 // Facts are built lazily, one outermost fn item at a time, the first time
 // a question is asked about a node inside it: a pass that asks nothing
 // costs nothing, and a large file whose one async fn holds a guard costs
@@ -313,4 +333,139 @@ func (f *facts) lookup(name string, off int, fn *sitter.Node) BindingID {
 		}
 	}
 	return NoBinding
+}
+
+// FlowKind says where a value goes (see FlowsInto).
+type FlowKind uint8
+
+const (
+	// FlowNone: read in place, compared, dropped, or a statement's value.
+	FlowNone FlowKind = iota
+	// FlowLet: the value of a let; Binding is set for a plain name.
+	FlowLet
+	// FlowAssign: the right side of an assignment; Binding is the base of
+	// the place assigned (`x` of `x.f = e`), when it is a local binding.
+	FlowAssign
+	// FlowArg: an argument of a call; Node is the call, Index the position.
+	FlowArg
+	// FlowReceiver: the receiver of a method call; Node is the call.
+	FlowReceiver
+	// FlowField: a field of a struct literal; Node is the field_initializer
+	// (or shorthand_field_initializer).
+	FlowField
+	// FlowElement: an element of a tuple or array literal; Node is the
+	// literal, Index the position.
+	FlowElement
+	// FlowReturn: the value of a body (a fn, closure or async block's tail,
+	// or a `return`/`break`); Node is the fn item, closure or async block
+	// (nil for a `break`).
+	FlowReturn
+)
+
+// Flow is where a value goes.
+type Flow struct {
+	Kind    FlowKind
+	Node    *sitter.Node
+	Binding BindingID
+	Index   int
+}
+
+// FlowsInto returns where the value of expression e goes, looking up
+// through the syntax that hands a value on unchanged: parentheses, the
+// tail of a plain block, the arms of `if`/`else` and `match`. Methods are
+// the asker's business (`x.clone()` flows where that call flows: ask
+// again with the call).
+func (f *facts) FlowsInto(e *sitter.Node) Flow {
+	f.ensure(int(e.StartByte()))
+	n := e
+	for {
+		p := n.Parent()
+		if p == nil {
+			return Flow{Binding: NoBinding}
+		}
+		switch p.Type() {
+		case "parenthesized_expression", "else_clause":
+			n = p
+			continue
+		case "block":
+			if tail := blockTail(p); tail == nil || !tail.Equal(n) {
+				return Flow{Binding: NoBinding}
+			}
+			switch up := p.Parent(); {
+			case up == nil:
+				return Flow{Binding: NoBinding}
+			case up.Type() == "function_item" || up.Type() == "closure_expression" || up.Type() == "async_block":
+				return Flow{Kind: FlowReturn, Node: up, Binding: NoBinding}
+			case up.Type() == "unsafe_block" || up.Type() == "if_expression" || up.Type() == "else_clause" ||
+				up.Type() == "match_arm" || up.Type() == "expression_statement" || up.Type() == "loop_expression":
+				if up.Type() == "expression_statement" {
+					return Flow{Binding: NoBinding}
+				}
+			}
+			n = p
+			continue
+		case "if_expression":
+			if c := p.ChildByFieldName("condition"); c != nil && c.Equal(n) {
+				return Flow{Binding: NoBinding}
+			}
+			n = p
+			continue
+		case "match_arm":
+			if v := p.ChildByFieldName("value"); v == nil || !v.Equal(n) {
+				return Flow{Binding: NoBinding}
+			}
+			n = p.Parent().Parent() // match_block, match_expression
+			if n == nil {
+				return Flow{Binding: NoBinding}
+			}
+			continue
+		case "closure_expression":
+			if b := p.ChildByFieldName("body"); b != nil && b.Equal(n) {
+				return Flow{Kind: FlowReturn, Node: p, Binding: NoBinding}
+			}
+		case "let_declaration":
+			if v := p.ChildByFieldName("value"); v != nil && v.Equal(n) {
+				fl := Flow{Kind: FlowLet, Node: p, Binding: NoBinding}
+				if pat := p.ChildByFieldName("pattern"); pat != nil && pat.Type() == "identifier" {
+					fl.Binding = f.Resolve(pat)
+				}
+				return fl
+			}
+		case "assignment_expression":
+			if r := p.ChildByFieldName("right"); r != nil && r.Equal(n) {
+				return Flow{Kind: FlowAssign, Node: p, Binding: (&ownEval{f: f}).placeBase(p.ChildByFieldName("left"))}
+			}
+		case "arguments":
+			i := 0
+			for _, a := range callArgs(p.Parent()) {
+				if a.Equal(n) {
+					return Flow{Kind: FlowArg, Node: p.Parent(), Binding: NoBinding, Index: i}
+				}
+				i++
+			}
+		case "field_expression":
+			if v := p.ChildByFieldName("value"); v != nil && v.Equal(n) && isCallee(p) {
+				return Flow{Kind: FlowReceiver, Node: p.Parent(), Binding: NoBinding}
+			}
+		case "field_initializer", "shorthand_field_initializer":
+			return Flow{Kind: FlowField, Node: p, Binding: NoBinding}
+		case "tuple_expression", "array_expression":
+			i := 0
+			for _, c := range namedChildren(p) {
+				if c.Equal(n) {
+					return Flow{Kind: FlowElement, Node: p, Binding: NoBinding, Index: i}
+				}
+				if !isComment(c) {
+					i++
+				}
+			}
+		case "return_expression":
+			fl := Flow{Kind: FlowReturn, Binding: NoBinding}
+			fl.Node = ancestor(p, "function_item", "closure_expression", "async_block")
+			return fl
+		case "break_expression":
+			return Flow{Kind: FlowReturn, Binding: NoBinding}
+		}
+		return Flow{Binding: NoBinding}
+	}
 }

@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -419,6 +420,49 @@ fn f(cfg: &Config) {
 		got := ownString(f, f.BindingOwnership(f.Resolve(nthIdent(t, root, src, name, 0))))
 		if got != want {
 			t.Errorf("%s: %s, want %s", name, got, want)
+		}
+	}
+}
+
+func TestFlowsInto(t *testing.T) {
+	tests := []struct {
+		stmt string
+		kind FlowKind
+		want string // the binding, call or node text the flow names
+	}{
+		{`let a = (x);`, FlowLet, "a"},
+		{`let a = if c { x } else { y };`, FlowLet, "a"},
+		{`let a = match c { true => x, _ => y };`, FlowLet, "a"},
+		{`let a = { let t = 1; x };`, FlowLet, "a"},
+		{`b = x;`, FlowAssign, "b"},
+		{`s.f = x;`, FlowAssign, "s"},
+		{`use_it(1, x);`, FlowArg, "use_it(1, x)#1"},
+		{`x.push(1);`, FlowReceiver, "x.push(1)"},
+		{`let s = S { f: x };`, FlowField, "f: x"},
+		{`let t = (1, x);`, FlowElement, "(1, x)#1"},
+		{`return x;`, FlowReturn, "fn"},
+		{`let c = || x;`, FlowReturn, "|| x"},
+		{`x;`, FlowNone, ""},
+		{`if x { }`, FlowNone, ""},
+	}
+	for _, tt := range tests {
+		src := "fn f(x: u32, y: u32, c: bool, mut b: u32, mut s: S) -> u32 {\n    " + tt.stmt + "\n    0\n}\n"
+		f, root := factsFor(t, src)
+		x := nthIdent(t, root, src, "x", 1)
+		fl := f.FlowsInto(x)
+		got := ""
+		switch {
+		case fl.Binding != NoBinding:
+			got = f.Binding(fl.Binding).Name
+		case fl.Kind == FlowArg || fl.Kind == FlowElement:
+			got = fmt.Sprintf("%s#%d", text(f.src, fl.Node), fl.Index)
+		case fl.Kind == FlowReturn && fl.Node != nil && fl.Node.Type() == "function_item":
+			got = "fn"
+		case fl.Node != nil:
+			got = text(f.src, fl.Node)
+		}
+		if fl.Kind != tt.kind || got != tt.want {
+			t.Errorf("%s: flow %d %q, want %d %q", tt.stmt, fl.Kind, got, tt.kind, tt.want)
 		}
 	}
 }

@@ -174,10 +174,7 @@ func (sc *scopeCtx) plan(g *guard, blockGuards []*guard) (scopePlan, *scopeRefus
 	stmts, w := g.stmts, g.awaitAt
 	awaitLine := lineOf(fc.src, awaitKeyword(fc.src, g.await))
 	p := scopePlan{end: g.at}
-	chain := map[BindingID]bool{}
-	for _, b := range g.ids {
-		chain[b] = true
-	}
+	chain := idSet(g.ids)
 	inHoist := func(off int) bool {
 		for _, h := range p.hoists {
 			if off >= int(h.expr.StartByte()) && off < int(h.expr.EndByte()) {
