@@ -82,7 +82,9 @@ type fileCtx struct {
 	// guards that must stay held (`m.lock().unwrap().fetch().await`),
 	// with temp set and decl the acquisition.
 	held, heldTemps []*guard
-	fx              *facts // built on first use by facts()
+	fx              *facts   // built on first use by facts()
+	guards          []*guard // findGuards's result, computed once per pass
+	guardsDone      bool
 }
 
 // facts returns the facts layer of this pass's tree, built on first use.

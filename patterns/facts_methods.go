@@ -85,7 +85,7 @@ func init() {
 			"into_string into_boxed_str into_bytes to_path_buf to_os_string",
 		mClone: "clone to_owned to_vec cloned copied into_owned",
 		mTake: "pop pop_front pop_back remove swap_remove take split_off pop_first pop_last remove_entry " +
-			"insert replace",
+			"replace insert",
 		mUnit: "push push_back push_front push_str clear truncate sort sort_by sort_by_key sort_unstable " +
 			"sort_unstable_by sort_unstable_by_key dedup dedup_by dedup_by_key reverse retain retain_mut extend " +
 			"extend_from_slice append resize fill shrink_to_fit reserve set store swap",
@@ -344,6 +344,13 @@ func (ev *ownEval) tableMethod(call, recv *sitter.Node, rv *ownVal, name string,
 	case mTake:
 		if name == "take" && len(args) > 0 {
 			return nil // `Read::take(n)`: not Option::take
+		}
+		if name == "insert" && len(args) == 1 {
+			// `Option::insert(v)` returns a reference into the option
+			// (HashSet's returns a bool).
+			v := ev.borrowOf(recv, rv)
+			v.why, v.isRef, v.deref = what+" may return a reference into its receiver", true, rv.elem().plain()
+			return v
 		}
 		v := rv.elem().plain()
 		v.isRef, v.deref = false, nil

@@ -465,7 +465,7 @@ func (ev *ownEval) stored(b BindingID) *ownVal {
 				continue
 			}
 			for _, a := range callArgs(call) {
-				vs = append(vs, ev.eval(a))
+				vs = append(vs, storedValue(ev.eval(a), name))
 			}
 			// `b.entry(k).or_insert(v)`: the chain stores into b too.
 			for outer := call.Parent(); outer != nil && outer.Type() == "field_expression"; {
@@ -490,6 +490,19 @@ func (ev *ownEval) stored(b BindingID) *ownVal {
 		return nil // nothing stored borrows: b's own kind stands
 	}
 	return &ownVal{kind: j.kind, from: j.from, any: j.any, holds: j.holds, why: j.why}
+}
+
+// storedValue is what method name keeps of an argument whose value is
+// v: `extend` keeps an iterator's items, `extend_from_slice` clones of
+// the elements, the others the value itself.
+func storedValue(v *ownVal, name string) *ownVal {
+	switch {
+	case name == "extend" && v.iter && v.item != nil:
+		return v.item
+	case name == "extend_from_slice":
+		return v.elem().plain()
+	}
+	return v
 }
 
 // isCallee reports whether a field expression is the method of a call,

@@ -354,8 +354,17 @@ func refOperand(src []byte, v *sitter.Node) (*sitter.Node, bool) {
 }
 
 // findGuards returns the guards bound by `let g = <lock acquisition>;` in
-// every Send-required async body, with their uses and awaits computed.
+// every Send-required async body, with their uses and awaits computed,
+// once per pass (mutex-scope and a forced tokio-mutex both ask).
 func findGuards(fc *fileCtx) []*guard {
+	if !fc.guardsDone {
+		fc.guards, fc.guardsDone = collectGuards(fc), true
+	}
+	return fc.guards
+}
+
+// collectGuards is findGuards's search.
+func collectGuards(fc *fileCtx) []*guard {
 	pl := importsParkingLot(fc.src)
 	fns := fileGuardFns(fc)
 	var out []*guard
