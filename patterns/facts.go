@@ -158,6 +158,8 @@ type facts struct {
 	// expression use to its binding.
 	declAt map[int]BindingID
 	useAt  map[int]BindingID
+	// byOff are all uses by offset, made on first need after a build.
+	byOff []useRef
 
 	decls *fileDecls            // the file's struct fields and fn signatures, on first need
 	own   map[BindingID]*ownVal // binding ownership, memoised
@@ -179,6 +181,12 @@ func newFacts(src []byte, root *sitter.Node) *facts {
 		memo:   map[[2]uint32]*ownVal{},
 		ctxOf:  map[BindingID]*ownVal{},
 	}
+}
+
+// useRef is a use's offset and binding.
+type useRef struct {
+	off int
+	b   BindingID
 }
 
 // Binding returns the binding id names. It panics on NoBinding.
@@ -293,6 +301,7 @@ func (f *facts) ensure(off int) {
 	}
 	u := f.units[i]
 	f.built[int(u.StartByte())] = true
+	f.byOff = nil
 	b := &factsBuilder{f: f}
 	b.visit(u, nil, "")
 }

@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"fmt"
+	"sort"
 
 	sitter "github.com/smacker/go-tree-sitter"
 )
@@ -206,14 +207,24 @@ func (ev *ownEval) mentioned(n *sitter.Node) []BindingID {
 
 // mentionedRange returns the bindings used in the byte range [lo, hi).
 func (ev *ownEval) mentionedRange(lo, hi int) []BindingID {
-	var out []BindingID
-	for b := range ev.f.binds {
-		for _, u := range ev.f.uses[b] {
-			if u.Off >= lo && u.Off < hi {
-				out = append(out, BindingID(b))
-				break
+	f := ev.f
+	f.ensure(lo)
+	if f.byOff == nil {
+		for b, us := range f.uses {
+			for _, u := range us {
+				f.byOff = append(f.byOff, useRef{u.Off, BindingID(b)})
 			}
 		}
+		sort.Slice(f.byOff, func(i, j int) bool { return f.byOff[i].off < f.byOff[j].off })
 	}
+	seen := map[BindingID]bool{}
+	var out []BindingID
+	for i := sort.Search(len(f.byOff), func(i int) bool { return f.byOff[i].off >= lo }); i < len(f.byOff) && f.byOff[i].off < hi; i++ {
+		if b := f.byOff[i].b; !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
