@@ -158,8 +158,10 @@ type facts struct {
 	// expression use to its binding.
 	declAt map[int]BindingID
 	useAt  map[int]BindingID
-	// byOff are all uses by offset, made on first need after a build.
-	byOff []useRef
+	// byOff are all uses by offset, declOffs the offsets of declAt in
+	// order, both made on first need after a build.
+	byOff    []useRef
+	declOffs []int
 
 	decls *fileDecls            // the file's struct fields and fn signatures, on first need
 	own   map[BindingID]*ownVal // binding ownership, memoised
@@ -269,9 +271,18 @@ func (f *facts) Moves(b BindingID) []Use {
 // in source order.
 func (f *facts) DeclaredIn(n *sitter.Node) []BindingID {
 	f.ensure(int(n.StartByte()))
+	if f.declOffs == nil {
+		for off := range f.declAt {
+			f.declOffs = append(f.declOffs, off)
+		}
+		sort.Ints(f.declOffs)
+	}
+	seen := map[BindingID]bool{}
 	var out []BindingID
-	for off, b := range f.declAt {
-		if off >= int(n.StartByte()) && off < int(n.EndByte()) {
+	lo, hi := int(n.StartByte()), int(n.EndByte())
+	for i := sort.SearchInts(f.declOffs, lo); i < len(f.declOffs) && f.declOffs[i] < hi; i++ {
+		if b := f.declAt[f.declOffs[i]]; !seen[b] {
+			seen[b] = true
 			out = append(out, b)
 		}
 	}
@@ -301,7 +312,7 @@ func (f *facts) ensure(off int) {
 	}
 	u := f.units[i]
 	f.built[int(u.StartByte())] = true
-	f.byOff = nil
+	f.byOff, f.declOffs = nil, nil
 	b := &factsBuilder{f: f}
 	b.visit(u, nil, "")
 }

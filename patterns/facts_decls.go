@@ -81,6 +81,7 @@ func readDecls(src []byte, root *sitter.Node) *fileDecls {
 			}
 		case "function_item", "function_signature_item":
 			fns = append(fns, n)
+			return false // items inside a body are rare; missing one only makes an answer cautious
 		}
 		return true
 	})

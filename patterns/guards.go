@@ -478,7 +478,7 @@ func guardChain(f *facts, block *sitter.Node, ids []BindingID) []BindingID {
 	for changed := true; changed; {
 		changed = false
 		for _, b := range decls {
-			if in[b] {
+			if in[b] || !mayHoldAny(f, b, in) {
 				continue
 			}
 			for _, h := range f.BindingOwnership(b).Holds {
@@ -492,6 +492,26 @@ func guardChain(f *facts, block *sitter.Node, ids []BindingID) []BindingID {
 		}
 	}
 	return ids
+}
+
+// mayHoldAny reports whether binding b may take the value of one of set:
+// its initial value mentions one, or one is moved into a method call on b
+// (`b.push(g)`). It spares the ownership of every other binding.
+func mayHoldAny(f *facts, b BindingID, set map[BindingID]bool) bool {
+	bd := f.Binding(b)
+	for h := range set {
+		if bd.Init != nil && f.Mentions(bd.Init, h) {
+			return true
+		}
+		for _, u := range f.Uses(h) {
+			if u.Move == MoveCall && u.Ctx2 != nil {
+				if recv, _ := methodCallParts(f.src, u.Ctx2); recv != nil && (&ownEval{f: f}).placeBase(recv) == b {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // movedAway reports whether the guard's value is moved into a call that
