@@ -293,51 +293,23 @@ func TestDiffRoundTripMutations(t *testing.T) {
 		t.Fatal(sendfixBuildErr)
 	}
 	needTool(t, "patch", "apt-get install -y patch")
-	cases, err := discoverCases("testdata")
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no cases: %v", err)
-	}
-	trees := map[string]map[string][]byte{} // flags -> path -> input
-	caseOf := map[string]*goldenCase{}      // path -> case
+	cases, trees, keys := mutationTrees(t)
+	byName := map[string]*goldenCase{} // group/name -> case
 	for _, c := range cases {
-		if c.Err != nil {
-			continue // TestGolden reports it
-		}
-		key := strings.Join(c.Args, " ")
-		if trees[key] == nil {
-			trees[key] = map[string][]byte{}
-		}
-		for _, m := range mutations {
-			p := fmt.Sprintf("%s/%s/%s.rs", m.name, c.Group, c.Name)
-			trees[key][p] = m.f(c.Input)
-			caseOf[p] = c
-		}
-		p := fmt.Sprintf("plain/%s/%s.rs", c.Group, c.Name)
-		trees[key][p] = c.Input
-		caseOf[p] = c
+		byName[c.FullName()] = c
+	}
+	// caseOf returns the case of a tree's path, mutation/group/name.rs.
+	caseOf := func(p string) *goldenCase {
+		return byName[strings.TrimSuffix(p[strings.IndexByte(p, '/')+1:], ".rs")]
 	}
 	// written are the files sendfix changed, for the compiler to judge.
 	var written []variantOutput
-	var keys []string
-	for k := range trees {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	changedTotal := 0
 	for _, key := range keys {
 		files := trees[key]
-		name := key
-		if name == "" {
-			name = "default"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(treeName(key), func(t *testing.T) {
 			args := strings.Fields(key)
-			// --write on one copy.
-			wdir := writeTree(t, files)
-			if out, errOut, code := sendfix(t, wdir, append([]string{"--write", "--quiet"}, args...)...); code != 0 {
-				t.Fatalf("sendfix --write exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			want := readTree(t, wdir, files)
+			want := writtenTree(t, files, args) // --write on one copy
 			changed := 0
 			for p := range files {
 				if !bytes.Equal(want[p], files[p]) {
@@ -345,7 +317,7 @@ func TestDiffRoundTripMutations(t *testing.T) {
 					// A BOM after the start (the shifted and doubled
 					// dresses of a case with one) is no Rust program.
 					if !bytes.Contains(files[p][1:], []byte("\xef\xbb\xbf")) {
-						written = append(written, variantOutput{path: p, out: want[p], c: caseOf[p]})
+						written = append(written, variantOutput{path: p, out: want[p], c: caseOf(p)})
 					}
 				}
 			}
