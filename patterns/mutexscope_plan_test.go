@@ -121,8 +121,8 @@ func TestAcquisitionShapes(t *testing.T) {
 	for _, tt := range tests {
 		src := "use std::sync::{Arc, Mutex};\nasync fn tick() {}\nasync fn f(m: Arc<Mutex<Vec<u32>>>) -> Option<()> {\n        " + tt.body + "\n        tick().await;\n        None\n}\nfn go(m: Arc<Mutex<Vec<u32>>>) { tokio::spawn(f(m)); }\n"
 		root := parseRust(t, src)
-		fc := &fileCtx{path: "t.rs", src: []byte(src), root: root, style: rewrite.DetectStyle([]byte(src)), cfg: DefaultConfig(), idx: NewIndex(summaries(t, src)...)}
-		fc.bodies = findBodies(fc.src, root, fc.idx, false)
+		fc := &fileCtx{path: "fa.rs", src: []byte(src), root: root, style: rewrite.DetectStyle([]byte(src)), cfg: DefaultConfig(), idx: NewIndex(summaries(t, src)...)}
+		fc.bodies = findBodies(fc.path, fc.src, root, fc.idx, false)
 		gs := findGuards(fc)
 		if len(gs) != 1 {
 			t.Errorf("%s: %d guards", tt.body, len(gs))
