@@ -387,14 +387,14 @@ func TestInterrupted(t *testing.T) {
 	go func() { w.Wait(); close(waited) }()
 	select {
 	case <-waited:
-		t.Fatal("WaitWrites returned while a write was under way")
+		t.Fatal("Wait returned while a write was under way")
 	case err := <-errA:
 		t.Fatalf("the write under way returned before it could write: %v", err)
 	default:
 	}
 	close(release)
 	<-waited
-	// The write under way went on to its end before WaitWrites returned.
+	// The write under way went on to its end before Wait returned.
 	checkFile(t, a, "A\n")
 	if err := <-errA; err != nil {
 		t.Fatal(err)
