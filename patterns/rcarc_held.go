@@ -3,9 +3,10 @@ package patterns
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"sendfix/rewrite"
 )
 
 // heldValue is a value a Send-required future holds, whose type the model
@@ -151,8 +152,8 @@ func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
 		if at < 0 {
 			continue
 		}
-		g := &guard{name: s.name, kind: "local", decl: s.decl, bind: s.id, block: block, body: b, stmts: stmts, at: at}
-		if !g.trace(r.src) || t.kind != tyRef && r.movedFirst(g) {
+		g := &guard{name: s.name, kind: "local", decl: s.decl, bind: s.id, block: block, body: b, stmts: stmts, at: at, copied: t.kind == tyRef}
+		if !g.trace(r.fc) || t.kind != tyRef && r.movedFirst(g) {
 			continue
 		}
 		add(&heldValue{name: s.name, id: s.id, site: k, t: t, body: b, local: g,
@@ -161,43 +162,35 @@ func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
 }
 
 // movedFirst reports whether the first statement after a local's let
-// that uses it, before the await, only moves it (`f(x)`, `let y = x;`):
-// rustc then holds it no more. (A reference would be copied, not moved.)
+// that uses it, before the await, only moves it (`f(x)`, `let y = x;`,
+// a returned or field value): rustc then holds it no more, and what took
+// it is a value of its own. A mention in a macro's tokens borrows.
 func (r *rcFile) movedFirst(g *guard) bool {
-	for j := g.at + 1; j < g.awaitAt; j++ {
-		if s := g.stmts[j]; stmtUses(r.src, s, g.name) {
-			return r.onlyMoves(s, g.name)
+	f := r.fc.facts()
+	first, moves := -1, true
+	for _, u := range f.Uses(f.Resolve(g.bind)) {
+		k := stmtIndex(g.stmts, u.Off)
+		if k <= g.at || k >= g.awaitAt || first >= 0 && k > first {
+			continue
 		}
+		if first < 0 || k < first {
+			first, moves = k, true
+		}
+		moves = moves && u.Kind == UseExpr && u.Move != NotMoved
 	}
-	return false
+	return first >= 0 && moves
 }
 
-// onlyMoves reports whether every mention of name in n moves the value:
-// an argument of a call, a let's or a field's value, a returned value.
-func (r *rcFile) onlyMoves(n *sitter.Node, name string) bool {
-	moves := true
-	walk(n, func(c *sitter.Node) bool {
-		switch c.Type() {
-		case "string_literal", "raw_string_literal", "token_tree":
-			if strings.Contains(text(r.src, c), name) {
-				moves = false // a macro may borrow it
-			}
-			return false
-		case "identifier":
-			if text(r.src, c) != name || isPathTail(c) || isFieldName(c) {
-				return true
-			}
-			switch p := c.Parent(); p.Type() {
-			case "arguments", "return_expression", "shorthand_field_initializer":
-			case "let_declaration", "field_initializer":
-				moves = moves && p.ChildByFieldName("value") == c
-			default:
-				moves = false
-			}
-		}
-		return moves
-	})
-	return moves
+// scopeLocal returns the edits that end local g (traced) before its
+// await, as mutex-scope ends a guard: the block grows to the last use of
+// g and of what borrows from it; or why it cannot.
+func (r *rcFile) scopeLocal(g *guard) ([]rewrite.Edit, string) {
+	sc := &scopeCtx{fc: r.fc, names: map[uint32]map[string]bool{}}
+	p, ref := sc.plan(g, []*guard{g})
+	if ref != nil {
+		return nil, ref.why
+	}
+	return sc.edits(g, p)
 }
 
 // inBody reports whether n belongs to body b itself, not to a closure,

@@ -79,7 +79,7 @@ func (r *rcFile) decide(held []*heldValue) []*rcFix {
 	for _, h := range held {
 		fx := &rcFix{h: h}
 		if g := h.local; g != nil && !g.usedLate {
-			if edits, why := scopeGuard(r.fc, g, g.lastUse); why == "" {
+			if edits, why := r.scopeLocal(g); why == "" {
 				fx.scoped = edits
 				out = append(out, fx)
 				continue
@@ -492,7 +492,7 @@ func (r *rcFile) guardAtAwait(b *rcBorrow) *refusal {
 	stmts := statements(stmt.Parent())
 	at := slices.Index(stmts, stmt)
 	g := &guard{name: b.letName, kind: "MutexGuard", decl: stmt, block: stmt.Parent(), stmts: stmts, at: at}
-	if at < 0 || !g.trace(r.src) {
+	if at < 0 || !g.trace(r.fc) {
 		return nil
 	}
 	switch {
@@ -501,7 +501,7 @@ func (r *rcFile) guardAtAwait(b *rcBorrow) *refusal {
 	case !r.fc.cfg.Rules[RuleMutexScope] && !r.fc.cfg.Rules[RuleTokioMutex]:
 		return refuse("the borrow at line %d is alive at the await at line %d, and mutex-scope, which would scope the guard, is not enabled; not changed", line, lineOf(r.src, int(g.await.StartByte())))
 	}
-	if _, why := scopeGuard(r.fc, g, g.lastUse); why != "" {
+	if _, why := r.scopeLocal(g); why != "" {
 		return refuse("the borrow at line %d is alive at the await at line %d, and its guard could not be scoped: %s; not changed", line, lineOf(r.src, int(g.await.StartByte())), why)
 	}
 	return nil
