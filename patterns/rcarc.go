@@ -74,7 +74,7 @@ func (r *refusal) Error() string { return r.reason }
 // newRcFile returns the rule's empty view of fc.
 func newRcFile(fc *fileCtx) *rcFile {
 	return &rcFile{fc: fc, src: fc.src, uf: map[siteKey]siteKey{}, sites: map[siteKey]*rcSite{},
-		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}, enums: map[string]*sitter.Node{},
+		siteOf: map[uint32]siteKey{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}, enums: map[string]*sitter.Node{},
 		fnImpl: map[uint32]*sitter.Node{}, siteTypes: map[siteKey]*ty{}, groups: map[siteKey]*rcGroup{},
 		mentionAt: map[int]*rcMention{}, methodCalls: map[string][]*sitter.Node{}, bare: bareSpawnIsTokio(fc.src, fc.root)}
 }

@@ -9,12 +9,10 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 )
 
-// rcBind is a name binding in scope from start to the end of scope. site
-// is "" for bindings the rule does not track (patterns, closure params):
-// they only shadow.
+// rcBind is a local binding as rc-arc sees it: where its identifier
+// starts, and its site (zero for a binding the rule does not track: a
+// pattern's, a closure parameter's).
 type rcBind struct {
-	name  string
-	scope *sitter.Node
 	start uint32
 	site  siteKey
 }
@@ -63,7 +61,7 @@ type rcFile struct {
 	src      []byte
 	uf       map[siteKey]siteKey
 	sites    map[siteKey]*rcSite
-	binds    map[string][]*rcBind
+	siteOf   map[uint32]siteKey // binding sites by their identifier's start
 	fns      map[string][]*sitter.Node
 	structs  map[string]*sitter.Node
 	enums    map[string]*sitter.Node
@@ -136,6 +134,9 @@ func (r *rcFile) site(key siteKey, name string, id *sitter.Node) *rcSite {
 	}
 	s := &rcSite{key: key, name: name, id: id}
 	r.sites[key] = s
+	if key.kind == siteLet || key.kind == siteParam {
+		r.siteOf[id.StartByte()] = key
+	}
 	if !r.uf[key].ok() {
 		r.uf[key] = key
 	}
@@ -173,15 +174,6 @@ func (r *rcFile) holdsSend(block *sitter.Node) bool {
 // method calls.
 func (r *rcFile) collect() {
 	src := r.src
-	addBind := func(name string, scope *sitter.Node, start uint32, site siteKey) {
-		r.binds[name] = append(r.binds[name], &rcBind{name: name, scope: scope, start: start, site: site})
-	}
-	opaque := func(pat *sitter.Node, scope *sitter.Node) {
-		names, _ := patternNames(src, pat)
-		for _, n := range names {
-			addBind(n, scope, scope.StartByte(), siteKey{})
-		}
-	}
 	nearest := func(up *ancestors, typ string) *sitter.Node {
 		for i := len(up.types) - 1; i >= 0; i-- {
 			if up.types[i] == typ {
@@ -242,14 +234,12 @@ func (r *rcFile) collect() {
 						pat = pat.NamedChild(int(pat.NamedChildCount()) - 1)
 					}
 					if pat == nil || pat.Type() != "identifier" {
-						opaque(p.ChildByFieldName("pattern"), n)
 						continue
 					}
 					s := r.site(key, text(src, pat), pat)
 					s.decl, s.impl = p, nearest(up, "impl_item")
 					s.pub = hasPub(n)
 					s.typ = p.ChildByFieldName("type")
-					addBind(s.name, n, body.StartByte(), key)
 				}
 			}
 			if rt := n.ChildByFieldName("return_type"); rt != nil {
@@ -263,34 +253,9 @@ func (r *rcFile) collect() {
 			if id != nil && id.Type() == "mut_pattern" && id.NamedChildCount() > 0 {
 				id = id.NamedChild(int(id.NamedChildCount()) - 1)
 			}
-			scope, _ := up.parent()
-			if id != nil && id.Type() == "identifier" && scope != nil {
-				key := letKey(n)
-				s := r.site(key, text(src, id), id)
+			if scope, _ := up.parent(); id != nil && id.Type() == "identifier" && scope != nil {
+				s := r.site(letKey(n), text(src, id), id)
 				s.decl, s.impl = n, nearest(up, "impl_item")
-				addBind(s.name, scope, n.EndByte(), key)
-			} else if pat != nil && scope != nil {
-				names, _ := patternNames(src, pat)
-				for _, nm := range names {
-					addBind(nm, scope, n.EndByte(), siteKey{})
-				}
-			}
-		case "closure_expression":
-			if ps := n.ChildByFieldName("parameters"); ps != nil {
-				opaque(ps, n)
-			}
-		case "for_expression", "match_arm", "let_condition", "if_let_expression", "while_let_expression":
-			if pat := n.ChildByFieldName("pattern"); pat != nil {
-				scope := n
-				if typ == "let_condition" {
-					for i := len(up.types) - 1; i >= 0; i-- {
-						if up.types[i] == "if_expression" || up.types[i] == "while_expression" {
-							scope = up.nodes[i]
-							break
-						}
-					}
-				}
-				opaque(pat, scope)
 			}
 		case "struct_item":
 			name := text(src, n.ChildByFieldName("name"))

@@ -138,7 +138,8 @@ func (r *rcFile) lost(fe *sitter.Node) {
 }
 
 // resolve returns the site of the binding name refers to at id, and
-// whether it is an untracked binding.
+// whether it is a binding the rule does not track (a pattern's, a closure
+// parameter's).
 func (r *rcFile) resolve(id *sitter.Node, name string) (siteKey, bool) {
 	best := r.resolveBind(id, name)
 	if best == nil {
@@ -147,15 +148,27 @@ func (r *rcFile) resolve(id *sitter.Node, name string) (siteKey, bool) {
 	return best.site, !best.site.ok()
 }
 
-// resolveBind is resolve returning the binding itself.
+// resolveBind returns the local binding name refers to at node at, from
+// the facts layer (scope- and shadow-aware, macro tokens and format
+// arguments included), with its site; nil for an item, a path, an
+// unknown name, or `self` (whose type the impl gives, see selfParam).
 func (r *rcFile) resolveBind(at *sitter.Node, name string) *rcBind {
-	var best *rcBind
-	for _, b := range r.binds[name] {
-		if b.start <= at.StartByte() && contains(b.scope, at) && (best == nil || b.start >= best.start) {
-			best = b
-		}
+	f := r.fc.facts()
+	id := NoBinding
+	if at.Type() == "identifier" && text(r.src, at) == name {
+		id = f.Resolve(at)
 	}
-	return best
+	if id == NoBinding {
+		id = f.ResolveName(name, int(at.StartByte()))
+	}
+	if id == NoBinding {
+		return nil
+	}
+	bd := f.Binding(id)
+	if bd.Ident == nil || bd.Name == "self" {
+		return nil
+	}
+	return &rcBind{start: bd.Ident.StartByte(), site: r.siteOf[bd.Ident.StartByte()]}
 }
 
 // localFn returns the fn of the file a call calls, when the name is
