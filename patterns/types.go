@@ -211,6 +211,12 @@ type typeDef struct {
 	send, sync bool
 	node       *sitter.Node // the item, in the file being analysed (nil elsewhere)
 	path       string       // the file that defines it, for a type of another file
+	// cfg is set for a definition under a `#[cfg(..)]` (on the item or a
+	// module around it; `#[cfg(test)]` excepted): another configuration
+	// may define the name otherwise, or re-export a std item under it
+	// (`pub use core::marker::Send as MaybeSend;`), so it proves nothing
+	// is lacking.
+	cfg bool
 }
 
 // typeField is a field of a struct, or of an enum's variant.
@@ -234,6 +240,7 @@ func fileTypeDefs(src []byte, root *sitter.Node) map[string][]*typeDef {
 			return n.ChildByFieldName("body") != nil
 		case "struct_item", "union_item", "enum_item", "type_item", "trait_item":
 			if d := lowerDef(src, n); d != nil {
+				d.cfg = cfgGated(src, n)
 				defs[d.name] = append(defs[d.name], d)
 			}
 		case "impl_item":
@@ -253,6 +260,30 @@ func fileTypeDefs(src []byte, root *sitter.Node) map[string][]*typeDef {
 	})
 	markImpls(defs, impls)
 	return defs
+}
+
+// cfgGated reports whether item n, or a module around it, carries a
+// `#[cfg(..)]` attribute other than `#[cfg(test)]`.
+func cfgGated(src []byte, n *sitter.Node) bool {
+	for ; n != nil; n = n.Parent() {
+		if n.Type() == "source_file" {
+			return false
+		}
+		if n.Type() != "mod_item" && n.Type() != "declaration_list" && n.Parent() != nil && n.Parent().Type() != "source_file" && n.Parent().Type() != "declaration_list" {
+			continue
+		}
+		for a := n.PrevSibling(); a != nil; a = a.PrevSibling() {
+			if t := a.Type(); t == "line_comment" || t == "block_comment" {
+				continue
+			} else if t != "attribute_item" {
+				break
+			}
+			if attr := strings.Join(strings.Fields(text(src, a)), ""); strings.HasPrefix(attr, "#[cfg(") && attr != "#[cfg(test)]" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // autoImpl is an `unsafe impl Send` (or Sync) for the type called name.

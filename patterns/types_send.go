@@ -228,8 +228,20 @@ func (w *lackWalk) walk(t *ty, tr autoTrait, s *subst, via []string, depth int) 
 	}
 }
 
+// stdTraits are std's traits that have neither Send nor Sync as a
+// supertrait: a trait object of only these lacks both.
+var stdTraits = map[string]bool{
+	"Send": true, "Sync": true, "Fn": true, "FnMut": true, "FnOnce": true, "Any": true, "Error": true, "Debug": true, "Display": true,
+	"Iterator": true, "Future": true, "Read": true, "Write": true, "BufRead": true, "Seek": true,
+	"ToString": true, "AsRef": true, "AsMut": true, "Borrow": true, "Hash": true, "Hasher": true,
+	"Unpin": true, "Sized": true, "Clone": true, "Copy": true, "PartialEq": true, "Eq": true,
+	"PartialOrd": true, "Ord": true, "Default": true, "Drop": true, "Deref": true, "DerefMut": true,
+	"IntoIterator": true, "DoubleEndedIterator": true, "ExactSizeIterator": true, "RefUnwindSafe": true, "UnwindSafe": true,
+}
+
 // dynHas reports whether a trait object implements tr: by a bound, a
-// planned change, or a supertrait of a trait the model sees.
+// planned change, or a supertrait of a trait the model sees; or may, by
+// a trait it does not see or that is defined under `#[cfg]`.
 func (w *lackWalk) dynHas(t *ty, tr autoTrait) bool {
 	bounds := t.bounds
 	if c, ok := w.env.changes[t.at()]; ok {
@@ -246,8 +258,14 @@ func (w *lackWalk) dynHas(t *ty, tr autoTrait) bool {
 				continue
 			}
 			seen[b] = true
-			for _, d := range w.env.lookup(b) {
-				if d.kind == "trait" && has(d.supers) {
+			defs := w.env.lookup(b)
+			if len(defs) == 0 && !stdTraits[b] {
+				// A trait the model does not see (another crate's) may
+				// have the auto trait as a supertrait.
+				return true
+			}
+			for _, d := range defs {
+				if d.cfg || d.kind == "trait" && has(d.supers) {
 					return true
 				}
 			}
@@ -331,6 +349,9 @@ func (w *lackWalk) def(t *ty, name string, args []*ty, tr autoTrait, s *subst, v
 	}
 	var first []lack
 	for i, d := range defs {
+		if d.cfg {
+			return // another configuration may define it otherwise
+		}
 		key := d.path + "|" + name + "|" + tr.String() + "|" + t.text
 		if w.seen[key] {
 			return // a recursive type: its other fields decide

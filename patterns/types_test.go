@@ -72,6 +72,15 @@ func TestTypeLacks(t *testing.T) {
 		{"type Probe = Foreign<Rc<u8>>;", traitSend, ""},
 		{"type Probe = impl Fn();", traitSend, ""},
 		{"mod a { pub struct S { r: Rc<u8> } } mod b { pub struct S { v: u8 } } type Probe = S;", traitSend, ""},
+		// A trait of another crate may have Send as a supertrait; std's do not.
+		{"type Probe = Arc<dyn HttpCache>;", traitSend, ""},
+		{"type Probe = Box<dyn std::error::Error>;", traitSend, "`dyn std::error::Error` is not Send"},
+		// A definition under #[cfg] may be another configuration's
+		// `pub use core::marker::Send as MaybeSend;`.
+		{"#[cfg(not(feature = \"sync\"))] mod inner { pub trait MaybeSend {} } trait H: MaybeSend {} type Probe = Box<dyn H>;", traitSend, ""},
+		{"#[cfg(unix)] #[derive(Debug)] struct S { r: Rc<u8> } type Probe = S;", traitSend, ""},
+		{"#[cfg(test)] mod t { pub struct S { r: Rc<u8> } } type Probe = S;", traitSend, "`Rc<u8>` (in `S.r`) is not Send"},
+		{"mod inner { pub trait MaybeSend {} } trait H: MaybeSend {} type Probe = Box<dyn H>;", traitSend, "`dyn H` is not Send"},
 	}
 	for _, c := range cases {
 		got := strings.Join(probeLacks(t, c.src, c.tr), "; ")
@@ -118,6 +127,42 @@ func TestTokenTypeDefsAgree(t *testing.T) {
 		t.Errorf("the tokens miss %d of %d lacks the tree finds", missed, checked)
 	}
 	t.Logf("%d types checked, %d lacks missed", checked, missed)
+}
+
+// TestCfgGatedAgree: the tree and the tokens mark the same definitions
+// as under #[cfg].
+func TestCfgGatedAgree(t *testing.T) {
+	src := []byte(`#[cfg(feature = "x")]
+mod a {
+    pub struct A;
+    mod b { pub trait B {} }
+}
+#[cfg(unix)]
+// a comment
+#[derive(Debug)]
+pub struct C(u8);
+#[cfg(test)]
+mod t { pub struct T; }
+struct D;
+#[cfg(windows)] type E = u8;
+`)
+	e := NewEngine(DefaultConfig(), nil)
+	defer e.Close()
+	tree, err := e.parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	want := map[string]bool{"A": true, "B": true, "C": true, "T": false, "D": false, "E": true}
+	parsed, toks := fileTypeDefs(src, tree.RootNode()), tokenTypeDefs(src, "f.rs")
+	for name, cfg := range want {
+		if len(parsed[name]) != 1 || len(toks[name]) != 1 {
+			t.Fatalf("%s: %d parsed, %d read from tokens", name, len(parsed[name]), len(toks[name]))
+		}
+		if parsed[name][0].cfg != cfg || toks[name][0].cfg != cfg {
+			t.Errorf("%s: cfg parsed %v, tokens %v, want %v", name, parsed[name][0].cfg, toks[name][0].cfg, cfg)
+		}
+	}
 }
 
 func TestTypeLacksOfOtherCrates(t *testing.T) {

@@ -22,8 +22,33 @@ func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
 	p := &tokReader{toks: toks}
 	defs := map[string][]*typeDef{}
 	var impls []autoImpl
+	// cfgEnd is the end of the innermost `#[cfg(..)] mod m { .. }` read
+	// so far, cfgAt the keyword of an item under `#[cfg(..)]`.
+	cfgEnd, cfgAt := 0, -1
 	for p.i = 0; p.i < len(toks); p.i++ {
 		start := p.i
+		if toks[p.i] == "#" && p.at(1) == "[" && p.at(2) == "cfg" && p.at(3) == "(" &&
+			!(p.at(4) == "test" && p.at(5) == ")" && p.at(6) == "]") {
+			p.i++
+			p.skipGroup()
+			p.attrs()
+			switch p.peek() {
+			case "mod":
+				if isIdentTok(p.at(1)) && p.at(2) == "{" {
+					open := p.i + 2
+					p.i = open
+					p.skipGroup()
+					cfgEnd = max(cfgEnd, p.i)
+					p.i = open
+				}
+			case "struct", "union", "enum", "type", "trait":
+				cfgAt = p.i
+				p.i--
+			default:
+				p.i--
+			}
+			continue
+		}
 		if isIdentTok(toks[p.i]) && !keywords[toks[p.i]] && p.at(1) == "!" {
 			// A macro's tokens (`name! { .. }`, `macro_rules! m { .. }`)
 			// may be anything: the parser reads no item there either.
@@ -43,8 +68,9 @@ func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
 			if p.i > 0 && (toks[p.i-1] == "." || toks[p.i-1] == "::") {
 				continue
 			}
+			cfg := p.i < cfgEnd || p.i == cfgAt
 			if d := p.def(); d != nil {
-				d.path = path
+				d.path, d.cfg = path, cfg
 				defs[d.name] = append(defs[d.name], d)
 			}
 			p.i = max(p.i-1, start)
