@@ -14,11 +14,7 @@ import (
 // is never found not Send by a misreading: a definition that fails to read
 // is left out, and a type of no definition is opaque.
 func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
-	var toks []string
-	eachToken(src, func(_, i, j int) bool {
-		toks = append(toks, string(src[i:j]))
-		return true
-	})
+	toks := itemTokens(src)
 	p := &tokReader{toks: toks}
 	defs := map[string][]*typeDef{}
 	var impls []autoImpl
@@ -95,6 +91,53 @@ func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
 	}
 	markImpls(defs, impls)
 	return defs
+}
+
+// itemTokens returns src's tokens without the bodies of fns (as the
+// parser's reading of definitions, fileTypeDefs, does not enter them):
+// most of a file's tokens, and most of the cost of reading its
+// definitions, are in those bodies. A body is the first `{..}` after `fn`
+// outside brackets; a `,`, `;` or `}` there first ends a fn pointer type
+// or a declaration without a body.
+func itemTokens(src []byte) []string {
+	var toks []string
+	afterFn, depth, skip := false, 0, 0
+	eachToken(src, func(_, i, j int) bool {
+		c := src[i]
+		if skip > 0 {
+			switch {
+			case j-i != 1:
+			case c == '{':
+				skip++
+			case c == '}':
+				skip--
+			}
+			return true
+		}
+		if afterFn && j-i == 1 {
+			switch c {
+			case '(', '[':
+				depth++
+			case ')', ']':
+				depth--
+			case '{':
+				if depth <= 0 {
+					afterFn, skip = false, 1
+					return true
+				}
+			case ',', ';', '}':
+				if depth <= 0 {
+					afterFn = false
+				}
+			}
+		}
+		if j-i == 2 && c == 'f' && src[i+1] == 'n' {
+			afterFn, depth = true, 0
+		}
+		toks = append(toks, string(src[i:j]))
+		return true
+	})
+	return toks
 }
 
 // tokReader reads types from a file's tokens (eachToken's: no literals,
