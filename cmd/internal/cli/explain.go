@@ -180,6 +180,12 @@ When it refuses (the finding is reported "not fixed", with the reason):
   - a trait object would need Send or Sync that an implementation of the
     trait in the file, or a closure the file boxes, does not have.
 
+What it takes to be Send (no finding): a type of another crate or a
+generic parameter; a trait object of a trait it cannot see (another
+crate's may have Send as a supertrait); a definition under ` + "`#[cfg(..)]`" + `
+(another configuration may define the name otherwise); a type with
+` + "`unsafe impl Send`" + `.
+
 Silence it with ` + "`// sendfix:ignore rc-arc`" + ` on the line before the statement or
 item that binds the value.
 `,
