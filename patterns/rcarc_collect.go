@@ -62,6 +62,7 @@ type rcFile struct {
 	uf       map[siteKey]siteKey
 	sites    map[siteKey]*rcSite
 	siteOf   map[uint32]siteKey // binding sites by their identifier's start
+	mods     []*sitter.Node     // the file's inline modules (outermost), once inModule asks
 	fns      map[string][]*sitter.Node
 	structs  map[string]*sitter.Node
 	enums    map[string]*sitter.Node

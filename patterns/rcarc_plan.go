@@ -343,7 +343,37 @@ func (r *rcFile) planGroup(g *rcGroup) {
 	}
 	if why := r.callEdits(g); why != nil {
 		g.refused = why
+		return
 	}
+	g.refused = r.inModule(g)
+}
+
+// inModule refuses a group that would change a spelling inside an inline
+// module (`mod m { .. }`): the names there come from that module's own
+// imports, and the import edits are made at the top of the file.
+func (r *rcFile) inModule(g *rcGroup) *refusal {
+	if r.mods == nil {
+		r.mods = []*sitter.Node{}
+		walk(r.fc.root, func(n *sitter.Node) bool {
+			switch n.Type() {
+			case "source_file", "declaration_list":
+				return true
+			case "mod_item":
+				if n.ChildByFieldName("body") != nil {
+					r.mods = append(r.mods, n)
+				}
+			}
+			return false
+		})
+	}
+	for _, e := range g.edits {
+		for _, m := range r.mods {
+			if e.Start >= int(m.StartByte()) && e.Start < int(m.EndByte()) {
+				return refuse("the change at line %d is inside module `%s`, whose imports sendfix does not edit; not changed", lineOf(r.src, e.Start), text(r.src, m.ChildByFieldName("name")))
+			}
+		}
+	}
+	return nil
 }
 
 // groupRefusal returns why no group of this shape may change: a public

@@ -179,6 +179,8 @@ When it refuses (the finding is reported "not fixed", with the reason):
     ` + "`.borrow()`" + ` of a RefCell around a lock not followed by a lock method;
   - a trait object would need Send or Sync that an implementation of the
     trait in the file, or a closure the file boxes, does not have.
+  - a change would fall inside an inline module (` + "`mod m { .. }`" + `), whose
+    own imports sendfix does not edit.
 
 What it takes to be Send (no finding): a type of another crate or a
 generic parameter; a trait object of a trait it cannot see (another
