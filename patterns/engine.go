@@ -79,6 +79,7 @@ type fileCtx struct {
 	// held are the guards mutex-scope found held across an await and used
 	// after it; tokio-mutex takes them from here.
 	held []*guard
+	imp  *fileImports // the import fact, read on first need (imports.go)
 }
 
 // proposal is a finding and, when it can be fixed, the fix's edits (in the

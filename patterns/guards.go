@@ -146,8 +146,9 @@ func methodName(src []byte, call *sitter.Node) string {
 	return text(src, fn.ChildByFieldName("field"))
 }
 
-// importsParkingLot reports whether the file uses parking_lot, whose
-// lock() returns the guard directly.
+// importsParkingLot reports whether the file's bytes mention parking_lot:
+// the prefilter's necessary condition for usesParkingLot (imports.go),
+// which the rules ask.
 func importsParkingLot(src []byte) bool {
 	return strings.Contains(string(src), "parking_lot")
 }
@@ -223,24 +224,20 @@ func guardDeclKey(src []byte, fn *sitter.Node, tokioGuards map[string]bool) (key
 }
 
 // tokioGuardImports returns the guard kinds the file imports from tokio
-// (`use tokio::sync::{Mutex, MutexGuard};`): those are Send.
+// at its top level (`use tokio::sync::{Mutex, MutexGuard};`): those are
+// Send.
 func tokioGuardImports(src []byte, root *sitter.Node) map[string]bool {
 	var out map[string]bool
-	for _, c := range namedChildren(root) {
-		if c.Type() != "use_declaration" {
+	for _, l := range topImports(src, root) {
+		if !strings.HasPrefix(l.path, "tokio::") {
 			continue
 		}
-		t := text(src, c)
-		if !strings.Contains(t, "tokio::") {
-			continue
-		}
-		for _, k := range []string{"MutexGuard", "RwLockReadGuard", "RwLockWriteGuard"} {
-			if strings.Contains(t, k) {
-				if out == nil {
-					out = map[string]bool{}
-				}
-				out[k] = true
+		switch l.local {
+		case "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard":
+			if out == nil {
+				out = map[string]bool{}
 			}
+			out[l.local] = true
 		}
 	}
 	return out
@@ -527,7 +524,7 @@ func refOperand(src []byte, v *sitter.Node) (*sitter.Node, bool) {
 // findGuards returns the guards bound by `let g = <lock acquisition>;` in
 // every Send-required async body, with their uses and awaits computed.
 func findGuards(fc *fileCtx) []*guard {
-	pl := importsParkingLot(fc.src)
+	pl := usesParkingLot(fc)
 	fns := fileGuardFns(fc)
 	var out []*guard
 	for _, b := range fc.bodies {

@@ -34,6 +34,9 @@ type Index struct {
 	via      map[string]string // why an async fn must be Send
 	// guardDecls are the guard-returning fns by guardDeclKey.
 	guardDecls map[string]string
+	// crates are the complete crates among the files given, by file
+	// (tokiomutex_crate.go's AddCrates).
+	crates map[string]*Crate
 }
 
 // NewIndex builds the index from the summaries of every file given.

@@ -126,12 +126,9 @@ func guardFinding(fc *fileCtx, g *guard) Finding {
 }
 
 // handOff reports whether a guard used after the await goes to tokio-mutex
-// (which then reports it) instead of being reported here: only when that
-// rule is on, not under --all-async (which never swaps a Mutex), and only
-// for a plain `let g = m.lock()..;` of a Mutex, the only shape tokio-mutex
-// rewrites.
+// (which then reports it) instead of being reported here (see swappable).
 func handOff(fc *fileCtx, g *guard) bool {
-	return fc.cfg.Rules[RuleTokioMutex] && !fc.cfg.AllAsync && g.kind == "MutexGuard" && g.recv != nil
+	return swappable(fc, g)
 }
 
 func containsGuard(list []*guard, g *guard) bool {
@@ -464,7 +461,7 @@ type tempCtx struct {
 // and guards bound by an `if let Ok(g) = m.lock()` or `match m.lock()`
 // pattern.
 func temporaries(fc *fileCtx) []proposal {
-	tc := &tempCtx{fc: fc, pl: importsParkingLot(fc.src), fns: fileGuardFns(fc), names: map[uint32]map[string]bool{}}
+	tc := &tempCtx{fc: fc, pl: usesParkingLot(fc), fns: fileGuardFns(fc), names: map[uint32]map[string]bool{}}
 	var out []proposal
 	for _, b := range fc.bodies {
 		if !b.send {
@@ -569,6 +566,9 @@ func (tc *tempCtx) scrutinee(b *asyncBody, n *sitter.Node, form string, val, pat
 			kind, compactText(src, a), form, sendWhy(b))}
 	edits, why := tc.bindInBlock(s, a, form == "match" && literalArms(n))
 	if why != "" {
+		if handTemp(tc.fc, b, a, aw, kind) {
+			return nil // it must stay held: tokio-mutex swaps its lock
+		}
 		f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, compactText(src, a), awaitLine)
 		return []proposal{{f: f}}
 	}
@@ -589,7 +589,7 @@ func (tc *tempCtx) awaitedCall(b *asyncBody, aw *sitter.Node) []proposal {
 	awaitLine := lineOf(src, awaitOff)
 	var out []proposal
 	if fn := call.ChildByFieldName("function"); fn != nil && fn.Type() == "field_expression" {
-		if a, kind := tc.findTemp(fn.ChildByFieldName("value")); a != nil {
+		if a, kind := tc.findTemp(fn.ChildByFieldName("value")); a != nil && !handTemp(tc.fc, b, a, aw, kind) {
 			out = append(out, proposal{f: Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.StartByte())}, Await: &Pos{Offset: awaitOff},
 				Name:    compactText(src, a),
 				Message: fmt.Sprintf("temporary `%s` of `%s` in the receiver of an awaited call is held across the await%s", kind, compactText(src, a), sendWhy(b)),
@@ -612,6 +612,9 @@ func (tc *tempCtx) awaitedCall(b *asyncBody, aw *sitter.Node) []proposal {
 			Message: fmt.Sprintf("temporary `%s` of `%s` in an argument of an awaited call is held across the await%s", kind, compactText(src, a), sendWhy(b))}
 		edits, why := tc.bindInBlock(s, a, false)
 		if why != "" {
+			if handTemp(tc.fc, b, a, aw, kind) {
+				continue
+			}
 			f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, compactText(src, a), awaitLine)
 			out = append(out, proposal{f: f})
 			continue

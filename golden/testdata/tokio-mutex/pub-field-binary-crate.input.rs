@@ -1,4 +1,4 @@
-// golden: expect=send-error
+// golden: run
 use std::sync::{Arc, Mutex};
 
 pub struct Inbox {

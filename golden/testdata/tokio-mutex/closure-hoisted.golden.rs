@@ -1,13 +1,16 @@
-// golden: expect=send-error
-use std::sync::{Arc, Mutex};
+// golden: run
+use std::sync::Arc;
+use tokio::sync::Mutex;
 
 async fn publish(total: u32) {
     println!("{total}");
 }
 
 async fn score(weights: Arc<Mutex<Vec<u32>>>, picks: Vec<usize>) {
-    let total: u32 = picks.iter().map(|i| weights.lock().unwrap()[*i]).sum();
-    let mut w = weights.lock().unwrap();
+    let weights_guard = weights.lock().await;
+    let total: u32 = picks.iter().map(|i| weights_guard[*i]).sum();
+    drop(weights_guard);
+    let mut w = weights.lock().await;
     w.push(total);
     publish(total).await;
     w.push(0);

@@ -1,16 +1,17 @@
-// golden: expect=send-error
-use std::sync::{Arc, Mutex};
+// golden: run
+use std::sync::Arc;
+use tokio::sync::Mutex;
 
 async fn audit(n: u64) {
     println!("audit {n}");
 }
 
-fn current(total: &Mutex<u64>) -> u64 {
-    *total.lock().unwrap()
+async fn current(total: &Mutex<u64>) -> u64 {
+    *total.lock().await
 }
 
 async fn add(total: Arc<Mutex<u64>>) {
-    let mut t = total.lock().unwrap();
+    let mut t = total.lock().await;
     *t += 1;
     audit(*t).await;
     *t += 1;
@@ -20,5 +21,5 @@ async fn add(total: Arc<Mutex<u64>>) {
 async fn main() {
     let total = Arc::new(Mutex::new(0));
     tokio::spawn(add(total.clone())).await.unwrap();
-    println!("{}", current(&total));
+    println!("{}", current(&total).await);
 }

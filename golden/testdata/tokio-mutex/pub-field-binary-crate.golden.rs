@@ -1,5 +1,6 @@
-// golden: expect=send-error
-use std::sync::{Arc, Mutex};
+// golden: run
+use std::sync::Arc;
+use tokio::sync::Mutex;
 
 pub struct Inbox {
     pub messages: Mutex<Vec<String>>,
@@ -10,7 +11,7 @@ async fn deliver(m: &str) {
 }
 
 async fn flush(inbox: Arc<Inbox>) {
-    let mut messages = inbox.messages.lock().unwrap();
+    let mut messages = inbox.messages.lock().await;
     for m in messages.iter() {
         deliver(m).await;
     }
