@@ -160,7 +160,7 @@ func runFiles(t *testing.T, args []string, files map[string][]byte) map[string]*
 		}
 		return nil, os.ErrNotExist
 	}
-	patterns.PlanCrates(cfg, idx, patterns.FindCrates(paths, nil, read), nil, read)
+	patterns.PlanCrates(cfg, idx, paths, nil, read)
 	eng := patterns.NewEngine(cfg, idx)
 	defer eng.Close()
 	out := map[string]*patterns.Result{}

@@ -141,7 +141,7 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 	}
 	sc.visiting[fn] = true
 	defer delete(sc.visiting, fn)
-	if name == "main" && implTrait(fn) == nil && fn.Parent() == p.fc.root {
+	if root, lib := crateRoot(p.fc.path); name == "main" && root && !lib && fn.Parent() == p.fc.root {
 		if at := enters(src, fn); at > 0 {
 			return refused("it enters a runtime at line %d, where `blocking_*` would panic", at)
 		}
@@ -190,7 +190,9 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 		par := use.Parent()
 		switch {
 		case par != nil && par.Type() == "call_expression" && par.ChildByFieldName("function") == use:
-			if use.Type() == "field_expression" && !hasSelfParam(fn) {
+			if use.Type() == "field_expression" && (!hasSelfParam(fn) || commonMethods[name] && !isSelfRecv(use)) {
+				// `x.name(..)`: a free fn is never called so, and a common
+				// method name may be another type's method.
 				return refused("it is used at line %d in a way sendfix cannot follow", at)
 			}
 			w := sc.where(par, false)
@@ -288,6 +290,12 @@ func (p *swapPlan) macroCallEnd(tt, id *sitter.Node) int {
 		return int(ts[i+1].n.EndByte())
 	}
 	return -1
+}
+
+// isSelfRecv reports whether a method call's field expression is on `self`.
+func isSelfRecv(fe *sitter.Node) bool {
+	v := unparen(fe.ChildByFieldName("value"))
+	return v != nil && v.Type() == "self"
 }
 
 // method is the lock method of the plan's first family, for messages.

@@ -374,17 +374,48 @@ func (ix *Index) AddCrates(cs ...*Crate) {
 	}
 }
 
-// PlanCrates decides the tokio-mutex swap of each crate (see the package
-// comment of crate mode above), registers the crates in idx and returns
-// the files whose run the decisions change: every file of a crate that
-// swaps (their prefilter may have said they need no run). cfg and idx
-// are those the runs will use.
-func PlanCrates(cfg Config, idx *Index, crates []*Crate, mayHold func(path string) bool, read func(string) ([]byte, error)) []string {
+// PlanCrates finds the complete crates among paths that may need the
+// tokio-mutex swap and decides it for each (see crate mode above). Only
+// files mayHold accepts (nil: all) can hold a guard that asks for a swap;
+// they are probed first, and only the crates around a file that asks are
+// looked for (FindCrates). The crates are registered in idx; the result
+// is the files whose run the decisions change: every file of a crate
+// that swaps (the command's plan may have said they need no run). cfg and
+// idx are those the runs will use; read returns a file's bytes.
+func PlanCrates(cfg Config, idx *Index, paths []string, mayHold func(path string) bool, read func(string) ([]byte, error)) []string {
 	if !cfg.Rules[RuleTokioMutex] || cfg.AllAsync {
 		return nil
 	}
 	e := NewEngine(cfg, idx)
 	defer e.Close()
+	var dirs []string // folders of the files that ask
+	for _, p := range paths {
+		if mayHold != nil && !mayHold(p) {
+			continue
+		}
+		raw, err := read(p)
+		if err != nil || !mayAcquire(raw) {
+			continue
+		}
+		if pr := e.probe(p, raw); pr != nil {
+			if pr.wants() != 0 {
+				dirs = append(dirs, path.Dir(filepath.ToSlash(filepath.Clean(p)))+"/")
+			}
+			pr.tree.Close()
+		}
+	}
+	if len(dirs) == 0 {
+		return nil
+	}
+	near := func(pkg string) bool {
+		for _, d := range dirs {
+			if pkg == "." || strings.HasPrefix(d, pkg+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	crates := FindCrates(paths, near, read)
 	idx.AddCrates(crates...)
 	var out []string
 	for _, c := range crates {
@@ -432,6 +463,30 @@ func (e *Engine) probe(path string, raw []byte) *probed {
 	return pr
 }
 
+// mayAcquire is the necessary condition for a file to hold a guard that
+// asks for a swap: the prefilter's lock acquisition.
+func mayAcquire(src []byte) bool {
+	pl := importsParkingLot(src)
+	for _, m := range lockMethods {
+		if hasAcquisition(src, m, pl, nil) {
+			return true
+		}
+	}
+	return false
+}
+
+// wants returns the families the probed file's guards ask to swap (their
+// receivers not yet resolved).
+func (pr *probed) wants() lockFamily {
+	var want lockFamily
+	for _, g := range pr.asked {
+		if swappable(pr.fc, g) && (g.body == nil || g.body.why != "--all-async") {
+			want |= familyOfGuard(g.kind)
+		}
+	}
+	return want
+}
+
 // planCrate makes the crate's decision; it reports whether the crate
 // swaps a family.
 func (e *Engine) planCrate(c *Crate, mayHold func(string) bool, read func(string) ([]byte, error)) bool {
@@ -465,11 +520,7 @@ func (e *Engine) planCrate(c *Crate, mayHold func(string) bool, read func(string
 		if pr == nil {
 			return false
 		}
-		for _, g := range pr.asked {
-			if swappable(pr.fc, g) && (g.body == nil || g.body.why != "--all-async") {
-				want |= familyOfGuard(g.kind)
-			}
-		}
+		want |= pr.wants()
 	}
 	if want == 0 {
 		return false
