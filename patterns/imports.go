@@ -55,10 +55,16 @@ type fileImports struct {
 }
 
 // readImports reads the use declarations of the file at every depth.
+// Only subtrees whose text holds `use` or `mod` can hold a declaration or
+// a module: the walk visits those alone.
 func readImports(src []byte, root *sitter.Node) *fileImports {
 	im := &fileImports{src: src, root: root, byLocal: map[string][]int{}}
-	walk(root, func(n *sitter.Node) bool {
-		switch n.Type() {
+	uses, mods := findAll(src, []byte("use")), findAll(src, []byte("mod"))
+	walkTyped(root, func(n *sitter.Node, typ string, _ *ancestors) bool {
+		if !uses.within(n.StartByte(), n.EndByte(), 3) && !mods.within(n.StartByte(), n.EndByte(), 3) {
+			return false
+		}
+		switch typ {
 		case "use_declaration":
 			im.decls = append(im.decls, n)
 			scope := n.Parent()
@@ -261,11 +267,12 @@ func (im *fileImports) usesCrate(name string) bool {
 		}
 	}
 	found := false
-	walk(im.root, func(n *sitter.Node) bool {
-		if found {
+	at := findAll(im.src, []byte(name))
+	walkTyped(im.root, func(n *sitter.Node, typ string, _ *ancestors) bool {
+		if found || !at.within(n.StartByte(), n.EndByte(), len(name)) {
 			return false
 		}
-		switch n.Type() {
+		switch typ {
 		case "use_declaration", "line_comment", "block_comment", "string_literal", "raw_string_literal", "char_literal":
 			return false
 		case "scoped_identifier", "scoped_type_identifier", "scoped_use_list":
@@ -308,5 +315,8 @@ func (fc *fileCtx) imports() *fileImports {
 // usesParkingLot reports whether the file names parking_lot, whose
 // lock() returns the guard itself (no LockResult).
 func usesParkingLot(fc *fileCtx) bool {
+	if !bytes.Contains(fc.src, []byte("parking_lot")) {
+		return false // a necessary condition, checked before the fact is read
+	}
 	return fc.imports().usesCrate("parking_lot")
 }
