@@ -463,3 +463,48 @@ func TestSwapForeignPlacement(t *testing.T) {
 		})
 	}
 }
+
+// TestSwapRwLock checks the RwLock family: its sites, guards, statics and
+// macro tokens move to tokio; a std Mutex of the same file stays.
+func TestSwapRwLock(t *testing.T) {
+	in := "use std::sync::{Mutex, RwLock, RwLockReadGuard};\n" +
+		"static CFG: RwLock<u8> = RwLock::new(0);\n" +
+		"fn peek(c: &RwLock<u8>) -> RwLockReadGuard<'_, u8> {\n    c.read().unwrap()\n}\n" +
+		"async fn f(m: &Mutex<u8>) -> u8 {\n    let a = *CFG.read().unwrap();\n    println!(\"{}\", CFG.write().expect(\"w\"));\n    *peek(&CFG) + a + *m.lock().unwrap()\n}\n"
+	want := "use std::sync::Mutex;\nuse tokio::sync::{RwLock, RwLockReadGuard};\n" +
+		"static CFG: RwLock<u8> = RwLock::const_new(0);\n" +
+		"async fn peek(c: &RwLock<u8>) -> RwLockReadGuard<'_, u8> {\n    c.read().await\n}\n" +
+		"async fn f(m: &Mutex<u8>) -> u8 {\n    let a = *CFG.read().await;\n    println!(\"{}\", CFG.write().await);\n    *peek(&CFG).await + a + *m.lock().unwrap()\n}\n"
+	p := func(src string, fams lockFamily) (string, string) {
+		t.Helper()
+		ps := sitter.NewParser()
+		ps.SetLanguage(rust.GetLanguage())
+		defer ps.Close()
+		tree, err := ps.ParseCtx(context.Background(), nil, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tree.Close()
+		fc := &fileCtx{src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: Config{}}
+		plan := planSwap(fc, fams, nil)
+		if plan.why != nil {
+			return "", plan.why.Error()
+		}
+		b, err := rewrite.Apply(fc.src, plan.edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b), ""
+	}
+	if got, why := p(in, famRwLock); why != "" || got != want {
+		t.Errorf("reason %q, got:\n%s\nwant:\n%s", why, got, want)
+	}
+	refuse := "use std::sync::{Arc, RwLock};\nasync fn f(c: Arc<RwLock<u8>>) -> u8 {\n    if let Ok(g) = c.try_read() {\n        return *g;\n    }\n    *c.read().unwrap()\n}\n"
+	if _, why := p(refuse, famRwLock); !strings.Contains(why, "`try_read` at line 3") {
+		t.Errorf("try_read: reason %q", why)
+	}
+	mixed := strings.Replace(strings.Replace(refuse, "{Arc, RwLock}", "{Arc, Mutex, RwLock}", 1), "-> u8 {\n", "-> u8 {\n    let _m = Mutex::new(0).lock().unwrap();\n", 1)
+	if got, why := p(mixed, famMutex); why != "" || !strings.Contains(got, "c.try_read()") || !strings.Contains(got, "Mutex::new(0).lock().await") {
+		t.Errorf("a Mutex swap leaves a RwLock's try_read alone: reason %q, got:\n%s", why, got)
+	}
+}

@@ -239,6 +239,24 @@ func (p *swapPlan) buildsStd(v *sitter.Node) bool {
 	return found
 }
 
+// isStdCtor reports whether an expression is `L::new(..)`/`L::default()`
+// of a std lock L of the plan's families, possibly inside
+// `Arc::new(..)`, `Rc::new(..)`, `Box::new(..)`.
+func (p *swapPlan) isStdCtor(v *sitter.Node, depth int) bool {
+	v = unparen(v)
+	if v == nil || depth > 4 || v.Type() != "call_expression" {
+		return false
+	}
+	path, name := p.ctorOf(v)
+	if path == nil {
+		return false
+	}
+	if args := namedChildren(v.ChildByFieldName("arguments")); name == "new" && isSmartPointer(p.fc.src, path) {
+		return len(args) == 1 && p.isStdCtor(args[0], depth+1)
+	}
+	return (name == "new" || name == "default") && p.isLockName(path)
+}
+
 // ctorOf returns the type path and the fn name of a call `T::f(..)` or
 // `T::<A>::f(..)`, or nil.
 func (p *swapPlan) ctorOf(call *sitter.Node) (*sitter.Node, string) {
@@ -307,6 +325,9 @@ func (p *swapPlan) recvIs(recv *sitter.Node, depth int, k recvKind) bool {
 		}
 		if a := spawnArg(recv); a != nil && calleeName(src, recv) == "clone" {
 			return p.recvIs(a, depth+1, k)
+		}
+		if k == kindStd && p.isStdCtor(recv, 0) || k == kindOther && p.buildsOther(recv, 0) {
+			return true // `Mutex::new(0).lock()`
 		}
 		return p.returnsKind(recv, k)
 	case "identifier":
