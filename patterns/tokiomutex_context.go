@@ -189,11 +189,13 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 		}
 		par := use.Parent()
 		switch {
+		case use.Type() == "field_expression" && (par == nil || par.Type() != "call_expression" || par.ChildByFieldName("function") != use):
+			// `x.name` read as a field, not called: another item.
 		case par != nil && par.Type() == "call_expression" && par.ChildByFieldName("function") == use:
 			if use.Type() == "field_expression" && (!hasSelfParam(fn) || commonMethods[name] && !isSelfRecv(use)) {
 				// `x.name(..)`: a free fn is never called so, and a common
 				// method name may be another type's method.
-				return refused("it is used at line %d in a way sendfix cannot follow", at)
+				return refused("`.%s(..)` at line %d may be another type's method of that name, which sendfix cannot tell from this one", name, at)
 			}
 			w := sc.where(par, false)
 			if w.why != nil {
