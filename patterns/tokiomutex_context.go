@@ -169,7 +169,7 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 	}
 	if p.crate != nil {
 		if f := p.crate.mentionedIn(name); f != "" {
-			return refused("it is named in %s, which sendfix does not follow into this file's decision", f)
+			return refused("it is named at %s, another file of the crate, whose calls sendfix does not make async", f)
 		}
 	}
 	if len(p.fns[name]) > 1 {

@@ -71,7 +71,7 @@ type fileDecls struct {
 	fns      map[string]bool      // fns and methods not implementing a trait
 	returns  map[string]typeSpell // free fns -> what their return type spells
 	implFns  map[string]string    // fns implementing a trait -> the trait's last name
-	mentions map[string]bool      // every name the file writes
+	mentions map[string]int       // every name the file writes -> the line it is first written on
 }
 
 // crateShared merges the declarations of every file of a crate.
@@ -85,7 +85,7 @@ type crateShared struct {
 	fns            map[string]bool
 	returns        map[string]typeSpell
 	foreignImplFns map[string]bool
-	mentions       map[string][]string // name -> files that write it
+	mentions       map[string][]mention // name -> where files write it
 }
 
 // crateView is what one file's swap sees of its crate.
@@ -112,11 +112,18 @@ func (c *Crate) view(self string) *crateView {
 	return &crateView{crateShared: c.shared, crate: c, self: filepath.Clean(self)}
 }
 
-// mentionedIn returns another file of the crate that writes name, or "".
+// mention is where a file first writes a name.
+type mention struct {
+	file string
+	line int
+}
+
+// mentionedIn returns where another file of the crate writes name
+// (`src/main.rs:12`), or "".
 func (v *crateView) mentionedIn(name string) string {
-	for _, f := range v.mentions[name] {
-		if f != v.self {
-			return f
+	for _, m := range v.mentions[name] {
+		if m.file != v.self {
+			return fmt.Sprintf("%s:%d", m.file, m.line)
 		}
 	}
 	return ""
@@ -602,7 +609,7 @@ func (c *Crate) viewOrNil(p string) *crateView {
 func (c *Crate) merge() {
 	s := &crateShared{lib: c.Lib, aliases: map[string]typeSpell{}, fields: map[string][]typeSpell{},
 		statics: map[string]typeSpell{}, types: map[string]bool{}, mods: map[string]bool{},
-		fns: map[string]bool{}, returns: map[string]typeSpell{}, foreignImplFns: map[string]bool{}, mentions: map[string][]string{}}
+		fns: map[string]bool{}, returns: map[string]typeSpell{}, foreignImplFns: map[string]bool{}, mentions: map[string][]mention{}}
 	var paths []string
 	for p := range c.byFile {
 		paths = append(paths, p)
@@ -634,8 +641,8 @@ func (c *Crate) merge() {
 			old := s.returns[k]
 			s.returns[k] = typeSpell{std: old.std | v.std, other: old.other || v.other}
 		}
-		for k := range d.mentions {
-			s.mentions[k] = append(s.mentions[k], p)
+		for k, line := range d.mentions {
+			s.mentions[k] = append(s.mentions[k], mention{file: p, line: line})
 		}
 	}
 	for _, p := range paths {
@@ -654,7 +661,7 @@ func declsOf(fc *fileCtx, cv *crateView) *fileDecls {
 	src := fc.src
 	d := &fileDecls{path: fc.path, aliases: map[string]typeSpell{}, fields: map[string][]typeSpell{},
 		statics: map[string]typeSpell{}, types: map[string]bool{}, mods: map[string]bool{},
-		fns: map[string]bool{}, returns: map[string]typeSpell{}, implFns: map[string]string{}, mentions: map[string]bool{}}
+		fns: map[string]bool{}, returns: map[string]typeSpell{}, implFns: map[string]string{}, mentions: map[string]int{}}
 	p := newPlan(fc, famAll, cv)
 	spell := func(ty *sitter.Node) typeSpell {
 		var s typeSpell
@@ -704,7 +711,9 @@ func declsOf(fc *fileCtx, cv *crateView) *fileDecls {
 		case "mod_item":
 			d.mods[text(src, n.ChildByFieldName("name"))] = true
 		case "identifier", "field_identifier", "type_identifier":
-			d.mentions[text(src, n)] = true
+			if nm := text(src, n); d.mentions[nm] == 0 {
+				d.mentions[nm] = int(n.StartPoint().Row) + 1
+			}
 		case "line_comment", "block_comment", "string_literal", "raw_string_literal":
 			return false
 		}
