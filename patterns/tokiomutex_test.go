@@ -15,6 +15,12 @@ import (
 // file, or the refusal.
 func swapFile(t *testing.T, src string, cfg Config) (out, why string) {
 	t.Helper()
+	return swapFamilies(t, src, cfg, famMutex)
+}
+
+// swapFamilies is swapFile for a set of lock families.
+func swapFamilies(t *testing.T, src string, cfg Config, fams lockFamily) (out, why string) {
+	t.Helper()
 	p := sitter.NewParser()
 	p.SetLanguage(rust.GetLanguage())
 	defer p.Close()
@@ -24,7 +30,7 @@ func swapFile(t *testing.T, src string, cfg Config) (out, why string) {
 	}
 	defer tree.Close()
 	fc := &fileCtx{src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: cfg}
-	plan := planSwap(fc, famMutex, nil)
+	plan := planSwap(fc, fams, nil)
 	if plan.why != nil {
 		return "", plan.why.Error()
 	}
@@ -481,24 +487,7 @@ func TestSwapRwLock(t *testing.T) {
 		"async fn f(m: &Mutex<u8>) -> u8 {\n    let a = *CFG.read().await;\n    println!(\"{}\", CFG.write().await);\n    *peek(&CFG).await + a + *m.lock().unwrap()\n}\n"
 	p := func(src string, fams lockFamily) (string, string) {
 		t.Helper()
-		ps := sitter.NewParser()
-		ps.SetLanguage(rust.GetLanguage())
-		defer ps.Close()
-		tree, err := ps.ParseCtx(context.Background(), nil, []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tree.Close()
-		fc := &fileCtx{src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: Config{}}
-		plan := planSwap(fc, fams, nil)
-		if plan.why != nil {
-			return "", plan.why.Error()
-		}
-		b, err := rewrite.Apply(fc.src, plan.edits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b), ""
+		return swapFamilies(t, src, Config{}, fams)
 	}
 	if got, why := p(in, famRwLock); why != "" || got != want {
 		t.Errorf("reason %q, got:\n%s\nwant:\n%s", why, got, want)
