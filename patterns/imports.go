@@ -254,37 +254,36 @@ func (im *fileImports) locals() map[string]bool {
 	return out
 }
 
-// usesCrate reports whether the file names the crate: a use path or a
-// path in code (`name::Item`, macro tokens included) whose first segment
-// is name. Comments and strings do not count.
+// usesCrate reports whether the file names the crate as a path segment
+// anywhere: in a use path (`parking_lot::Mutex`, or a re-export such as
+// `deno_core::parking_lot::Mutex`), in a path in code, or as a token of a
+// macro's arguments. Comments and strings do not count.
 func (im *fileImports) usesCrate(name string) bool {
 	if !bytes.Contains(im.src, []byte(name)) {
 		return false // a necessary condition: the tree cannot name it
 	}
 	for _, l := range im.leaves {
-		if l.path == name || strings.HasPrefix(l.path, name+"::") {
-			return true
+		for _, seg := range strings.Split(l.path, "::") {
+			if seg == name {
+				return true
+			}
 		}
 	}
 	found := false
 	at := findAll(im.src, []byte(name))
-	walkTyped(im.root, func(n *sitter.Node, typ string, _ *ancestors) bool {
+	walkTyped(im.root, func(n *sitter.Node, typ string, up *ancestors) bool {
 		if found || !at.within(n.StartByte(), n.EndByte(), len(name)) {
 			return false
 		}
 		switch typ {
 		case "use_declaration", "line_comment", "block_comment", "string_literal", "raw_string_literal", "char_literal":
 			return false
-		case "scoped_identifier", "scoped_type_identifier", "scoped_use_list":
-			if p := n.ChildByFieldName("path"); p != nil && p.Type() == "identifier" && text(im.src, p) == name {
-				found = true
-			}
-		case "token_tree":
-			// Unparsed tokens: `name` followed by `::`.
-			cs := childrenOf(n)
-			for i := 0; i+1 < len(cs); i++ {
-				if cs[i].Type() == "identifier" && text(im.src, cs[i]) == name && text(im.src, cs[i+1]) == "::" {
-					found = true
+		case "identifier":
+			// A path segment (`parking_lot::Mutex`, `x::parking_lot::Y`)
+			// or a token of macro arguments; not a binding of that name.
+			if text(im.src, n) == name {
+				if p, pt := up.parent(); pt == "scoped_identifier" || pt == "scoped_type_identifier" || pt == "token_tree" || pt == "scoped_use_list" {
+					found = p != nil
 				}
 			}
 		}

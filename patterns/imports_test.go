@@ -107,6 +107,8 @@ func TestImportsUsesCrate(t *testing.T) {
 		want bool
 	}{
 		{"use parking_lot::Mutex;\n", true},
+		{"use deno_core::parking_lot::Mutex;\n", true},
+		{"fn f() { let m = core::parking_lot::Mutex::new(0); }\n", true},
 		{"fn f() { let m = parking_lot::Mutex::new(0); }\n", true},
 		{"fn f() { let m = make!(parking_lot::Mutex::new(0)); }\n", true},
 		{"// parking_lot is not used here\nfn f() { let s = \"parking_lot::Mutex\"; }\n", false},

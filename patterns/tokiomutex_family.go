@@ -123,12 +123,14 @@ func familyPaths(f lockFamily) []string {
 }
 
 // otherLockPath reports whether a full path names a lock type that is not
-// std's and that the swap leaves alone.
+// std's and that the swap leaves alone: parking_lot's or tokio's, also
+// through a re-export (`deno_core::parking_lot::Mutex`).
 func otherLockPath(full string) bool {
-	switch full {
-	case "parking_lot::Mutex", "parking_lot::RwLock", "parking_lot::FairMutex", "parking_lot::ReentrantMutex",
-		"tokio::sync::Mutex", "tokio::sync::RwLock":
-		return true
+	for _, p := range []string{"parking_lot::Mutex", "parking_lot::RwLock", "parking_lot::FairMutex", "parking_lot::ReentrantMutex",
+		"tokio::sync::Mutex", "tokio::sync::RwLock"} {
+		if full == p || strings.HasSuffix(full, "::"+p) {
+			return true
+		}
 	}
 	return false
 }
