@@ -458,7 +458,7 @@ func (e *Engine) probe(path string, raw []byte) *probed {
 		return nil
 	}
 	fc := &fileCtx{path: path, src: src, root: tree.RootNode(), style: rewrite.DetectStyle(raw), cfg: e.cfg, idx: e.idx}
-	fc.bodies = findBodies(src, fc.root, e.idx, e.cfg.AllAsync)
+	fc.bodies = findBodies(path, src, fc.root, e.idx, e.cfg.AllAsync)
 	markSites(fc, e.cfg.Sites, raw, prefix, nil)
 	pr := &probed{path: path, src: src, tree: tree, fc: fc}
 	if e.cfg.Rules[RuleMutexScope] {
