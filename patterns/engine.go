@@ -63,10 +63,24 @@ type fileCtx struct {
 	idx    *Index
 	bodies []*asyncBody
 	sites  []siteAt // Config.Sites of this file, in this pass's coordinates
-	// held are the guards mutex-scope found held across an await and used
-	// after it; tokio-mutex takes them from here.
-	held []*guard
-	imp  *fileImports // the import fact, read on first need (imports.go)
+	// held are the guards mutex-scope found that must stay held across
+	// an await (used after it, or borrowed by a value used after it);
+	// tokio-mutex takes them from here. heldTemps are the temporary
+	// guards that must stay held (`m.lock().unwrap().fetch().await`),
+	// with temp set and decl the acquisition.
+	held, heldTemps []*guard
+	fx              *facts   // built on first use by facts()
+	guards          []*guard // findGuards's result, computed once per pass
+	guardsDone      bool
+	imp             *fileImports // the import fact, read on first need (imports.go)
+}
+
+// facts returns the facts layer of this pass's tree, built on first use.
+func (fc *fileCtx) facts() *facts {
+	if fc.fx == nil {
+		fc.fx = newFacts(fc.src, fc.root)
+	}
+	return fc.fx
 }
 
 // proposal is a finding and, when it can be fixed, the fix's edits (in the

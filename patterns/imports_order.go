@@ -34,9 +34,9 @@ func itemKey(item string) (key, alias string) {
 	return item, alias
 }
 
-// rank is the first tier of both orders: `self`, `super`, `crate`, then
+// pathRank is the first tier of both orders: `self`, `super`, `crate`, then
 // names.
-func rank(s string) int {
+func pathRank(s string) int {
 	switch s {
 	case "self":
 		return 0
@@ -50,7 +50,7 @@ func rank(s string) int {
 
 // order2021 is rustfmt's order before style edition 2024.
 func order2021(a, b string) int {
-	if ra, rb := rank(a), rank(b); ra != rb {
+	if ra, rb := pathRank(a), pathRank(b); ra != rb {
 		return ra - rb
 	}
 	class := func(s string) int {
@@ -70,7 +70,7 @@ func order2021(a, b string) int {
 
 // order2024 is rustfmt's version sorting.
 func order2024(a, b string) int {
-	if ra, rb := rank(a), rank(b); ra != rb {
+	if ra, rb := pathRank(a), pathRank(b); ra != rb {
 		return ra - rb
 	}
 	for a != "" && b != "" {

@@ -255,6 +255,7 @@ func MayDeclareGuardFn(src []byte) bool {
 // `.name()` (no arguments) in a shape guardCall, letGuard or mutex-scope's
 // temporaries accept: after the call and any closing parentheses comes
 // `.unwrap…`/`.expect…` (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`),
+// `.map_err…`/`.ok…` or `?` (`.map_err(..)?`, `.ok()?`, `m.lock()?`),
 // `else` (`let Ok(g) = m.lock() else`), `{` (`if let Ok(g) = m.lock() {`,
 // `match m.lock() {`) or `&&` (a let chain); with parkingLot (the file
 // names parking_lot, whose lock() returns the guard itself) any
@@ -303,9 +304,12 @@ func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool
 		case j >= len(src):
 		case src[j] == '{', src[j] == '&' && j+1 < len(src) && src[j+1] == '&':
 			return true
+		case src[j] == '?':
+			return true // `m.lock()?`
 		case src[j] == '.':
 			k := skipTrivia(src, j+1)
-			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) {
+			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) ||
+				bytes.HasPrefix(src[k:], []byte("map_err")) || bytes.HasPrefix(src[k:], []byte("ok")) {
 				return true
 			}
 		case bytes.HasPrefix(src[j:], []byte("else")) && (j+4 == len(src) || !isIdentByte(src[j+4])):

@@ -74,8 +74,9 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 )
 
-// runTokioMutex turns the guards mutex-scope could not scope (fileCtx.held)
-// into tokio-mutex findings, each carrying the file's whole swap. With
+// runTokioMutex turns the guards mutex-scope could not scope (fileCtx.held,
+// and the temporaries that must stay held, fileCtx.heldTemps) into
+// tokio-mutex findings, each carrying the file's whole swap. With
 // --rules tokio-mutex and mutex-scope not enabled, every std guard held
 // across an await is swapped, scopeable or not.
 func runTokioMutex(fc *fileCtx) []proposal {
@@ -84,10 +85,11 @@ func runTokioMutex(fc *fileCtx) []proposal {
 	if forced {
 		gs = findGuards(fc)
 	}
+	gs = append(gs[:len(gs):len(gs)], fc.heldTemps...)
 	var want lockFamily
 	var mine []*guard
 	for _, g := range gs {
-		if g.recv == nil || familyOfGuard(g.kind) == 0 {
+		if !swappable(fc, g) {
 			continue // compiler-site guards are not ours
 		}
 		if g.body != nil && g.body.why == "--all-async" {
@@ -174,11 +176,11 @@ func guardProposal(fc *fileCtx, g *guard, plan *swapPlan, cv *crateView) proposa
 	fam := familyOfGuard(g.kind)
 	recv := compact(text(fc.src, g.recv))
 	what := "guard"
-	if g.decl == nil {
+	if g.temp {
 		what = "temporary guard"
 	}
 	lead := fmt.Sprintf("%s `%s` is used after `%s` at line %d", what, g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
-	if g.decl == nil {
+	if g.temp {
 		lead = fmt.Sprintf("%s `%s` must stay held across `%s` at line %d", what, g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
 	} else if !g.usedLate {
 		lead = fmt.Sprintf("guard `%s` is held across `%s` at line %d (--rules tokio-mutex)", g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
@@ -264,47 +266,6 @@ func awaitText(src []byte, aw *sitter.Node) string {
 // receiver the swap can resolve (recv set).
 func swappable(fc *fileCtx, g *guard) bool {
 	return fc.cfg.Rules[RuleTokioMutex] && !fc.cfg.AllAsync && familyOfGuard(g.kind) != 0 && g.recv != nil
-}
-
-// handTemp hands a temporary guard that must stay held to tokio-mutex
-// (through fileCtx.held) and reports whether it did: acq is the
-// acquisition mutex-scope found (`m.lock().unwrap()`), aw the await it
-// lives across, b the async body.
-func handTemp(fc *fileCtx, b *asyncBody, acq, aw *sitter.Node, kind string) bool {
-	call := lockCallOf(fc.src, acq)
-	if call == nil {
-		return false
-	}
-	g := &guard{name: compactText(fc.src, acq), kind: kind, lock: call, bind: acq, body: b, await: aw,
-		recv: call.ChildByFieldName("function").ChildByFieldName("value"), usedLate: true}
-	if !swappable(fc, g) {
-		return false
-	}
-	fc.held = append(fc.held, g)
-	return true
-}
-
-// lockCallOf returns the `.lock()`/`.read()`/`.write()` call of an
-// acquisition expression, or nil.
-func lockCallOf(src []byte, acq *sitter.Node) *sitter.Node {
-	for n := unparen(acq); n != nil; {
-		if lockKind(src, n) != "" {
-			return n
-		}
-		switch n.Type() {
-		case "try_expression":
-			n = unparen(n.NamedChild(0))
-		case "call_expression":
-			fn := n.ChildByFieldName("function")
-			if fn == nil || fn.Type() != "field_expression" {
-				return nil
-			}
-			n = unparen(fn.ChildByFieldName("value"))
-		default:
-			return nil
-		}
-	}
-	return nil
 }
 
 // supersede drops mutex-scope's unfixed finding for a guard that

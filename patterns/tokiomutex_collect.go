@@ -44,9 +44,9 @@ type swapPlan struct {
 	imported  map[string]bool           // names bound by use declarations
 	childMods bool                      // the file declares `mod name;`: its private items are visible in other files
 
-	sc         *siteCtx                // where lock sites run (tokiomutex_context.go)
-	hoists     map[*sitter.Node]*hoist // guards hoisted out of sync closures, by statement
-	hoistOrder []*sitter.Node          // their statements, in the order found
+	sc         *siteCtx                       // where lock sites run (tokiomutex_context.go)
+	hoists     map[*sitter.Node]*closureHoist // guards hoisted out of sync closures, by statement
+	hoistOrder []*sitter.Node                 // their statements, in the order found
 }
 
 // planSwap computes the file's swap of the families fams.
@@ -222,14 +222,6 @@ func (p *swapPlan) isStdName(n *sitter.Node, nm string) bool {
 func (p *swapPlan) isOtherName(n *sitter.Node, nm string) bool {
 	path, ok := p.im.resolve(n, nm)
 	return ok && otherLockPath(path)
-}
-
-// itoa formats a small non-negative int.
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }
 
 // trimColons drops a leading `::` of a path.

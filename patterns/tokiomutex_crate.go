@@ -47,10 +47,10 @@ type Crate struct {
 	Lib   bool     // a library crate: its `pub` items are visible outside
 
 	shared  *crateShared
-	swap    lockFamily              // the families swapped
-	refused map[lockFamily]*refusal // the families refused, and why (the refusal names its file)
-	asked   map[lockFamily]string   // the guard that asked for each family, for messages
-	byFile  map[string]*fileDecls   // declarations of each file
+	swap    lockFamily                 // the families swapped
+	refused map[lockFamily]*refusal    // the families refused, and why (the refusal names its file)
+	asked   map[lockFamily]string      // the guard that asked for each family, for messages
+	byFile  map[string]*crateFileDecls // declarations of each file
 }
 
 // typeSpell is what a declared type spells: std locks of some families,
@@ -60,8 +60,8 @@ type typeSpell struct {
 	other bool
 }
 
-// fileDecls are the declarations of one file that the others may use.
-type fileDecls struct {
+// crateFileDecls are the declarations of one file that the others may use.
+type crateFileDecls struct {
 	path     string
 	aliases  map[string]typeSpell
 	fields   map[string][]typeSpell
@@ -542,7 +542,7 @@ func (e *Engine) planCrate(c *Crate, mayHold func(string) bool, read func(string
 		}
 		all = append(all, pr)
 	}
-	c.byFile = map[string]*fileDecls{}
+	c.byFile = map[string]*crateFileDecls{}
 	for round := 0; round < 2; round++ {
 		for _, pr := range all {
 			pr.fc.idx = e.idx
@@ -657,9 +657,9 @@ func (c *Crate) merge() {
 
 // declsOf reads the declarations of a file that the other files of its
 // crate may use.
-func declsOf(fc *fileCtx, cv *crateView) *fileDecls {
+func declsOf(fc *fileCtx, cv *crateView) *crateFileDecls {
 	src := fc.src
-	d := &fileDecls{path: fc.path, aliases: map[string]typeSpell{}, fields: map[string][]typeSpell{},
+	d := &crateFileDecls{path: fc.path, aliases: map[string]typeSpell{}, fields: map[string][]typeSpell{},
 		statics: map[string]typeSpell{}, types: map[string]bool{}, mods: map[string]bool{},
 		fns: map[string]bool{}, returns: map[string]typeSpell{}, implFns: map[string]string{}, mentions: map[string]int{}}
 	p := newPlan(fc, famAll, cv)

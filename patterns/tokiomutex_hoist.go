@@ -24,8 +24,8 @@ import (
 // which no other code can observe as long as the statement takes no
 // other lock and does not await (both are refused).
 
-// hoist is the guard hoisted before one statement.
-type hoist struct {
+// closureHoist is the guard hoisted before one statement.
+type closureHoist struct {
 	stmt  *sitter.Node // the statement (a direct child of a block)
 	tail  bool         // the block's tail expression: no drop after it
 	recv  string       // the receiver's text
@@ -83,10 +83,10 @@ func chainMethod(src []byte, call *sitter.Node) (string, *sitter.Node) {
 	return text(src, fn.ChildByFieldName("field")), fn.ChildByFieldName("value")
 }
 
-// acquisition returns the expression of a lock site that is the guard
+// guardExpr returns the expression of a lock site that is the guard
 // (`m.lock().unwrap()`, `.expect(..)`, `.unwrap_or_else(recover)`, `?`,
 // `.map_err(F)?`, `.ok()?`), or nil.
-func acquisition(src []byte, call *sitter.Node) *sitter.Node {
+func guardExpr(src []byte, call *sitter.Node) *sitter.Node {
 	par := call.Parent()
 	if par == nil {
 		return nil
@@ -215,7 +215,7 @@ func (p *swapPlan) hoistable(call, clo *sitter.Node) *refusal {
 	if strings.HasPrefix(strings.TrimSpace(text(src, clo)), "move") {
 		return no("the closure is `move`")
 	}
-	if acquisition(src, call) == nil {
+	if guardExpr(src, call) == nil {
 		return no("the lock is not written as a guard (`.lock().unwrap()`, `.expect(..)`, `?`)")
 	}
 	recv := call.ChildByFieldName("function").ChildByFieldName("value")
@@ -299,9 +299,9 @@ var readOnlyMethods = map[string]bool{
 	"starts_with": true, "ends_with": true, "copied": true, "eq": true, "ne": true,
 }
 
-// needsMut reports whether the guard replacing acquisition acq may be
+// hoistNeedsMut reports whether the guard replacing acquisition acq may be
 // used mutably: anything but a read-only method, an index or deref read.
-func needsMut(src []byte, acq *sitter.Node) bool {
+func hoistNeedsMut(src []byte, acq *sitter.Node) bool {
 	par := acq.Parent()
 	if par == nil {
 		return true
@@ -341,18 +341,18 @@ func (p *swapPlan) hoistEdits(call, clo *sitter.Node) ([]rewrite.Edit, *refusal)
 	st, tail, _ := p.hoistStmt(clo)
 	recv := call.ChildByFieldName("function").ChildByFieldName("value")
 	method := text(src, call.ChildByFieldName("function").ChildByFieldName("field"))
-	acq := acquisition(src, call)
+	acq := guardExpr(src, call)
 	if p.hoists == nil {
-		p.hoists = map[*sitter.Node]*hoist{}
+		p.hoists = map[*sitter.Node]*closureHoist{}
 	}
 	h := p.hoists[st]
 	if h == nil {
-		h = &hoist{stmt: st, tail: tail, recv: compact(text(src, recv)), call: text(src, recv) + "." + tokioLock(method, modeAwait)}
+		h = &closureHoist{stmt: st, tail: tail, recv: compact(text(src, recv)), call: text(src, recv) + "." + tokioLock(method, modeAwait)}
 		h.name = p.freshGuardName(st, lastName(src, recv))
 		p.hoists[st] = h
 		p.hoistOrder = append(p.hoistOrder, st)
 	}
-	h.mut = h.mut || needsMut(src, acq)
+	h.mut = h.mut || hoistNeedsMut(src, acq)
 	h.sites++
 	p.hoisted++
 	return []rewrite.Edit{{Start: int(recv.StartByte()), End: int(acq.EndByte()), New: h.name}}, nil
