@@ -182,6 +182,9 @@ func guardProposal(fc *fileCtx, g *guard, plan *swapPlan, cv *crateView) proposa
 	lead := fmt.Sprintf("%s `%s` is used after `%s` at line %d", what, g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
 	if g.temp {
 		lead = fmt.Sprintf("%s `%s` must stay held across `%s` at line %d", what, g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
+	} else if !g.usedLate && (g.acq.shape == acqIfLetOk || g.acq.shape == acqMatchOk) {
+		form := map[bool]string{true: "if let", false: "match"}[g.acq.shape == acqIfLetOk]
+		lead = fmt.Sprintf("the `%s` on `%s` keeps its result (guard `%s`, or the poisoned error that holds it) alive across `%s` at line %d", form, compact(text(fc.src, g.lock)), g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
 	} else if !g.usedLate {
 		lead = fmt.Sprintf("guard `%s` is held across `%s` at line %d (--rules tokio-mutex)", g.name, awaitText(fc.src, g.await), lineOf(fc.src, awaitOff))
 	}

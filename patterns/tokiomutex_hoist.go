@@ -85,36 +85,14 @@ func chainMethod(src []byte, call *sitter.Node) (string, *sitter.Node) {
 
 // guardExpr returns the expression of a lock site that is the guard
 // (`m.lock().unwrap()`, `.expect(..)`, `.unwrap_or_else(recover)`, `?`,
-// `.map_err(F)?`, `.ok()?`), or nil.
+// `.map_err(F)?`, `.ok()?`) and whose error path the swap may drop, or
+// nil.
 func guardExpr(src []byte, call *sitter.Node) *sitter.Node {
-	par := call.Parent()
-	if par == nil {
+	a, ok := siteAcquisition(src, call)
+	if !ok || !valueShape(a.shape) || errorPathDoes(src, a) != nil {
 		return nil
 	}
-	if par.Type() == "try_expression" {
-		return par
-	}
-	if par.Type() != "field_expression" || par.Parent() == nil || par.Parent().Type() != "call_expression" {
-		return nil
-	}
-	outer := par.Parent()
-	args := namedChildren(outer.ChildByFieldName("arguments"))
-	switch methodName(src, outer) {
-	case "unwrap", "expect":
-		return outer
-	case "unwrap_or_else":
-		if len(args) == 1 && recovers(src, args[0]) {
-			return outer
-		}
-	case "map_err", "ok":
-		if methodName(src, outer) == "map_err" && (len(args) != 1 || !mapsOnly(src, args[0])) {
-			return nil
-		}
-		if tp := outer.Parent(); tp != nil && tp.Type() == "try_expression" {
-			return tp
-		}
-	}
-	return nil
+	return a.expr
 }
 
 // stableRecv reports whether a receiver can be evaluated once before the

@@ -64,74 +64,153 @@ func (p *swapPlan) siteEdits(call *sitter.Node) ([]rewrite.Edit, bool, *refusal)
 	return e, why == nil, why
 }
 
+// siteAcquisition classifies the lock site call in the shapes guards.go
+// names (acqShape, the vocabulary mutex-scope records on each guard it
+// hands over): the acquisition's whole expression and its error
+// handling. ok is false for a shape the swap does not convert (a bare
+// `.lock()` used as a Result, `while let`, a let chain).
+func siteAcquisition(src []byte, call *sitter.Node) (acq acquisition, ok bool) {
+	par := call.Parent()
+	if par == nil {
+		return acq, false
+	}
+	isValue := func(n *sitter.Node) bool { v := n.ChildByFieldName("value"); return v != nil && v.Equal(call) }
+	switch par.Type() {
+	case "let_declaration":
+		alt := par.ChildByFieldName("alternative")
+		if alt == nil || !isValue(par) || okPattern(src, par.ChildByFieldName("pattern")) == nil {
+			return acq, false
+		}
+		return acquisition{shape: acqLetElse, expr: call, handler: alt}, true
+	case "let_condition":
+		ifx := par.Parent()
+		if ifx == nil || ifx.Type() != "if_expression" || !isValue(par) || okPattern(src, par.ChildByFieldName("pattern")) == nil {
+			return acq, false
+		}
+		if c := ifx.ChildByFieldName("condition"); c == nil || !c.Equal(par) {
+			return acq, false
+		}
+		return acquisition{shape: acqIfLetOk, expr: call, handler: ifx.ChildByFieldName("alternative")}, true
+	case "match_expression":
+		if !isValue(par) {
+			return acq, false
+		}
+		if c, _ := poisonMatch(src, par); c != nil {
+			return acquisition{shape: acqPoisonMatch, expr: par}, true
+		}
+		return acquisition{shape: acqMatchOk, expr: call, handler: errArm(src, par)}, true
+	}
+	// The value shapes: the outermost expression guardCall strips back
+	// to this very call.
+	cand := par
+	if par.Type() == "field_expression" && par.Parent() != nil && par.Parent().Type() == "call_expression" {
+		cand = par.Parent()
+		if m := methodName(src, cand); (m == "map_err" || m == "ok") && cand.Parent() != nil && cand.Parent().Type() == "try_expression" {
+			cand = cand.Parent()
+		}
+	}
+	if c, _, a := guardCall(src, cand, false, nil); c != nil && c.Equal(call) {
+		return a, true
+	}
+	return acq, false
+}
+
+// valueShape reports whether an acquisition is one expression that is
+// the guard (`m.lock().unwrap()`, `?`, `.map_err(F)?`...), as opposed to
+// a pattern that binds it.
+func valueShape(s acqShape) bool {
+	switch s {
+	case acqUnwrap, acqExpect, acqUnwrapOrElse, acqMapErrTry, acqOkTry, acqTry:
+		return true
+	}
+	return false
+}
+
+// errorPathDoes returns the node of an acquisition's error handling that
+// does more than propagate the error, panic, recover the guard or do
+// nothing, or nil when there is none. Tokio's lock cannot be poisoned,
+// so the swap deletes that path: anything with effects there is
+// behaviour the swap would lose. The arms of acqMatchOk are judged by
+// matchEdits.
+func errorPathDoes(src []byte, a acquisition) *sitter.Node {
+	h := a.handler
+	if h == nil {
+		return nil
+	}
+	var args []*sitter.Node
+	if al := h.ChildByFieldName("arguments"); al != nil {
+		args = namedChildren(al)
+	}
+	switch a.shape {
+	case acqUnwrapOrElse:
+		if len(args) != 1 || !recovers(src, args[0]) {
+			return h
+		}
+	case acqMapErrTry:
+		if len(args) != 1 || !mapsOnly(src, args[0]) {
+			return h
+		}
+	case acqLetElse:
+		if !propagates(src, h, "") {
+			return h
+		}
+	case acqIfLetOk:
+		// h is the else clause: only a plain block (not `else if`) that
+		// propagates may go.
+		if b := h.NamedChild(0); b == nil || b.Type() != "block" || !propagates(src, b, "") {
+			return h
+		}
+	}
+	return nil
+}
+
 // shapeEdits returns the edits of a lock site in async code or sync code
 // off the runtime: lock is the tokio call that replaces `lock()`.
 func (p *swapPlan) shapeEdits(call, recv *sitter.Node, method, lock string) ([]rewrite.Edit, *refusal) {
 	src := p.fc.src
 	field := call.ChildByFieldName("function").ChildByFieldName("field")
 	line := lineOf(src, int(call.StartByte()))
-	par := call.Parent()
 	unknown := refuse(refuseShape, line, "the lock at line %d (`%s`) has a shape sendfix does not convert", line, compactText(src, call))
 	errPath := func(what *sitter.Node) *refusal {
-		return refuse(refuseErrorPath, line, "the error path of the lock at line %d (`%s`) does more than propagate the error; tokio's lock cannot be poisoned, so it would be dropped: convert it by hand", line, compactText(src, what))
+		path := "the error path"
+		switch p := what.Parent(); {
+		case what.Type() == "else_clause" && p != nil && p.Type() == "if_expression":
+			path = "the else branch (the poisoned path)"
+		case p != nil && p.Type() == "let_declaration" && p.ChildByFieldName("alternative") != nil && p.ChildByFieldName("alternative").Equal(what):
+			path = "the else block (the poisoned path)"
+		case what.Type() == "match_arm":
+			path = "the error arm"
+		}
+		return refuse(refuseErrorPath, line, "%s of the lock at line %d (`%s`) does more than propagate the error; tokio's lock cannot be poisoned, so it would be dropped: convert it by hand", path, line, compactText(src, what))
 	}
-	replace := func(end *sitter.Node) []rewrite.Edit {
-		return []rewrite.Edit{{Start: int(field.StartByte()), End: int(end.EndByte()), New: lock}}
+	acq, ok := siteAcquisition(src, call)
+	if !ok {
+		return nil, unknown
 	}
-	recvText := text(src, recv)
+	if acq.shape == acqMatchOk {
+		return p.matchEdits(acq.expr.Parent(), text(src, recv), lock, unknown, errPath)
+	}
+	if h := errorPathDoes(src, acq); h != nil {
+		return nil, errPath(h)
+	}
 	switch {
-	case par == nil:
-	case par.Type() == "try_expression":
-		return replace(par), nil // m.lock()?
-	case par.Type() == "field_expression" && par.Parent() != nil && par.Parent().Type() == "call_expression":
-		outer := par.Parent()
-		args := namedChildren(outer.ChildByFieldName("arguments"))
-		switch methodName(src, outer) {
-		case "unwrap", "expect":
-			return replace(outer), nil
-		case "unwrap_or_else":
-			if len(args) != 1 || !recovers(src, args[0]) {
-				return nil, errPath(outer)
-			}
-			return replace(outer), nil
-		case "map_err", "ok":
-			if methodName(src, outer) == "map_err" && (len(args) != 1 || !mapsOnly(src, args[0])) {
-				return nil, errPath(outer)
-			}
-			if tp := outer.Parent(); tp != nil && tp.Type() == "try_expression" {
-				return replace(tp), nil
-			}
-		}
-	case par.Type() == "let_declaration" && par.ChildByFieldName("alternative") != nil:
-		pat := par.ChildByFieldName("pattern")
-		inner := okPattern(src, pat)
-		if inner == nil {
-			break
-		}
-		alt := par.ChildByFieldName("alternative")
-		if !propagates(src, alt, "") {
-			return nil, errPath(alt)
-		}
+	case valueShape(acq.shape):
+		return []rewrite.Edit{{Start: int(field.StartByte()), End: int(acq.expr.EndByte()), New: lock}}, nil
+	case acq.shape == acqPoisonMatch:
+		// The poison-tolerant match is the guard itself.
+		return []rewrite.Edit{{Start: int(acq.expr.StartByte()), End: int(acq.expr.EndByte()), New: text(src, recv) + "." + lock}}, nil
+	case acq.shape == acqLetElse:
+		let := call.Parent()
+		pat := let.ChildByFieldName("pattern")
 		return []rewrite.Edit{
-			{Start: int(pat.StartByte()), End: int(pat.EndByte()), New: text(src, inner)},
+			{Start: int(pat.StartByte()), End: int(pat.EndByte()), New: text(src, okPattern(src, pat))},
 			{Start: int(field.StartByte()), End: int(call.EndByte()), New: lock},
-			{Start: int(call.EndByte()), End: int(alt.EndByte())},
+			{Start: int(call.EndByte()), End: int(acq.handler.EndByte())},
 		}, nil
-	case par.Type() == "let_condition":
-		ifx := par.Parent()
-		inner := okPattern(src, par.ChildByFieldName("pattern"))
-		if ifx == nil || ifx.Type() != "if_expression" || ifx.ChildByFieldName("condition") != par || inner == nil {
-			break
-		}
-		if alt := ifx.ChildByFieldName("alternative"); alt != nil {
-			b := alt.NamedChild(0)
-			if b == nil || b.Type() != "block" || !propagates(src, b, "") {
-				return nil, errPath(alt)
-			}
-		}
-		return p.blockForm(ifx, inner, recvText, lock, ifx.ChildByFieldName("consequence"), false), nil
-	case par.Type() == "match_expression":
-		return p.matchEdits(par, recvText, lock, unknown, errPath)
+	case acq.shape == acqIfLetOk:
+		cond := call.Parent()
+		ifx := cond.Parent()
+		return p.blockForm(ifx, okPattern(src, cond.ChildByFieldName("pattern")), text(src, recv), lock, ifx.ChildByFieldName("consequence"), false), nil
 	}
 	return nil, unknown
 }
@@ -185,15 +264,16 @@ func (p *swapPlan) matchEdits(m *sitter.Node, recvText, lock string, unknown *re
 	return p.blockForm(m, inner, recvText, lock, ok.ChildByFieldName("value"), true), nil
 }
 
-// panicMacros diverge without returning.
-var panicMacros = map[string]bool{"panic": true, "unreachable": true, "unimplemented": true, "todo": true}
+// panicMacros diverge without returning; bail! returns the error.
+var panicMacros = map[string]bool{"panic": true, "unreachable": true, "unimplemented": true, "todo": true, "bail": true}
 
 // propagates reports whether an error path only propagates the error,
 // panics, recovers the poisoned guard (`e.into_inner()`, errName being the
 // error's binding), does nothing, or leaves the loop or fn: `{}`,
 // `return ..`, `break`, `continue`, `Err(..)?`, `panic!(..)`, an
-// `Err(..)`/`None` value. Anything else (a log line, a retry, an exit)
-// is behaviour the swap would drop.
+// `Err(..)`/`None` value, each carrying only an inert value (see inert).
+// Anything else (a log line, a retry, an exit, an await) is behaviour the
+// swap would drop.
 func propagates(src []byte, n *sitter.Node, errName string) bool {
 	n = unparen(n)
 	if n == nil {
@@ -211,16 +291,81 @@ func propagates(src []byte, n *sitter.Node, errName string) bool {
 		return false
 	case "expression_statement":
 		return n.NamedChildCount() == 1 && propagates(src, n.NamedChild(0), errName)
-	case "return_expression", "break_expression", "continue_expression", "try_expression", "unit_expression":
+	case "continue_expression", "unit_expression":
+		return true
+	case "return_expression", "break_expression", "try_expression":
+		// The value carried out must have no effects of its own.
+		for _, c := range namedChildren(n) {
+			if c.Type() != "label" && !isComment(c) && !inert(src, c, errName) {
+				return false
+			}
+		}
 		return true
 	case "macro_invocation":
 		return panicMacros[compact(text(src, n.ChildByFieldName("macro")))]
 	case "call_expression":
 		if fn := n.ChildByFieldName("function"); fn != nil && fn.Type() == "identifier" && text(src, fn) == "Err" {
-			return true
+			return inert(src, n, errName)
 		}
 	}
 	return errName != "" && recoversIn(src, n, errName) || pureValue(src, n)
+}
+
+// inertMacros build a value without other effects.
+var inertMacros = map[string]bool{"format": true, "anyhow": true, "eyre": true, "vec": true, "concat": true, "stringify": true}
+
+// inertMethods convert or copy a value without other effects.
+var inertMethods = map[string]bool{"into": true, "to_string": true, "to_owned": true, "clone": true, "as_str": true, "as_ref": true}
+
+// inert reports whether an expression only builds a value: literals,
+// paths, fields, struct and tuple values, `Ok`/`Err`/`Some` and other
+// tuple structs and variants (`Error::Poisoned(..)`), constructors
+// and conversions (`X::from(e)`, `X::new(..)`, `e.into()`,
+// `e.to_string()`), `format!`-like macros, and the poisoned guard taken
+// back (`e.into_inner()` of errName). No await, call with effects,
+// assignment or closure.
+func inert(src []byte, n *sitter.Node, errName string) bool {
+	ok := true
+	walk(n, func(c *sitter.Node) bool {
+		switch c.Type() {
+		case "await_expression", "assignment_expression", "compound_assignment_expr", "closure_expression",
+			"async_block", "loop_expression", "while_expression", "for_expression", "unsafe_block":
+			ok = false
+		case "macro_invocation":
+			ok = inertMacros[compact(text(src, c.ChildByFieldName("macro")))]
+		case "call_expression":
+			ok = inertCall(src, c, errName)
+		}
+		return ok
+	})
+	return ok
+}
+
+// inertCall reports whether a call only builds or converts a value (see
+// inert); its arguments are judged by the walk.
+func inertCall(src []byte, c *sitter.Node, errName string) bool {
+	fn := c.ChildByFieldName("function")
+	if fn != nil && fn.Type() == "generic_function" {
+		fn = fn.ChildByFieldName("function")
+	}
+	if fn == nil {
+		return false
+	}
+	switch fn.Type() {
+	case "identifier":
+		return isTypeName(text(src, fn)) // Ok, Err, Some, a tuple struct or variant
+	case "scoped_identifier":
+		switch nm := text(src, fn.ChildByFieldName("name")); nm {
+		case "from", "new", "default", "msg", "other", "custom":
+			return true
+		default:
+			return isTypeName(nm) // Error::Poisoned(..)
+		}
+	case "field_expression":
+		m := text(src, fn.ChildByFieldName("field"))
+		return inertMethods[m] || m == "into_inner" && errName != "" && compact(text(src, fn.ChildByFieldName("value"))) == errName
+	}
+	return false
 }
 
 // recoversIn reports whether an expression takes the poisoned guard back,
@@ -317,8 +462,8 @@ func recovers(src []byte, arg *sitter.Node) bool {
 }
 
 // mapsOnly reports whether the argument of `.map_err(..)` only converts
-// the error: a path (`Error::from`) or a closure whose body is one
-// expression.
+// the error: a path (`Error::from`) or a closure whose body is one inert
+// expression (see inert).
 func mapsOnly(src []byte, arg *sitter.Node) bool {
 	arg = unparen(arg)
 	switch arg.Type() {
@@ -331,9 +476,12 @@ func mapsOnly(src []byte, arg *sitter.Node) bool {
 		}
 		if body.Type() == "block" {
 			st := statements(body)
-			return len(st) == 1 && st[0].Type() != "expression_statement" && st[0].Type() != "let_declaration"
+			if len(st) != 1 || st[0].Type() == "expression_statement" || st[0].Type() == "let_declaration" {
+				return false
+			}
+			body = st[0]
 		}
-		return true
+		return inert(src, body, "")
 	}
 	return false
 }

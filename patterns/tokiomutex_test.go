@@ -213,7 +213,7 @@ func TestSwapRefusals(t *testing.T) {
 		{"sync fn used as a value", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(v: Vec<Mutex<u8>>) {\n    let _: Vec<u8> = v.iter().map(get).collect();\n}\n",
 			"it is used at line 7 in a way sendfix cannot follow"},
 		{"if let else logs", "async fn f(m: Arc<Mutex<u8>>) {\n    if let Ok(mut g) = m.lock() {\n        *g += 1;\n    } else {\n        eprintln!(\"poisoned\");\n    }\n}\n",
-			"the error path of the lock at line 4"},
+			"the else branch (the poisoned path) of the lock at line 4"},
 		{"match arm logs", "async fn f(m: Arc<Mutex<u8>>) {\n    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(e) => eprintln!(\"{e}\"),\n    }\n}\n",
 			"does more than propagate the error"},
 		{"unwrap_or_else logs", "async fn f(m: Arc<Mutex<u8>>) {\n    let g = m.lock().unwrap_or_else(|e| {\n        eprintln!(\"poisoned\");\n        e.into_inner()\n    });\n}\n",
@@ -499,5 +499,48 @@ func TestSwapRwLock(t *testing.T) {
 	mixed := strings.Replace(strings.Replace(refuse, "{Arc, RwLock}", "{Arc, Mutex, RwLock}", 1), "-> u8 {\n", "-> u8 {\n    let _m = Mutex::new(0).lock().unwrap();\n", 1)
 	if got, why := p(mixed, famMutex); why != "" || !strings.Contains(got, "c.try_read()") || !strings.Contains(got, "Mutex::new(0).lock().await") {
 		t.Errorf("a Mutex swap leaves a RwLock's try_read alone: reason %q, got:\n%s", why, got)
+	}
+}
+
+// TestSwapErrorPaths checks the error paths a swap may delete (tokio's
+// lock cannot be poisoned) and those it must refuse: anything with an
+// effect of its own, an await above all, however it is written.
+func TestSwapErrorPaths(t *testing.T) {
+	head := "use std::sync::{Arc, Mutex};\nenum E {\n    P(String),\n}\nasync fn tick() {}\nasync fn f(m: Arc<Mutex<u8>>) -> Result<u8, E> {\n"
+	tail := "    Ok(0)\n}\n"
+	deleted := []struct{ name, in string }{
+		{"if let else return error", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n        return Err(E::P(format!(\"poisoned\")));\n    }\n"},
+		{"if let else nothing", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n    }\n"},
+		{"let else return", "    let Ok(g) = m.lock() else {\n        return Err(E::P(\"poisoned\".to_string()));\n    };\n    println!(\"{}\", *g);\n"},
+		{"match err converted", "    let g = match m.lock() {\n        Ok(g) => g,\n        Err(e) => return Err(E::P(e.to_string())),\n    };\n    println!(\"{}\", *g);\n"},
+		{"map_err variant", "    let g = m.lock().map_err(|e| E::P(e.to_string()))?;\n    println!(\"{}\", *g);\n"},
+		{"match err panics", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => panic!(\"poisoned\"),\n    }\n"},
+	}
+	for _, tc := range deleted {
+		t.Run(tc.name, func(t *testing.T) {
+			out, why := swapFile(t, head+tc.in+tail, Config{})
+			if why != "" || !strings.Contains(out, "m.lock().await") || strings.Contains(out, "Ok(g)") {
+				t.Errorf("reason %q, out:\n%s", why, out)
+			}
+		})
+	}
+	refused := []struct{ name, in, why string }{
+		{"if let else awaits", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n        tick().await;\n    }\n", "the else branch (the poisoned path)"},
+		{"if let else returns an await", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n        return Ok(tick().await);\n    }\n", "the else branch (the poisoned path)"},
+		{"else if", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else if true {\n        println!(\"poisoned\");\n    }\n", "the else branch (the poisoned path)"},
+		{"let else logs", "    let Ok(g) = m.lock() else {\n        eprintln!(\"poisoned\");\n        return Ok(1);\n    };\n    println!(\"{}\", *g);\n", "the else block (the poisoned path)"},
+		{"let else breaks with an effect", "    loop {\n        let Ok(g) = m.lock() else {\n            break Some(std::process::exit(1));\n        };\n        println!(\"{}\", *g);\n    }\n", "the else block (the poisoned path)"},
+		{"err arm awaits", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => tick().await,\n    }\n", "the error arm"},
+		{"err arm try of an effect", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => Err(E::P(log()))?,\n    }\n", "the error arm"},
+		{"map_err calls a fn", "    let g = m.lock().map_err(|e| report(e))?;\n    println!(\"{}\", *g);\n", "the error path"},
+		{"unwrap_or_else logs", "    let g = m.lock().unwrap_or_else(|e| {\n        eprintln!(\"poisoned\");\n        e.into_inner()\n    });\n    println!(\"{}\", *g);\n", "the error path"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			_, why := swapFile(t, head+tc.in+tail, Config{})
+			if !strings.Contains(why, tc.why) || !strings.Contains(why, "does more than propagate the error") {
+				t.Errorf("reason %q, want it to name %q", why, tc.why)
+			}
+		})
 	}
 }

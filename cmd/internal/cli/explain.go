@@ -117,8 +117,10 @@ When it swaps, each lock site becomes tokio's:
     existing ` + "`use tokio::sync::..;`" + ` is extended.
 
 When it refuses (the finding is reported "not fixed", with the reason):
-  - an error path does more than propagate the error (it logs, retries,
-    exits): tokio never reports poisoning, so that code would go;
+  - an error path (the ` + "`Err`" + ` arm, the else of ` + "`if let Ok(g) = m.lock()`" + ` or of
+    a let-else, a ` + "`map_err`" + ` or ` + "`unwrap_or_else`" + ` closure) does more than
+    propagate the error, panic or recover the guard (it logs, retries, exits,
+    awaits, calls a fn): tokio never reports poisoning, so that code would go;
   - the lock is taken in sync code that may run on a runtime thread and that
     sendfix can neither make async nor hoist, where ` + "`.lock().await`" + ` cannot
     go and ` + "`blocking_lock()`" + ` would panic (the reason names the fn and caller);
