@@ -463,7 +463,7 @@ func (e *Engine) probe(path string, raw []byte) *probed {
 	pr := &probed{path: path, src: src, tree: tree, fc: fc}
 	if e.cfg.Rules[RuleMutexScope] {
 		runMutexScope(fc)
-		pr.asked = fc.held
+		pr.asked = append(fc.held[:len(fc.held):len(fc.held)], fc.heldTemps...)
 	} else {
 		pr.asked = findGuards(fc)
 	}
