@@ -142,6 +142,13 @@ func errorPathDoes(src []byte, a acquisition) *sitter.Node {
 		args = namedChildren(al)
 	}
 	switch a.shape {
+	case acqExpect:
+		// The message is evaluated on every call, poisoned or not.
+		for _, x := range args {
+			if !inert(src, x, "") {
+				return h
+			}
+		}
 	case acqUnwrapOrElse:
 		if len(args) != 1 || !recovers(src, args[0]) {
 			return h

@@ -514,6 +514,7 @@ func TestSwapErrorPaths(t *testing.T) {
 		{"let else return", "    let Ok(g) = m.lock() else {\n        return Err(E::P(\"poisoned\".to_string()));\n    };\n    println!(\"{}\", *g);\n"},
 		{"match err converted", "    let g = match m.lock() {\n        Ok(g) => g,\n        Err(e) => return Err(E::P(e.to_string())),\n    };\n    println!(\"{}\", *g);\n"},
 		{"map_err variant", "    let g = m.lock().map_err(|e| E::P(e.to_string()))?;\n    println!(\"{}\", *g);\n"},
+		{"expect formatted", "    let g = m.lock().expect(&format!(\"lock {}\", 1));\n    println!(\"{}\", *g);\n"},
 		{"match err panics", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => panic!(\"poisoned\"),\n    }\n"},
 	}
 	for _, tc := range deleted {
@@ -533,6 +534,7 @@ func TestSwapErrorPaths(t *testing.T) {
 		{"err arm awaits", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => tick().await,\n    }\n", "the error arm"},
 		{"err arm try of an effect", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => Err(E::P(log()))?,\n    }\n", "the error arm"},
 		{"map_err calls a fn", "    let g = m.lock().map_err(|e| report(e))?;\n    println!(\"{}\", *g);\n", "the error path"},
+		{"expect message with an effect", "    let g = m.lock().expect(&describe());\n    println!(\"{}\", *g);\n", "the error path"},
 		{"unwrap_or_else logs", "    let g = m.lock().unwrap_or_else(|e| {\n        eprintln!(\"poisoned\");\n        e.into_inner()\n    });\n    println!(\"{}\", *g);\n", "the error path"},
 	}
 	for _, tc := range refused {
