@@ -117,6 +117,7 @@ func runLibrary(t *testing.T, c *goldenCase, src []byte) *patterns.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Edition = c.Edition
 	path := "src/main.rs"
 	sum := patterns.NewEngine(cfg, nil)
 	idx := patterns.NewIndex(sum.Summarize(path, src))
