@@ -136,12 +136,13 @@ func (c *crateCase) changes() bool {
 // runFiles runs the library over a set of files as the command does:
 // summaries and the index, the crates among the files and the swap's
 // decision for each, then every file.
-func runFiles(t *testing.T, args []string, files map[string][]byte) map[string]*patterns.Result {
+func runFiles(t *testing.T, args []string, edition string, files map[string][]byte) map[string]*patterns.Result {
 	t.Helper()
 	cfg, err := configFor(args)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Edition = edition
 	var paths []string
 	for p := range files {
 		paths = append(paths, p)
@@ -186,7 +187,7 @@ func TestGoldenCrates(t *testing.T) {
 			if c.Err != nil {
 				t.Fatal(c.Err)
 			}
-			res := runFiles(t, c.Args, c.In)
+			res := runFiles(t, c.Args, c.Edition, c.In)
 			if *update {
 				updateCrateCase(t, c, res)
 			}
@@ -211,7 +212,7 @@ func TestGoldenCrates(t *testing.T) {
 				}
 			})
 			t.Run("idempotent", func(t *testing.T) {
-				for p, r := range runFiles(t, c.Args, c.Want) {
+				for p, r := range runFiles(t, c.Args, c.Edition, c.Want) {
 					if !bytes.Equal(r.Out, c.Want[p]) {
 						t.Errorf("running on golden/%s changes it:\n%s", p, describeDiff(t, c.Want[p], r.Out))
 					}

@@ -113,7 +113,7 @@ func testCase(t *testing.T, c *goldenCase, judge *compileJudge) {
 // a single file src/main.rs (a crate of its own; see runFiles).
 func runLibrary(t *testing.T, c *goldenCase, src []byte) *patterns.Result {
 	t.Helper()
-	return runFiles(t, c.Args, map[string][]byte{caseFile: src})[caseFile]
+	return runFiles(t, c.Args, c.Edition, map[string][]byte{caseFile: src})[caseFile]
 }
 
 // updateCase rewrites the case's .golden.rs and .findings from the

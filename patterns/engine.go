@@ -190,6 +190,10 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			tree.Close()
 		}
 	}()
+	cfg := e.cfg
+	if cfg.EditionOf != nil {
+		cfg.Edition = cfg.EditionOf(path)
+	}
 	for pass := 0; pass < MaxPasses; pass++ {
 		if tree == nil {
 			var err error
@@ -208,7 +212,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("cannot parse line %d; functions with syntax the grammar does not know are left unchanged", badLines[0]))
 			warned = true
 		}
-		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
+		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: cfg, idx: e.idx}
 		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal

@@ -470,3 +470,21 @@ func (fs *fileSyntax) letName(k int32) string {
 	}
 	return ""
 }
+
+// awaitMacroTok reports whether the identifier at k names a macro that
+// awaits, awaitMacro's first case: one of awaitMacroNames followed by
+// `!`, named by a path from one of awaitMacroCrates or imported bare.
+func (fs *fileSyntax) awaitMacroTok(k int32) bool {
+	name := fs.text(k)
+	if !awaitMacroNames[name] || !fs.is(k+1, '!') {
+		return false
+	}
+	if !fs.colons(k - 1) {
+		return awaitMacroImported(fs.src, name)
+	}
+	segs := fs.pathBefore(k)
+	if segs[0] == "" && len(segs) > 1 {
+		segs = segs[1:]
+	}
+	return awaitMacroCrates[segs[0]]
+}

@@ -602,6 +602,10 @@ func (w *walker) identTok(k int32) {
 				}
 			}
 		}
+	case "join", "try_join", "select", "select_biased", "pending":
+		if fs.awaitMacroTok(k) {
+			fs.awaits = append(fs.awaits, t.s) // awaitMacro's twin
+		}
 	case "impl":
 		if !w.inMacro() && (k == 0 || itemStart(fs.text(k-1))) {
 			w.implItem(k)

@@ -130,8 +130,13 @@ func handOff(fc *fileCtx, g *guard) bool {
 }
 
 // awaitKeyword returns the offset of the `await` keyword of an await
-// expression (rustc points there).
+// expression (rustc points there); for a macro that awaits (awaitMacro),
+// that of its first `.await`, else of the macro's name (`join` of
+// `tokio::join!(..)`), where the token walk records it.
 func awaitKeyword(src []byte, aw *sitter.Node) int {
+	if aw.Type() == "macro_invocation" {
+		return macroAwaitOffset(aw)
+	}
 	end := int(aw.EndByte())
 	if end >= 5 && string(src[end-5:end]) == "await" {
 		return end - 5

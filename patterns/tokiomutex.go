@@ -246,6 +246,9 @@ func compact(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // awaitText renders an awaited expression for messages: `upstream(..).await`.
 func awaitText(src []byte, aw *sitter.Node) string {
+	if aw.Type() == "macro_invocation" { // a macro that awaits (awaitMacro)
+		return compact(text(src, aw.ChildByFieldName("macro"))) + "!(..)"
+	}
 	op := aw.NamedChild(0)
 	if op == nil {
 		return ".await"

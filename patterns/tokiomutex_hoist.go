@@ -212,7 +212,7 @@ func (p *swapPlan) hoistable(call, clo *sitter.Node) *refusal {
 	if why != "" {
 		return no("%s", why)
 	}
-	if hasAwait(st) {
+	if hasAwait(src, st) {
 		return no("the statement awaits, and the guard would be held across it")
 	}
 	if ls := lineStart(src, int(st.StartByte())); strings.TrimSpace(string(src[ls:st.StartByte()])) != "" {
