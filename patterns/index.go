@@ -14,6 +14,11 @@ type Summary struct {
 	AsyncFns []string
 	// Spawned are names of async fns whose future is passed to a spawn.
 	Spawned []string
+	// SendFns are async fns handed to a Send context other than a spawn
+	// (a parameter with a Send bound, a Send box), with why their future
+	// must be Send ("its future is passed to `run`, which requires a Send
+	// future").
+	SendFns map[string]string
 	// Calls maps an async fn name to the async-fn names it awaits.
 	Calls map[string][]string
 	// SendCalls are fn names awaited from inside spawned async blocks.
@@ -56,6 +61,9 @@ func NewIndex(sums ...*Summary) *Index {
 		}
 		for _, n := range s.Spawned {
 			work = append(work, item{n, "its future is spawned"})
+		}
+		for _, n := range sortedKeys(s.SendFns) {
+			work = append(work, item{n, s.SendFns[n]})
 		}
 		for _, n := range s.SendCalls {
 			work = append(work, item{n, "it is awaited from a spawned task"})
@@ -100,3 +108,13 @@ func (ix *Index) Ambiguous(name string) bool { return ix.declared[name] > 1 }
 
 // Declared returns how many async fns of that name were seen.
 func (ix *Index) Declared(name string) int { return ix.declared[name] }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -111,7 +111,7 @@ type Facts struct {
 // FileFacts returns the Facts of src under cfg.
 func FileFacts(src []byte, cfg Config) Facts {
 	async, spawn, guard := containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard)
-	f := Facts{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard}
+	f := Facts{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: mayNeedSummary(src, async, spawn, guard)}
 	// Every guard type spells Guard.
 	if guard && MayDeclareGuardFn(src) {
 		f.GuardFnCandidates = GuardFnCandidates(src)
@@ -262,11 +262,25 @@ func guardRules(cfg Config) bool {
 
 // MayNeedSummary reports whether the file could contribute to the Index:
 // it declares an async fn or an async block (`async`), passes a future to
-// a spawn (`spawn`) or declares a fn returning a lock guard (`Guard`). A
-// file for which it is false has an empty Summary and need not be parsed
-// for one.
+// a spawn (`spawn`) or to another Send context (handoffWords), or declares
+// a fn returning a lock guard (`Guard`). A file for which it is false has
+// an empty Summary and need not be parsed for one.
 func MayNeedSummary(src []byte) bool {
-	return containsKw(src, kwAsync) || containsKw(src, kwSpawn) || bytes.Contains(src, kwGuard)
+	return mayNeedSummary(src, containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard))
+}
+
+// mayNeedSummary is MayNeedSummary given whether src contains "async",
+// "spawn" and "Guard".
+func mayNeedSummary(src []byte, async, spawn, guard bool) bool {
+	if async || spawn || guard {
+		return true
+	}
+	for _, w := range handoffWords {
+		if bytes.Contains(src, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // guardTypes are the guard types a fn's return type must name for the

@@ -1,0 +1,313 @@
+package patterns
+
+import (
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// Spawners: which calls hand their future to a multi-threaded runtime
+// (the future must be Send) and which run it on the current thread (it
+// need not be). A receiver (`set.spawn(..)`) is known by the type the file
+// gives it: how its binding was made, a parameter's or a field's type.
+
+// The tokio types whose `spawn`/`spawn_on` need a Send future, by path.
+const (
+	tkHandle      = "tokio::runtime::Handle"
+	tkRuntime     = "tokio::runtime::Runtime"
+	tkRtBuilder   = "tokio::runtime::Builder"
+	tkJoinSet     = "tokio::task::JoinSet"
+	tkTaskBuilder = "tokio::task::Builder"
+	tkTracker     = "tokio_util::task::TaskTracker"
+)
+
+// spawnerTypes are the receivers whose `spawn` and `spawn_on` take a
+// future that must be Send.
+var spawnerTypes = map[string]bool{tkHandle: true, tkRuntime: true, tkJoinSet: true, tkTaskBuilder: true, tkTracker: true}
+
+// tokioModules are where a glob import may bring a spawner type or tokio's
+// `spawn` in from.
+var tokioModules = []string{"tokio", "tokio::runtime", "tokio::task", "tokio_util::task"}
+
+// typeAliases are paths under which the spawner types are also exported.
+var typeAliases = map[string]string{
+	"tokio_util::task::task_tracker::TaskTracker": tkTracker,
+	"tokio::task::join_set::JoinSet":              tkJoinSet,
+}
+
+// classifyCall says whether call (a call_expression) spawns its first
+// argument on a multi-threaded runtime (sendSpawn), runs it on this thread
+// (localRun: spawn_local, block_on, run_until, any receiver), or neither.
+//   - a path call: `tokio::spawn`, `tokio::task::spawn`, those names as
+//     imported (`use tokio::spawn;`, `use tokio::task;` then `task::spawn`,
+//     `use tokio::task::spawn as go;`), and `task::spawn` where nothing
+//     else is imported as `task`;
+//   - a method call `.spawn(..)`/`.spawn_on(..)` on a receiver of a type
+//     of spawnerTypes (exprType).
+func (m *sendModel) classifyCall(call *sitter.Node) spawnKind {
+	fn := call.ChildByFieldName("function")
+	if fn != nil && fn.Type() == "generic_function" {
+		fn = fn.ChildByFieldName("function") // `tokio::spawn::<_>(..)`
+	}
+	if fn == nil {
+		return notSpawn
+	}
+	switch fn.Type() {
+	case "identifier", "scoped_identifier":
+		full := m.resolveType(pathString(m.src, fn), "tokio", "tokio::task")
+		switch full[strings.LastIndex(full, ":")+1:] {
+		case "spawn_local", "block_on", "run_until":
+			return localRun
+		}
+		if full == "tokio::spawn" || full == "tokio::task::spawn" || full == "task::spawn" {
+			return sendSpawn
+		}
+	case "field_expression":
+		switch text(m.src, fn.ChildByFieldName("field")) {
+		case "spawn_local", "spawn_local_on", "block_on", "run_until":
+			return localRun
+		case "spawn", "spawn_on":
+			if spawnerTypes[m.exprType(fn.ChildByFieldName("value"))] {
+				return sendSpawn
+			}
+		}
+	}
+	return notSpawn
+}
+
+// exprType returns the path of the type of expression e as far as the
+// file shows it, or "": a spawner type of tokio, or a struct of the file
+// (by name), through references, `Arc`/`Box`/`Lazy` wrappers, `?`,
+// `.unwrap()`, `.expect(..)` and `.clone()`. It knows
+//   - constructors: `Handle::current()`, `Runtime::new()`,
+//     `JoinSet::new()`, `TaskTracker::new()`, `task::Builder::new()` (and
+//     its `.name(..)`), `runtime::Builder::new_multi_thread()..build()`,
+//     `rt.handle()`;
+//   - a local binding's type or initializer (`let mut set =
+//     JoinSet::new();`, `let h: Handle = ..`), a parameter's type
+//     (`h: &Handle`), a static's or const's type;
+//   - `self`, as the type of its impl, and a field of a struct of the file
+//     (`self.tasks` of a field `tasks: JoinSet<()>`);
+//   - a call of a fn of the file whose return type says it (one fn of
+//     the name).
+func (m *sendModel) exprType(e *sitter.Node) string {
+	return m.exprTypeDepth(e, 0)
+}
+
+// exprTypeDepth is exprType with a bound on the chain of bindings it
+// follows (`let a = b; let b = a;` cannot loop).
+func (m *sendModel) exprTypeDepth(e *sitter.Node, depth int) string {
+	if e == nil || depth > 16 {
+		return ""
+	}
+	depth++
+	switch e.Type() {
+	case "parenthesized_expression", "try_expression":
+		return m.exprTypeDepth(e.NamedChild(0), depth)
+	case "reference_expression":
+		return m.exprTypeDepth(e.ChildByFieldName("value"), depth)
+	case "unary_expression":
+		return m.exprTypeDepth(e.NamedChild(0), depth)
+	case "self":
+		if impl := ancestor(e, "impl_item"); impl != nil {
+			return typeBaseName(m.src, impl.ChildByFieldName("type"))
+		}
+	case "identifier":
+		return m.bindingType(e, depth)
+	case "field_expression":
+		st := m.exprTypeDepth(e.ChildByFieldName("value"), depth)
+		if body := m.structs[st]; body != nil {
+			f := text(m.src, e.ChildByFieldName("field"))
+			for _, fd := range namedChildren(body) {
+				if fd.Type() == "field_declaration" && text(m.src, fd.ChildByFieldName("name")) == f {
+					return m.typePath(fd.ChildByFieldName("type"))
+				}
+			}
+		}
+	case "call_expression":
+		return m.callType(e, depth)
+	}
+	return ""
+}
+
+// callType is exprType of a call.
+func (m *sendModel) callType(call *sitter.Node, depth int) string {
+	fn := call.ChildByFieldName("function")
+	if fn == nil {
+		return ""
+	}
+	switch fn.Type() {
+	case "scoped_identifier":
+		name := text(m.src, fn.ChildByFieldName("name"))
+		base := m.typePathOf(pathString(m.src, fn.ChildByFieldName("path")))
+		switch {
+		case name == "new" && (base == "Arc" || base == "Box" || base == "Rc"):
+			if args := namedChildren(call.ChildByFieldName("arguments")); len(args) == 1 {
+				return m.exprTypeDepth(args[0], depth)
+			}
+		case base == tkRtBuilder:
+			if strings.HasPrefix(name, "new_") {
+				return tkRtBuilder
+			}
+		case spawnerTypes[base]:
+			switch name {
+			case "new", "current", "try_current", "default":
+				return base
+			}
+		}
+		if ds := m.decls(name, false); len(ds) == 1 && ds[0].owner != "" {
+			return m.retType(ds[0])
+		}
+	case "identifier":
+		if ds := m.decls(text(m.src, fn), false); len(ds) == 1 && ds[0].owner == "" {
+			return m.retType(ds[0])
+		}
+	case "field_expression":
+		name := text(m.src, fn.ChildByFieldName("field"))
+		recv := fn.ChildByFieldName("value")
+		switch name {
+		case "unwrap", "expect", "clone", "as_ref":
+			return m.exprTypeDepth(recv, depth)
+		}
+		rt := m.exprTypeDepth(recv, depth)
+		switch {
+		case rt == tkRuntime && name == "handle":
+			return tkHandle
+		case rt == tkRtBuilder && name == "build":
+			return tkRuntime
+		case rt == tkRtBuilder, rt == tkTaskBuilder && name == "name":
+			// The builders' setters return the builder.
+			return rt
+		}
+		if ds := m.decls(name, true); len(ds) == 1 {
+			return m.retType(ds[0])
+		}
+	}
+	return ""
+}
+
+// retType is the typePath of a fn's return type.
+func (m *sendModel) retType(d *fnDecl) string {
+	return m.typePath(d.node.ChildByFieldName("return_type"))
+}
+
+// bindingType is exprType of an identifier: the type of the binding it
+// names (see bindingOf), else of a static or const of the file.
+func (m *sendModel) bindingType(id *sitter.Node, depth int) string {
+	typ, value, found := m.bindingOf(id)
+	switch {
+	case typ != nil:
+		return m.typePath(typ)
+	case value != nil:
+		return m.exprTypeDepth(value, depth)
+	case found:
+		return ""
+	}
+	return m.typePath(m.statics[text(m.src, id)])
+}
+
+// bindingOf finds the local binding an identifier names, upward from it:
+// a `let` before it in an enclosing block (its type and value), a
+// parameter of the enclosing fn or closure (its type). A pattern of a
+// match arm, `if let`, `for` or closure that binds the name is a binding
+// whose type is unknown. found is false when the name is not bound in the
+// enclosing fn: an item (a fn, a static) or a name of another scope.
+func (m *sendModel) bindingOf(id *sitter.Node) (typ, value *sitter.Node, found bool) {
+	name := text(m.src, id)
+	for p := id.Parent(); p != nil; p = p.Parent() {
+		switch p.Type() {
+		case "block":
+			var last *sitter.Node
+			for _, s := range namedChildren(p) {
+				if s.EndByte() > id.StartByte() {
+					break
+				}
+				if s.Type() == "let_declaration" && bindsIdent(m.src, s.ChildByFieldName("pattern"), name) {
+					last = s
+				}
+			}
+			if last != nil {
+				return last.ChildByFieldName("type"), last.ChildByFieldName("value"), true
+			}
+		case "function_item", "closure_expression":
+			params := p.ChildByFieldName("parameters")
+			for _, prm := range namedChildren(params) {
+				pat, typ := prm.ChildByFieldName("pattern"), prm.ChildByFieldName("type")
+				if prm.Type() == "identifier" {
+					pat = prm
+				}
+				if bindsIdent(m.src, pat, name) {
+					return typ, nil, true
+				}
+			}
+			if p.Type() == "function_item" {
+				return nil, nil, false
+			}
+		case "match_arm", "let_condition", "for_expression", "if_let_expression", "while_let_expression":
+			if bindsIdent(m.src, p.ChildByFieldName("pattern"), name) {
+				return nil, nil, true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// bindsIdent reports whether pattern pat binds name.
+func bindsIdent(src []byte, pat *sitter.Node, name string) bool {
+	if pat == nil {
+		return false
+	}
+	names, _ := patternNames(src, pat)
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// smartPointers are the wrappers exprType looks through: a method call on
+// `Arc<Handle>` is a call on the Handle.
+var smartPointers = map[string]bool{
+	"Arc": true, "Rc": true, "Box": true, "Lazy": true, "LazyLock": true, "LazyCell": true,
+	"std::sync::Arc": true, "std::rc::Rc": true, "std::sync::LazyLock": true,
+	"once_cell::sync::Lazy": true, "once_cell::unsync::Lazy": true,
+}
+
+// typePath returns the path of a type node as exprType gives it: a
+// spawner type of tokio by its full path, else the type's last name.
+func (m *sendModel) typePath(t *sitter.Node) string {
+	for t != nil {
+		switch t.Type() {
+		case "reference_type":
+			t = t.ChildByFieldName("type")
+		case "generic_type":
+			base := pathString(m.src, t.ChildByFieldName("type"))
+			if !smartPointers[base] {
+				return m.typePathOf(base)
+			}
+			t = firstTypeArg(t.ChildByFieldName("type_arguments"))
+		case "type_identifier", "scoped_type_identifier":
+			return m.typePathOf(pathString(m.src, t))
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// typePathOf resolves a type path written in the file: a spawner type (or
+// a runtime Builder) by its full path, else its last name.
+func (m *sendModel) typePathOf(path string) string {
+	if i := strings.IndexByte(path, '<'); i >= 0 {
+		path = path[:i]
+	}
+	full := m.resolveType(path, tokioModules...)
+	if a, ok := typeAliases[full]; ok {
+		full = a
+	}
+	if spawnerTypes[full] || full == tkRtBuilder {
+		return full
+	}
+	return full[strings.LastIndex(full, ":")+1:]
+}
