@@ -299,6 +299,11 @@ func writeProject(dir string, cases []*goldenCase) ([]string, error) {
 	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
 		deps += "parking_lot = \"0.12\"\n"
 	}
+	// async-trait is not packaged: crates/async-trait stands in for it
+	// (it needs syn, which tokio's Debian package brings).
+	if at, err := filepath.Abs(filepath.Join("crates", "async-trait")); err == nil {
+		deps += fmt.Sprintf("async-trait = { path = %q }\n", at)
+	}
 	editions := []string{"2021", "2024"}
 	var members []string
 	for _, ed := range editions {

@@ -333,3 +333,29 @@ fn main() { get(handlers::index); }`
 		t.Errorf("index: SendRequired %v, why %q", idx.SendRequired("index"), idx.Why("index"))
 	}
 }
+
+func TestSendContextReceiverTypes(t *testing.T) {
+	checkSendCases(t, []sendCase{
+		{"a unit struct's method", `use std::future::Future;
+struct Pool;
+impl Pool { fn go<F: Future + Send>(&self, f: F) {} }
+struct Local;
+impl Local { fn go<F: Future>(&self, f: F) {} }
+fn g() { let p = Pool; p.go(async { // mark x
+}); }`, true, "passed to `go`"},
+		{"a struct literal's method", `use std::future::Future;
+struct Pool { n: u8 }
+impl Pool { fn go<F: Future + Send>(&self, f: F) {} }
+struct Local;
+impl Local { fn go<F: Future>(&self, f: F) {} }
+fn g() { let p = Pool { n: 1 }; p.go(async { // mark x
+}); }`, true, "passed to `go`"},
+		{"the other type's method", `use std::future::Future;
+struct Pool;
+impl Pool { fn go<F: Future + Send>(&self, f: F) {} }
+struct Local;
+impl Local { fn go<F: Future>(&self, f: F) {} }
+fn g() { let l = Local; l.go(async { // mark x
+}); }`, false, ""},
+	})
+}

@@ -126,6 +126,8 @@ func (m *sendModel) exprTypeDepth(e *sitter.Node, depth int) string {
 		}
 	case "call_expression":
 		return m.callType(e, depth)
+	case "struct_expression":
+		return m.typePathOf(pathString(m.src, e.ChildByFieldName("name")))
 	}
 	return ""
 }
@@ -203,7 +205,11 @@ func (m *sendModel) bindingType(id *sitter.Node, depth int) string {
 	case found:
 		return ""
 	}
-	return m.typePath(m.statics[text(m.src, id)])
+	name := text(m.src, id)
+	if _, ok := m.structs[name]; ok {
+		return name // a unit struct's value
+	}
+	return m.typePath(m.statics[name])
 }
 
 // bindingOf finds the local binding an identifier names, upward from it:
