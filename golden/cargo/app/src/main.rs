@@ -1,20 +1,10 @@
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use store::Store;
+use store::{in_background, Store};
 
 async fn tick() {
     tokio::time::sleep(Duration::from_millis(1)).await;
-}
-
-/// Runs a job in the background: the bound makes its future Send-required
-/// with no spawn in sight at the call site.
-fn in_background<F>(job: F) -> tokio::task::JoinHandle<()>
-where
-    F: Future<Output = ()> + Send + 'static,
-{
-    tokio::spawn(job)
 }
 
 /// Two spawns, both holding a guard across an await: rustc reports one

@@ -19,6 +19,16 @@ impl Store {
     }
 }
 
+/// Runs a job in the background. Its bound makes the future a caller
+/// passes Send-required, with no spawn in sight at the call site and no
+/// bound in the caller's file.
+pub fn in_background<F>(job: F) -> tokio::task::JoinHandle<()>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(job)
+}
+
 async fn flush() {
     tokio::time::sleep(Duration::from_millis(1)).await;
 }
