@@ -359,6 +359,10 @@ func rcMayTrigger(src []byte) bool {
 // block to a Send context other than a spawn (see handoffs).
 var handoffWords = [][]byte{[]byte("Send"), []byte("BoxFuture"), []byte("boxed")}
 
+// kwFuture is the word every Send context of a future other than a spawn
+// or a bare `T: Send` bound spells.
+var kwFuture = []byte("Future")
+
 // skipQualifiers returns the offset after the fn qualifiers starting at i
 // (`const`, `default`, `unsafe`, `safe`, `extern "ABI"`), in any order the
 // parser accepts, or i.

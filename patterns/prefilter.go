@@ -262,9 +262,10 @@ func guardRules(cfg Config) bool {
 
 // MayNeedSummary reports whether the file could contribute to the Index:
 // it declares an async fn or an async block (`async`), passes a future to
-// a spawn (`spawn`) or to another Send context (handoffWords), or declares
-// a fn returning a lock guard (`Guard`). A file for which it is false has
-// an empty Summary and need not be parsed for one.
+// a spawn (`spawn`) or to another Send context (`Future` and one of
+// handoffWords: see handoffs.fn), or declares a fn returning a lock guard
+// (`Guard`). A file for which it is false has an empty Summary and need
+// not be parsed for one.
 func MayNeedSummary(src []byte) bool {
 	return mayNeedSummary(src, containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard))
 }
@@ -274,6 +275,9 @@ func MayNeedSummary(src []byte) bool {
 func mayNeedSummary(src []byte, async, spawn, guard bool) bool {
 	if async || spawn || guard {
 		return true
+	}
+	if !bytes.Contains(src, kwFuture) {
+		return false
 	}
 	for _, w := range handoffWords {
 		if bytes.Contains(src, w) {

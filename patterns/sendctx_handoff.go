@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -54,10 +55,12 @@ type handoffs struct {
 	fns    map[string]sendCtx    // fns handed over (their future or themselves), by name
 	// fnOrder lists the keys of fns in the order they were found.
 	fnOrder []string
+	future  bool // the file spells `Future`
 }
 
 func newHandoffs(m *sendModel) *handoffs {
-	return &handoffs{m: m, blocks: map[[2]uint32]sendCtx{}, vars: map[fnVar]sendCtx{}, fns: map[string]sendCtx{}}
+	return &handoffs{m: m, blocks: map[[2]uint32]sendCtx{}, vars: map[fnVar]sendCtx{}, fns: map[string]sendCtx{},
+		future: bytes.Contains(m.src, kwFuture)}
 }
 
 // lineAt returns the 1-based line of n.
@@ -66,12 +69,14 @@ func lineAt(n *sitter.Node) int { return int(n.StartPoint().Row) + 1 }
 // mayHold returns the walk's filter: whether a subtree may hold an async
 // body or a handoff. A handoff is a call of a spawn (its name holds
 // "spawn", its argument "async" or a call), of a fn of the file with a
-// Send slot (by its name), a `Box::pin`/`.boxed()`, or a let typed as a
-// Send box; subtrees that spell none of those words are skipped.
+// Send slot (by its name), or a `Box::pin(..)`/`.boxed()` of a call;
+// subtrees that spell none of those words are skipped (a handoff of
+// `Box::new(f(x))` to a Send box is not seen).
 func (h *handoffs) mayHold() func(n *sitter.Node) bool {
 	words := [][]byte{kwAsync, kwSpawn}
 	if h.m.bounds {
-		words = append(words, []byte("pin"), []byte("boxed"), []byte("Box"))
+		h.m.load()
+		words = append(words, []byte("pin"), []byte("boxed"))
 		for name, ds := range h.m.fns {
 			for _, d := range ds {
 				if d.hasSlots() {
@@ -154,12 +159,16 @@ func (h *handoffs) let(decl *sitter.Node, up *ancestors) {
 // a Send future (`-> impl Future + Send`, `-> BoxFuture<'_, T>`): each
 // value the body returns.
 func (h *handoffs) results() {
+	if !h.m.bounds {
+		return
+	}
+	h.m.load()
 	for _, d := range h.m.fnList {
 		if !d.sendRet && !d.boxRet || d.node.Type() != "function_item" {
 			continue
 		}
 		body := d.node.ChildByFieldName("body")
-		for _, r := range returnedValues(body) {
+		for _, r := range returnedValues(h.m.src, body) {
 			ctx := sendCtx{kind: sendSpawn, line: lineAt(r), verb: fmt.Sprintf("returned by `%s`", d.name), tail: ", declared to return a Send future"}
 			h.hand(r, ctx, slotFuture, d.node.StartByte())
 		}
@@ -213,15 +222,18 @@ func (h *handoffs) hand(e *sitter.Node, ctx sendCtx, s slot, fn uint32) {
 			return
 		}
 		ctx.made = true
-		for _, r := range returnedValues(e.ChildByFieldName("body")) {
+		for _, r := range returnedValues(h.m.src, e.ChildByFieldName("body")) {
 			h.hand(r, ctx, slotFuture, fn)
 		}
 	}
 }
 
-// fn records an async fn (by name) handed to ctx.
+// fn records an async fn (by name) handed to ctx. Outside a spawn, only in
+// a file that spells `Future`: every Send context of a future but a bare
+// `T: Send` bound does (a Future bound, a Send box, FutureExt), and the
+// files that do not are not summarized (MayNeedSummary).
 func (h *handoffs) fn(name string, ctx sendCtx) {
-	if name == "" {
+	if name == "" || !ctx.spawn && !h.future {
 		return
 	}
 	if _, seen := h.fns[name]; !seen {
@@ -252,6 +264,7 @@ func (m *sendModel) boxedRecv(call *sitter.Node) *sitter.Node {
 	if fn == nil || fn.Type() != "field_expression" || text(m.src, fn.ChildByFieldName("field")) != "boxed" {
 		return nil
 	}
+	m.imports()
 	if !strings.HasPrefix(m.uses["FutureExt"], "futures") {
 		ok := false
 		for _, g := range m.globs {
@@ -298,6 +311,7 @@ func (m *sendModel) callSlots(call *sitter.Node, up *ancestors) (string, []slot)
 	if fn == nil || !m.bounds {
 		return "", nil
 	}
+	m.load()
 	var name string
 	var ds []*fnDecl
 	ufcs := false
@@ -337,7 +351,7 @@ func (m *sendModel) callSlots(call *sitter.Node, up *ancestors) (string, []slot)
 	var slots []slot
 	for i, d := range ds {
 		s := d.slots
-		if ufcs && d.method {
+		if ufcs && d.isMethod() {
 			s = append([]slot{0}, s...) // the first argument is self
 		}
 		if i == 0 {
@@ -409,6 +423,7 @@ var combinators = map[string]bool{
 // ownedDecls returns the fns called name of the impls or trait of owner
 // ("" for free fns).
 func (m *sendModel) ownedDecls(name, owner string) []*fnDecl {
+	m.load()
 	var out []*fnDecl
 	for _, d := range m.fns[name] {
 		if d.owner == owner {
@@ -422,12 +437,12 @@ func (m *sendModel) ownedDecls(name, owner string) []*fnDecl {
 // tail of a block (through nested blocks and the arms of a tail `if` or
 // `match`) and the operands of its `return`s (not those of closures, async
 // blocks or items inside it).
-func returnedValues(body *sitter.Node) []*sitter.Node {
+func returnedValues(src []byte, body *sitter.Node) []*sitter.Node {
 	if body == nil {
 		return nil
 	}
 	out := tails(body)
-	if body.Type() == "block" {
+	if body.Type() == "block" && bytes.Contains(src[body.StartByte():body.EndByte()], []byte("return")) {
 		walk(body, func(n *sitter.Node) bool {
 			switch n.Type() {
 			case "closure_expression", "async_block", "function_item", "impl_item", "trait_item", "mod_item":
@@ -498,7 +513,15 @@ func tails(e *sitter.Node) []*sitter.Node {
 // Send`, or it implements a method that a trait of the file declares to
 // return a Send future (`fn f(&self) -> impl Future<Output = T> + Send;`).
 func (m *sendModel) asyncFnWhy(fn *sitter.Node) string {
-	d := m.byNode[fn.StartByte()]
+	if !m.bounds {
+		return ""
+	}
+	var d *fnDecl
+	for _, c := range m.decls(fnName(m.src, fn), hasSelfParam(fn)) {
+		if c.node.StartByte() == fn.StartByte() {
+			d = c
+		}
+	}
 	if d == nil {
 		return ""
 	}

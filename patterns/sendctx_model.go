@@ -25,12 +25,13 @@ type sendModel struct {
 	// `use p::*;`.
 	uses  map[string]string
 	globs []string
+	// useDecls are the use declarations, read by imports.
+	useDecls []*sitter.Node
 	// fns are the fns of the file by name: free fns, methods and trait
 	// method signatures (fns nested in fn bodies are not read).
 	fns map[string][]*fnDecl
-	// fnList are the same fns in source order; byNode by their start.
+	// fnList are the same fns in source order.
 	fnList []*fnDecl
-	byNode map[uint32]*fnDecl
 	// traits, aliases, structs and statics are the file's items by name
 	// (nil when two items share the name: the model then knows nothing).
 	traits  map[string]*sitter.Node // trait_item
@@ -39,8 +40,10 @@ type sendModel struct {
 	statics map[string]*sitter.Node // the static's or const's type
 	mods    map[string]bool
 	// bounds: the file spells a word of a Send bound, and fns' slots and
-	// return types were read.
-	bounds bool
+	// return types are read. spawns: it spells a word of a spawner.
+	bounds, spawns bool
+	// loaded: the declarations were read (load).
+	loaded bool
 	// sendTrait memoizes traitImpliesSend (1 yes, 2 no, 3 in progress);
 	// sendAlias does the same for aliasIsSendBox.
 	sendTrait map[string]uint8
@@ -58,11 +61,14 @@ const (
 // fnDecl is a fn of the file, with what its parameters and return type
 // require of Send.
 type fnDecl struct {
-	node   *sitter.Node // function_item or function_signature_item
-	name   string
-	owner  string // the type of its impl, or its trait; "" for a free fn
-	trait  string // the trait its impl implements, if any
-	method bool   // it takes self
+	node  *sitter.Node // function_item or function_signature_item
+	name  string
+	owner string // the type of its impl, or its trait; "" for a free fn
+	trait string // the trait its impl implements, if any
+	own   itemOwner
+	head  [2]uint32 // the range of its qualifiers (`pub async unsafe fn`)
+	// method: 1 it takes self, 2 it does not, 0 not known yet (isMethod).
+	method int8
 	async  bool
 	// slots are the parameters' requirements, self excluded.
 	slots []slot
@@ -77,29 +83,46 @@ type fnDecl struct {
 	generics []*sitter.Node
 }
 
-// newSendModel reads the declarations of the file. What fns require of
-// Send is read only when the file spells `Send`, `BoxFuture` or
-// `async_trait`, the words every Send bound the model knows is written
-// with.
+// newSendModel returns the model of a file. Its declarations are read on
+// the first question that needs them (load); what fns require of Send only
+// when the file spells `Send`, `BoxFuture` or `async_trait`, the words
+// every Send bound the model knows is written with (see readSignatures).
 func newSendModel(src []byte, root *sitter.Node) *sendModel {
-	m := &sendModel{src: src, root: root, uses: map[string]string{}, fns: map[string][]*fnDecl{}, byNode: map[uint32]*fnDecl{},
-		traits: map[string]*sitter.Node{}, aliases: map[string]*sitter.Node{}, structs: map[string]*sitter.Node{},
-		statics: map[string]*sitter.Node{}, mods: map[string]bool{}, sendTrait: map[string]uint8{}, sendAlias: map[string]uint8{}}
-	bounds := bytes.Contains(src, []byte("Send")) || bytes.Contains(src, []byte("BoxFuture")) || bytes.Contains(src, []byte("async_trait"))
-	m.bounds = bounds
-	m.scanItems(root, itemOwner{}, bounds)
+	m := &sendModel{src: src, root: root}
+	for _, w := range [][]byte{[]byte("Send"), []byte("BoxFuture"), []byte("async_trait")} {
+		m.bounds = m.bounds || bytes.Contains(src, w)
+	}
+	for _, w := range [][]byte{kwSpawn, []byte("block_on"), []byte("run_until")} {
+		m.spawns = m.spawns || bytes.Contains(src, w)
+	}
 	return m
+}
+
+// load reads the declarations of the file, once.
+func (m *sendModel) load() {
+	if m.loaded {
+		return
+	}
+	m.loaded = true
+	m.fns = map[string][]*fnDecl{}
+	m.traits, m.aliases, m.structs, m.statics = map[string]*sitter.Node{}, map[string]*sitter.Node{}, map[string]*sitter.Node{}, map[string]*sitter.Node{}
+	m.mods, m.sendTrait, m.sendAlias = map[string]bool{}, map[string]uint8{}, map[string]uint8{}
+	m.scanItems(m.root, itemOwner{})
+	if m.bounds {
+		m.readSignatures()
+	}
 }
 
 // itemOwner is the impl or trait a list of items is written in.
 type itemOwner struct {
 	typ, trait string
-	generics   []*sitter.Node
-	asyncTrait int // line of an `#[async_trait]` on it (not `?Send`), or 0
+	node       *sitter.Node // the impl_item or trait_item
+	head       [2]uint32    // its range before the body: where its generics are
+	asyncTrait int          // line of an `#[async_trait]` on it (not `?Send`), or 0
 }
 
 // scanItems reads the items of a source_file or declaration_list.
-func (m *sendModel) scanItems(list *sitter.Node, own itemOwner, bounds bool) {
+func (m *sendModel) scanItems(list *sitter.Node, own itemOwner) {
 	asyncTrait := 0 // an `#[async_trait]` attribute before the next item
 	for _, c := range namedChildren(list) {
 		typ := c.Type()
@@ -114,39 +137,37 @@ func (m *sendModel) scanItems(list *sitter.Node, own itemOwner, bounds bool) {
 		}
 		at := asyncTrait
 		asyncTrait = 0
-		name := text(m.src, c.ChildByFieldName("name"))
+		name := func() string { return text(m.src, c.ChildByFieldName("name")) }
 		switch typ {
 		case "use_declaration":
 			m.addUse(c)
 		case "mod_item":
 			if body := c.ChildByFieldName("body"); body != nil {
-				m.mods[name] = true
-				m.scanItems(body, itemOwner{}, bounds)
+				m.mods[name()] = true
+				m.scanItems(body, itemOwner{})
 			}
 		case "impl_item", "trait_item":
 			body := c.ChildByFieldName("body")
 			if body == nil {
 				continue
 			}
-			o := itemOwner{typ: typeBaseName(m.src, c.ChildByFieldName("type")), generics: genericsOf(c), asyncTrait: at}
+			o := itemOwner{typ: typeBaseName(m.src, c.ChildByFieldName("type")), node: c, head: [2]uint32{c.StartByte(), body.StartByte()}, asyncTrait: at}
 			if typ == "trait_item" {
-				o.typ, o.trait = name, name
-				m.addItem(m.traits, name, c)
+				n := name()
+				o.typ, o.trait = n, n
+				m.addItem(m.traits, n, c)
 			} else if tr := c.ChildByFieldName("trait"); tr != nil {
 				o.trait = typeBaseName(m.src, tr)
 			}
-			m.scanItems(body, o, bounds)
+			m.scanItems(body, o)
 		case "function_item", "function_signature_item":
-			if typ == "function_item" {
-				m.bodyUses(c.ChildByFieldName("body"))
-			}
-			m.addFn(c, own, bounds)
+			m.addFn(c, own)
 		case "type_item":
-			m.addItem(m.aliases, name, c.ChildByFieldName("type"))
+			m.addItem(m.aliases, name(), c.ChildByFieldName("type"))
 		case "struct_item":
-			m.addItem(m.structs, name, c.ChildByFieldName("body"))
+			m.addItem(m.structs, name(), c.ChildByFieldName("body"))
 		case "static_item", "const_item":
-			m.addItem(m.statics, name, c.ChildByFieldName("type"))
+			m.addItem(m.statics, name(), c.ChildByFieldName("type"))
 		}
 	}
 }
@@ -163,7 +184,7 @@ func (m *sendModel) addItem(to map[string]*sitter.Node, name string, n *sitter.N
 
 // bodyUses reads the `use` declarations at the top of a fn body.
 func (m *sendModel) bodyUses(body *sitter.Node) {
-	if body == nil {
+	if body == nil || !bytes.Contains(m.src[body.StartByte():body.EndByte()], []byte("use")) {
 		return
 	}
 	for _, s := range namedChildren(body) {
@@ -173,9 +194,21 @@ func (m *sendModel) bodyUses(body *sitter.Node) {
 	}
 }
 
-// addUse records the names a use declaration brings in.
+// addUse keeps a use declaration for imports, which reads it on need.
 func (m *sendModel) addUse(u *sitter.Node) {
-	m.useTree(u.ChildByFieldName("argument"), "")
+	m.useDecls = append(m.useDecls, u)
+}
+
+// imports reads the names the file's use declarations bring in, once.
+func (m *sendModel) imports() {
+	m.load()
+	if m.uses != nil {
+		return
+	}
+	m.uses = map[string]string{}
+	for _, u := range m.useDecls {
+		m.useTree(u.ChildByFieldName("argument"), "")
+	}
 }
 
 // useTree records the names a use tree under prefix brings in. Paths are
@@ -293,41 +326,77 @@ func genericsOf(n *sitter.Node) []*sitter.Node {
 	return out
 }
 
-// addFn records a fn and, with bounds, what its signature requires.
-func (m *sendModel) addFn(fn *sitter.Node, own itemOwner, bounds bool) {
-	d := &fnDecl{node: fn, name: fnName(m.src, fn), owner: own.typ, trait: own.trait,
-		method: hasSelfParam(fn), async: isAsyncFn(m.src, fn) || fn.Type() == "function_signature_item" && isAsyncSig(m.src, fn)}
+// addFn records a fn of the file; readSignatures reads what it requires.
+func (m *sendModel) addFn(fn *sitter.Node, own itemOwner) {
+	name := fn.ChildByFieldName("name")
+	d := &fnDecl{node: fn, name: text(m.src, name), owner: own.typ, trait: own.trait, own: own}
+	if name != nil {
+		d.head = [2]uint32{fn.StartByte(), name.StartByte()}
+	}
+	if hasWord(m.src[fn.StartByte():fn.EndByte()], []byte("use")) {
+		m.bodyUses(fn.ChildByFieldName("body"))
+	}
 	m.fns[d.name] = append(m.fns[d.name], d)
 	m.fnList = append(m.fnList, d)
-	m.byNode[fn.StartByte()] = d
-	if !bounds {
-		return
-	}
-	d.generics = append(genericsOf(fn), own.generics...)
-	if d.async && own.asyncTrait != 0 {
-		d.asyncTrait = own.asyncTrait
-	}
-	if ps := fn.ChildByFieldName("parameters"); ps != nil {
-		for _, p := range namedChildren(ps) {
-			if p.Type() == "parameter" {
-				d.slots = append(d.slots, m.paramSlot(d, p.ChildByFieldName("type")))
-			}
-		}
-	}
-	if rt := fn.ChildByFieldName("return_type"); rt != nil {
-		d.sendRet = m.implIsSend(rt)
-		d.boxRet = m.isSendBox(rt)
-	}
 }
 
-// isAsyncSig reports whether a function_signature_item is `async fn`.
-func isAsyncSig(src []byte, n *sitter.Node) bool {
-	for _, c := range namedChildren(n) {
-		if c.Type() == "function_modifiers" && strings.Contains(text(src, c), "async") {
-			return true
+// readSignatures reads what each fn's signature requires of Send. Only a
+// signature (or an impl or trait header) that spells a word of a Send
+// bound the model knows is parsed: `Send`, `BoxFuture`, a trait of the
+// file with Send as a supertrait, an alias of the file for a Send box.
+func (m *sendModel) readSignatures() {
+	words := map[string]bool{"Send": true, "BoxFuture": true}
+	for name, t := range m.traits {
+		if t != nil && m.traitImpliesSend(name) {
+			words[name] = true
 		}
 	}
-	return false
+	for name, t := range m.aliases {
+		if t != nil && m.aliasIsSendBox(name, t) {
+			words[name] = true
+		}
+	}
+	// Where the words occur: a fn whose text (its body too, which only
+	// reads more signatures) or whose impl's header holds none has no
+	// Send bound.
+	var occ []offsets
+	var lens []int
+	for w := range words {
+		occ = append(occ, findAll(m.src, []byte(w)))
+		lens = append(lens, len(w))
+	}
+	spells := func(from, to uint32) bool {
+		for i, o := range occ {
+			if o.within(from, to, lens[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range m.fnList {
+		d.async = hasWord(m.src[d.head[0]:d.head[1]], kwAsync)
+		if d.async && d.own.asyncTrait != 0 {
+			d.asyncTrait = d.own.asyncTrait
+		}
+		if !spells(d.head[1], d.node.EndByte()) && (d.own.node == nil || !spells(d.own.head[0], d.own.head[1])) {
+			continue
+		}
+		d.generics = genericsOf(d.node)
+		if d.own.node != nil {
+			d.generics = append(d.generics, genericsOf(d.own.node)...)
+		}
+		if ps := d.node.ChildByFieldName("parameters"); ps != nil {
+			for _, p := range namedChildren(ps) {
+				if p.Type() == "parameter" {
+					d.slots = append(d.slots, m.paramSlot(d, p.ChildByFieldName("type")))
+				}
+			}
+		}
+		if rt := d.node.ChildByFieldName("return_type"); rt != nil {
+			d.sendRet = m.implIsSend(rt)
+			d.boxRet = m.isSendBox(rt)
+		}
+	}
 }
 
 // paramSlot says what a parameter of type t requires of its argument:
@@ -563,6 +632,9 @@ func (m *sendModel) namedSendBox(path string) bool {
 			return t != nil && m.aliasIsSendBox(path, t)
 		}
 	}
+	if path != "BoxFuture" && !strings.HasSuffix(path, "::BoxFuture") {
+		return false // no other name is futures' BoxFuture: spare the imports
+	}
 	return futuresBoxFuture[m.resolve(path)]
 }
 
@@ -588,6 +660,7 @@ func (m *sendModel) aliasIsSendBox(name string, t *sitter.Node) bool {
 // `tokio::task::spawn`. A leading `::` is dropped; a path whose first
 // segment is not imported is returned as it is.
 func (m *sendModel) resolve(path string) string {
+	m.imports()
 	path = strings.TrimPrefix(path, "::")
 	first, rest, more := strings.Cut(path, "::")
 	if full, ok := m.uses[first]; ok && full != "" {
@@ -634,12 +707,24 @@ func (m *sendModel) resolveType(path string, from ...string) string {
 	return path
 }
 
+// isMethod reports whether d takes self.
+func (d *fnDecl) isMethod() bool {
+	if d.method == 0 {
+		d.method = 2
+		if hasSelfParam(d.node) {
+			d.method = 1
+		}
+	}
+	return d.method == 1
+}
+
 // decls returns the fns of the file named name that take self (method)
 // or not.
 func (m *sendModel) decls(name string, method bool) []*fnDecl {
+	m.load()
 	var out []*fnDecl
 	for _, d := range m.fns[name] {
-		if d.method == method {
+		if d.isMethod() == method {
 			out = append(out, d)
 		}
 	}

@@ -359,3 +359,17 @@ fn g() { let l = Local; l.go(async { // mark x
 }); }`, false, ""},
 	})
 }
+
+// TestSummaryWithoutFuture: a file that MayNeedSummary drops contributes
+// nothing: a bare `T: Send` bound hands no async fn to the Index.
+func TestSummaryWithoutFuture(t *testing.T) {
+	src := `fn run<T: Send>(t: T) {}
+fn main() { run(job(1)); }`
+	if MayNeedSummary([]byte(src)) {
+		t.Fatal("MayNeedSummary is true: the test checks nothing")
+	}
+	s := summaries(t, src)[0]
+	if len(s.Spawned) != 0 || len(s.SendFns) != 0 || len(s.SendCalls) != 0 || len(s.AsyncFns) != 0 {
+		t.Errorf("summary of a file MayNeedSummary drops: %+v", s)
+	}
+}

@@ -49,12 +49,15 @@ func (m *sendModel) classifyCall(call *sitter.Node) spawnKind {
 	if fn != nil && fn.Type() == "generic_function" {
 		fn = fn.ChildByFieldName("function") // `tokio::spawn::<_>(..)`
 	}
-	if fn == nil {
+	if fn == nil || !m.spawns {
 		return notSpawn
 	}
 	switch fn.Type() {
 	case "identifier", "scoped_identifier":
-		full := m.resolveType(pathString(m.src, fn), "tokio", "tokio::task")
+		full := m.resolve(pathString(m.src, fn))
+		if full == "spawn" {
+			full = m.resolveType(full, "tokio", "tokio::task")
+		}
 		switch full[strings.LastIndex(full, ":")+1:] {
 		case "spawn_local", "block_on", "run_until":
 			return localRun
@@ -91,6 +94,7 @@ func (m *sendModel) classifyCall(call *sitter.Node) spawnKind {
 //   - a call of a fn of the file whose return type says it (one fn of
 //     the name).
 func (m *sendModel) exprType(e *sitter.Node) string {
+	m.load()
 	return m.exprTypeDepth(e, 0)
 }
 
