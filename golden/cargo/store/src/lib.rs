@@ -19,16 +19,6 @@ impl Store {
     }
 }
 
-/// Runs a job in the background. Its bound makes the future a caller
-/// passes Send-required, with no spawn in sight at the call site and no
-/// bound in the caller's file.
-pub fn in_background<F>(job: F) -> tokio::task::JoinHandle<()>
-where
-    F: std::future::Future<Output = ()> + Send + 'static,
-{
-    tokio::spawn(job)
-}
-
 async fn flush() {
     tokio::time::sleep(Duration::from_millis(1)).await;
 }
@@ -41,3 +31,7 @@ pub async fn record(store: Arc<Store>, value: u64) {
     println!("total {total}");
     flush().await;
 }
+
+/// A future that can run in the background: Send, with nothing borrowed.
+pub trait SendJob: std::future::Future<Output = ()> + Send + 'static {}
+impl<T: std::future::Future<Output = ()> + Send + 'static> SendJob for T {}
