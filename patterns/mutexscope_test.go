@@ -43,7 +43,7 @@ func scopeCtx(t *testing.T, src string, cfg Config) ([]proposal, *fileCtx) {
 	t.Helper()
 	root := parseRust(t, src)
 	fc := &fileCtx{path: "t.rs", src: []byte(src), root: root, style: rewrite.DetectStyle([]byte(src)), cfg: cfg, idx: NewIndex()}
-	fc.bodies = findBodies(fc.src, root, fc.idx, cfg.AllAsync)
+	fc.bodies = findBodies(fc.path, fc.src, root, fc.idx, cfg.AllAsync)
 	return runMutexScope(fc), fc
 }
 

@@ -93,18 +93,17 @@ func lineOf(src []byte, off int) int {
 // findBodies returns every async body of the file in source order, outer
 // bodies before the ones nested in them, and decides which must be Send
 // (see scanBodies).
-func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asyncBody {
-	return scanBodies(src, root, idx, allAsync).bodies
+func findBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asyncBody {
+	return scanBodies(path, src, root, idx, allAsync).bodies
 }
 
 // bodyScan is what scanBodies learns of a file.
 type bodyScan struct {
 	bodies []*asyncBody
-	// fns are the names of the fns whose future, or the fn itself as a
-	// maker of futures, is handed to a Send context, in source order, and
-	// how.
-	fns    []string
-	fnCtxs map[string]sendCtx
+	// fns are the fns whose future, or the fn itself as a maker of
+	// futures, is handed to a Send context (or a local run), in source
+	// order, and how.
+	fns []handedFn
 }
 
 // scanBodies finds every async body of the file and decides which must be
@@ -124,8 +123,9 @@ type bodyScan struct {
 //     to spawn_local, block_on or run_until (which need no Send);
 //   - with allAsync, every async body.
 //
-// idx answers for async fns handed over or awaited in other files.
-func scanBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) *bodyScan {
+// idx answers for async fns spawned or awaited in other files; path is
+// the file's, as the Index knows it.
+func scanBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync bool) *bodyScan {
 	m := newSendModel(src, root)
 	h := newHandoffs(m)
 	h.results()
@@ -168,12 +168,9 @@ func scanBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) *bodyS
 			}
 			if why := m.asyncFnWhy(n); why != "" {
 				b.send, b.why = true, fmt.Sprintf("async fn `%s` must be Send: %s", b.name, why)
-			} else if idx.SendRequired(b.name) {
+			} else if why, ok := idx.sendFn(path, fnKeyOf(src, n, up)); ok {
 				b.send = true
-				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, idx.Why(b.name))
-				if k := idx.Declared(b.name); k > 1 {
-					b.why += fmt.Sprintf(" (matched by name; %d async fns are called `%s`)", k, b.name)
-				}
+				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, why)
 			}
 			bodies = append(bodies, b)
 			byStart[rangeKey(n)] = b
@@ -227,7 +224,7 @@ func scanBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) *bodyS
 			}
 		}
 	}
-	return &bodyScan{bodies: bodies, fns: h.fnOrder, fnCtxs: h.fns}
+	return &bodyScan{bodies: bodies, fns: h.fns}
 }
 
 // rangeKey identifies a node by its byte range.
@@ -249,47 +246,4 @@ func fnOf(up *ancestors) uint32 {
 		}
 	}
 	return 0
-}
-
-// summarize collects the file's contribution to the Index.
-func summarize(path string, src []byte, root *sitter.Node) *Summary {
-	s := &Summary{Path: path, Calls: map[string][]string{}, GuardFns: guardFns(src, root)}
-	scan := scanBodies(src, root, NewIndex(), false)
-	// Async fns handed to a Send context: `tokio::spawn(handler(x))`,
-	// `get(handler)`.
-	for _, name := range scan.fns {
-		ctx := scan.fnCtxs[name]
-		switch {
-		case ctx.kind != sendSpawn:
-		case ctx.spawn:
-			s.Spawned = append(s.Spawned, name)
-		default:
-			if s.SendFns == nil {
-				s.SendFns = map[string]string{}
-			}
-			s.SendFns[name] = ctx.fnWhy()
-		}
-	}
-	// Awaited calls: from async fns (edges of the call graph) and from
-	// Send-required bodies (roots).
-	for _, b := range scan.bodies {
-		if b.node.Type() == "function_item" {
-			s.AsyncFns = append(s.AsyncFns, b.name)
-		}
-		var names []string
-		for _, aw := range awaitsIn(b.block) {
-			if c := unparen(aw.NamedChild(0)); c != nil && c.Type() == "call_expression" {
-				if name := calleeName(src, c); name != "" {
-					names = append(names, name)
-				}
-			}
-		}
-		switch {
-		case b.send:
-			s.SendCalls = append(s.SendCalls, names...)
-		case b.fn != "":
-			s.Calls[b.fn] = append(s.Calls[b.fn], names...)
-		}
-	}
-	return s
 }

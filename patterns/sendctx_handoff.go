@@ -52,14 +52,15 @@ type handoffs struct {
 	m      *sendModel
 	blocks map[[2]uint32]sendCtx // async blocks handed over, by range
 	vars   map[fnVar]sendCtx     // futures handed over through a local binding
-	fns    map[string]sendCtx    // fns handed over (their future or themselves), by name
-	// fnOrder lists the keys of fns in the order they were found.
-	fnOrder []string
-	future  bool // the file spells `Future`
+	// fns are the fns handed over (their future or themselves), in the
+	// order found, each by the expression that names it once.
+	fns    []handedFn
+	seenFn map[[2]uint32]bool
+	future bool // the file spells `Future`
 }
 
 func newHandoffs(m *sendModel) *handoffs {
-	return &handoffs{m: m, blocks: map[[2]uint32]sendCtx{}, vars: map[fnVar]sendCtx{}, fns: map[string]sendCtx{},
+	return &handoffs{m: m, blocks: map[[2]uint32]sendCtx{}, vars: map[fnVar]sendCtx{}, seenFn: map[[2]uint32]bool{},
 		future: bytes.Contains(m.src, kwFuture)}
 }
 
@@ -199,7 +200,7 @@ func (h *handoffs) hand(e *sitter.Node, ctx sendCtx, s slot, fn uint32) {
 			h.hand(inner, ctx, slotFuture, fn)
 			return
 		}
-		h.fn(calleeName(h.m.src, e), ctx)
+		h.fn(e.ChildByFieldName("function"), ctx)
 	case "identifier":
 		if s&slotFuture != 0 {
 			if _, seen := h.vars[fnVar{fn, text(h.m.src, e)}]; !seen {
@@ -210,12 +211,12 @@ func (h *handoffs) hand(e *sitter.Node, ctx sendCtx, s slot, fn uint32) {
 		// name.
 		if _, _, local := h.m.bindingOf(e); s&slotMaker != 0 && !local {
 			ctx.path = true
-			h.fn(text(h.m.src, e), ctx)
+			h.fn(e, ctx)
 		}
 	case "scoped_identifier":
 		if s&slotMaker != 0 {
 			ctx.path = true
-			h.fn(text(h.m.src, e.ChildByFieldName("name")), ctx)
+			h.fn(e, ctx)
 		}
 	case "closure_expression":
 		if s&slotMaker == 0 {
@@ -228,18 +229,25 @@ func (h *handoffs) hand(e *sitter.Node, ctx sendCtx, s slot, fn uint32) {
 	}
 }
 
-// fn records an async fn (by name) handed to ctx. Outside a spawn, only in
-// a file that spells `Future`: every Send context of a future but a bare
-// `T: Send` bound does (a Future bound, a Send box, FutureExt), and the
-// files that do not are not summarized (MayNeedSummary).
-func (h *handoffs) fn(name string, ctx sendCtx) {
-	if name == "" || !ctx.spawn && !h.future {
+// handedFn is a fn handed to a Send context: the expression naming it
+// (the callee of a call handed over, or a path handed over as a maker of
+// futures) and the context.
+type handedFn struct {
+	name *sitter.Node
+	ctx  sendCtx
+}
+
+// fn records the fn that the expression name names as handed to ctx.
+// Outside a spawn, only in a file that spells `Future`: every Send context
+// of a future but a bare `T: Send` bound does (a Future bound, a Send box,
+// FutureExt), and the files that do not are not summarized for handoffs
+// (mayHandOffFns).
+func (h *handoffs) fn(name *sitter.Node, ctx sendCtx) {
+	if name == nil || !ctx.spawn && !h.future || h.seenFn[rangeKey(name)] {
 		return
 	}
-	if _, seen := h.fns[name]; !seen {
-		h.fns[name] = ctx
-		h.fnOrder = append(h.fnOrder, name)
-	}
+	h.seenFn[rangeKey(name)] = true
+	h.fns = append(h.fns, handedFn{name, ctx})
 }
 
 // boxArg returns x of `Box::pin(x)` or `Box::new(x)`: a box of a future is

@@ -22,7 +22,7 @@ func checkSendCases(t *testing.T, cases []sendCase) {
 			idx := NewIndex(summaries(t, tt.src)...)
 			root := parseRust(t, tt.src)
 			var found *asyncBody
-			for _, b := range findBodies([]byte(tt.src), root, idx, false) {
+			for _, b := range findBodies("fa.rs", []byte(tt.src), root, idx, false) {
 				for _, c := range namedChildren(b.block) {
 					if c.Type() == "line_comment" && text([]byte(tt.src), c) == "// mark x" {
 						found = b
@@ -323,7 +323,7 @@ fn wrap<H, Fut>(h: H) where H: Fn() -> Fut, Fut: Future<Output = ()> + Send { ge
 func TestSummaryOfAFileWithoutAsync(t *testing.T) {
 	reg := `use std::future::Future;
 fn get<H, Fut>(h: H) where H: Fn() -> Fut, Fut: Future<Output = ()> + Send {}
-fn main() { get(handlers::index); }`
+fn main() { get(crate::fb::index); }`
 	handlers := `pub async fn index() {}`
 	if !MayNeedSummary([]byte(reg)) {
 		t.Fatal("MayNeedSummary is false for a file handing a fn to a Send bound")
@@ -369,7 +369,7 @@ fn main() { run(job(1)); }`
 		t.Fatal("MayNeedSummary is true: the test checks nothing")
 	}
 	s := summaries(t, src)[0]
-	if len(s.Spawned) != 0 || len(s.SendFns) != 0 || len(s.SendCalls) != 0 || len(s.AsyncFns) != 0 {
+	if len(s.calls) != 0 || len(s.fns) != 0 {
 		t.Errorf("summary of a file MayNeedSummary drops: %+v", s)
 	}
 }

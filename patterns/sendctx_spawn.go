@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"regexp"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -320,4 +321,34 @@ func (m *sendModel) typePathOf(path string) string {
 		return full
 	}
 	return full[strings.LastIndex(full, ":")+1:]
+}
+
+// tokioSpawnImport matches `use tokio::spawn;`, `use tokio::task::spawn;`
+// and groups that import the bare name `spawn` from tokio: the token
+// reading's (lexcalls.go) test of a bare `spawn`.
+var tokioSpawnImport = regexp.MustCompile(`^use\s+(::)?tokio::(task::)?(spawn\b|\{[^}]*\bspawn\b)`)
+
+// spawnKindOfPath is the token reading's classifyCall, on a callee's last
+// name and its path: "name", "a::b::name" (spaces removed) or ".name" for
+// a method; bareTokio: the file imports tokio's bare `spawn`. It takes
+// every `.spawn(..)`/`.spawn_on(..)` for a Send spawn, whatever the
+// receiver: the reading cannot see types, and a superset of classifyCall
+// is what the prefilter needs (see fileSyntax.spawnKind for imports).
+func spawnKindOfPath(last, full string, bareTokio bool) spawnKind {
+	switch last {
+	case "spawn_local", "block_on", "run_until":
+		return localRun
+	case "spawn", "spawn_on":
+		switch {
+		case full == ".spawn" || full == ".spawn_on":
+			return sendSpawn
+		case full == "spawn":
+			if bareTokio {
+				return sendSpawn
+			}
+		case strings.HasPrefix(full, "tokio::") || strings.HasPrefix(full, "::tokio::") || full == "task::spawn":
+			return sendSpawn
+		}
+	}
+	return notSpawn
 }
