@@ -63,9 +63,23 @@ type fileCtx struct {
 	idx    *Index
 	bodies []*asyncBody
 	sites  []siteAt // Config.Sites of this file, in this pass's coordinates
-	// held are the guards mutex-scope found held across an await and used
-	// after it; tokio-mutex takes them from here.
-	held []*guard
+	// held are the guards mutex-scope found that must stay held across
+	// an await (used after it, or borrowed by a value used after it);
+	// tokio-mutex takes them from here. heldTemps are the temporary
+	// guards that must stay held (`m.lock().unwrap().fetch().await`),
+	// with temp set and decl the acquisition.
+	held, heldTemps []*guard
+	fx              *facts   // built on first use by facts()
+	guards          []*guard // findGuards's result, computed once per pass
+	guardsDone      bool
+}
+
+// facts returns the facts layer of this pass's tree, built on first use.
+func (fc *fileCtx) facts() *facts {
+	if fc.fx == nil {
+		fc.fx = newFacts(fc.src, fc.root)
+	}
+	return fc.fx
 }
 
 // proposal is a finding and, when it can be fixed, the fix's edits (in the
@@ -194,7 +208,8 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			warned = true
 		}
 		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
-		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		scan := scanBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		fc.bodies, fc.fx = scan.bodies, scan.fx
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal
 		for _, r := range rules {

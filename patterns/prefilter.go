@@ -97,20 +97,21 @@ func mayMatch(src []byte, cfg Config, async, spawn bool) bool {
 	return cfg.Rules[RuleRcArc] && mayRcWith(src, asyncWord, spawn)
 }
 
-// Facts is what the first step of a run learns of a file from its bytes
+// Glimpse is what the first look of a run learns of a file from its bytes
 // alone: MayMatch, MayNeedSummary and, for a file that may declare a
 // guard-returning fn (MayDeclareGuardFn), its GuardFnCandidates; each as
-// its own function gives, with each keyword searched for once.
-type Facts struct {
+// its own function gives, with each keyword searched for once. (The facts
+// the rules share, bindings and ownership, are the facts layer: facts.go.)
+type Glimpse struct {
 	MayMatch          bool
 	MayNeedSummary    bool
 	GuardFnCandidates []string
 }
 
-// FileFacts returns the Facts of src under cfg.
-func FileFacts(src []byte, cfg Config) Facts {
+// Glance returns the Glimpse of src under cfg.
+func Glance(src []byte, cfg Config) Glimpse {
 	async, spawn, guard := containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard)
-	f := Facts{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard || mayHandOffFns(src)}
+	f := Glimpse{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard || mayHandOffFns(src)}
 	// Every guard type spells Guard.
 	if guard && MayDeclareGuardFn(src) {
 		f.GuardFnCandidates = GuardFnCandidates(src)
@@ -256,6 +257,7 @@ func MayDeclareGuardFn(src []byte) bool {
 // `.name()` (no arguments) in a shape guardCall, letGuard or mutex-scope's
 // temporaries accept: after the call and any closing parentheses comes
 // `.unwrap…`/`.expect…` (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`),
+// `.map_err…`/`.ok…` or `?` (`.map_err(..)?`, `.ok()?`, `m.lock()?`),
 // `else` (`let Ok(g) = m.lock() else`), `{` (`if let Ok(g) = m.lock() {`,
 // `match m.lock() {`) or `&&` (a let chain); with parkingLot (the file
 // names parking_lot, whose lock() returns the guard itself) any
@@ -304,9 +306,12 @@ func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool
 		case j >= len(src):
 		case src[j] == '{', src[j] == '&' && j+1 < len(src) && src[j+1] == '&':
 			return true
+		case src[j] == '?':
+			return true // `m.lock()?`
 		case src[j] == '.':
 			k := skipTrivia(src, j+1)
-			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) {
+			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) ||
+				bytes.HasPrefix(src[k:], []byte("map_err")) || bytes.HasPrefix(src[k:], []byte("ok")) {
 				return true
 			}
 		case bytes.HasPrefix(src[j:], []byte("else")) && (j+4 == len(src) || !isIdentByte(src[j+4])):

@@ -39,7 +39,10 @@ func TestHasAcquisition(t *testing.T) {
 		{"let g = m.lock();", true, true},
 		{"m.lock().await", false, false},
 		{"m.lock().await", true, true},
-		{"m.lock()?", false, false},
+		{"m.lock()?", false, true},
+		{"m.lock().map_err(E::from)?", false, true},
+		{"m\n    .lock()\n    .map_err(|e| e.to_string())?", false, true},
+		{"m.lock().ok()?", false, true},
 		{"m.lock().elsewhere()", false, false},
 		{"let g = m.lock(x).unwrap();", false, false},
 		{"let g = m.lock(x);", true, false},
@@ -623,22 +626,22 @@ func parallel(t *testing.T, files []string, f func(e **Engine, i int, src []byte
 	wg.Wait()
 }
 
-// TestFileFacts: FileFacts gives what MayMatch, MayNeedSummary,
+// TestGlance: Glance gives what MayMatch, MayNeedSummary,
 // MayDeclareGuardFn and GuardFnCandidates give one by one, on every golden
 // input and corpus file, under every rule set.
-func TestFileFacts(t *testing.T) {
+func TestGlance(t *testing.T) {
 	cfgs := []Config{DefaultConfig(), {Rules: map[string]bool{RuleRcArc: true}}, {Rules: map[string]bool{RuleMutexScope: true}}}
 	files := append(goldenInputs(t), corpusFiles(t)...)
 	var may, cands atomic.Int64
 	parallel(t, files, func(_ **Engine, i int, src []byte) {
 		for _, cfg := range cfgs {
-			f := FileFacts(src, cfg)
+			f := Glance(src, cfg)
 			var want []string
 			if MayDeclareGuardFn(src) {
 				want = GuardFnCandidates(src)
 			}
 			if f.MayMatch != MayMatch(src, cfg) || f.MayNeedSummary != MayNeedSummary(src) || !slices.Equal(f.GuardFnCandidates, want) {
-				t.Errorf("%s: FileFacts = %+v, want %v, %v, %q", files[i], f, MayMatch(src, cfg), MayNeedSummary(src), want)
+				t.Errorf("%s: Glance = %+v, want %v, %v, %q", files[i], f, MayMatch(src, cfg), MayNeedSummary(src), want)
 			}
 			if f.MayMatch {
 				may.Add(1)

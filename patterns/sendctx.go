@@ -104,6 +104,9 @@ type bodyScan struct {
 	// futures, is handed to a Send context (or a local run), in source
 	// order, and how.
 	fns []handedFn
+	// fx is the facts layer the scan made, or nil: the rules of the same
+	// parse share it.
+	fx *facts
 }
 
 // scanBodies finds every async body of the file and decides which must be
@@ -224,7 +227,7 @@ func scanBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync
 			}
 		}
 	}
-	return &bodyScan{bodies: bodies, fns: h.fns}
+	return &bodyScan{bodies: bodies, fns: h.fns, fx: m.fx}
 }
 
 // rangeKey identifies a node by its byte range.

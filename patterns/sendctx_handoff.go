@@ -285,23 +285,6 @@ func (m *sendModel) boxedRecv(call *sitter.Node) *sitter.Node {
 	return fn.ChildByFieldName("value")
 }
 
-// callArgs returns the arguments of a call, comments left out.
-func callArgs(call *sitter.Node) []*sitter.Node {
-	args := call.ChildByFieldName("arguments")
-	if args == nil {
-		return nil
-	}
-	var out []*sitter.Node
-	for _, a := range namedChildren(args) {
-		switch a.Type() {
-		case "line_comment", "block_comment", "attribute_item":
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 // callSlots returns the name of the fn of the file a call calls and, for
 // each argument, what the parameter it goes to requires, when every fn of
 // the file the call may mean agrees:

@@ -19,6 +19,7 @@ import (
 type sendModel struct {
 	src  []byte
 	root *sitter.Node
+	fx   *facts // the bindings of the file's fns (bindingOf), made on first need
 	// uses maps each name a `use` of the file brings in to the path it
 	// names (`go` -> `tokio::task::spawn` for `use tokio::task::spawn as
 	// go;`); "" when two uses of the file disagree. globs are the paths of

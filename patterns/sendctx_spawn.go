@@ -217,69 +217,36 @@ func (m *sendModel) bindingType(id *sitter.Node, depth int) string {
 	return m.typePath(m.statics[name])
 }
 
-// bindingOf finds the local binding an identifier names, upward from it:
-// a `let` before it in an enclosing block (its type and value), a
-// parameter of the enclosing fn or closure (its type). A pattern of a
-// match arm, `if let`, `for` or closure that binds the name is a binding
-// whose type is unknown. found is false when the name is not bound in the
-// enclosing fn: an item (a fn, a static) or a name of another scope.
+// bindingOf finds the local binding an identifier names (facts.Resolve):
+// a `let`'s type and value, a parameter's type; found alone for any other
+// binding (a pattern of a match arm, an `if let`, a `for`).
 func (m *sendModel) bindingOf(id *sitter.Node) (typ, value *sitter.Node, found bool) {
-	name := text(m.src, id)
-	for p := id.Parent(); p != nil; p = p.Parent() {
-		switch p.Type() {
-		case "block":
-			var last *sitter.Node
-			for _, s := range namedChildren(p) {
-				if s.EndByte() > id.StartByte() {
-					break
-				}
-				if s.Type() == "let_declaration" && bindsIdent(m.src, s.ChildByFieldName("pattern"), name) {
-					last = s
-				}
-			}
-			if last != nil {
-				return last.ChildByFieldName("type"), last.ChildByFieldName("value"), true
-			}
-		case "function_item", "closure_expression":
-			params := p.ChildByFieldName("parameters")
-			for _, prm := range namedChildren(params) {
-				pat, typ := prm.ChildByFieldName("pattern"), prm.ChildByFieldName("type")
-				if prm.Type() == "identifier" {
-					pat = prm
-				}
-				if bindsIdent(m.src, pat, name) {
-					return typ, nil, true
-				}
-			}
-			if p.Type() == "function_item" {
-				return nil, nil, false
-			}
-		case "match_arm", "let_condition", "for_expression", "if_let_expression", "while_let_expression":
-			if bindsIdent(m.src, p.ChildByFieldName("pattern"), name) {
-				return nil, nil, true
-			}
-		}
+	f := m.facts()
+	b := f.Resolve(id)
+	if b == NoBinding {
+		return nil, nil, false
 	}
-	return nil, nil, false
+	bd := f.Binding(b)
+	switch bd.Decl.Type() {
+	case "let_declaration":
+		return bd.Type, bd.Init, true
+	case "parameter", "closure_expression":
+		return bd.Type, nil, true
+	}
+	return nil, nil, true
 }
 
-// bindsIdent reports whether pattern pat binds name.
-func bindsIdent(src []byte, pat *sitter.Node, name string) bool {
-	if pat == nil {
-		return false
+// facts returns the file's facts layer, made on first need.
+func (m *sendModel) facts() *facts {
+	if m.fx == nil {
+		m.fx = newFacts(m.src, m.root)
 	}
-	names, _ := patternNames(src, pat)
-	for _, n := range names {
-		if n == name {
-			return true
-		}
-	}
-	return false
+	return m.fx
 }
 
-// smartPointers are the wrappers exprType looks through: a method call on
+// derefWrappers are the wrappers exprType looks through: a method call on
 // `Arc<Handle>` is a call on the Handle.
-var smartPointers = map[string]bool{
+var derefWrappers = map[string]bool{
 	"Arc": true, "Rc": true, "Box": true, "Lazy": true, "LazyLock": true, "LazyCell": true,
 	"std::sync::Arc": true, "std::rc::Rc": true, "std::sync::LazyLock": true,
 	"once_cell::sync::Lazy": true, "once_cell::unsync::Lazy": true,
@@ -294,7 +261,7 @@ func (m *sendModel) typePath(t *sitter.Node) string {
 			t = t.ChildByFieldName("type")
 		case "generic_type":
 			base := pathString(m.src, t.ChildByFieldName("type"))
-			if !smartPointers[base] {
+			if !derefWrappers[base] {
 				return m.typePathOf(base)
 			}
 			t = firstTypeArg(t.ChildByFieldName("type_arguments"))
