@@ -188,6 +188,16 @@ fn g() { run(async { let a = async { // mark x
 fn g() { let fut = async { // mark x
 }; run(fut); }`, true, "the async block `fut` is passed to `run`"},
 
+		{"a method of an impl in a module", `mod m { use std::future::Future;
+fn run<F: Future + Send>(f: F) {}
+struct S;
+impl S { async fn job(&self) { // mark x
+} fn go(&self) { run(self.job()); } } }`, true, "passed to `run`"},
+		{"a path through a module", `use std::future::Future;
+fn run<F: Future + Send>(f: F) {}
+mod jobs { pub async fn job() { // mark x
+} }
+fn main() { run(crate::jobs::job()); }`, true, "passed to `run`"},
 		{"a bound without Send", `use std::future::Future;
 fn run<F: Future>(f: F) {}
 fn g() { run(async { // mark x
@@ -372,4 +382,40 @@ fn main() { run(job(1)); }`
 	if len(s.calls) != 0 || len(s.fns) != 0 {
 		t.Errorf("summary of a file MayNeedSummary drops: %+v", s)
 	}
+}
+
+// TestSendContextHandoffThroughIndex: an async fn handed to a Send bound
+// of the file reaches the Index, so the async fns it awaits must be Send
+// too; a bound without Send hands nothing over.
+func TestSendContextHandoffThroughIndex(t *testing.T) {
+	checkSendCases(t, []sendCase{
+		{"awaited from a handed fn", `use std::future::Future;
+fn run<F: Future + Send>(f: F) {}
+async fn job() { inner().await; }
+async fn inner() { // mark x
+}
+fn main() { run(job()); }`, true, "awaited from `job`"},
+		{"a fn handed as a maker", `use std::future::Future;
+fn serve<H, Fut>(h: H) where H: Fn() -> Fut, Fut: Future<Output = ()> + Send {}
+async fn handler() { inner().await; }
+async fn inner() { // mark x
+}
+fn main() { serve(handler); }`, true, "awaited from `handler`"},
+		{"a method of an impl in a module", `mod m { use std::future::Future;
+fn run<F: Future + Send>(f: F) {}
+struct S;
+impl S { async fn job(&self) { // mark x
+} fn go(&self) { run(self.job()); } } }`, true, "passed to `run`"},
+		{"a path through a module", `use std::future::Future;
+fn run<F: Future + Send>(f: F) {}
+mod jobs { pub async fn job() { // mark x
+} }
+fn main() { run(crate::jobs::job()); }`, true, "passed to `run`"},
+		{"a bound without Send", `use std::future::Future;
+fn run<F: Future>(f: F) {}
+async fn job() { inner().await; }
+async fn inner() { // mark x
+}
+fn main() { run(job()); }`, false, ""},
+	})
 }
