@@ -288,6 +288,21 @@ func parseCargoJSON(out []byte, vs map[string]*binVerdict) {
 	}
 }
 
+// caseDeps returns the [dependencies] of the packages the cases compile
+// in: tokio, parking_lot when installed, and async-trait, which is not
+// packaged: crates/async-trait stands in for it (it needs syn, which
+// tokio's Debian package brings).
+func caseDeps() string {
+	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
+	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
+		deps += "parking_lot = \"0.12\"\n"
+	}
+	if at, err := filepath.Abs(filepath.Join("crates", "async-trait")); err == nil {
+		deps += fmt.Sprintf("async-trait = { path = %q }\n", at)
+	}
+	return deps
+}
+
 // writeProject lays out a workspace with one package per edition, each
 // case side a src/bin file. Files are written only when their content
 // changed and stale bins are removed, so cargo stays incremental. It
@@ -295,15 +310,7 @@ func parseCargoJSON(out []byte, vs map[string]*binVerdict) {
 func writeProject(dir string, cases []*goldenCase) ([]string, error) {
 	files := map[string][]byte{}
 	var bins []string
-	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
-	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
-		deps += "parking_lot = \"0.12\"\n"
-	}
-	// async-trait is not packaged: crates/async-trait stands in for it
-	// (it needs syn, which tokio's Debian package brings).
-	if at, err := filepath.Abs(filepath.Join("crates", "async-trait")); err == nil {
-		deps += fmt.Sprintf("async-trait = { path = %q }\n", at)
-	}
+	deps := caseDeps()
 	editions := []string{"2021", "2024"}
 	var members []string
 	for _, ed := range editions {
