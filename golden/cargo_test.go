@@ -149,15 +149,6 @@ func lockedCargoDir(sub string) (dir string, unlock func(), err error) {
 	return dir, unlock, err
 }
 
-// caseDeps are the dependencies of a case package.
-func caseDeps() string {
-	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
-	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
-		deps += "parking_lot = \"0.12\"\n"
-	}
-	return deps
-}
-
 // toolchainSkip says why the compiler cannot judge here, or "".
 func toolchainSkip() string {
 	if _, err := exec.LookPath("cargo"); err != nil {
@@ -314,6 +305,21 @@ func parseCargoJSON(out []byte, vs map[string]*binVerdict) {
 			}
 		}
 	}
+}
+
+// caseDeps returns the [dependencies] of the packages the cases compile
+// in: tokio, parking_lot when installed, and async-trait, which is not
+// packaged: crates/async-trait stands in for it (it needs syn, which
+// tokio's Debian package brings).
+func caseDeps() string {
+	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
+	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
+		deps += "parking_lot = \"0.12\"\n"
+	}
+	if at, err := filepath.Abs(filepath.Join("crates", "async-trait")); err == nil {
+		deps += fmt.Sprintf("async-trait = { path = %q }\n", at)
+	}
+	return deps
 }
 
 // writeProject lays out a workspace with one package per edition, each

@@ -213,7 +213,8 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			warned = true
 		}
 		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: cfg, idx: e.idx}
-		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		scan := scanBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		fc.bodies, fc.fx = scan.bodies, scan.fx
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal
 		for _, r := range rules {

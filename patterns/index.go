@@ -269,7 +269,11 @@ func (b *ixBuild) propagate(sums []*Summary) {
 			}
 			switch c.kind {
 			case fromSpawn:
-				work = append(work, item{to, "its future is spawned"})
+				why := c.why
+				if why == "" {
+					why = "its future is spawned"
+				}
+				work = append(work, item{to, why})
 			case fromSpawned:
 				work = append(work, item{to, "it is awaited from a spawned task"})
 			default:

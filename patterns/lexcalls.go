@@ -356,12 +356,7 @@ func (fs *fileSyntax) useTree(mods string, prefix []string, k, end int32) {
 // spawns, and which bodies are Send-required whatever the Index (root)
 // or share an async fn's requirement (via).
 func (fs *fileSyntax) settle() {
-	kind := func(last, full string) spawnKind {
-		if last == "" {
-			return notSpawn
-		}
-		return spawnKindOfPath(last, full, fs.bare)
-	}
+	kind := fs.spawnKind
 	spawned := map[lexSpawnVar]bool{}
 	for i, v := range fs.vars {
 		if c := fs.varCallee[i]; kind(c[0], c[1]) == sendSpawn {

@@ -75,6 +75,9 @@ type lexBody struct {
 	// it shares, or -1.
 	root bool
 	via  int32
+	// handOff: the tree's Send-context model may take it for
+	// Send-required where no spawn shows (markHandOffs).
+	handOff bool
 }
 
 // lexCall is a call whose future is awaited in an async body, or spawned.
@@ -364,6 +367,7 @@ func readFile(src []byte) *fileSyntax {
 	w := &walker{fs: fs, pend: map[int32]pending{}, line: 1}
 	w.run()
 	fs.settle()
+	fs.markHandOffs()
 	return fs
 }
 
