@@ -62,21 +62,12 @@ var refCellRefused = map[string]bool{
 	"as_ptr": true,
 }
 
-// refusal says why a finding has no fix; it becomes Finding.Reason.
-type refusal struct{ reason string }
-
-func refuse(format string, args ...any) *refusal {
-	return &refusal{fmt.Sprintf(format, args...)}
-}
-
-func (r *refusal) Error() string { return r.reason }
-
 // newRcFile returns the rule's empty view of fc.
 func newRcFile(fc *fileCtx) *rcFile {
 	return &rcFile{fc: fc, src: fc.src, uf: map[siteKey]siteKey{}, sites: map[siteKey]*rcSite{},
 		siteOf: map[uint32]siteKey{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}, enums: map[string]*sitter.Node{},
 		fnImpl: map[uint32]*sitter.Node{}, siteTypes: map[siteKey]*ty{}, groups: map[siteKey]*rcGroup{},
-		mentionAt: map[int]*rcMention{}, methodCalls: map[string][]*sitter.Node{}, bare: bareSpawnIsTokio(fc.src, fc.root)}
+		mentionAt: map[int]*rcMention{}, methodCalls: map[string][]*sitter.Node{}}
 }
 
 // analyse collects the rule's facts of the file: bindings, sites,
@@ -166,7 +157,7 @@ func (r *rcFile) proposal(fx *rcFix, imports []rewrite.Edit, importWhy *refusal)
 		why = importWhy
 	}
 	if why != nil {
-		f.Reason = why.reason
+		f.Reason = why.Error()
 		return proposal{f: f}
 	}
 	var edits []rewrite.Edit

@@ -80,7 +80,6 @@ type rcFile struct {
 	// shadowed are the rcWords the file declares a type of its own by
 	// (`type Weak = ..;`, `struct Rc;`): a bare mention is that type.
 	shadowed map[string]bool
-	bare     bool // a bare `spawn` is tokio's
 	rcWeak   bool // a bare `Weak` is std::rc's
 	syncWeak bool // a bare `Weak` is std::sync's
 	// tenv is the file's type environment (see env); siteTypes the

@@ -48,10 +48,11 @@ func (r *rcFile) heldValues() []*heldValue {
 		case "function_item":
 			r.paramsHeld(b, add)
 		case "async_block":
-			// Only a block handed to a spawn is moved to another thread
-			// as a whole with what it captures; a block awaited in place
-			// is part of its outer future, whose own values count.
-			if _, kind := spawnerOf(r.src, b.node, r.bare); kind == sendSpawn {
+			// Only a block handed to a Send context (a spawn, a Send
+			// bound) is moved there as a whole with what it captures; a
+			// block awaited in place is part of its outer future, whose
+			// own values count.
+			if b.moved {
 				r.capturesHeld(b, add)
 			}
 		}

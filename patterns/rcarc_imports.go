@@ -150,14 +150,14 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, *refusal) {
 			if u.path == "other" && !imported("std::sync", name) {
 				for _, n := range u.names {
 					if n == name && (name == "Arc" && need.arc || name == "Mutex" && need.mutex) {
-						return nil, refuse("`%s` in this file is imported from elsewhere (line %d); not changed", name, lineOf(r.src, int(u.decl.StartByte())))
+						return nil, refuse(refusePlacement, 0, "`%s` in this file is imported from elsewhere (line %d); not changed", name, lineOf(r.src, int(u.decl.StartByte())))
 					}
 				}
 			}
 		}
 	}
 	if need.weak && need.remain["Weak"] {
-		return nil, refuse("std::rc::Weak stays in use elsewhere in the file, so std::sync::Weak cannot take its name; not changed")
+		return nil, refuse(refuseShape, 0, "std::rc::Weak stays in use elsewhere in the file, so std::sync::Weak cannot take its name; not changed")
 	}
 	var add, addAtomic []string
 	for _, n := range []struct {
@@ -203,7 +203,7 @@ func (r *rcFile) imports(groups []*rcGroup) ([]rewrite.Edit, *refusal) {
 			continue
 		}
 		if !u.plain {
-			return nil, refuse("the import at line %d is too complex to rewrite; not changed", lineOf(r.src, int(u.decl.StartByte())))
+			return nil, refuse(refuseShape, 0, "the import at line %d is too complex to rewrite; not changed", lineOf(r.src, int(u.decl.StartByte())))
 		}
 		switch {
 		case len(keep) > 0:

@@ -120,11 +120,11 @@ func (r *rcFile) steps(fx *rcFix) (fresh bool) {
 			progress = r.addStep(g, step, l) || progress
 		}
 		if !progress {
-			fx.refused = refuse("%s, and sendfix has no further change that makes `%s` Send; not changed", ls[0], fx.h.name)
+			fx.refused = refuse(refuseCounterpart, 0, "%s, and sendfix has no further change that makes `%s` Send; not changed", ls[0], fx.h.name)
 			return fresh
 		}
 	}
-	fx.refused = refuse("`%s` is still not Send after every change sendfix knows; not changed", fx.h.name)
+	fx.refused = refuse(refuseCounterpart, 0, "`%s` is still not Send after every change sendfix knows; not changed", fx.h.name)
 	return fresh
 }
 
@@ -144,7 +144,7 @@ func (r *rcFile) group(k siteKey) *rcGroup {
 func (r *rcFile) stepFor(l lack) (*rcGroup, rcStep, *refusal) {
 	leaf := l.leaf
 	if leaf.node == nil {
-		return nil, 0, refuse("%s, in a type declared in another file; sendfix changes a type only in the file that declares it", l)
+		return nil, 0, refuse(refusePlacement, 0, "%s, in a type declared in another file; sendfix changes a type only in the file that declares it", l)
 	}
 	line := lineOf(r.src, leaf.at())
 	var owner siteKey
@@ -161,18 +161,18 @@ func (r *rcFile) stepFor(l lack) (*rcGroup, rcStep, *refusal) {
 		case "Cell":
 			step = stepCell
 		default:
-			return nil, 0, refuse("%s (line %d), and sendfix has no change that makes it so; not changed", l, line)
+			return nil, 0, refuse(refuseCounterpart, 0, "%s (line %d), and sendfix has no change that makes it so; not changed", l, line)
 		}
 		m := r.mentionAt[leaf.at()]
 		if m == nil {
-			return nil, 0, refuse("%s (line %d), spelled in a way sendfix does not follow; not changed", l, line)
+			return nil, 0, refuse(refuseShape, 0, "%s (line %d), spelled in a way sendfix does not follow; not changed", l, line)
 		}
 		owner = m.owner
 	default:
-		return nil, 0, refuse("%s (line %d): a raw pointer is neither Send nor Sync, and sendfix does not change it", l, line)
+		return nil, 0, refuse(refuseCounterpart, 0, "%s (line %d): a raw pointer is neither Send nor Sync, and sendfix does not change it", l, line)
 	}
 	if !owner.ok() {
-		return nil, 0, refuse("%s (line %d), but sendfix cannot tell which values share that type; not changed", l, line)
+		return nil, 0, refuse(refuseUnresolved, 0, "%s (line %d), but sendfix cannot tell which values share that type; not changed", l, line)
 	}
 	return r.group(owner), step, nil
 }
@@ -369,7 +369,7 @@ func (r *rcFile) inModule(g *rcGroup) *refusal {
 	for _, e := range g.edits {
 		for _, m := range r.mods {
 			if e.Start >= int(m.StartByte()) && e.Start < int(m.EndByte()) {
-				return refuse("the change at line %d is inside module `%s`, whose imports sendfix does not edit; not changed", lineOf(r.src, e.Start), text(r.src, m.ChildByFieldName("name")))
+				return refuse(refusePlacement, 0, "the change at line %d is inside module `%s`, whose imports sendfix does not edit; not changed", lineOf(r.src, e.Start), text(r.src, m.ChildByFieldName("name")))
 			}
 		}
 	}
@@ -382,16 +382,16 @@ func (r *rcFile) inModule(g *rcGroup) *refusal {
 func (r *rcFile) groupRefusal(g *rcGroup) *refusal {
 	for k, s := range r.sites {
 		if k.ok() && r.find(k) == g.root && s.pub && !r.fc.cfg.AllowPublic {
-			return refuse("the type of `%s` is public API (line %d); changing it may break code outside the given files (use --allow-public)", s.name, lineOf(r.src, int(s.id.StartByte())))
+			return refuse(refusePublic, 0, "the type of `%s` is public API (line %d); changing it may break code outside the given files (use --allow-public)", s.name, lineOf(r.src, int(s.id.StartByte())))
 		}
 	}
 	if why := r.untracedCalls(g); why != "" {
-		return &refusal{why}
+		return refuse(refuseUnresolved, 0, "%s", why)
 	}
 	for _, lost := range r.lostFields {
 		for k := range r.sites {
 			if k.kind == siteField && k.field == lost.field && r.find(k) == g.root {
-				return refuse("`%s` at line %d may read the field `%s` of the group of `%s`, but sendfix cannot tell which struct it reads; not changed", text(r.src, lost.node), lineOf(r.src, int(lost.node.StartByte())), lost.field, g.by)
+				return refuse(refuseUnresolved, 0, "`%s` at line %d may read the field `%s` of the group of `%s`, but sendfix cannot tell which struct it reads; not changed", text(r.src, lost.node), lineOf(r.src, int(lost.node.StartByte())), lost.field, g.by)
 			}
 		}
 	}
@@ -413,7 +413,7 @@ func (r *rcFile) cellTraits(g *rcGroup) *refusal {
 		for at := r.structs[k.owner].PrevNamedSibling(); at != nil && at.Type() == "attribute_item"; at = at.PrevNamedSibling() {
 			for _, tr := range []string{"Clone", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash"} {
 				if t := text(r.src, at); strings.Contains(t, "derive") && spellsWord([]byte(t), tr) {
-					return refuse("struct `%s` derives %s, which the Mutex or atomic its field `%s` would become does not implement; not changed", k.owner, tr, k.field)
+					return refuse(refuseCounterpart, 0, "struct `%s` derives %s, which the Mutex or atomic its field `%s` would become does not implement; not changed", k.owner, tr, k.field)
 				}
 			}
 		}
@@ -421,7 +421,7 @@ func (r *rcFile) cellTraits(g *rcGroup) *refusal {
 	for _, c := range r.methodCalls["clone"] {
 		for _, k := range r.passThrough(c.ChildByFieldName("function").ChildByFieldName("value")) {
 			if t := stripRefs(r.siteType(k, 0)); r.find(k) == g.root && t.kind == tyPath && (t.name == "RefCell" || t.name == "Cell") {
-				return refuse("the %s at line %d is cloned, which its Mutex or atomic could not be; not changed", t.name, lineOf(r.src, int(c.StartByte())))
+				return refuse(refuseCounterpart, 0, "the %s at line %d is cloned, which its Mutex or atomic could not be; not changed", t.name, lineOf(r.src, int(c.StartByte())))
 			}
 		}
 	}
@@ -461,9 +461,9 @@ func (r *rcFile) callEdits(g *rcGroup) *refusal {
 		_, cellCall := cellMethods[b.method]
 		switch {
 		case inGroup(b.recv) && borrow && !refCell:
-			return refuse("`.%s()` is called on `%s`, whose RefCell is not spelled in this file", b.method, g.by)
+			return refuse(refuseUnresolved, 0, "`.%s()` is called on `%s`, whose RefCell is not spelled in this file", b.method, g.by)
 		case inGroup(b.recv) && refCell && refCellRefused[b.method]:
-			return refuse("`.%s()` at line %d has no same-meaning Mutex method (try_lock fails differently); not changed", b.method, lineOf(r.src, b.start))
+			return refuse(refuseCounterpart, 0, "`.%s()` at line %d has no same-meaning Mutex method (try_lock fails differently); not changed", b.method, lineOf(r.src, b.start))
 		case inGroup(b.recv) && borrow && g.steps&stepUnwrap != 0:
 			if why := r.unwrapBorrow(g, b); why != nil {
 				return why
@@ -476,11 +476,11 @@ func (r *rcFile) callEdits(g *rcGroup) *refusal {
 				return why
 			}
 		case b.opaque && refCell && (borrow || refCellRefused[b.method]), b.opaque && cellCall && g.steps&stepCell != 0:
-			return refuse("cannot tell whether `.%s()` at line %d is called on `%s`; not changed", b.method, lineOf(r.src, b.start), g.by)
+			return refuse(refuseUnresolved, 0, "cannot tell whether `.%s()` at line %d is called on `%s`; not changed", b.method, lineOf(r.src, b.start), g.by)
 		}
 	}
 	if why := r.lockOverlap(locks); why != "" {
-		return &refusal{why}
+		return refuse(refuseCounterpart, 0, "%s", why)
 	}
 	for _, b := range locks {
 		if why := r.guardAtAwait(b); why != nil {
@@ -514,8 +514,8 @@ func (r *rcFile) guardAtAwait(b *rcBorrow) *refusal {
 	line := lineOf(r.src, b.start)
 	stmt := b.stmt
 	if b.letName == "" || stmt == nil || stmt.Type() != "let_declaration" || stmt.Parent() == nil || stmt.Parent().Type() != "block" {
-		if region := tempRegion(b.at); region != nil && hasAwait(region) {
-			return refuse("the borrow at line %d lives through an await of its statement; as a std Mutex guard the future would not be Send; not changed", line)
+		if region := tempRegion(b.at); region != nil && hasAwait(r.src, region) {
+			return refuse(refuseShape, 0, "the borrow at line %d lives through an await of its statement; as a std Mutex guard the future would not be Send; not changed", line)
 		}
 		return nil
 	}
@@ -527,12 +527,12 @@ func (r *rcFile) guardAtAwait(b *rcBorrow) *refusal {
 	}
 	switch {
 	case g.usedLate:
-		return refuse("the borrow at line %d is used after the await at line %d; as a std Mutex guard the future would not be Send; not changed", line, lineOf(r.src, int(g.await.StartByte())))
+		return refuse(refuseShape, 0, "the borrow at line %d is used after the await at line %d; as a std Mutex guard the future would not be Send; not changed", line, lineOf(r.src, int(g.await.StartByte())))
 	case !r.fc.cfg.Rules[RuleMutexScope] && !r.fc.cfg.Rules[RuleTokioMutex]:
-		return refuse("the borrow at line %d is alive at the await at line %d, and mutex-scope, which would scope the guard, is not enabled; not changed", line, lineOf(r.src, int(g.await.StartByte())))
+		return refuse(refuseShape, 0, "the borrow at line %d is alive at the await at line %d, and mutex-scope, which would scope the guard, is not enabled; not changed", line, lineOf(r.src, int(g.await.StartByte())))
 	}
 	if _, why := r.scopeLocal(g); why != "" {
-		return refuse("the borrow at line %d is alive at the await at line %d, and its guard could not be scoped: %s; not changed", line, lineOf(r.src, int(g.await.StartByte())), why)
+		return refuse(refuseShape, 0, "the borrow at line %d is alive at the await at line %d, and its guard could not be scoped: %s; not changed", line, lineOf(r.src, int(g.await.StartByte())), why)
 	}
 	return nil
 }

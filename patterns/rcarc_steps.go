@@ -98,7 +98,7 @@ func (r *rcFile) cellEdit(g *rcGroup, m *rcMention) *refusal {
 	case p != nil && p.Type() == "scoped_identifier" && p.ChildByFieldName("path") == m.span:
 		edit(m.span, g.cell)
 	default:
-		return refuse("the Cell at line %d is spelled in a way sendfix cannot turn into `%s`; not changed", lineOf(r.src, int(m.node.StartByte())), g.cell)
+		return refuse(refuseShape, 0, "the Cell at line %d is spelled in a way sendfix cannot turn into `%s`; not changed", lineOf(r.src, int(m.node.StartByte())), g.cell)
 	}
 	if !strings.Contains(strings.Join(g.atomics, ","), g.cell) {
 		g.atomics = append(g.atomics, g.cell)
@@ -141,18 +141,18 @@ func (r *rcFile) cellCallEdit(g *rcGroup, b *rcBorrow) *refusal {
 			add(b.end-1, b.end-1, ", "+seqCst)
 		case "get_mut", "into_inner":
 		default:
-			return refuse("`.%s()` at line %d has no same-meaning method on `%s`; not changed", b.method, line, g.cell)
+			return refuse(refuseCounterpart, 0, "`.%s()` at line %d has no same-meaning method on `%s`; not changed", b.method, line, g.cell)
 		}
 		return nil
 	}
 	// A Mutex: the value is reached through the guard.
 	recv := b.recvNode
 	if token && b.tokenField {
-		return refuse("`.%s()` at line %d is inside a macro, where sendfix cannot reach the Cell through a lock; not changed", b.method, line)
+		return refuse(refuseMacro, 0, "`.%s()` at line %d is inside a macro, where sendfix cannot reach the Cell through a lock; not changed", b.method, line)
 	}
 	if !token && r.sendBodyAt(b.start) != nil {
-		if region := tempRegion(call); region != nil && hasAwait(region) {
-			return refuse("`.%s()` at line %d is in a statement that awaits; its Mutex guard would live through the await; not changed", b.method, line)
+		if region := tempRegion(call); region != nil && hasAwait(r.src, region) {
+			return refuse(refuseShape, 0, "`.%s()` at line %d is in a statement that awaits; its Mutex guard would live through the await; not changed", b.method, line)
 		}
 	}
 	switch b.method {
@@ -167,7 +167,7 @@ func (r *rcFile) cellCallEdit(g *rcGroup, b *rcBorrow) *refusal {
 	case "set":
 		stmt := call.Parent()
 		if token || stmt == nil || stmt.Type() != "expression_statement" {
-			return refuse("the value of `.set(..)` at line %d is used; as a Mutex it would not be the same; not changed", line)
+			return refuse(refuseCounterpart, 0, "the value of `.set(..)` at line %d is used; as a Mutex it would not be the same; not changed", line)
 		}
 		add(int(recv.StartByte()), int(recv.StartByte()), "*")
 		if op, rhs := r.fetchForm(b); op != "" {
@@ -176,14 +176,14 @@ func (r *rcFile) cellCallEdit(g *rcGroup, b *rcBorrow) *refusal {
 			return nil
 		}
 		if r.callsIn(g, args) {
-			return refuse("`.set(..)` at line %d reads the same Cell in its argument; as one Mutex that would lock it twice; not changed", line)
+			return refuse(refuseCounterpart, 0, "`.set(..)` at line %d reads the same Cell in its argument; as one Mutex that would lock it twice; not changed", line)
 		}
 		add(b.start, int(args.StartByte())+1, "lock().unwrap() = ")
 		add(int(args.EndByte())-1, int(args.EndByte()), "")
 	case "get_mut", "into_inner":
 		add(b.start, b.end, b.method+"().unwrap()")
 	default:
-		return refuse("`.%s()` at line %d has no same-meaning Mutex method; not changed", b.method, line)
+		return refuse(refuseCounterpart, 0, "`.%s()` at line %d has no same-meaning Mutex method; not changed", b.method, line)
 	}
 	return nil
 }
@@ -267,7 +267,7 @@ func (r *rcFile) unwrapEdit(g *rcGroup, m *rcMention) *refusal {
 		}
 	}
 	if outer == nil {
-		return refuse("the RefCell at line %d is spelled in a way sendfix cannot remove; not changed", lineOf(r.src, int(m.node.StartByte())))
+		return refuse(refuseShape, 0, "the RefCell at line %d is spelled in a way sendfix cannot remove; not changed", lineOf(r.src, int(m.node.StartByte())))
 	}
 	g.edits = append(g.edits,
 		rewrite.Edit{Start: int(outer.StartByte()), End: int(inner.StartByte())},
@@ -299,7 +299,7 @@ func (r *rcFile) unwrapBorrow(g *rcGroup, b *rcBorrow) *refusal {
 			return nil
 		}
 	}
-	return refuse("`.%s()` at line %d is not followed by a lock method; without the RefCell it would have no meaning; not changed", b.method, lineOf(r.src, b.start))
+	return refuse(refuseCounterpart, 0, "`.%s()` at line %d is not followed by a lock method; without the RefCell it would have no meaning; not changed", b.method, lineOf(r.src, b.start))
 }
 
 // dynEdits gives the group's trait objects the auto traits they lack
@@ -329,7 +329,7 @@ func (r *rcFile) dynEdits(g *rcGroup) *refusal {
 			self := lowerType(r.src, im.ChildByFieldName("type"), nil)
 			for _, tr := range need {
 				if ls := env.lacks(self, tr); len(ls) > 0 {
-					return refuse("`%s` implements `%s` but %s, so `dyn %s + %s` would not hold it; not changed", self.text, trait, ls[0], trait, tr)
+					return refuse(refuseCounterpart, 0, "`%s` implements `%s` but %s, so `dyn %s + %s` would not hold it; not changed", self.text, trait, ls[0], trait, tr)
 				}
 			}
 		}
@@ -378,7 +378,7 @@ func (r *rcFile) boxedClosuresSend(need []autoTrait) *refusal {
 				t := r.siteType(bd.site, 0)
 				for _, tr := range need {
 					if ls := env.lacks(t, tr); len(ls) > 0 {
-						return refuse("the closure boxed at line %d captures `%s`, and %s; not changed", lineOf(r.src, int(c.StartByte())), name, ls[0])
+						return refuse(refuseCounterpart, 0, "the closure boxed at line %d captures `%s`, and %s; not changed", lineOf(r.src, int(c.StartByte())), name, ls[0])
 					}
 				}
 			}

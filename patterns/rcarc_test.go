@@ -127,11 +127,11 @@ func groupEdits(t *testing.T, src string) ([]string, string) {
 	var out []string
 	reason := ""
 	if fx.refused != nil {
-		reason = fx.refused.reason
+		reason = fx.refused.Error()
 	}
 	for _, g := range fx.groups {
 		if g.refused != nil && reason == "" {
-			reason = g.refused.reason
+			reason = g.refused.Error()
 		}
 		for _, ed := range g.edits {
 			out = append(out, src[ed.Start:ed.End]+"->"+ed.New)

@@ -7,15 +7,13 @@ import (
 )
 
 // mayTrigger reports whether a body of fc could hold a value the rule
-// reports (see heldValues): a Send-required async block handed to a
-// spawn; a Send-required async fn with a `self` parameter or a parameter
+// reports (see heldValues): an async block handed to a Send context
+// (asyncBody.moved); a Send-required async fn with a `self` parameter or a parameter
 // whose type may hold an Rc (it spells a word `Rc` or `Weak`, or one the
 // file declares a struct or a type alias by); a Send-required body that
 // spells one of those words (a local it binds may hold one). The rest of
 // the rule runs only then.
 func mayTrigger(fc *fileCtx) bool {
-	bare := false
-	bareKnown := false
 	var declared map[string]bool // struct and type alias names, on first need
 	for _, b := range fc.bodies {
 		if !b.send {
@@ -23,10 +21,7 @@ func mayTrigger(fc *fileCtx) bool {
 		}
 		switch b.node.Type() {
 		case "async_block":
-			if !bareKnown {
-				bare, bareKnown = bareSpawnIsTokio(fc.src, fc.root), true
-			}
-			if _, kind := spawnerOf(fc.src, b.node, bare); kind == sendSpawn {
+			if b.moved {
 				return true
 			}
 		case "function_item":
