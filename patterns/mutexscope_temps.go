@@ -78,6 +78,12 @@ func (sc *scopeCtx) temporaries() []proposal {
 			}
 			if t := n.Type(); t == "expression_statement" || t == "let_declaration" || tail != nil && n.Equal(tail) {
 				out = append(out, sc.scopeTemps(b, n, pl, fns)...)
+			} else if fc.cfg.edition2024() && (t == "block" || t == "unsafe_block") && n != body {
+				// 2024: a nested block's tail drops its temporaries at
+				// the block's end.
+				if bt := blockTail(n); bt != nil && awaitsWithin(bt) {
+					out = append(out, sc.scopeTemps(b, bt, pl, fns)...)
+				}
 			}
 			return true
 		})
@@ -88,7 +94,7 @@ func (sc *scopeCtx) temporaries() []proposal {
 // scopeTemps handles the temporary guards of temporary scope root.
 func (sc *scopeCtx) scopeTemps(b *asyncBody, root *sitter.Node, pl bool, fns *guardFnSet) []proposal {
 	fc := sc.fc
-	temps := tempsIn(fc.src, root, pl, fns)
+	temps := tempsIn(fc.src, root, pl, fns, fc.cfg.edition2024())
 	if len(temps) == 0 {
 		return nil
 	}
@@ -139,8 +145,10 @@ type temp struct {
 // nested statement, closure, async block or item, an `if`/`while`
 // condition that is no `let`, a body of `if`/`while`/`loop`/`for`, a
 // match arm or guard, or the right operand of `&&`/`||` (each of those a
-// temporary scope of its own).
-func tempsIn(src []byte, root *sitter.Node, pl bool, fns *guardFnSet) []temp {
+// temporary scope of its own). In edition 2024 a block's tail expression
+// is a temporary scope of its own too (its temporaries are dropped at the
+// block's end), so ed2024 leaves nested blocks to their own tails.
+func tempsIn(src []byte, root *sitter.Node, pl bool, fns *guardFnSet, ed2024 bool) []temp {
 	var out []temp
 	var visit func(n *sitter.Node)
 	visit = func(n *sitter.Node) {
@@ -158,6 +166,10 @@ func tempsIn(src []byte, root *sitter.Node, pl bool, fns *guardFnSet) []temp {
 					}
 				}
 				continue
+			case "block", "unsafe_block":
+				if ed2024 {
+					continue // the block's tail is a scope of its own (temporaries)
+				}
 			}
 			switch n.Type() {
 			case "if_expression", "while_expression":
