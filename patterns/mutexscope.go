@@ -37,6 +37,11 @@ func runMutexScope(fc *fileCtx) []proposal {
 		}
 		awaitLine := lineOf(fc.src, f.Await.Offset)
 		if g.usedLate {
+			if siteGuardKind(g.kind) == "" {
+				f.Reason = nonSendUsedLate(fc, g, awaitLine)
+				out = append(out, proposal{f: f})
+				continue
+			}
 			if handOff(fc, g) {
 				fc.held = append(fc.held, g)
 				continue
@@ -85,9 +90,10 @@ func runMutexScope(fc *fileCtx) []proposal {
 			out = append(out, proposal{f: f})
 			continue
 		}
-		edits, why := scopeGuard(fc, g, last)
+		edits, why := scopeGuard(fc, g, last, false)
 		if why != "" {
 			f.Reason = fmt.Sprintf("%s (guard `%s`, await at line %d)", why, g.name, awaitLine)
+			out = append(out, scopeCandidates(fc, g, last, f, true)...)
 			out = append(out, proposal{f: f})
 			continue
 		}
@@ -100,6 +106,7 @@ func runMutexScope(fc *fileCtx) []proposal {
 			covered[h] = p
 		}
 		out = append(out, p)
+		out = append(out, scopeCandidates(fc, g, last, f, false)...)
 	}
 	out = append(out, temporaries(fc)...)
 	return out
@@ -154,8 +161,10 @@ func awaitKeyword(src []byte, aw *sitter.Node) int {
 }
 
 // scopeGuard returns the edits that wrap the guard's statements, from its
-// let through statement lastUse, in a block; or why it cannot.
-func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
+// let through statement lastUse, in a block; or why it cannot. trust
+// takes a binding that may borrow from the guard out of the block all
+// the same (a candidate for the compiler to judge).
+func scopeGuard(fc *fileCtx, g *guard, lastUse int, trust bool) ([]rewrite.Edit, string) {
 	first, last := g.stmts[g.at], g.stmts[lastUse]
 	// Bindings made while the guard is held and used after the range
 	// must come out of the block as its value.
@@ -171,7 +180,7 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 		for k, n := range names {
 			for _, later := range g.stmts[lastUse+1:] {
 				if usesName(fc.src, later, n) {
-					if why := mayBorrow(fc.src, s); why != "" {
+					if why := mayBorrow(fc.src, s); why != "" && !trust {
 						return nil, fmt.Sprintf("`%s` %s and is used after the guard's range (line %d); ending the guard early would end that borrow",
 							n, why, lineOf(fc.src, int(later.StartByte())))
 					}
@@ -567,13 +576,13 @@ func (tc *tempCtx) scrutinee(b *asyncBody, n *sitter.Node, form string, val, pat
 		Name: compactText(src, a),
 		Message: fmt.Sprintf("temporary `%s` of `%s` in the `%s` scrutinee is held across an await point%s",
 			kind, compactText(src, a), form, sendWhy(b))}
-	edits, why := tc.bindInBlock(s, a, form == "match" && literalArms(n))
+	edits, why, unsure := tc.bindInBlock(s, a, form == "match" && literalArms(n))
 	if why != "" {
 		f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, compactText(src, a), awaitLine)
 		return []proposal{{f: f}}
 	}
 	f.Fix = fmt.Sprintf("bound the guard with `let` inside a block in the `%s` scrutinee, so it is dropped before the body runs", form)
-	return []proposal{{f: f, edits: edits}}
+	return []proposal{{f: f, edits: edits, unsure: tempDoubt(unsure, compactText(src, a), awaitLine), rung: RungHoist}}
 }
 
 // awaitedCall handles temporary guards in the arguments and the receiver
@@ -610,14 +619,14 @@ func (tc *tempCtx) awaitedCall(b *asyncBody, aw *sitter.Node) []proposal {
 		f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.StartByte())}, Await: &Pos{Offset: awaitOff},
 			Name:    compactText(src, a),
 			Message: fmt.Sprintf("temporary `%s` of `%s` in an argument of an awaited call is held across the await%s", kind, compactText(src, a), sendWhy(b))}
-		edits, why := tc.bindInBlock(s, a, false)
+		edits, why, unsure := tc.bindInBlock(s, a, false)
 		if why != "" {
 			f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, compactText(src, a), awaitLine)
 			out = append(out, proposal{f: f})
 			continue
 		}
 		f.Fix = "bound the guard with `let` inside a block in the argument, so it is dropped before the await"
-		out = append(out, proposal{f: f, edits: edits})
+		out = append(out, proposal{f: f, edits: edits, unsure: tempDoubt(unsure, compactText(src, a), awaitLine), rung: RungHoist})
 	}
 	return out
 }
@@ -759,18 +768,33 @@ func (tc *tempCtx) findTemp(n *sitter.Node) (*sitter.Node, string) {
 // bindInBlock returns the edit that replaces expression s, a method chain
 // on the temporary guard a, with `{ let guard = <a>; <s on guard> }`, or
 // why it cannot: the value left must be owned, or derefCopy must allow
-// `*guard` (a match on literals).
-func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) ([]rewrite.Edit, string) {
+// `*guard` (a match on literals). With the compiler in the loop
+// (Config.Candidates) a value whose ownership the syntax cannot tell (a
+// field, a deref, a method that may return a reference) still gets the
+// edit, and unsure says the doubt.
+func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) (edits []rewrite.Edit, why, unsure string) {
 	src := tc.fc.src
 	if s.Equal(a) {
-		return nil, "the guard itself is the value; sendfix cannot tell what of it is needed"
+		return nil, "the guard itself is the value; sendfix cannot tell what of it is needed", ""
+	}
+	// doubt records a doubt about ownership: a refusal without the
+	// compiler, a candidate's doubt with it.
+	doubt := func(w string) bool {
+		if !tc.fc.cfg.Candidates {
+			why = w
+			return false
+		}
+		if unsure == "" {
+			unsure = w
+		}
+		return true
 	}
 	var methods []string
 	deref := false
 	for p := a; !p.Equal(s); {
 		par := p.Parent()
 		if par == nil {
-			return nil, "the guard is taken inside a larger expression"
+			return nil, "the guard is taken inside a larger expression", ""
 		}
 		switch par.Type() {
 		case "parenthesized_expression":
@@ -778,7 +802,7 @@ func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) ([]rewrite.Edi
 			continue
 		case "field_expression":
 			if v := par.ChildByFieldName("value"); v == nil || !v.Equal(p) {
-				return nil, "the guard is taken inside a larger expression"
+				return nil, "the guard is taken inside a larger expression", ""
 			}
 			gp := par.Parent()
 			if gp != nil && gp.Type() == "call_expression" && gp.ChildByFieldName("function").Equal(par) {
@@ -786,27 +810,36 @@ func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) ([]rewrite.Edi
 				p = gp
 				continue
 			}
-			return nil, fmt.Sprintf("a field (`.%s`) of the guarded value is used; sendfix cannot tell whether it is Copy", text(src, par.ChildByFieldName("field")))
+			if !doubt(fmt.Sprintf("a field (`.%s`) of the guarded value is used; sendfix cannot tell whether it is Copy", text(src, par.ChildByFieldName("field")))) {
+				return nil, why, ""
+			}
+			p, deref = par, true
+			continue
 		case "unary_expression":
 			if derefCopy && par.Equal(s) && strings.HasPrefix(text(src, par), "*") {
 				deref = true
 				p = par
 				continue
 			}
-			return nil, "the guard is dereferenced; sendfix cannot tell whether the value is Copy"
+			if !doubt("the guard is dereferenced; sendfix cannot tell whether the value is Copy") {
+				return nil, why, ""
+			}
+			p, deref = par, true
+			continue
 		default:
-			return nil, fmt.Sprintf("the guard is taken inside a larger expression (`%s`)", compactText(src, par))
+			return nil, fmt.Sprintf("the guard is taken inside a larger expression (`%s`)", compactText(src, par)), ""
 		}
 	}
 	if !deref {
 		end := methods[len(methods)-1]
 		for _, m := range methods[:len(methods)-1] {
-			if borrowingMethods[m] {
-				return nil, fmt.Sprintf("`.%s()` borrows from the guard; the value would have to outlive it", m)
+			if borrowingMethods[m] && !doubt(fmt.Sprintf("`.%s()` borrows from the guard; the value would have to outlive it", m)) {
+				return nil, why, ""
 			}
 		}
-		if !ownedEnds[end] || end == "take" && strings.TrimSpace(text(src, s.ChildByFieldName("arguments"))) != "()" {
-			return nil, fmt.Sprintf("`.%s()` may return a reference into the guard, which would have to outlive it; sendfix binds the guard in a block only when the value left is owned (`.cloned()`, `.len()`, `.pop()`, ...)", end)
+		if (!ownedEnds[end] || end == "take" && strings.TrimSpace(text(src, s.ChildByFieldName("arguments"))) != "()") &&
+			!doubt(fmt.Sprintf("`.%s()` may return a reference into the guard, which would have to outlive it; sendfix binds the guard in a block only when the value left is owned (`.cloned()`, `.len()`, `.pop()`, ...)", end)) {
+			return nil, why, ""
 		}
 	}
 	mut := ""
@@ -828,7 +861,7 @@ func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) ([]rewrite.Edi
 		in, nl := ind+tc.fc.style.Indent, tc.fc.style.Newline
 		repl = "{" + nl + in + "let " + mut + name + " = " + lock + ";" + nl + in + body + nl + ind + "}"
 	}
-	return []rewrite.Edit{{Start: st, End: int(s.EndByte()), New: repl}}, ""
+	return []rewrite.Edit{{Start: st, End: int(s.EndByte()), New: repl}}, "", unsure
 }
 
 // freshName returns `guard`, or `guard2`, `guard3`.. when the name is

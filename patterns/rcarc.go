@@ -967,6 +967,7 @@ func runRcArc(fc *fileCtx) []proposal {
 			prev.f, prev.edits = p.f, nil
 		default:
 			prev.edits = append(prev.edits, p.edits...)
+			prev.about = append(prev.about, p.about...)
 			if p.f.Fix != "changed Rc to Arc" {
 				prev.f.Fix = p.f.Fix
 			}
@@ -979,13 +980,14 @@ func runRcArc(fc *fileCtx) []proposal {
 			Name:    g.trigger.name,
 			Message: fmt.Sprintf("`%s` holds an Rc, which is not Send, and %s", g.trigger.name, g.why),
 		}
+		about := r.groupAbout(g)
 		switch {
 		case g.reason != "":
 			f.Reason = g.reason
-			add(g, proposal{f: f})
+			add(g, proposal{f: f, about: about})
 		case importReason != "":
 			f.Reason = importReason
-			add(g, proposal{f: f})
+			add(g, proposal{f: f, about: about})
 		case len(g.edits) == 0 && len(imports) == 0:
 			// Nothing spelled Rc is left: an earlier pass fixed it.
 		default:
@@ -994,7 +996,7 @@ func runRcArc(fc *fileCtx) []proposal {
 				f.Fix = "changed Rc<RefCell<..>> to Arc<Mutex<..>> and borrows to lock().unwrap()"
 			}
 			edits := append(append([]rewrite.Edit(nil), g.edits...), imports...)
-			add(g, proposal{f: f, edits: edits})
+			add(g, proposal{f: f, edits: edits, about: about})
 		}
 	}
 	return out

@@ -120,7 +120,7 @@ func runTokioMutex(fc *fileCtx) []proposal {
 		f.Fix = fmt.Sprintf("%s: switched `%s` to tokio::sync::Mutex (%d lock sites%s; the swap covers every std Mutex of the file)", lead, recv, plan.sites, blocking)
 		// Every finding of the file carries the same edits: identical
 		// duplicates count once when the engine applies them.
-		out = append(out, proposal{f: f, edits: plan.edits})
+		out = append(out, proposal{f: f, edits: plan.edits, unsure: plan.doubt})
 	}
 	return out
 }
@@ -153,6 +153,10 @@ type swapPlan struct {
 	sites int    // lock sites converted
 	block int    // of which to blocking_lock()
 	why   string // refusal, "" when the swap is possible
+	// doubt is the doubt of a swap made with the compiler in the loop
+	// where a spelling's type may be decided outside the file (see
+	// placement): without the compiler it is the refusal.
+	doubt string
 	fc    *fileCtx
 
 	stdNames  map[string]bool                  // local names bound to std Mutex / MutexGuard
@@ -531,7 +535,10 @@ func (p *swapPlan) build() string {
 		}
 	}
 	if w := p.placement(); w != "" {
-		return w
+		if !p.fc.cfg.Candidates {
+			return w
+		}
+		p.doubt = w
 	}
 	// Imports.
 	for _, u := range p.uses {

@@ -1,0 +1,217 @@
+package patterns
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+
+	"sendfix/rewrite"
+)
+
+// ladderOf runs Engine.Ladder on src with sites and returns the file's
+// ladders.
+func ladderOf(t *testing.T, src string, sites ...Site) []SiteLadder {
+	t.Helper()
+	cfg := DefaultConfig()
+	for i := range sites {
+		sites[i].Path = "test.rs"
+	}
+	cfg.Sites = sites
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	r := e.Ladder("test.rs", []byte(src))
+	if r.Internal != nil {
+		t.Fatal(r.Internal)
+	}
+	if len(r.Sites) != len(sites) {
+		t.Fatalf("%d ladders for %d sites", len(r.Sites), len(sites))
+	}
+	return r.Sites
+}
+
+// applied returns src with a candidate's edits of test.rs applied.
+func applied(t *testing.T, src string, c Candidate) string {
+	t.Helper()
+	if len(c.Edits) == 0 || c.Edits[0].Path != "test.rs" {
+		t.Fatalf("candidate without edits of the site's file: %+v", c)
+	}
+	out, err := rewrite.Apply([]byte(src), c.Edits[0].Edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// A binding made from the guard that the syntax takes for owned
+// (`trim_start` returns a &str) gives the scope rustc rejects (E0597)
+// first, then the scope grown over its last use, which compiles.
+func TestLadderScopeThenGrownScope(t *testing.T) {
+	src := `use std::sync::{Arc, Mutex};
+async fn tick() {}
+fn start(m: Arc<Mutex<String>>) {
+    tokio::spawn(async move {
+        let g = m.lock().unwrap();
+        let s = g.trim_start();
+        println!("{s}");
+        tick().await;
+    });
+}
+`
+	ls := ladderOf(t, src, Site{Kind: SiteHeld, Line: 5, Col: 13, Type: "std::sync::MutexGuard<'_, String>", AwaitLine: 8, AwaitCol: 16})
+	cs := ls[0].Candidates
+	if len(cs) != 2 || cs[0].Rung != RungScope || cs[1].Rung != RungGrownScope {
+		t.Fatalf("candidates: %+v", cs)
+	}
+	if got := applied(t, src, cs[0]); !strings.Contains(got, "        let s = {\n            let g = m.lock().unwrap();\n            g.trim_start()\n        };\n") {
+		t.Errorf("scope:\n%s", got)
+	}
+	grown := applied(t, src, cs[1])
+	if !strings.Contains(grown, "        {\n            let g = m.lock().unwrap();\n            let s = g.trim_start();\n            println!(\"{s}\");\n        }\n        tick().await;") {
+		t.Errorf("grown scope:\n%s", grown)
+	}
+	for _, c := range cs {
+		if c.Finding.Site == nil || c.Finding.Site.Line != 5 || !c.Finding.Fixed || c.Finding.Pos.Line != 5 {
+			t.Errorf("candidate finding: %+v", c.Finding)
+		}
+	}
+	// Without the compiler only the first is made.
+	cfg := DefaultConfig()
+	cfg.Sites = []Site{{Path: "test.rs", Kind: SiteHeld, Line: 5, Col: 13, Type: "std::sync::MutexGuard<'_, String>"}}
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	if r := e.Run("test.rs", []byte(src)); applied(t, src, cs[0]) != string(r.Out) {
+		t.Errorf("Run differs from the first candidate:\n%s", r.Out)
+	}
+}
+
+// A refusal the syntax alone cannot decide (is a field of the guarded
+// value Copy?) is a refusal for Run and a candidate for Ladder, with the
+// doubt.
+func TestLadderUnsureIsACandidate(t *testing.T) {
+	src := `use std::sync::{Arc, Mutex};
+struct S { n: u64 }
+async fn takes(n: u64) {}
+fn start(m: Arc<Mutex<S>>) {
+    tokio::spawn(async move {
+        takes(m.lock().unwrap().n).await;
+    });
+}
+`
+	site := Site{Kind: SiteHeld, Line: 6, Col: 15, Type: "std::sync::MutexGuard<'_, S>", AwaitLine: 6, AwaitCol: 36}
+	cfg := DefaultConfig()
+	s := site
+	s.Path = "test.rs"
+	cfg.Sites = []Site{s}
+	r := runString(t, cfg, src)
+	if r.Changed() || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Reason, "cannot tell whether it is Copy") || r.Findings[0].Site == nil {
+		t.Fatalf("Run: %+v\n%s", r.Findings, r.Out)
+	}
+	cs := ladderOf(t, src, site)[0].Candidates
+	if len(cs) != 1 || cs[0].Rung != RungHoist || !strings.Contains(cs[0].Unsure, "cannot tell whether it is Copy") {
+		t.Fatalf("candidates: %+v", cs)
+	}
+	if got := applied(t, src, cs[0]); !strings.Contains(got, "        takes({\n            let guard = m.lock().unwrap();\n            guard.n\n        }).await;") {
+		t.Errorf("hoist:\n%s", got)
+	}
+}
+
+// A captured Rc is answered by the rc-arc finding at its binding: rustc
+// names the use inside the async block.
+func TestLadderCapturedRc(t *testing.T) {
+	src := `use std::rc::Rc;
+fn start() {
+    let greeting = Rc::new(String::from("hi"));
+    tokio::spawn(async move {
+        println!("{greeting}");
+    });
+}
+`
+	ls := ladderOf(t, src, Site{Kind: SiteCaptured, Line: 5, Col: 20, Type: "Rc<String>"})
+	cs := ls[0].Candidates
+	if len(cs) != 1 || cs[0].Rung != RungRcArc || cs[0].Finding.Rule != RuleRcArc {
+		t.Fatalf("candidates: %+v refusals %+v", cs, ls[0].Refusals)
+	}
+	if got := applied(t, src, cs[0]); !strings.Contains(got, "let greeting = Arc::new(") {
+		t.Errorf("rc-arc:\n%s", got)
+	}
+}
+
+// A guard used after the await: no scope, the tokio swap; two sites of
+// one file get their own ladders.
+func TestLadderSwapAndTwoSites(t *testing.T) {
+	src := `use std::sync::{Arc, Mutex};
+async fn tick() {}
+fn start(m: Arc<Mutex<u64>>, n: Arc<Mutex<u64>>) {
+    tokio::spawn(async move {
+        let mut g = m.lock().unwrap();
+        *g += 1;
+        tick().await;
+        *g += 1;
+    });
+    tokio::spawn(async move {
+        let h = n.lock().unwrap();
+        println!("{}", *h);
+        tick().await;
+    });
+}
+`
+	ls := ladderOf(t, src,
+		Site{Kind: SiteHeld, Line: 5, Col: 13, Type: "std::sync::MutexGuard<'_, u64>", AwaitLine: 7, AwaitCol: 16},
+		Site{Kind: SiteHeld, Line: 11, Col: 13, Type: "std::sync::MutexGuard<'_, u64>", AwaitLine: 13, AwaitCol: 16})
+	if cs := ls[0].Candidates; len(cs) != 1 || cs[0].Rung != RungTokioSwap {
+		t.Errorf("used late: %+v", cs)
+	}
+	if cs := ls[1].Candidates; len(cs) < 1 || cs[0].Rung != RungScope {
+		t.Errorf("scoped: %+v", cs)
+	}
+}
+
+// composeEdits gives what applying its two sets in turn gives.
+func TestComposeEdits(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	randEdits := func(n int) []rewrite.Edit {
+		var out []rewrite.Edit
+		pos := 0
+		for pos < n && len(out) < 5 {
+			s := pos + rng.Intn(4)
+			if s > n {
+				break
+			}
+			e := s + rng.Intn(3)
+			if e > n {
+				e = n
+			}
+			out = append(out, rewrite.Edit{Start: s, End: e, New: strings.Repeat(string(rune('A'+rng.Intn(26))), rng.Intn(4))})
+			pos = e + rng.Intn(2)
+			if pos == e && s == e {
+				pos++
+			}
+		}
+		norm, err := rewrite.Normalize(out, n)
+		if err != nil {
+			return nil
+		}
+		return norm
+	}
+	for i := 0; i < 2000; i++ {
+		src := []byte("abcdefghijklmnop"[:4+rng.Intn(12)])
+		a := randEdits(len(src))
+		t1, err := rewrite.Apply(src, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := randEdits(len(t1))
+		want, err := rewrite.Apply(t1, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := composeEdits(src, a, b)
+		if err != nil {
+			t.Fatalf("%q %v %v: %v", src, a, b, err)
+		}
+		got, err := rewrite.Apply(src, c)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("%q a=%v b=%v: composed %v gives %q (%v), want %q", src, a, b, c, got, err, want)
+		}
+	}
+}
