@@ -419,7 +419,7 @@ func (lf *ladderFix) complete(first []rewrite.Edit) ([]rewrite.Edit, error) {
 		props := fe.propose(fc)
 		props, _ = findSuppressions(text, root).filter(props)
 		props = supersede(props)
-		changed := images(comp)
+		changed := rewrite.Images(comp)
 		var acc []rewrite.Edit
 		for _, p := range props {
 			if len(p.edits) == 0 || !touchesAny(p.edits, changed) || touchesError(p.edits, bad, badLines) > 0 ||
@@ -440,7 +440,7 @@ func (lf *ladderFix) complete(first []rewrite.Edit) ([]rewrite.Edit, error) {
 		if err != nil {
 			return nil, err
 		}
-		if comp, err = composeEdits(lf.cur, comp, next); err != nil {
+		if comp, err = rewrite.Compose(lf.cur, comp, next); err != nil {
 			return nil, err
 		}
 		passes = append(passes, next)
@@ -458,19 +458,6 @@ func (lf *ladderFix) complete(first []rewrite.Edit) ([]rewrite.Edit, error) {
 	return comp, nil
 }
 
-// images returns where the replacements of edits (normalized, on some
-// source) lie in the result.
-func images(edits []rewrite.Edit) [][2]int {
-	out := make([][2]int, len(edits))
-	d := 0
-	for i, e := range edits {
-		s := e.Start + d
-		out[i] = [2]int{s, s + len(e.New)}
-		d += len(e.New) - (e.End - e.Start)
-	}
-	return out
-}
-
 // touchesAny reports whether an edit overlaps or borders one of ranges.
 func touchesAny(edits []rewrite.Edit, ranges [][2]int) bool {
 	for _, e := range edits {
@@ -481,65 +468,4 @@ func touchesAny(edits []rewrite.Edit, ranges [][2]int) bool {
 		}
 	}
 	return false
-}
-
-// composeEdits returns one edit set on src equal to applying a (normalized,
-// on src) and then b (normalized, on a's result). An edit of b that
-// touches the replacement of an edit of a is merged with it; the others
-// keep their place, so that the composed edits stay as small as their
-// parts.
-func composeEdits(src []byte, a, b []rewrite.Edit) ([]rewrite.Edit, error) {
-	t1, err := rewrite.Apply(src, a)
-	if err != nil {
-		return nil, err
-	}
-	type iv struct {
-		s, e  int // in t1
-		delta int // a's growth, for a's edits
-		isA   bool
-		idx   int
-	}
-	var ivs []iv
-	for i, r := range images(a) {
-		ivs = append(ivs, iv{s: r[0], e: r[1], delta: len(a[i].New) - (a[i].End - a[i].Start), isA: true, idx: i})
-	}
-	for i, e := range b {
-		ivs = append(ivs, iv{s: e.Start, e: e.End, idx: i})
-	}
-	sort.SliceStable(ivs, func(i, j int) bool {
-		if ivs[i].s != ivs[j].s {
-			return ivs[i].s < ivs[j].s
-		}
-		return ivs[i].e < ivs[j].e
-	})
-	var out []rewrite.Edit
-	before := 0 // growth of a's edits before the current group
-	for i := 0; i < len(ivs); {
-		gs, ge := ivs[i].s, ivs[i].e
-		grow := 0
-		var bs []rewrite.Edit
-		j := i
-		for ; j < len(ivs) && ivs[j].s <= ge; j++ {
-			ge = max(ge, ivs[j].e)
-			if ivs[j].isA {
-				grow += ivs[j].delta
-			} else {
-				bs = append(bs, b[ivs[j].idx])
-			}
-		}
-		seg := t1[gs:ge]
-		if len(bs) > 0 {
-			shifted := make([]rewrite.Edit, len(bs))
-			for k, e := range bs {
-				shifted[k] = rewrite.Edit{Start: e.Start - gs, End: e.End - gs, New: e.New}
-			}
-			if seg, err = rewrite.Apply(seg, shifted); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, rewrite.Edit{Start: gs - before, End: ge - before - grow, New: string(seg)})
-		before += grow
-		i = j
-	}
-	return out, nil
 }

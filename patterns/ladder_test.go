@@ -1,7 +1,6 @@
 package patterns
 
 import (
-	"math/rand"
 	"strings"
 	"testing"
 
@@ -163,55 +162,5 @@ fn start(m: Arc<Mutex<u64>>, n: Arc<Mutex<u64>>) {
 	}
 	if cs := ls[1].Candidates; len(cs) < 1 || cs[0].Rung != RungScope {
 		t.Errorf("scoped: %+v", cs)
-	}
-}
-
-// composeEdits gives what applying its two sets in turn gives.
-func TestComposeEdits(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	randEdits := func(n int) []rewrite.Edit {
-		var out []rewrite.Edit
-		pos := 0
-		for pos < n && len(out) < 5 {
-			s := pos + rng.Intn(4)
-			if s > n {
-				break
-			}
-			e := s + rng.Intn(3)
-			if e > n {
-				e = n
-			}
-			out = append(out, rewrite.Edit{Start: s, End: e, New: strings.Repeat(string(rune('A'+rng.Intn(26))), rng.Intn(4))})
-			pos = e + rng.Intn(2)
-			if pos == e && s == e {
-				pos++
-			}
-		}
-		norm, err := rewrite.Normalize(out, n)
-		if err != nil {
-			return nil
-		}
-		return norm
-	}
-	for i := 0; i < 2000; i++ {
-		src := []byte("abcdefghijklmnop"[:4+rng.Intn(12)])
-		a := randEdits(len(src))
-		t1, err := rewrite.Apply(src, a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := randEdits(len(t1))
-		want, err := rewrite.Apply(t1, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := composeEdits(src, a, b)
-		if err != nil {
-			t.Fatalf("%q %v %v: %v", src, a, b, err)
-		}
-		got, err := rewrite.Apply(src, c)
-		if err != nil || string(got) != string(want) {
-			t.Fatalf("%q a=%v b=%v: composed %v gives %q (%v), want %q", src, a, b, c, got, err, want)
-		}
 	}
 }
