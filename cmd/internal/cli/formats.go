@@ -63,10 +63,14 @@ func newFormatter(a *App, o *options) formatter {
 // status is the part of a one-line report that says what became of a
 // finding.
 func status(f patterns.Finding) string {
-	if f.Fixed {
-		return "fix: " + f.Fix // proposed or applied: the mode says which
+	tried := ""
+	if len(f.Tried) > 0 {
+		tried = "; tried: " + triedText(f)
 	}
-	return "not fixed: " + f.Reason
+	if f.Fixed {
+		return "fix: " + f.Fix + tried // proposed or applied: the mode says which
+	}
+	return "not fixed: " + f.Reason + tried
 }
 
 type shortFormat struct{}

@@ -1,0 +1,190 @@
+package cli
+
+// Where the compiler loop works: the workspace found from a path, a
+// scratch copy of it for the candidates (the user's files are written
+// once, at the end, with what compiled), and git's view of dirty files.
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// manifestHasWorkspace matches a [workspace] table header.
+var manifestHasWorkspace = regexp.MustCompile(`(?m)^\s*\[workspace\]`)
+
+// workspaceRoot finds the cargo package at or above start and the
+// workspace root above it: the nearest Cargo.toml with a [workspace]
+// table, or the package itself.
+func workspaceRoot(start string) (root, pkg string, err error) {
+	dir := start
+	if st, err := os.Stat(start); err != nil {
+		return "", "", err
+	} else if !st.IsDir() {
+		dir = filepath.Dir(start)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		data, err := os.ReadFile(filepath.Join(d, "Cargo.toml"))
+		if err == nil {
+			if pkg == "" {
+				pkg = d
+			}
+			if manifestHasWorkspace.Match(data) {
+				return d, pkg, nil
+			}
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if pkg == "" {
+		return "", "", fmt.Errorf("no Cargo.toml in %s or any folder above it", dir)
+	}
+	return pkg, pkg, nil
+}
+
+// dirTree is a workTree on a folder.
+type dirTree struct{ root string }
+
+func (d dirTree) abs(path string) string { return filepath.Join(d.root, filepath.FromSlash(path)) }
+
+func (d dirTree) read(path string) ([]byte, error) { return readSource(d.abs(path)) }
+
+func (d dirTree) write(path string, data []byte) error {
+	return os.WriteFile(d.abs(path), data, 0o644)
+}
+
+// rustFiles lists the .rs files under the root, but target/ and hidden
+// folders.
+func (d dirTree) rustFiles() ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() && p != d.root && (e.Name() == "target" || strings.HasPrefix(e.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".rs") {
+			rel, _ := filepath.Rel(d.root, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// scratchCopy copies the workspace at root into a new temporary folder,
+// but target/ and .git/ (and the folder of targetDir, when inside root),
+// keeping symbolic links as links. The caller removes it.
+func scratchCopy(root, targetDir string) (string, error) {
+	dst, err := os.MkdirTemp("", "sendfix-cargo-")
+	if err != nil {
+		return "", err
+	}
+	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		to := filepath.Join(dst, rel)
+		switch {
+		case e.IsDir():
+			if p != root && (e.Name() == "target" || e.Name() == ".git" || p == targetDir) {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(to, 0o755)
+		case e.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, to)
+		case e.Type().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, data, 0o644)
+		}
+		return nil
+	})
+	if err != nil {
+		os.RemoveAll(dst)
+		return "", fmt.Errorf("copying the workspace to a scratch folder: %v", err)
+	}
+	return dst, nil
+}
+
+// cargoCheck is the checker that runs `cargo check` on the copy of the
+// workspace at scratch: from the user's folder dir (so that cargo reads
+// the same configuration), with the package's manifest in the copy and
+// the workspace's own target folder (so that builds stay incremental).
+func cargoCheck(dir, manifest, targetDir string, args []string) checker {
+	return func(ctx context.Context) ([]*rustcDiag, error) {
+		all := append([]string{"check", "--message-format=json", "--all-targets", "--keep-going", "--manifest-path", manifest}, args...)
+		cmd := exec.CommandContext(ctx, "cargo", all...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "CARGO_TERM_COLOR=never", "CARGO_TERM_PROGRESS_WHEN=never", "CARGO_TARGET_DIR="+targetDir)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		runErr := cmd.Run()
+		diags, err := parseMessages(strings.NewReader(stdout.String()))
+		if err != nil {
+			return nil, fmt.Errorf("reading cargo's output: %v", err)
+		}
+		if runErr != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			for _, d := range diags {
+				if d.Level == "error" {
+					return diags, nil
+				}
+			}
+			// Cargo failed before rustc said anything: a manifest error,
+			// a missing dependency. Its stderr says why.
+			return nil, fmt.Errorf("cargo check failed: %v\n%s", runErr, tailString(stderr.String(), 3000))
+		}
+		return diags, nil
+	}
+}
+
+func tailString(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// gitDirty returns the files among abs (absolute paths) that git reports
+// as modified, staged or untracked in the work tree at dir. Outside a git
+// work tree nothing is dirty.
+func gitDirty(ctx context.Context, dir string, abs []string) []string {
+	if len(abs) == 0 {
+		return nil
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil
+	}
+	cmd := exec.CommandContext(ctx, "git", append([]string{"status", "--porcelain", "-z", "--"}, abs...)...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil // not a git work tree
+	}
+	var d []string
+	for _, rec := range strings.Split(string(out), "\x00") {
+		if len(rec) > 3 {
+			d = append(d, rec[3:])
+		}
+	}
+	return d
+}
