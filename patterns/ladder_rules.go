@@ -104,3 +104,40 @@ func (r *rcFile) groupAbout(g *rcGroup) [][2]int {
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
+
+// packageSwap is tokio-mutex's candidate that spans the package, under
+// Config.Candidates with the package's files at hand (fileCtx.pkg): this
+// file's swap joined by the swap of every other file of the package that
+// names std's Mutex, for a Mutex whose type is decided in another file.
+// A real refusal in any of those files (a lock that would block a
+// runtime thread, a Condvar) leaves no candidate; a file that names no
+// std Mutex is left as it is. f is the guard's finding.
+func packageSwap(fc *fileCtx, plan *swapPlan, f Finding) []proposal {
+	if !fc.cfg.Candidates || fc.pkg == nil || plan.why != "" {
+		return nil
+	}
+	var extra []FileEdits
+	for _, path := range fc.pkg.paths() {
+		ofc := fc.pkg.file(path)
+		if ofc == nil {
+			continue
+		}
+		op := planSwap(ofc)
+		if op.why != "" {
+			if len(op.stdNames) == 0 && len(op.paths) == 0 {
+				continue // names no std Mutex
+			}
+			return nil
+		}
+		if len(op.edits) > 0 {
+			extra = append(extra, FileEdits{Path: path, Edits: shiftEdits(op.edits, bomLen(fc.cfg.Package[path]))})
+		}
+	}
+	if len(extra) == 0 {
+		return nil
+	}
+	f.Reason = ""
+	f.Fix = fmt.Sprintf("switched every std Mutex of the package to tokio::sync::Mutex (%d files)", len(extra)+1)
+	return []proposal{{f: f, edits: plan.edits, extra: extra, rung: RungTokioSwap,
+		unsure: "the Mutex's type is decided in another file of the package; the swap covers every std Mutex of the package"}}
+}

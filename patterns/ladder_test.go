@@ -31,7 +31,7 @@ func ladderOf(t *testing.T, src string, sites ...Site) []SiteLadder {
 // applied returns src with a candidate's edits of test.rs applied.
 func applied(t *testing.T, src string, c Candidate) string {
 	t.Helper()
-	if len(c.Edits) == 0 || c.Edits[0].Path != "test.rs" {
+	if len(c.Edits) == 0 {
 		t.Fatalf("candidate without edits of the site's file: %+v", c)
 	}
 	out, err := rewrite.Apply([]byte(src), c.Edits[0].Edits)
@@ -162,5 +162,51 @@ fn start(m: Arc<Mutex<u64>>, n: Arc<Mutex<u64>>) {
 	}
 	if cs := ls[1].Candidates; len(cs) < 1 || cs[0].Rung != RungScope {
 		t.Errorf("scoped: %+v", cs)
+	}
+}
+
+// A guard used after the await on a Mutex whose type another file of the
+// package decides: the file's own swap cannot compile, the package's can;
+// the candidate carries the other file's edits.
+func TestLadderPackageSwap(t *testing.T) {
+	state := "use std::sync::Mutex;\n\npub(crate) struct State {\n    pub(crate) jobs: Mutex<Vec<u32>>,\n}\n"
+	main := `mod state;
+use std::sync::{Arc, Mutex};
+use state::State;
+async fn tick() {}
+fn start() {
+    let st = Arc::new(State { jobs: Mutex::new(Vec::new()) });
+    tokio::spawn(async move {
+        let mut jobs = st.jobs.lock().unwrap();
+        jobs.push(1);
+        tick().await;
+        jobs.push(2);
+    });
+}
+`
+	cfg := DefaultConfig()
+	cfg.Sites = []Site{{Path: "main.rs", Kind: SiteHeld, Line: 8, Col: 13, Type: "std::sync::MutexGuard<'_, Vec<u32>>", AwaitLine: 10, AwaitCol: 16}}
+	cfg.Package = map[string][]byte{"main.rs": []byte(main), "state.rs": []byte(state)}
+	e := NewEngine(cfg, nil)
+	defer e.Close()
+	r := e.Ladder("main.rs", []byte(main))
+	if len(r.Sites) != 1 {
+		t.Fatalf("%+v", r)
+	}
+	var pkg *Candidate
+	for i, c := range r.Sites[0].Candidates {
+		if len(c.Edits) == 2 {
+			pkg = &r.Sites[0].Candidates[i]
+		}
+	}
+	if pkg == nil || pkg.Rung != RungTokioSwap || pkg.Edits[1].Path != "state.rs" {
+		t.Fatalf("no package swap: %+v\nrefusals %+v", r.Sites[0].Candidates, r.Sites[0].Refusals)
+	}
+	got, err := rewrite.Apply([]byte(state), pkg.Edits[1].Edits)
+	if err != nil || !strings.Contains(string(got), "use tokio::sync::Mutex;") {
+		t.Errorf("state.rs: %v\n%s", err, got)
+	}
+	if got := applied(t, main, *pkg); !strings.Contains(got, "st.jobs.lock().await") || !strings.Contains(got, "tokio::sync::Mutex") {
+		t.Errorf("main.rs:\n%s", got)
 	}
 }

@@ -111,6 +111,7 @@ func runTokioMutex(fc *fileCtx) []proposal {
 		if why != "" {
 			f.Reason = fmt.Sprintf("%s; not switching `%s` to tokio::sync::Mutex: %s", lead, recv, why)
 			out = append(out, proposal{f: f})
+			out = append(out, packageSwap(fc, plan, f)...)
 			continue
 		}
 		blocking := ""
@@ -121,6 +122,7 @@ func runTokioMutex(fc *fileCtx) []proposal {
 		// Every finding of the file carries the same edits: identical
 		// duplicates count once when the engine applies them.
 		out = append(out, proposal{f: f, edits: plan.edits, unsure: plan.doubt})
+		out = append(out, packageSwap(fc, plan, f)...)
 	}
 	return out
 }
@@ -690,6 +692,11 @@ func (p *swapPlan) leak(it *sitter.Node) string {
 		if c.Type() == "visibility_modifier" {
 			vis = compact(text(src, c))
 		}
+	}
+	if vis != "pub" && p.fc.cfg.Candidates && len(p.fc.cfg.Package) > 0 {
+		// Seen from its crate only, which the compiler loop checks whole
+		// (see packageSwap).
+		return ""
 	}
 	for _, ty := range tys {
 		if p.mentionsStd(ty, 0) {
@@ -1419,7 +1426,13 @@ func (p *swapPlan) convertSite(call *sitter.Node) ([]rewrite.Edit, string) {
 		return nil, "" // parking_lot's or tokio's lock: the swap does not touch it
 	}
 	if !std {
-		return nil, fmt.Sprintf("the lock at line %d is on `%s`, whose Mutex type sendfix cannot find in this file (a std Mutex spelled elsewhere would stay std)", line, compact(text(src, recv)))
+		w := fmt.Sprintf("the lock at line %d is on `%s`, whose Mutex type sendfix cannot find in this file (a std Mutex spelled elsewhere would stay std)", line, compact(text(src, recv)))
+		if !p.fc.cfg.Candidates {
+			return nil, w
+		}
+		if p.doubt == "" {
+			p.doubt = w // the compiler decides (see ladder.go)
+		}
 	}
 	mode, why := p.siteMode(call)
 	if mode == modeRefuse {

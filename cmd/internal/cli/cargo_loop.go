@@ -33,6 +33,9 @@ type workTree interface {
 	write(path string, data []byte) error
 	// rustFiles lists the .rs files of the workspace (for Config.Package).
 	rustFiles() ([]string, error)
+	// packageOf names the package a file belongs to: the folder of the
+	// nearest Cargo.toml above it.
+	packageOf(path string) string
 }
 
 // ladderer computes the candidate fixes of one file's sites.
@@ -280,15 +283,19 @@ func appendFailure(fs []sendFailure, f sendFailure) []sendFailure {
 // again on the texts of the day.
 func candKey(c patterns.Candidate) string { return c.Rung.String() + "\x00" + c.Finding.Fix }
 
-// packageSources returns the sources of the workspace's .rs files, as the
-// loop has them (Config.Package).
-func (l *loop) packageSources() map[string][]byte {
+// packageSources returns the sources of the .rs files of path's package,
+// as the loop has them (Config.Package).
+func (l *loop) packageSources(path string) map[string][]byte {
 	paths, err := l.tree.rustFiles()
 	if err != nil {
 		return nil
 	}
+	pkg := l.tree.packageOf(path)
 	out := map[string][]byte{}
 	for _, p := range paths {
+		if l.tree.packageOf(p) != pkg {
+			continue
+		}
 		if f, err := l.file(p); err == nil {
 			out[p] = f.cur
 		}
@@ -313,7 +320,6 @@ func (l *loop) choose() ([]*loopFix, error) {
 		return nil, nil
 	}
 	sort.Strings(paths)
-	var pkg map[string][]byte
 	var fixes []*loopFix
 	picked := map[string][]rewrite.Edit{}
 	for _, p := range paths {
@@ -326,10 +332,7 @@ func (l *loop) choose() ([]*loopFix, error) {
 		for _, s := range byFile[p] {
 			cfg.Sites = append(cfg.Sites, s.failure.site)
 		}
-		if pkg == nil {
-			pkg = l.packageSources()
-		}
-		cfg.Package = pkg
+		cfg.Package = l.packageSources(p)
 		e := l.engine(cfg)
 		res := e.Ladder(p, lf.cur)
 		e.Close()
@@ -817,24 +820,18 @@ func (l *loop) findings(path string) []patterns.Finding {
 			site, comp, text = s.fix.from.site, s.comp, s.fix.base
 		}
 		var f patterns.Finding
-		switch {
-		case s.fix != nil:
-			f = s.fix.cand.Finding
-		case s.ladder != nil && len(s.ladder.Refusals) > 0:
+		fcomp := s.comp // the ladder's positions
+		if c, ok := lastTried(s); ok {
+			f = c.Finding
+		} else if s.ladder != nil && len(s.ladder.Refusals) > 0 {
 			f = s.ladder.Refusals[0]
-		default:
+		} else {
 			f = rustcFinding(s.failure, "no rule fixes this")
-			if len(s.tried) > 0 {
-				f.Rule = ruleOf(s)
-			}
 			f.Pos.Offset = offsetOf(text, f.Pos.Line, f.Pos.Col)
 			if f.Await != nil {
 				f.Await.Offset = offsetOf(text, f.Await.Line, f.Await.Col)
 			}
-		}
-		fcomp := comp
-		if s.fix != nil || s.ladder != nil && len(s.ladder.Refusals) > 0 {
-			fcomp = s.comp // the ladder's positions
+			fcomp = comp
 		}
 		f.Pos = back(fcomp, f.Pos.Offset)
 		if f.Await != nil {
@@ -860,14 +857,25 @@ func (l *loop) findings(path string) []patterns.Finding {
 	return out
 }
 
-// ruleOf is the rule of the last candidate tried for s.
-func ruleOf(s *loopSite) string {
-	if s.ladder != nil {
-		for _, c := range s.ladder.Candidates {
-			if c.Rung == s.tried[len(s.tried)-1].Rung {
-				return c.Finding.Rule
-			}
+// lastTried returns the candidate of s's ladder that was tried last (the
+// kept one, when s is fixed).
+func lastTried(s *loopSite) (patterns.Candidate, bool) {
+	if s.fix != nil {
+		return s.fix.cand, true
+	}
+	if len(s.tried) == 0 || s.ladder == nil {
+		return patterns.Candidate{}, false
+	}
+	last := s.tried[len(s.tried)-1]
+	for _, c := range s.ladder.Candidates {
+		if c.Rung == last.Rung && c.Finding.Fix == last.Fix {
+			return c, true
 		}
 	}
-	return ruleRustc
+	for _, c := range s.ladder.Candidates {
+		if c.Rung == last.Rung {
+			return c, true
+		}
+	}
+	return patterns.Candidate{}, false
 }

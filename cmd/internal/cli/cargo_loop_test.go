@@ -37,6 +37,8 @@ func (m *memTree) write(p string, data []byte) error {
 	return nil
 }
 
+func (m *memTree) packageOf(string) string { return "" }
+
 func (m *memTree) rustFiles() ([]string, error) {
 	var out []string
 	for p := range m.files {

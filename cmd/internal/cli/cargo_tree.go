@@ -81,6 +81,16 @@ func (d dirTree) rustFiles() ([]string, error) {
 	return out, err
 }
 
+// packageOf returns the slash path of the folder of the nearest
+// Cargo.toml above path.
+func (d dirTree) packageOf(path string) string {
+	for dir := filepath.Dir(filepath.FromSlash(path)); ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(d.root, dir, "Cargo.toml")); err == nil || dir == "." || dir == string(filepath.Separator) {
+			return filepath.ToSlash(dir)
+		}
+	}
+}
+
 // scratchCopy copies the workspace at root into a new temporary folder,
 // but target/ and .git/ (and the folder of targetDir, when inside root),
 // keeping symbolic links as links. The caller removes it.
