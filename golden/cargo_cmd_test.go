@@ -247,10 +247,11 @@ type cargoReport struct {
 	} `json:"files"`
 	Summary struct {
 		Cargo *struct {
-			Rounds int `json:"rounds"`
-			Builds int `json:"builds"`
-			Fixed  int `json:"send_failures_fixed"`
-			Left   int `json:"send_failures_left"`
+			Rounds  int     `json:"rounds"`
+			Builds  int     `json:"builds"`
+			Seconds float64 `json:"seconds"`
+			Fixed   int     `json:"send_failures_fixed"`
+			Left    int     `json:"send_failures_left"`
 		} `json:"cargo"`
 	} `json:"summary"`
 }

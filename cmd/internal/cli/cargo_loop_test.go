@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"sendfix/patterns"
+	"sendfix/rewrite"
 )
 
 // The compiler loop's logic, tested against a fake compiler: a checker
@@ -241,5 +242,78 @@ func TestLoopStillNotSendAndExhausted(t *testing.T) {
 	}
 	if !l.checked {
 		t.Errorf("the loop ended on a state the compiler has not checked")
+	}
+}
+
+// scriptedLadder is a ladderer whose candidates replace a site's line: the
+// site on line "a0" has the candidates "a1" then "a2", and so on.
+type scriptedLadder struct{ cfg patterns.Config }
+
+func (s scriptedLadder) Close() {}
+
+func (s scriptedLadder) Ladder(path string, src []byte) *patterns.LadderResult {
+	res := &patterns.LadderResult{Path: path}
+	for _, site := range s.cfg.Sites {
+		sl := patterns.SiteLadder{Site: site}
+		start := offsetOf(src, site.Line, 1)
+		end := start + strings.IndexByte(string(src[start:]), '\n')
+		word := string(src[start:end])
+		for i, r := range []patterns.Rung{patterns.RungScope, patterns.RungGrownScope} {
+			c := patterns.Candidate{Rung: r, Finding: patterns.Finding{Rule: "mutex-scope", Fixed: true, Fix: fmt.Sprintf("%c%d", word[0], i+1), Pos: patterns.Pos{Offset: start}}}
+			c.Edits = []patterns.FileEdits{{Path: path, Edits: []rewrite.Edit{{Start: start, End: end, New: c.Finding.Fix}}}}
+			sl.Candidates = append(sl.Candidates, c)
+		}
+		res.Sites = append(res.Sites, sl)
+	}
+	return res
+}
+
+// A type error masks the borrow checker's errors, as rustc's phases do: a
+// fix kept while another's type error hid its own error is undone when
+// the error shows, with every later fix of its file, and its site moves
+// on; the result is checked.
+func TestLoopUndoesAFixAMaskedErrorHid(t *testing.T) {
+	m := &memTree{files: map[string][]byte{"src/main.rs": []byte("a0\nb0\n")}}
+	diag := func(line int, code, msg string) *rustcDiag {
+		return &rustcDiag{Level: "error", Message: msg, Code: &struct {
+			Code string `json:"code"`
+		}{code}, Spans: []rustcSpan{{FileName: "src/main.rs", LineStart: line, LineEnd: line, ColumnStart: 1, IsPrimary: true}}}
+	}
+	check := func(context.Context) ([]*rustcDiag, error) {
+		var out, borrow []*rustcDiag
+		for i, l := range strings.Split(string(m.files["src/main.rs"]), "\n") {
+			switch l {
+			case "a0", "b0":
+				out = append(out, fakeSend("src/main.rs", i+1, 1, "g", i+1, 2))
+			case "b1":
+				out = append(out, diag(i+1, "E0308", "mismatched types"))
+			case "a1":
+				borrow = append(borrow, diag(i+1, "E0597", "borrowed value does not live long enough"))
+			}
+		}
+		for _, d := range out {
+			if d.Code != nil {
+				return out, nil // the type error hides the borrow errors
+			}
+		}
+		return append(out, borrow...), nil
+	}
+	l := &loop{check: check, tree: m, root: "/WS", cfg: patterns.DefaultConfig(),
+		engine: func(cfg patterns.Config) ladderer { return scriptedLadder{cfg} }, maxRounds: 10, note: func(string, ...any) {}}
+	if err := l.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(m.files["src/main.rs"]); got != "a2\nb2\n" || string(l.files["src/main.rs"].cur) != got || !l.checked {
+		t.Fatalf("result %q (checked %v)", got, l.checked)
+	}
+	fs := l.findings("src/main.rs")
+	if len(fs) != 2 {
+		t.Fatalf("findings %+v", fs)
+	}
+	if got := triedText(fs[0]); got != "scope: compiled, then E0597 at src/main.rs:1:1: borrowed value does not live long enough -> grown scope: compiles" {
+		t.Errorf("a: %s", got)
+	}
+	if got := triedText(fs[1]); got != "scope: E0308 at src/main.rs:2:1: mismatched types -> grown scope: compiles (undone with a fix of the same file) -> grown scope: compiles" {
+		t.Errorf("b: %s", got)
 	}
 }
