@@ -3,7 +3,6 @@ package golden
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -202,21 +201,8 @@ func cargoSendfix(t *testing.T, dir string, args ...string) (stdout, stderr stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"sendfix"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = cargoEnv(t)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	default:
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
+	out, errb, code := runCommand(t, bin, dir, cargoEnv(t), nil, append([]string{"sendfix"}, args...)...)
+	return string(out), string(errb), code
 }
 
 // cargoReport is the part of sendfix's --json document these tests read.

@@ -196,11 +196,7 @@ func (r *cargoRun) report(l *loop) {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	type item struct {
-		f   *loopFile
-		out *outcome
-	}
-	var items []item
+	var items []cargoFile
 	changed := map[string]*loopFile{}
 	for _, p := range paths {
 		f := l.files[p]
@@ -217,14 +213,37 @@ func (r *cargoRun) report(l *loop) {
 			changed[p] = f
 		}
 		if out.changed || len(fs) > 0 {
-			items = append(items, item{f, out})
+			items = append(items, cargoFile{f, out})
 		}
 	}
+	r.emit(items, changed, l.outside)
+	fixed := 0
+	for _, s := range l.order {
+		if s.fix != nil {
+			fixed++
+		}
+	}
+	r.rep.cargo = &cargoStats{Rounds: l.rounds, Builds: l.builds, Seconds: l.elapsed.Seconds(), Fixed: fixed, Left: len(l.live()) + len(l.outside)}
+	r.notef("cargo: %s, %s, %.1f s; %s fixed, %s left", plural(l.rounds, "round", "rounds"), plural(l.builds, "build", "builds"),
+		l.elapsed.Seconds(), plural(fixed, "Send failure", "Send failures"), plural(len(l.live())+len(l.outside), "Send failure", "Send failures"))
+}
+
+// cargoFile is a file to report: its outcome, and its texts when it
+// changed.
+type cargoFile struct {
+	f   *loopFile
+	out *outcome
+}
+
+// emit writes the changed files (with --write, when allowed) or puts
+// their diff in their outcome, and reports every file and the failures
+// outside the workspace.
+func (r *cargoRun) emit(items []cargoFile, changed map[string]*loopFile, outside []sendFailure) {
 	write := r.o.write && r.allowWrite(changed)
 	for _, it := range items {
 		f, out := it.f, it.out
 		switch {
-		case !out.changed:
+		case f == nil || !out.changed:
 		case write:
 			if err := rewrite.WriteAtomic(filepath.Join(r.root, filepath.FromSlash(f.path)), f.orig, f.cur); err != nil {
 				out.err = fmt.Errorf("not written: %w", errReason(err))
@@ -240,19 +259,10 @@ func (r *cargoRun) report(l *loop) {
 		}
 		r.rep.file(out, false)
 	}
-	for _, f := range l.outside {
+	for _, f := range outside {
 		r.rep.file(&outcome{display: r.display(f.outside), findings: []patterns.Finding{
 			rustcFinding(f, "the file is outside the workspace root "+r.root+"; sendfix does not touch it")}}, false)
 	}
-	fixed := 0
-	for _, s := range l.order {
-		if s.fix != nil {
-			fixed++
-		}
-	}
-	r.rep.cargo = &cargoStats{Rounds: l.rounds, Builds: l.builds, Seconds: l.elapsed.Seconds(), Fixed: fixed, Left: len(l.live()) + len(l.outside)}
-	r.notef("cargo: %s, %s, %.1f s; %s fixed, %s left", plural(l.rounds, "round", "rounds"), plural(l.builds, "build", "builds"),
-		l.elapsed.Seconds(), plural(fixed, "Send failure", "Send failures"), plural(len(l.live())+len(l.outside), "Send failure", "Send failures"))
 }
 
 // allowWrite reports whether the files to change may be written: none of
@@ -317,13 +327,11 @@ func (r *cargoRun) fromDiagnostics() int {
 	}
 	sort.Strings(paths)
 	changed := map[string]*loopFile{}
-	var outs []*outcome
-	var files []*loopFile
+	var items []cargoFile
 	for _, p := range paths {
 		abs := filepath.Join(r.root, filepath.FromSlash(p))
 		out := &outcome{display: r.display(p)}
-		outs = append(outs, out)
-		files = append(files, nil)
+		items = append(items, cargoFile{out: out})
 		src, err := readSource(abs)
 		if err != nil {
 			out.err = err
@@ -370,34 +378,11 @@ func (r *cargoRun) fromDiagnostics() int {
 		if res.Changed() {
 			out.changed = true
 			lf := &loopFile{path: p, orig: src, cur: res.Out}
-			files[len(files)-1] = lf
+			items[len(items)-1].f = lf
 			changed[p] = lf
 		}
 	}
-	write := r.o.write && r.allowWrite(changed)
-	for i, out := range outs {
-		lf := files[i]
-		switch {
-		case lf == nil:
-		case write:
-			if err := rewrite.WriteAtomic(filepath.Join(r.root, filepath.FromSlash(lf.path)), lf.orig, lf.cur); err != nil {
-				out.err = fmt.Errorf("not written: %w", errReason(err))
-			} else {
-				out.written = true
-			}
-		case r.o.write:
-		case !r.o.list && !r.o.json:
-			out.diff = rewrite.Unified(out.display, lf.orig, lf.cur)
-			if r.o.color {
-				out.diff = rewrite.Colorize(out.diff)
-			}
-		}
-		r.rep.file(out, false)
-	}
-	for _, f := range outside {
-		r.rep.file(&outcome{display: r.display(f.outside), findings: []patterns.Finding{
-			rustcFinding(f, "the file is outside the workspace root "+r.root+"; sendfix does not touch it")}}, false)
-	}
+	r.emit(items, changed, outside)
 	r.notef("--diagnostics: one pass, not verified by the compiler; run cargo check")
 	return r.rep.finish(r.a.Context.Err() != nil)
 }

@@ -19,7 +19,13 @@ import (
 // std::thread::spawn closure from a second project.
 func loadMessages(t *testing.T) []*rustcDiag {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "cargo-messages.json"))
+	return loadFixture(t, "cargo-messages.json")
+}
+
+// loadFixture reads the compiler messages of a file of testdata.
+func loadFixture(t *testing.T, name string) []*rustcDiag {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,15 +357,7 @@ func TestStaleDiagnosticsSite(t *testing.T) {
 // future, a value captured whole, five spawns of one fn, a Box<dyn Future
 // + Send> cast, and an E0597.
 func TestSendFailuresTable(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "rustc-send.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	diags, err := parseMessages(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	diags := loadFixture(t, "rustc-send.json")
 	held, captured, body := patterns.SiteHeld, patterns.SiteCaptured, patterns.SiteBody
 	mg := "std::sync::MutexGuard<'_, "
 	want := []patterns.Site{
