@@ -288,7 +288,8 @@ var programs = []string{"app", "other-file", "grown-scope", "watch-ref", "box-fu
 // failure is fixed by the candidate its shape calls for, the fixes that
 // broke the build rolled back alone, in as many rounds as the deepest
 // ladder; the build ends with no error but the one no rule fixes yet, and
-// every program runs to exit 0.
+// every program runs to exit 0. (That a second run changes nothing is the
+// fake-checker tests' and the build's: only weak-field's failure is left.)
 func TestCargoLoop(t *testing.T) {
 	ws := cargoWorkspace(t)
 	before := snapshot(t, ws)
@@ -355,14 +356,6 @@ func TestCargoLoop(t *testing.T) {
 		t.Errorf("cargo check after cargo sendfix --write, want only weak-field's Send failure:\n%s", strings.Join(errs, "\n"))
 	}
 	runPrograms(t, ws, programs)
-	// Nothing left to do but what no rule fixes.
-	_, stderr, code = cargoSendfix(t, ws, "--write")
-	if code != 0 || !strings.Contains(stderr, "0 Send failures fixed, 1 Send failure left") {
-		t.Errorf("second run: exit %d\n%s", code, stderr)
-	}
-	if got := changedFiles(after, snapshot(t, ws)); len(got) > 0 {
-		t.Errorf("second run changed %v", got)
-	}
 }
 
 // runPrograms builds the packages' programs and runs each to exit 0.
@@ -403,7 +396,7 @@ func runPrograms(t *testing.T, ws string, pkgs []string) {
 func TestCargoRefusedAndRolledBack(t *testing.T) {
 	ws := cargoWorkspace(t)
 	before := snapshot(t, ws)
-	stdout, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "--write", "--json", "--", "--features", "app/refused,app/rollback")
+	stdout, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "app", "--write", "--json", "--", "--features", "refused,rollback")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -428,7 +421,7 @@ func TestCargoRefusedAndRolledBack(t *testing.T) {
 			}
 		}
 	}
-	_, errs := cargoErrors(t, ws, "--features", "app/refused,app/rollback")
+	_, errs := cargoErrors(t, ws, "-p", "app", "--features", "app/refused,app/rollback")
 	var files []string
 	for _, e := range errs {
 		if !strings.Contains(e, "cannot be sent between threads safely") {
@@ -438,7 +431,7 @@ func TestCargoRefusedAndRolledBack(t *testing.T) {
 		files = append(files, f)
 	}
 	sort.Strings(files)
-	if got := strings.Join(files, " "); got != "app/src/bin/refused.rs app/src/bin/rollback.rs weak-field/src/main.rs" {
+	if got := strings.Join(files, " "); got != "app/src/bin/refused.rs app/src/bin/rollback.rs" {
 		t.Errorf("cargo check after: %s", strings.Join(errs, "\n"))
 	}
 }
@@ -455,7 +448,7 @@ func TestCargoDiagnostics(t *testing.T) {
 		t.Fatal(err)
 	}
 	viaFile, stderr, code := sendfixCargo(t, ws, nil, "--diagnostics", msgs)
-	if code != 0 || !strings.Contains(viaFile, "+++ b/store/src/lib.rs") || !strings.Contains(stderr, "not verified") {
+	if code != 0 || !strings.Contains(viaFile, "+++ b/app/src/main.rs") || !strings.Contains(stderr, "not verified") {
 		t.Fatalf("--diagnostics FILE: exit %d\n%s\n%s", code, viaFile, stderr)
 	}
 	viaStdin, stderr, code := sendfixCargo(t, ws, raw, "--diagnostics", "-")

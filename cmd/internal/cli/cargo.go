@@ -157,12 +157,12 @@ func (a *App) runCargo(o *options) int {
 	case !filepath.IsAbs(targetDir):
 		targetDir = filepath.Join(wd, targetDir)
 	}
-	scratch, err := scratchCopy(root, targetDir)
+	scratch, release, err := scratchTree(root, targetDir)
 	if err != nil {
 		rep.fail(c.path, err)
 		return rep.finish(false)
 	}
-	defer os.RemoveAll(scratch)
+	defer release()
 	relPkg, _ := filepath.Rel(root, pkg)
 	dir := start
 	if st, err := os.Stat(start); err == nil && !st.IsDir() {

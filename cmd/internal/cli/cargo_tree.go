@@ -5,6 +5,7 @@ package cli
 // once, at the end, with what compiled), and git's view of dirty files.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -91,24 +92,58 @@ func (d dirTree) packageOf(path string) string {
 	}
 }
 
-// scratchCopy copies the workspace at root into a new temporary folder,
-// but target/ and .git/ (and the folder of targetDir, when inside root),
-// keeping symbolic links as links. The caller removes it.
-func scratchCopy(root, targetDir string) (string, error) {
+// scratchTree returns a scratch copy of the workspace at root for the
+// loop's candidates, and a function that releases it. The copy lives in
+// the target folder (sendfix-scratch), kept between runs: a file whose
+// bytes are already there is not written again, so cargo finds it
+// unchanged and builds stay incremental from run to run. When another run
+// holds that folder, a temporary one is used and removed.
+func scratchTree(root, targetDir string) (string, func(), error) {
+	stable := filepath.Join(targetDir, "sendfix-scratch")
+	if err := os.MkdirAll(targetDir, 0o755); err == nil {
+		lock := stable + ".lock"
+		if f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
+			f.Close()
+			release := func() { os.Remove(lock) }
+			if err := syncTree(root, stable, targetDir); err != nil {
+				release()
+				return "", nil, err
+			}
+			return stable, release, nil
+		}
+	}
 	dst, err := os.MkdirTemp("", "sendfix-cargo-")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+	if err := syncTree(root, dst, targetDir); err != nil {
+		os.RemoveAll(dst)
+		return "", nil, err
+	}
+	return dst, func() { os.RemoveAll(dst) }, nil
+}
+
+// syncTree makes dst a copy of the workspace at root, but target/ and
+// .git/ (and targetDir, when inside root): files whose bytes dst already
+// has are left alone, others written, and what root does not have
+// removed. Symbolic links stay links.
+func syncTree(root, dst, targetDir string) error {
+	keep := map[string]bool{}
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
 		to := filepath.Join(dst, rel)
+		keep[rel] = true
 		switch {
 		case e.IsDir():
 			if p != root && (e.Name() == "target" || e.Name() == ".git" || p == targetDir) {
+				delete(keep, rel)
 				return filepath.SkipDir
+			}
+			if st, err := os.Lstat(to); err == nil && !st.IsDir() {
+				os.RemoveAll(to)
 			}
 			return os.MkdirAll(to, 0o755)
 		case e.Type()&fs.ModeSymlink != 0:
@@ -116,21 +151,48 @@ func scratchCopy(root, targetDir string) (string, error) {
 			if err != nil {
 				return err
 			}
+			if old, err := os.Readlink(to); err == nil && old == link {
+				return nil
+			}
+			os.RemoveAll(to)
 			return os.Symlink(link, to)
 		case e.Type().IsRegular():
 			data, err := os.ReadFile(p)
 			if err != nil {
 				return err
 			}
+			if st, err := os.Lstat(to); err == nil && st.Mode().IsRegular() {
+				if old, err := os.ReadFile(to); err == nil && bytes.Equal(old, data) {
+					return nil
+				}
+			}
+			os.RemoveAll(to)
 			return os.WriteFile(to, data, 0o644)
 		}
 		return nil
 	})
 	if err != nil {
-		os.RemoveAll(dst)
-		return "", fmt.Errorf("copying the workspace to a scratch folder: %v", err)
+		return fmt.Errorf("copying the workspace to a scratch folder: %v", err)
 	}
-	return dst, nil
+	// Remove what the workspace no longer has, deepest first.
+	var gone []string
+	filepath.WalkDir(dst, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || p == dst {
+			return nil
+		}
+		rel, _ := filepath.Rel(dst, p)
+		if !keep[rel] {
+			gone = append(gone, p)
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+		}
+		return nil
+	})
+	for _, p := range gone {
+		os.RemoveAll(p)
+	}
+	return nil
 }
 
 // cargoCheck is the checker that runs `cargo check` on the copy of the
