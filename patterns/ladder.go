@@ -300,7 +300,7 @@ func (e *Engine) Ladder(path string, src []byte) *LadderResult {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("cannot parse line %d; functions with syntax the grammar does not know are left unchanged", badLines[0]))
 	}
 	fc := &fileCtx{path: path, src: cur, root: root, style: rewrite.DetectStyle(src), cfg: cfg, idx: e.idx}
-	fc.bodies = findBodies(cur, root, e.idx, cfg.AllAsync)
+	fc.bodies = findBodies(path, cur, root, e.idx, cfg.AllAsync)
 	markSites(fc, mine, src, prefix, nil)
 	if len(cfg.Package) > 0 {
 		fc.pkg = newPkgView(le, path)
@@ -414,7 +414,7 @@ func (lf *ladderFix) complete(first []rewrite.Edit) ([]rewrite.Edit, error) {
 		root := tree.RootNode()
 		bad, badLines := errorRanges(text, root)
 		fc := &fileCtx{path: lf.path, src: text, root: root, style: lf.style, cfg: cfg, idx: fe.idx}
-		fc.bodies = findBodies(text, root, fe.idx, cfg.AllAsync)
+		fc.bodies = findBodies(lf.path, text, root, fe.idx, cfg.AllAsync)
 		markSites(fc, cfg.Sites, lf.src, lf.prefix, passes)
 		props := fe.propose(fc)
 		props, _ = findSuppressions(text, root).filter(props)
@@ -440,10 +440,12 @@ func (lf *ladderFix) complete(first []rewrite.Edit) ([]rewrite.Edit, error) {
 		if err != nil {
 			return nil, err
 		}
-		if comp, err = rewrite.Compose(lf.cur, comp, next); err != nil {
+		passes = append(passes, next)
+		cs, err := rewrite.Compose(lf.cur, passes)
+		if err != nil {
 			return nil, err
 		}
-		passes = append(passes, next)
+		comp = rewrite.Edits(cs)
 		text = out
 	}
 	tree, err := fe.parse(text)

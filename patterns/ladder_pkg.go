@@ -60,7 +60,7 @@ func (v *pkgView) file(path string) *fileCtx {
 	cfg := v.e.cfg
 	cfg.Sites = nil
 	fc := &fileCtx{path: path, src: body, root: tree.RootNode(), style: rewrite.DetectStyle(src), cfg: cfg, idx: v.e.idx}
-	fc.bodies = findBodies(body, fc.root, v.e.idx, cfg.AllAsync)
+	fc.bodies = findBodies(path, body, fc.root, v.e.idx, cfg.AllAsync)
 	v.files[path] = fc
 	return fc
 }

@@ -17,70 +17,35 @@ func nonSendUsedLate(fc *fileCtx, g *guard, awaitLine int) string {
 		g.name, g.kind, awaitLine, lineOf(fc.src, int(g.stmts[g.lastUse].StartByte())))
 }
 
-// scopeCandidates are mutex-scope's further candidates for a let-bound
-// guard, under Config.Candidates only: when the scope was refused because
-// a binding coming out of the block may borrow from the guard (refused),
-// that scope all the same, with the refusal as its doubt; and the scope
-// grown to the last use of every binding made in it that is used after
-// it, when those uses all come before the await (a borrower of the guard
-// then ends with it). f is the guard's finding.
-func scopeCandidates(fc *fileCtx, g *guard, last int, f Finding, refused bool) []proposal {
+// trustCandidates are mutex-scope's further candidates for a let-bound
+// guard whose scope was refused (why) because a binding whose ownership
+// the syntax cannot tell is used after the await, under
+// Config.Candidates only: the scope that takes such bindings as owned
+// (they come out of the block), with the refusal as its doubt; and, when
+// tokio-mutex can swap the guard's Mutex, the guard handed to it for the
+// next rung. f is the guard's finding.
+func (sc *scopeCtx) trustCandidates(g *guard, blockGuards []*guard, f Finding, why string) []proposal {
+	fc := sc.fc
 	if !fc.cfg.Candidates {
 		return nil
 	}
-	var out []proposal
-	if refused {
-		if edits, why := scopeGuard(fc, g, last, true); why == "" {
-			c := f
-			c.Reason, c.Fix = "", "scoped the guard so it is dropped before the await"
-			out = append(out, proposal{f: c, edits: edits, unsure: f.Reason, rung: RungScope})
-		}
+	if handOff(fc, g) {
+		g.usedLate = true
+		fc.held = append(fc.held, g)
 	}
-	if end := grownLast(fc, g, last); end > last {
-		if edits, why := scopeGuard(fc, g, end, true); why == "" {
-			c := f
-			c.Reason = ""
-			c.Fix = fmt.Sprintf("scoped the guard together with what is made from it, through line %d, so all of it is dropped before the await",
-				lineOf(fc.src, int(g.stmts[end].StartByte())))
-			out = append(out, proposal{f: c, edits: edits, rung: RungGrownScope})
-		}
+	sc.trust = true
+	plan, ref := sc.plan(g, blockGuards)
+	sc.trust = false
+	if ref != nil {
+		return nil
 	}
-	return out
-}
-
-// grownLast returns the index of the last statement a grown scope of g
-// must hold: from g's let through last, then through the last use of
-// every binding made in that range, until no binding made in it is used
-// after it. It returns last when one is used at or after the await (no
-// scope can hold it).
-func grownLast(fc *fileCtx, g *guard, last int) int {
-	if g.awaitAt < 0 {
-		return last
+	edits, w := sc.edits(g, plan)
+	if w != "" {
+		return nil
 	}
-	end := last
-	for changed := true; changed; {
-		changed = false
-		for j := g.at; j <= end; j++ {
-			s := g.stmts[j]
-			if s.Type() != "let_declaration" {
-				continue
-			}
-			names, _ := patternNames(fc.src, s.ChildByFieldName("pattern"))
-			for _, n := range names {
-				for k := len(g.stmts) - 1; k > end; k-- {
-					if !usesName(fc.src, g.stmts[k], n) {
-						continue
-					}
-					if k >= g.awaitAt {
-						return last
-					}
-					end, changed = k, true
-					break
-				}
-			}
-		}
-	}
-	return end
+	c := f
+	c.Reason, c.Fix = "", "scoped the guard so it is dropped before the await"
+	return []proposal{{f: c, edits: edits, unsure: why, rung: RungScope}}
 }
 
 // tempDoubt words a temporary guard's ownership doubt as mutex-scope's

@@ -245,7 +245,7 @@ func (r *cargoRun) emit(items []cargoFile, changed map[string]*loopFile, outside
 		switch {
 		case f == nil || !out.changed:
 		case write:
-			if err := rewrite.WriteAtomic(filepath.Join(r.root, filepath.FromSlash(f.path)), f.orig, f.cur); err != nil {
+			if err := r.a.writer.WriteAtomic(filepath.Join(r.root, filepath.FromSlash(f.path)), f.orig, f.cur); err != nil {
 				out.err = fmt.Errorf("not written: %w", errReason(err))
 			} else {
 				out.written = true

@@ -724,10 +724,11 @@ func (l *loop) commit(fixes []*loopFix, blamed map[*loopFix]string, all map[stri
 		if err != nil {
 			continue
 		}
-		comp, err := rewrite.Compose(lf.orig, lf.comp, norm)
+		cs, err := rewrite.Compose(lf.orig, [][]rewrite.Edit{lf.comp, norm})
 		if err != nil {
 			continue
 		}
+		comp := rewrite.Edits(cs)
 		lf.snaps = append(lf.snaps, fileSnap{round: l.rounds, cur: lf.cur, comp: lf.comp})
 		for _, fx := range l.kept() {
 			if sp, ok := fx.spans[p]; ok && fx.round < l.rounds {
