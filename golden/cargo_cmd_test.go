@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"sendfix/rewrite"
 )
 
 // The compiler-in-the-loop tests run `sendfix --cargo` and `cargo sendfix`
@@ -300,6 +302,13 @@ func TestCargoLoop(t *testing.T) {
 	if got := changedFiles(before, snapshot(t, ws)); len(got) > 0 {
 		t.Fatalf("the dry run changed %v", got)
 	}
+	// The editor's command: cargo's messages of the files on disk, the
+	// verified fixes attached as suggestions.
+	msgs, stderr, code := cargoSendfix(t, ws, "--message-format", "json")
+	if code != 0 {
+		t.Fatalf("cargo sendfix --message-format json: exit %d\n%s", code, stderr)
+	}
+	suggested := applySuggestions(t, ws, []byte(msgs))
 	stdout, stderr, code := cargoSendfix(t, ws, "--write", "--json")
 	if code != 0 {
 		t.Fatalf("cargo sendfix --write --json: exit %d\n%s", code, stderr)
@@ -312,15 +321,25 @@ func TestCargoLoop(t *testing.T) {
 	for _, p := range changedFiles(after, snapshot(t, ws2)) {
 		t.Errorf("%s differs between the dry run's diff and --write", p)
 	}
+	for _, p := range changedFiles(before, after) {
+		if suggested[p] != after[p] {
+			t.Errorf("%s: the suggestions of --message-format json give\n%s\n--write wrote\n%s", p, suggested[p], after[p])
+		}
+	}
+	for p := range suggested {
+		if suggested[p] != after[p] {
+			t.Errorf("%s: suggested a change --write did not make", p)
+		}
+	}
 
 	want := map[string]map[string]string{
 		"app/src/main.rs":          {"mutex-scope:25": "scope: compiles (kept)", "mutex-scope:31": "scope: compiles (kept)", "mutex-scope:48": "scope: compiles (kept)"},
 		"store/src/lib.rs":         {"mutex-scope:28": "scope: compiles (kept)"},
 		"other-file/src/main.rs":   {"tokio-mutex:19": "tokio swap: compiles (kept)"},
-		"grown-scope/src/main.rs":  {"mutex-scope:17": "scope: E0597 -> grown scope: compiles (kept)"},
+		"grown-scope/src/main.rs":  {"mutex-scope:17": "grown scope: compiles (kept)"},
 		"watch-ref/src/main.rs":    {"mutex-scope:15": "scope: compiles (kept)"},
 		"box-future/src/main.rs":   {"mutex-scope:17": "scope: compiles (kept)"},
-		"good-and-bad/src/main.rs": {"rc-arc:15": "rc-arc: compiles (kept)", "mutex-scope:24": "scope: E0597 -> grown scope: compiles (kept)"},
+		"good-and-bad/src/main.rs": {"rc-arc:19": "rc-arc: compiles (kept)", "tokio-mutex:28": "scope: E0597 -> tokio swap: compiles (kept)"},
 		"weak-field/src/main.rs":   {"rustc:17": ""},
 	}
 	for path, w := range want {
@@ -495,4 +514,59 @@ func TestCargoRefusesDirtyFiles(t *testing.T) {
 	if got, _ := os.ReadFile(lib); !bytes.HasSuffix(got, []byte("// local edit\n")) {
 		t.Errorf("the local edit was lost")
 	}
+}
+
+// applySuggestions reads cargo's JSON messages (--message-format json
+// under the compiler) strictly, checks that cargo's Send errors carry
+// sendfix's fixes, and returns, by file relative to ws, the text the
+// machine-applicable suggestions give.
+func applySuggestions(t *testing.T, ws string, out []byte) map[string]string {
+	t.Helper()
+	edits := map[string][]rewrite.Edit{}
+	carried, finished := 0, 0
+	for _, l := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+		var m struct {
+			Reason  string           `json:"reason"`
+			Message *rustcDiagnostic `json:"message"`
+		}
+		if err := json.Unmarshal(l, &m); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, l)
+		}
+		if m.Reason == "build-finished" {
+			finished++
+		}
+		if m.Message == nil {
+			continue
+		}
+		for _, c := range m.Message.Children {
+			if strings.Contains(m.Message.Message, "cannot be sent between threads safely") && len(c.Spans) > 0 && c.Spans[0].SuggestedReplacement != nil {
+				carried++
+			}
+			for _, s := range c.Spans {
+				if s.SuggestedReplacement != nil && s.SuggestionApplicability != nil && *s.SuggestionApplicability == "MachineApplicable" {
+					edits[s.FileName] = append(edits[s.FileName], rewrite.Edit{Start: s.ByteStart, End: s.ByteEnd, New: *s.SuggestedReplacement})
+				}
+			}
+		}
+	}
+	if carried == 0 || finished != 1 {
+		t.Fatalf("%d Send errors carrying a fix, %d build-finished:\n%s", carried, finished, out)
+	}
+	got := map[string]string{}
+	for name, es := range edits {
+		src, err := os.ReadFile(filepath.Join(ws, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		norm, err := rewrite.Normalize(es, len(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fixed, err := rewrite.Apply(src, norm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[filepath.ToSlash(name)] = string(fixed)
+	}
+	return got
 }

@@ -10,19 +10,22 @@ import (
 )
 
 // scaleModule is one module of the generated package: n spawned futures,
-// each holding a std guard across an await; every fifth also takes a &str
-// from the guard that the first scope cannot keep (E0597), so its ladder
-// is two deep.
+// each holding a std guard of the module's Mutex across an await; every
+// fifth also takes a value from the guard by a method the syntax cannot
+// judge (`Head::head`, declared in main.rs, returns a &str into the
+// guard) and uses it after the await: the scope the compiler is asked
+// about first is E0597, and the swap of the module's Mutex for tokio's,
+// next, compiles. Its ladder is two deep.
 func scaleModule(n int) string {
 	var b strings.Builder
-	b.WriteString("use std::sync::{Arc, Mutex};\nuse std::time::Duration;\n\nasync fn tick() {\n    tokio::time::sleep(Duration::from_millis(1)).await;\n}\n\n")
-	b.WriteString("pub async fn run(m: Arc<Mutex<String>>) {\n    let mut handles = Vec::new();\n")
+	b.WriteString("#![allow(unused_imports, unused_mut)]\nuse crate::Head;\nuse std::sync::{Arc, Mutex};\nuse std::time::Duration;\n\nasync fn tick() {\n    tokio::time::sleep(Duration::from_millis(1)).await;\n}\n\n")
+	b.WriteString("pub async fn run() {\n    let m = Arc::new(Mutex::new(String::from(\" s\")));\n    let mut handles = Vec::new();\n")
 	for i := 0; i < n; i++ {
-		use := "        g.push('x');\n"
+		use := "        g.push('x');\n        tick().await;\n"
 		if i%5 == 4 {
-			use = "        let word = g.trim_start();\n        println!(\"{word}\");\n"
+			use = "        let word = g.head();\n        tick().await;\n        println!(\"{word}\");\n"
 		}
-		fmt.Fprintf(&b, "    let m%d = m.clone();\n    handles.push(tokio::spawn(async move {\n        let mut g = m%d.lock().unwrap();\n%s        tick().await;\n    }));\n", i, i, use)
+		fmt.Fprintf(&b, "    let m%d = m.clone();\n    handles.push(tokio::spawn(async move {\n        let mut g = m%d.lock().unwrap();\n%s    }));\n", i, i, use)
 	}
 	b.WriteString("    for h in handles {\n        h.await.unwrap();\n    }\n}\n")
 	return b.String()
@@ -48,9 +51,9 @@ func writeScalePackage(t *testing.T, dir string, files, perFile int) {
 		fmt.Fprintf(&main, "mod m%d;\n", i)
 		put(fmt.Sprintf("src/m%d.rs", i), scaleModule(perFile))
 	}
-	main.WriteString("\nuse std::sync::{Arc, Mutex};\n\n#[tokio::main]\nasync fn main() {\n    let m = Arc::new(Mutex::new(String::from(\" s\")));\n")
+	main.WriteString("\npub trait Head {\n    fn head(&self) -> &str;\n}\n\nimpl Head for String {\n    fn head(&self) -> &str {\n        self.trim_start()\n    }\n}\n\n#[tokio::main]\nasync fn main() {\n")
 	for i := 0; i < files; i++ {
-		fmt.Fprintf(&main, "    m%d::run(m.clone()).await;\n", i)
+		fmt.Fprintf(&main, "    m%d::run().await;\n", i)
 	}
 	main.WriteString("}\n")
 	put("src/main.rs", main.String())

@@ -168,8 +168,9 @@ func (a *App) runCargo(o *options) int {
 	if st, err := os.Stat(start); err == nil && !st.IsDir() {
 		dir = pkg
 	}
+	first := &cargoOutput{}
 	l := &loop{
-		check:     cargoCheck(dir, filepath.Join(scratch, relPkg, "Cargo.toml"), targetDir, c.args),
+		check:     cargoCheck(dir, filepath.Join(scratch, relPkg, "Cargo.toml"), targetDir, c.args, first),
 		tree:      dirTree{scratch},
 		root:      scratch,
 		cfg:       o.cfg,
@@ -183,6 +184,9 @@ func (a *App) runCargo(o *options) int {
 		}
 		rep.fail(c.path, err)
 		return rep.finish(false)
+	}
+	if _, ok := rep.format.(*messageFormat); ok {
+		rep.format = newCargoFormat(rep.stdout, o.messageFormat == "json-diagnostic-rendered-ansi", wd, root, first, scratch)
 	}
 	r.report(l)
 	return rep.finish(a.Context.Err() != nil)
@@ -200,7 +204,8 @@ func (r *cargoRun) report(l *loop) {
 	changed := map[string]*loopFile{}
 	for _, p := range paths {
 		f := l.files[p]
-		fs := l.findings(p)
+		fs, sites := l.findingSites(p)
+		fixes := l.fixesOf(p, fs, sites)
 		for i := range fs {
 			if fs[i].Site != nil {
 				s := *fs[i].Site
@@ -208,9 +213,13 @@ func (r *cargoRun) report(l *loop) {
 				fs[i].Site = &s
 			}
 		}
-		out := &outcome{display: r.display(p), scanned: true, findings: fs, src: f.orig, changed: !bytes.Equal(f.orig, f.cur)}
+		out := &outcome{display: r.display(p), scanned: true, findings: fs, src: f.orig, changed: !bytes.Equal(f.orig, f.cur), fixes: fixes}
 		if out.changed {
 			changed[p] = f
+			out.result = f.cur
+			if cf, ok := r.rep.format.(*cargoFormat); ok && len(fs) == 0 {
+				cf.companions[out.display] = l.companion(p)
+			}
 		}
 		if out.changed || len(fs) > 0 {
 			items = append(items, cargoFile{f, out})
@@ -306,10 +315,13 @@ func triedText(f patterns.Finding) string {
 // fromDiagnostics is --diagnostics: one pass of the rules on the sites of
 // a build made elsewhere, without the compiler.
 func (r *cargoRun) fromDiagnostics() int {
-	diags, err := r.readDiagnostics()
+	lines, diags, err := r.readDiagnostics()
 	if err != nil {
 		r.rep.fail(r.o.cargo.diagnostics, err)
 		return r.rep.finish(false)
+	}
+	if _, ok := r.rep.format.(*messageFormat); ok {
+		r.rep.format = newCargoFormat(r.rep.stdout, r.o.messageFormat == "json-diagnostic-rendered-ansi", r.wd, r.root, &cargoOutput{first: lines, diags: diags}, r.root)
 	}
 	failures := sendFailures(diags, r.root)
 	byFile := map[string][]sendFailure{}
@@ -355,7 +367,7 @@ func (r *cargoRun) fromDiagnostics() int {
 			out.err = fmt.Errorf("internal error, file left unchanged: %v", res.Internal)
 			continue
 		}
-		out.findings, out.warnings = res.Findings, res.Warnings
+		out.findings, out.warnings, out.fixes = res.Findings, res.Warnings, res.Fixes
 		for _, f := range byFile[p] {
 			isStale := false
 			for _, s := range stale {
@@ -376,7 +388,7 @@ func (r *cargoRun) fromDiagnostics() int {
 			}
 		}
 		if res.Changed() {
-			out.changed = true
+			out.changed, out.result = true, res.Out
 			lf := &loopFile{path: p, orig: src, cur: res.Out}
 			items[len(items)-1].f = lf
 			changed[p] = lf
@@ -407,18 +419,18 @@ func rustcFinding(f sendFailure, why string) patterns.Finding {
 	return fd
 }
 
-func (r *cargoRun) readDiagnostics() ([]*rustcDiag, error) {
+func (r *cargoRun) readDiagnostics() ([][]byte, []*rustcDiag, error) {
 	name := r.o.cargo.diagnostics
 	if name == "-" {
-		return parseMessages(r.a.Stdin)
+		return parseOutput(r.a.Stdin)
 	}
 	if !filepath.IsAbs(name) {
 		name = filepath.Join(r.wd, name)
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	return parseMessages(f)
+	return parseOutput(f)
 }

@@ -37,6 +37,9 @@ type (
 		} `json:"code"`
 		Spans    []rustcSpan `json:"spans"`
 		Children []rustcDiag `json:"children"`
+		// line is the index of the message's line in the output read
+		// (parseOutput).
+		line int
 	}
 	rustcSpan struct {
 		FileName    string  `json:"file_name"`
@@ -56,11 +59,22 @@ type (
 // messages. Lines that are not JSON (cargo's own output mixed in) are
 // skipped.
 func parseMessages(r io.Reader) ([]*rustcDiag, error) {
+	_, diags, err := parseOutput(r)
+	return diags, err
+}
+
+// parseOutput is parseMessages that also returns every line read, in
+// order (for passing cargo's output through: --message-format json);
+// each message's line is its index there.
+func parseOutput(r io.Reader) ([][]byte, []*rustcDiag, error) {
+	var lines [][]byte
 	var out []*rustcDiag
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 256<<20)
 	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
+		raw := append([]byte(nil), sc.Bytes()...)
+		lines = append(lines, raw)
+		line := bytes.TrimSpace(raw)
 		if len(line) == 0 || line[0] != '{' {
 			continue
 		}
@@ -69,10 +83,11 @@ func parseMessages(r io.Reader) ([]*rustcDiag, error) {
 			continue
 		}
 		if m.Reason == "compiler-message" && m.Message != nil {
+			m.Message.line = len(lines) - 1
 			out = append(out, m.Message)
 		}
 	}
-	return out, sc.Err()
+	return lines, out, sc.Err()
 }
 
 const (

@@ -800,8 +800,15 @@ func (f *loopFile) roundOf(fx *loopFix) bool {
 // the compiler's message; each with what was tried, in positions of the
 // original file.
 func (l *loop) findings(path string) []patterns.Finding {
+	fs, _ := l.findingSites(path)
+	return fs
+}
+
+// findingSites is findings, with the site each finding answers.
+func (l *loop) findingSites(path string) ([]patterns.Finding, []*loopSite) {
 	lf := l.files[path]
 	var out []patterns.Finding
+	var sites []*loopSite
 	back := func(comp []rewrite.Edit, off int) patterns.Pos {
 		if off < 0 {
 			return patterns.Pos{Offset: -1}
@@ -853,9 +860,18 @@ func (l *loop) findings(path string) []patterns.Finding {
 		f.Site = &site
 		f.Tried = s.tried
 		out = append(out, f)
+		sites = append(sites, s)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Offset < out[j].Pos.Offset })
-	return out
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return out[idx[i]].Pos.Offset < out[idx[j]].Pos.Offset })
+	fs, ss := make([]patterns.Finding, len(out)), make([]*loopSite, len(out))
+	for k, i := range idx {
+		fs[k], ss[k] = out[i], sites[i]
+	}
+	return fs, ss
 }
 
 // lastTried returns the candidate of s's ladder that was tried last (the

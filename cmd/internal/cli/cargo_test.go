@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"sendfix/patterns"
+	"sendfix/rewrite"
 )
 
 // testdata/cargo-messages.json holds rustc 1.95's error messages (cargo
@@ -400,6 +402,105 @@ func TestProgramStruct(t *testing.T) {
 		"std::rc::Weak<u32>": "", "{async block@src/a.rs:1:2: 1:3}": "", "impl Future<Output = ()>": "", "dyn Job": ""} {
 		if got := programStruct(ty); got != want {
 			t.Errorf("%q: %q, want %q", ty, got, want)
+		}
+	}
+}
+
+// TestDiagnosticsMessageFormat: --diagnostics with --message-format json
+// passes cargo's lines through, in order, with sendfix's fixes attached to
+// the Send errors they answer, as suggestions against the files on disk;
+// applying every suggestion gives what --write writes; cargo's
+// build-finished ends the output.
+func TestDiagnosticsMessageFormat(t *testing.T) {
+	golden := filepath.Join("..", "..", "..", "golden", "cargo")
+	data, err := os.ReadFile(filepath.Join("testdata", "cargo-messages.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l != "" && !strings.Contains(l, `"src_path":"/WS/src/`) {
+			in = append(in, l)
+		}
+	}
+	in = append(in, `{"reason":"build-finished","success":false}`)
+	run := func(ws string, args ...string) (string, string, int) {
+		var stdout, stderr bytes.Buffer
+		msgs := strings.ReplaceAll(strings.Join(in, "\n")+"\n", "/WS/", ws+"/")
+		a := &App{Stdin: strings.NewReader(msgs), Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return ws, nil }}
+		code := a.Run(append([]string{"--diagnostics", "-"}, args...))
+		return stdout.String(), stderr.String(), code
+	}
+	ws := copyTree(t, golden)
+	out, stderr, code := run(ws, "--message-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	got := lines(out)
+	if got[len(got)-1] != in[len(in)-1] {
+		t.Errorf("the last line is not cargo's build-finished: %s", got[len(got)-1])
+	}
+	// Cargo's lines, in order: each either as it came or with children
+	// added (sendfix's lines, for findings no line carried, come before
+	// build-finished).
+	k := 0
+	carried := 0
+	edits := map[string][]rewrite.Edit{}
+	for _, l := range got {
+		want := strings.ReplaceAll(in[min(k, len(in)-1)], "/WS/", ws+"/")
+		var m msgCompiler
+		json.Unmarshal([]byte(l), &m)
+		switch {
+		case l == want:
+			k++
+		case m.Message != nil && m.Message.Code != nil && strings.HasPrefix(m.Message.Code.Code, "sendfix::"):
+		case m.Message != nil && strings.Contains(m.Message.Message, "cannot be sent between threads safely"):
+			k++
+			carried++
+		default:
+			t.Fatalf("line out of order or changed:\n%s\nwant\n%s", l, want)
+		}
+		if m.Message == nil {
+			continue
+		}
+		for _, c := range m.Message.Children {
+			for _, s := range c.Spans {
+				if s.SuggestedReplacement != nil {
+					edits[s.FileName] = append(edits[s.FileName], rewrite.Edit{Start: s.ByteStart, End: s.ByteEnd, New: *s.SuggestedReplacement})
+				}
+			}
+		}
+	}
+	if k != len(in) || carried == 0 {
+		t.Errorf("%d of %d of cargo's lines, %d carrying a fix:\n%s", k, len(in), carried, out)
+	}
+	if same, err := sameTree(golden, ws); err != nil || !same {
+		t.Errorf("a dry run changed files (%v)", err)
+	}
+	// The suggestions give what --write writes.
+	wrote := copyTree(t, golden)
+	if _, stderr, code := run(wrote, "--write", "--allow-dirty"); code != 0 {
+		t.Fatalf("--write: exit %d\n%s", code, stderr)
+	}
+	if len(edits) == 0 {
+		t.Fatal("no suggestion")
+	}
+	for name, es := range edits {
+		src, err := os.ReadFile(filepath.Join(ws, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		norm, err := rewrite.Normalize(es, len(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fixed, err := rewrite.Apply(src, norm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := os.ReadFile(filepath.Join(wrote, name))
+		if string(fixed) != string(want) {
+			t.Errorf("%s: the suggestions give\n%s\n--write wrote\n%s", name, fixed, want)
 		}
 	}
 }

@@ -199,7 +199,7 @@ func syncTree(root, dst, targetDir string) error {
 // workspace at scratch: from the user's folder dir (so that cargo reads
 // the same configuration), with the package's manifest in the copy and
 // the workspace's own target folder (so that builds stay incremental).
-func cargoCheck(dir, manifest, targetDir string, args []string) checker {
+func cargoCheck(dir, manifest, targetDir string, args []string, out *cargoOutput) checker {
 	return func(ctx context.Context) ([]*rustcDiag, error) {
 		all := append([]string{"check", "--message-format=json", "--all-targets", "--keep-going", "--manifest-path", manifest}, args...)
 		cmd := exec.CommandContext(ctx, "cargo", all...)
@@ -208,9 +208,12 @@ func cargoCheck(dir, manifest, targetDir string, args []string) checker {
 		var stdout, stderr strings.Builder
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		runErr := cmd.Run()
-		diags, err := parseMessages(strings.NewReader(stdout.String()))
+		lines, diags, err := parseOutput(strings.NewReader(stdout.String()))
 		if err != nil {
 			return nil, fmt.Errorf("reading cargo's output: %v", err)
+		}
+		if out != nil && out.first == nil {
+			out.first, out.diags = lines, diags
 		}
 		if runErr != nil {
 			if ctx.Err() != nil {
@@ -227,6 +230,13 @@ func cargoCheck(dir, manifest, targetDir string, args []string) checker {
 		}
 		return diags, nil
 	}
+}
+
+// cargoOutput keeps cargo's standard output of the first check, on the
+// files as they are on disk: --message-format json passes it through.
+type cargoOutput struct {
+	first [][]byte
+	diags []*rustcDiag
 }
 
 func tailString(s string, n int) string {

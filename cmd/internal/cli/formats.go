@@ -58,10 +58,6 @@ func checkFormat(o *options, given bool) error {
 		return usagef("--list and --format %s cannot be used together", o.format)
 	case o.format == "json" && o.write:
 		return usagef("--message-format json gives the fixes as suggestions against the files as they are, which --write changes: use one or the other")
-	case o.format == "json" && o.cargo.enabled():
-		// The hook is cargoMessages (messages_cargo.go); compiler-in-the-loop
-		// mode does not call it yet.
-		return usagef("--message-format json cannot be used with --cargo or --diagnostics yet")
 	}
 	return nil
 }

@@ -1,7 +1,11 @@
 //! One file, two fixes: the Rc captured by the first spawn becomes an Arc
 //! (compiles); the scope of the second spawn's guard breaks the build
-//! (E0597: `first` borrows from the guard) and is rolled back alone, the
-//! Arc staying, until the grown scope compiles.
+//! (E0597: `first` borrows from the guard, which only the compiler can
+//! tell) and is rolled back alone, the Arc staying, until the swap of the
+//! Mutex for tokio's compiles.
+mod ext;
+
+use ext::Head;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,9 +26,9 @@ async fn main() {
     let w = words.clone();
     let b = tokio::spawn(async move {
         let g = w.lock().unwrap();
-        let first = g.first().map(|s| s.as_str()).unwrap_or("");
-        println!("{first}");
+        let first = g.head();
         tick().await;
+        println!("{first}");
     });
     a.await.unwrap();
     b.await.unwrap();

@@ -1,7 +1,7 @@
 //! A binding borrowed from the guard (`trim_start` returns a `&str` into
-//! it) is used after the guard's last use: the scope that ends with the
-//! guard's last use is E0597; the one grown to the borrower's last use
-//! compiles.
+//! it) is used after the guard's last use: a scope that ended with the
+//! guard's last use would be E0597; the block grows to the borrower's last
+//! use (the ladder's grown scope) and compiles.
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
