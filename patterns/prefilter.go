@@ -97,20 +97,21 @@ func mayMatch(src []byte, cfg Config, async, spawn bool) bool {
 	return cfg.Rules[RuleRcArc] && mayRcWith(src, asyncWord, spawn)
 }
 
-// Facts is what the first step of a run learns of a file from its bytes
+// Glimpse is what the first look of a run learns of a file from its bytes
 // alone: MayMatch, MayNeedSummary and, for a file that may declare a
 // guard-returning fn (MayDeclareGuardFn), its GuardFnCandidates; each as
-// its own function gives, with each keyword searched for once.
-type Facts struct {
+// its own function gives, with each keyword searched for once. (The facts
+// the rules share, bindings and ownership, are the facts layer: facts.go.)
+type Glimpse struct {
 	MayMatch          bool
 	MayNeedSummary    bool
 	GuardFnCandidates []string
 }
 
-// FileFacts returns the Facts of src under cfg.
-func FileFacts(src []byte, cfg Config) Facts {
+// Glance returns the Glimpse of src under cfg.
+func Glance(src []byte, cfg Config) Glimpse {
 	async, spawn, guard := containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard)
-	f := Facts{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard}
+	f := Glimpse{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard}
 	// Every guard type spells Guard.
 	if guard && MayDeclareGuardFn(src) {
 		f.GuardFnCandidates = GuardFnCandidates(src)
