@@ -199,6 +199,7 @@ func syncTree(root, dst, targetDir string) error {
 // workspace at scratch: from the user's folder dir (so that cargo reads
 // the same configuration), with the package's manifest in the copy and
 // the workspace's own target folder (so that builds stay incremental).
+// The first check's output is kept in out (when not nil).
 func cargoCheck(dir, manifest, targetDir string, args []string, out *cargoOutput) checker {
 	return func(ctx context.Context) ([]*rustcDiag, error) {
 		all := append([]string{"check", "--message-format=json", "--all-targets", "--keep-going", "--manifest-path", manifest}, args...)
