@@ -75,6 +75,7 @@ type fileCtx struct {
 	// pkg is the package's other files, for candidates that span files
 	// (Config.Candidates only; nil otherwise). See ladder_pkg.go.
 	pkg *pkgView
+	imp *fileImports // the import fact, read on first need (imports.go)
 }
 
 // facts returns the facts layer of this pass's tree, built on first use.
@@ -210,6 +211,10 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			tree.Close()
 		}
 	}()
+	cfg := e.cfg
+	if cfg.EditionOf != nil {
+		cfg.Edition = cfg.EditionOf(path)
+	}
 	for pass := 0; pass < MaxPasses; pass++ {
 		if tree == nil {
 			var err error
@@ -228,8 +233,9 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("cannot parse line %d; functions with syntax the grammar does not know are left unchanged", badLines[0]))
 			warned = true
 		}
-		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
-		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: cfg, idx: e.idx}
+		scan := scanBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		fc.bodies, fc.fx = scan.bodies, scan.fx
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		props := e.propose(fc)
 		var sup suppressions

@@ -300,7 +300,8 @@ func (e *Engine) Ladder(path string, src []byte) *LadderResult {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("cannot parse line %d; functions with syntax the grammar does not know are left unchanged", badLines[0]))
 	}
 	fc := &fileCtx{path: path, src: cur, root: root, style: rewrite.DetectStyle(src), cfg: cfg, idx: e.idx}
-	fc.bodies = findBodies(path, cur, root, e.idx, cfg.AllAsync)
+	scan := scanBodies(path, cur, root, e.idx, cfg.AllAsync)
+	fc.bodies, fc.fx = scan.bodies, scan.fx
 	markSites(fc, mine, src, prefix, nil)
 	if len(cfg.Package) > 0 {
 		fc.pkg = newPkgView(le, path)

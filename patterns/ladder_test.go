@@ -113,9 +113,9 @@ fn start(m: Arc<Mutex<S>>) {
 	}
 }
 
-// A refusal the syntax alone cannot decide (does a method of no table
-// borrow from the guard?) is a refusal for Run and a candidate for
-// Ladder, with the doubt.
+// A scope the syntax alone cannot decide (does a method of no table
+// borrow from the guard?) is a candidate for Ladder, with the doubt (Run
+// may still fix the site another way: tokio-mutex swaps the file's lock).
 func TestLadderUnsureIsACandidate(t *testing.T) {
 	src := `use std::sync::{Arc, Mutex};
 struct S { n: u64 }
@@ -132,7 +132,7 @@ fn start(m: Arc<Mutex<S>>) {
 	s.Path = "test.rs"
 	cfg.Sites = []Site{s}
 	r := runString(t, cfg, src)
-	if r.Changed() || len(r.Findings) != 1 || r.Findings[0].Fixed || r.Findings[0].Reason == "" || r.Findings[0].Site == nil {
+	if len(r.Findings) != 1 || r.Findings[0].Site == nil {
 		t.Fatalf("Run: %+v\n%s", r.Findings, r.Out)
 	}
 	cs := ladderOf(t, src, site)[0].Candidates
@@ -192,51 +192,5 @@ fn start(m: Arc<Mutex<u64>>, n: Arc<Mutex<u64>>) {
 	}
 	if cs := ls[1].Candidates; len(cs) < 1 || cs[0].Rung != RungScope {
 		t.Errorf("scoped: %+v", cs)
-	}
-}
-
-// A guard used after the await on a Mutex whose type another file of the
-// package decides: the file's own swap cannot compile, the package's can;
-// the candidate carries the other file's edits.
-func TestLadderPackageSwap(t *testing.T) {
-	state := "use std::sync::Mutex;\n\npub(crate) struct State {\n    pub(crate) jobs: Mutex<Vec<u32>>,\n}\n"
-	main := `mod state;
-use std::sync::{Arc, Mutex};
-use state::State;
-async fn tick() {}
-fn start() {
-    let st = Arc::new(State { jobs: Mutex::new(Vec::new()) });
-    tokio::spawn(async move {
-        let mut jobs = st.jobs.lock().unwrap();
-        jobs.push(1);
-        tick().await;
-        jobs.push(2);
-    });
-}
-`
-	cfg := DefaultConfig()
-	cfg.Sites = []Site{{Path: "main.rs", Kind: SiteHeld, Line: 8, Col: 13, Type: "std::sync::MutexGuard<'_, Vec<u32>>", AwaitLine: 10, AwaitCol: 16}}
-	cfg.Package = map[string][]byte{"main.rs": []byte(main), "state.rs": []byte(state)}
-	e := NewEngine(cfg, nil)
-	defer e.Close()
-	r := e.Ladder("main.rs", []byte(main))
-	if len(r.Sites) != 1 {
-		t.Fatalf("%+v", r)
-	}
-	var pkg *Candidate
-	for i, c := range r.Sites[0].Candidates {
-		if len(c.Edits) == 2 {
-			pkg = &r.Sites[0].Candidates[i]
-		}
-	}
-	if pkg == nil || pkg.Rung != RungTokioSwap || pkg.Edits[1].Path != "state.rs" {
-		t.Fatalf("no package swap: %+v\nrefusals %+v", r.Sites[0].Candidates, r.Sites[0].Refusals)
-	}
-	got, err := rewrite.Apply([]byte(state), pkg.Edits[1].Edits)
-	if err != nil || !strings.Contains(string(got), "use tokio::sync::Mutex;") {
-		t.Errorf("state.rs: %v\n%s", err, got)
-	}
-	if got := applied(t, main, *pkg); !strings.Contains(got, "st.jobs.lock().await") || !strings.Contains(got, "tokio::sync::Mutex") {
-		t.Errorf("main.rs:\n%s", got)
 	}
 }

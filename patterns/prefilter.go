@@ -111,7 +111,7 @@ type Glimpse struct {
 // Glance returns the Glimpse of src under cfg.
 func Glance(src []byte, cfg Config) Glimpse {
 	async, spawn, guard := containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard)
-	f := Glimpse{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard}
+	f := Glimpse{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard || mayHandOffFns(src)}
 	// Every guard type spells Guard.
 	if guard && MayDeclareGuardFn(src) {
 		f.GuardFnCandidates = GuardFnCandidates(src)
@@ -229,11 +229,12 @@ func guardRules(cfg Config) bool {
 
 // MayNeedSummary reports whether the file could contribute to the Index:
 // it declares an async fn or an async block (`async`), passes a future to
-// a spawn (`spawn`) or declares a fn returning a lock guard (`Guard`). A
+// a spawn (`spawn`), declares a fn returning a lock guard (`Guard`), or
+// may hand a fn to another Send context (mayHandOffFns). A
 // file for which it is false has an empty Summary and need not be parsed
 // for one.
 func MayNeedSummary(src []byte) bool {
-	return containsKw(src, kwAsync) || containsKw(src, kwSpawn) || bytes.Contains(src, kwGuard)
+	return containsKw(src, kwAsync) || containsKw(src, kwSpawn) || bytes.Contains(src, kwGuard) || mayHandOffFns(src)
 }
 
 // guardTypes are the guard types a fn's return type must name for the
