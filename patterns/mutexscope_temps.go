@@ -253,8 +253,8 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 	f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.acq.StartByte())}, Await: &Pos{Offset: awaitOff}, Name: name,
 		Message: fmt.Sprintf("temporary `%s` of `%s` %s is held across %s%s", a.kind, name, where,
 			map[bool]string{true: "an await point", false: "the await"}[form != ""], sendWhy(b))}
-	p, why := sc.tempSite(root, a, aw)
-	if p == nil {
+	p, why, unsure := sc.tempSite(root, a, aw)
+	if p == nil || unsure != "" {
 		f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, name, awaitLine)
 		if strings.Contains(where, "receiver") {
 			f.Reason = fmt.Sprintf("the awaited call at line %d is made on a value borrowed from the guard of `%s`; the guard must stay held for the call", awaitLine, name)
@@ -264,7 +264,12 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 			g.recv = fn.ChildByFieldName("value")
 		}
 		fc.heldTemps = append(fc.heldTemps, g)
-		return proposal{f: f}
+		if p == nil {
+			return proposal{f: f}
+		}
+		// A candidate the compiler judges; the guard is also tokio-mutex's,
+		// for the ladder's next rung.
+		f.Reason = ""
 	}
 	edits := sc.bindIn(p, a)
 	switch {
@@ -275,7 +280,7 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 	default:
 		f.Fix = fmt.Sprintf("bound the guard with `let` inside a block around `%s`, so it is dropped before the await", compactText(src, p))
 	}
-	return proposal{f: f, edits: edits}
+	return proposal{f: f, edits: edits, unsure: tempDoubt(unsure, name, awaitLine), rung: RungHoist}
 }
 
 // tempWhere says where temporary acq sits, for messages: in a scrutinee
@@ -309,8 +314,25 @@ func tempWhere(src []byte, root, acq, aw *sitter.Node) (where, form string) {
 
 // tempSite returns the smallest expression around temporary a (within
 // root, evaluated before the await) that can be bound in a block and
-// whose value is independent of the guard; or nil and why not.
-func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (*sitter.Node, string) {
+// whose value is independent of the guard; or nil and why not. With the
+// compiler in the loop (Config.Candidates), when there is none, the
+// smallest such expression whose ownership the syntax cannot tell comes
+// back with unsure saying the doubt.
+func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (site *sitter.Node, why, unsure string) {
+	p, why := sc.tempSiteSure(root, a, aw)
+	if p != nil || sc.unknownTemp == nil {
+		sc.unknownTemp = nil
+		return p, why, ""
+	}
+	p, unsure = sc.unknownTemp, sc.unknownWhy
+	sc.unknownTemp = nil
+	return p, why, unsure
+}
+
+// tempSiteSure is tempSite without candidates; under Config.Candidates
+// it records the first expression of unknown ownership in
+// sc.unknownTemp.
+func (sc *scopeCtx) tempSiteSure(root *sitter.Node, a temp, aw *sitter.Node) (*sitter.Node, string) {
 	fc := sc.fc
 	f := fc.facts()
 	gid := f.synthetic("guard")
@@ -349,6 +371,9 @@ func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (*sitte
 		if !o.Independent(set) {
 			if o.Kind == OwnUnknown && o.Why != "" {
 				why = fmt.Sprintf("sendfix cannot tell whether `%s` borrows from the guard (%s)", compactText(fc.src, p), o.Why)
+				if fc.cfg.Candidates && sc.unknownTemp == nil && !sc.callsBefore(p, a.acq) {
+					sc.unknownTemp, sc.unknownWhy = p, why
+				}
 			} else if o.Why != "" {
 				why = fmt.Sprintf("`%s` borrows from the guard (%s): a reference into the guard must stay held", compactText(fc.src, p), o.Why)
 			}

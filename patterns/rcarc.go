@@ -143,9 +143,15 @@ func (r *rcFile) proposal(fx *rcFix, imports []rewrite.Edit, importWhy *refusal)
 	if h.local != nil {
 		f.Await = &Pos{Offset: awaitKeyword(r.src, h.local.await)}
 	}
+	// about: the bindings the fix answers for, for matching the sites
+	// rustc reports (a captured use names any of them).
+	about := [][2]int{{int(h.id.StartByte()), int(h.id.EndByte())}}
+	for _, g := range fx.groups {
+		about = append(about, r.groupAbout(g)...)
+	}
 	if fx.scoped != nil {
 		f.Fix = "scoped it so that it is dropped before the await"
-		return proposal{f: f, edits: fx.scoped}
+		return proposal{f: f, edits: fx.scoped, about: about}
 	}
 	why := fx.refused
 	for _, g := range fx.groups {
@@ -158,7 +164,7 @@ func (r *rcFile) proposal(fx *rcFix, imports []rewrite.Edit, importWhy *refusal)
 	}
 	if why != nil {
 		f.Reason = why.Error()
-		return proposal{f: f}
+		return proposal{f: f, about: about}
 	}
 	var edits []rewrite.Edit
 	var did []string
@@ -171,5 +177,5 @@ func (r *rcFile) proposal(fx *rcFix, imports []rewrite.Edit, importWhy *refusal)
 		}
 	}
 	f.Fix = "changed " + strings.Join(did, "; ")
-	return proposal{f: f, edits: append(edits, imports...)}
+	return proposal{f: f, edits: append(edits, imports...), about: about}
 }
