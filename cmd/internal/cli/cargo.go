@@ -174,7 +174,8 @@ func (a *App) runCargo(o *options) int {
 		tree:      dirTree{scratch},
 		root:      scratch,
 		cfg:       o.cfg,
-		engine:    func(cfg patterns.Config) ladderer { return patterns.NewEngine(cfg, nil) },
+		engine:    func(cfg patterns.Config, idx *patterns.Index) ladderer { return patterns.NewEngine(cfg, idx) },
+		crates:    crateIndex,
 		maxRounds: c.maxRounds,
 		note:      r.notef,
 	}

@@ -11,8 +11,10 @@ package cli
 // checked.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -46,11 +48,14 @@ type ladderer interface {
 
 // loop is one run of the compiler loop.
 type loop struct {
-	check     checker
-	tree      workTree
-	root      string // where rustc's relative paths start (the work tree's root)
-	cfg       patterns.Config
-	engine    func(patterns.Config) ladderer
+	check  checker
+	tree   workTree
+	root   string // where rustc's relative paths start (the work tree's root)
+	cfg    patterns.Config
+	engine func(patterns.Config, *patterns.Index) ladderer
+	// crates, when set, plans tokio-mutex's crate mode over the sources
+	// of a package (crateIndex); nil in the fake-checker tests.
+	crates    func(cfg patterns.Config, sources map[string][]byte) (*patterns.Index, []string)
 	maxRounds int
 	// note reports progress ("round 2: 14 candidates, cargo check: ...").
 	note func(format string, a ...any)
@@ -333,9 +338,15 @@ func (l *loop) choose() ([]*loopFix, error) {
 			cfg.Sites = append(cfg.Sites, s.failure.site)
 		}
 		cfg.Package = l.packageSources(p)
-		e := l.engine(cfg)
+		var idx *patterns.Index
+		var crateFiles []string
+		if l.crates != nil {
+			idx, crateFiles = l.crates(cfg, cfg.Package)
+		}
+		e := l.engine(cfg, idx)
 		res := e.Ladder(p, lf.cur)
 		e.Close()
+		l.swapElsewhere(res, p, cfg, idx, crateFiles)
 		if res.Internal != nil {
 			l.note("warning: %s: %v", p, res.Internal)
 		}
@@ -366,6 +377,80 @@ func (l *loop) choose() ([]*loopFix, error) {
 		}
 	}
 	return fixes, nil
+}
+
+// swapElsewhere adds to every tokio swap candidate of res the edits the
+// swap makes in the other files of p's crate, when crate mode decided it
+// (crateFiles): the lock type spelled in one file moves with the lock
+// sites of another, as a run over the whole crate would move them.
+func (l *loop) swapElsewhere(res *patterns.LadderResult, p string, cfg patterns.Config, idx *patterns.Index, crateFiles []string) {
+	if idx == nil || len(crateFiles) == 0 {
+		return
+	}
+	var extra []patterns.FileEdits
+	done := false
+	for i := range res.Sites {
+		for j := range res.Sites[i].Candidates {
+			c := &res.Sites[i].Candidates[j]
+			if c.Rung != patterns.RungTokioSwap {
+				continue
+			}
+			if !done {
+				extra, done = l.crateSwapEdits(p, cfg, idx, crateFiles), true
+			}
+			c.Edits = append(c.Edits, extra...)
+		}
+	}
+}
+
+// crateSwapEdits runs tokio-mutex alone on the crate's files other than
+// p and returns what it changes in each.
+func (l *loop) crateSwapEdits(p string, cfg patterns.Config, idx *patterns.Index, crateFiles []string) []patterns.FileEdits {
+	cfg.Rules = map[string]bool{patterns.RuleTokioMutex: true, patterns.RuleMutexScope: false, patterns.RuleRcArc: false}
+	cfg.Sites = nil
+	e := patterns.NewEngine(cfg, idx)
+	defer e.Close()
+	var out []patterns.FileEdits
+	for _, q := range crateFiles {
+		if q == p {
+			continue
+		}
+		f, err := l.file(q)
+		if err != nil {
+			continue
+		}
+		res := e.Run(q, f.cur)
+		if res.Internal != nil || bytes.Equal(res.Out, f.cur) {
+			continue
+		}
+		out = append(out, patterns.FileEdits{Path: q, Edits: []rewrite.Edit{{Start: 0, End: len(f.cur), New: string(res.Out)}}})
+	}
+	return out
+}
+
+// crateIndex summarizes the sources of a package and plans tokio-mutex's
+// crate mode over them (patterns.PlanCrates); it returns the Index and
+// the files of the crates that swap.
+func crateIndex(cfg patterns.Config, sources map[string][]byte) (*patterns.Index, []string) {
+	paths := make([]string, 0, len(sources))
+	for p := range sources {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	sum := patterns.NewEngine(cfg, nil)
+	var sums []*patterns.Summary
+	for _, p := range paths {
+		sums = append(sums, sum.Summarize(p, sources[p]))
+	}
+	sum.Close()
+	idx := patterns.NewIndex(sums...)
+	read := func(p string) ([]byte, error) {
+		if b, ok := sources[p]; ok {
+			return b, nil
+		}
+		return nil, os.ErrNotExist
+	}
+	return idx, patterns.PlanCrates(cfg, idx, paths, nil, read)
 }
 
 // kept returns the fixes in the committed texts.

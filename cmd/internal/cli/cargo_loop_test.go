@@ -109,7 +109,7 @@ func newFakeLoop(files map[string]string) (*loop, *memTree) {
 		tree:      m,
 		root:      "/WS",
 		cfg:       patterns.DefaultConfig(),
-		engine:    func(cfg patterns.Config) ladderer { return patterns.NewEngine(cfg, nil) },
+		engine:    func(cfg patterns.Config, idx *patterns.Index) ladderer { return patterns.NewEngine(cfg, idx) },
 		maxRounds: 10,
 		note:      func(string, ...any) {},
 	}
@@ -303,7 +303,7 @@ func TestLoopUndoesAFixAMaskedErrorHid(t *testing.T) {
 		return append(out, borrow...), nil
 	}
 	l := &loop{check: check, tree: m, root: "/WS", cfg: patterns.DefaultConfig(),
-		engine: func(cfg patterns.Config) ladderer { return scriptedLadder{cfg} }, maxRounds: 10, note: func(string, ...any) {}}
+		engine: func(cfg patterns.Config, _ *patterns.Index) ladderer { return scriptedLadder{cfg} }, maxRounds: 10, note: func(string, ...any) {}}
 	if err := l.run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
