@@ -101,10 +101,7 @@ func (d dirTree) packageOf(path string) string {
 func scratchTree(root, targetDir string) (string, func(), error) {
 	stable := filepath.Join(targetDir, "sendfix-scratch")
 	if err := os.MkdirAll(targetDir, 0o755); err == nil {
-		lock := stable + ".lock"
-		if f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
-			f.Close()
-			release := func() { os.Remove(lock) }
+		if release, ok := tryLock(stable + ".lock"); ok {
 			if err := syncTree(root, stable, targetDir); err != nil {
 				release()
 				return "", nil, err
