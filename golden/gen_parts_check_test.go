@@ -63,3 +63,15 @@ func partNames[P namedPart](parts []P) []string {
 	}
 	return out
 }
+
+func TestLostCode(t *testing.T) {
+	in := "// parts: x\nfn main() {\n    if let Ok(g) = m.lock() {\n        sink(g.len());\n    } else {\n        tick().await;\n    }\n}\n"
+	out := "fn main() {\n    {\n        let g = m.lock().await;\n        sink(g.len());\n    }\n}\n"
+	if got := lostCode([]byte(in), []byte(out)); got != "tick() 1 -> 0" {
+		t.Errorf("got %q", got)
+	}
+	scoped := "fn main() {\n    let n = {\n        let g = m.lock().unwrap();\n        sink(g.len())\n    };\n    tick().await;\n}\n"
+	if got := lostCode([]byte("fn main() {\n    let g = m.lock().unwrap();\n    let n = sink(g.len());\n    tick().await;\n}\n"), []byte(scoped)); got != "" {
+		t.Errorf("a scope block reported as lost code: %q", got)
+	}
+}

@@ -424,9 +424,10 @@ var ctxParts = []*ctxPart{
 		return append(out, blk...)
 	}},
 	{part: part{name: "none-inline", fits: plainBody}, attr: tokioMain, render: func(g *genProg) []string {
-		// The captures outside the block: a tail expression's temporaries
-		// outlive the block's own variables (edition 2021).
-		return append(g.captures(), block("{", g.body(), "}")...)
+		// The captures outside the block, and the block a statement: a tail
+		// expression's temporaries outlive the block's own variables, and
+		// main's (edition 2021).
+		return append(g.captures(), block("{", g.body(), "};")...)
 	}},
 	{part: part{name: "spawn-local"}, attr: tokioMain, render: func(g *genProg) []string {
 		out := append(g.captures(), "let local_set = tokio::task::LocalSet::new();")
