@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -293,44 +292,13 @@ func TestDiffRoundTripMutations(t *testing.T) {
 		t.Fatal(sendfixBuildErr)
 	}
 	needTool(t, "patch", "apt-get install -y patch")
-	cases, err := discoverCases("testdata")
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no cases: %v", err)
-	}
-	trees := map[string]map[string][]byte{} // flags -> path -> input
-	for _, c := range cases {
-		if c.Err != nil {
-			continue // TestGolden reports it
-		}
-		key := strings.Join(c.Args, " ")
-		if trees[key] == nil {
-			trees[key] = map[string][]byte{}
-		}
-		for _, m := range mutations {
-			trees[key][fmt.Sprintf("%s/%s/%s.rs", m.name, c.Group, c.Name)] = m.f(c.Input)
-		}
-		trees[key][fmt.Sprintf("plain/%s/%s.rs", c.Group, c.Name)] = c.Input
-	}
-	var keys []string
-	for k := range trees {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	cases, trees, keys := mutationTrees(t)
 	changedTotal := 0
 	for _, key := range keys {
 		files := trees[key]
-		name := key
-		if name == "" {
-			name = "default"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(treeName(key), func(t *testing.T) {
 			args := strings.Fields(key)
-			// --write on one copy.
-			wdir := writeTree(t, files)
-			if out, errOut, code := sendfix(t, wdir, append([]string{"--write", "--quiet"}, args...)...); code != 0 {
-				t.Fatalf("sendfix --write exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-			}
-			want := readTree(t, wdir, files)
+			want := writtenTree(t, files, args) // --write on one copy
 			changed := 0
 			for p := range files {
 				if !bytes.Equal(want[p], files[p]) {

@@ -73,6 +73,9 @@ type Result struct {
 	// Edits are the edits of each pass, in pass order; each applies to the
 	// previous pass's output (the first to In).
 	Edits [][]rewrite.Edit
+	// Fixes are the fixes of Findings against In, the passes composed
+	// (see Fix); nil when nothing changed.
+	Fixes []Fix
 	// Suppressed counts the findings of the last pass that a
 	// `// sendfix:ignore` comment or an `#[allow(clippy::..)]` attribute
 	// silenced (see suppress.go); they are not in Findings.

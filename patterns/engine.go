@@ -175,6 +175,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 		return lineIdx
 	}
 	var fixed []Finding       // fixed findings, positions in the original
+	var fixedSrc []*fixSource // what each of fixed edited, for Result.Fixes
 	var lastUnfixed []Finding // unfixed findings of the last pass
 	var passEdits [][]rewrite.Edit
 	inErrors := -1
@@ -243,6 +244,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			accepted = append(accepted, p.edits...)
 			p.f.Fixed = true
 			fixedNow = append(fixedNow, p.f)
+			fixedSrc = append(fixedSrc, &fixSource{pass: pass, edits: p.edits})
 		}
 		lastUnfixed = mapFindings(unfixed, passEdits, lines(len(unfixed)), src, prefix)
 		if len(accepted) == 0 {
@@ -266,7 +268,8 @@ func (e *Engine) Run(path string, src []byte) *Result {
 		cur = next
 	}
 	res.Findings = append(fixed, lastUnfixed...)
-	sort.SliceStable(res.Findings, func(i, j int) bool { return res.Findings[i].Pos.Offset < res.Findings[j].Pos.Offset })
+	srcs := append(fixedSrc, make([]*fixSource, len(lastUnfixed))...)
+	sortFindings(res.Findings, srcs)
 	if len(passEdits) == 0 {
 		return res
 	}
@@ -287,6 +290,9 @@ func (e *Engine) Run(path string, src []byte) *Result {
 	res.Edits = make([][]rewrite.Edit, len(passEdits))
 	for i, pe := range passEdits {
 		res.Edits[i] = shiftEdits(pe, prefix)
+	}
+	if res.Fixes, err = composeFixes(srcs, passEdits, src[prefix:], prefix); err != nil {
+		res.Warnings = append(res.Warnings, "internal: the fixes cannot be given against the original file: "+err.Error())
 	}
 	return res
 }

@@ -14,7 +14,8 @@ import (
 // leaves the file unchanged, or its output
 //  1. parses with no more ERROR or MISSING nodes than the input,
 //  2. is left unchanged by a second run,
-//  3. equals the input with Result.Edits applied pass by pass,
+//  3. equals the input with Result.Edits applied pass by pass, and with
+//     Result.Fixes applied at once (checkFixes),
 //
 // it never panics, and 4. a file it reports anything in passes the
 // prefilters (MayMatch, Index.MayMatch, Scan), every guard-returning fn
@@ -151,6 +152,7 @@ func checkContract(t *testing.T, cfg Config, src []byte) *Result {
 	if !bytes.Equal(got, r.Out) {
 		t.Fatalf("the reported edits do not reproduce the output\n--- edits give:\n%s\n--- output:\n%s", got, r.Out)
 	}
+	checkFixes(t, r) // and so do the Fixes, against the input
 	// (1) No new syntax errors.
 	if in, out := syntaxErrors(t, src), syntaxErrors(t, r.Out); out > in {
 		t.Fatalf("output has %d syntax errors, input %d\n--- output:\n%s", out, in, r.Out)

@@ -117,7 +117,8 @@ type options struct {
 	cfg                             patterns.Config
 	paths                           []string
 	cargo                           cargoOptions // compiler-in-the-loop mode (cargo.go)
-	format                          string       // --format: human, short, github or sarif
+	format                          string       // --format: human, short, github, sarif or json
+	messageFormat                   string       // --message-format, cargo's spelling of --format (formats.go)
 	colorErr                        bool         // colour the findings on stderr
 	progress                        bool         // show a progress line on stderr (progress.go)
 }
@@ -171,6 +172,9 @@ Examples:
   Annotate a GitHub Actions run, or upload to code scanning:
     sendfix --check --format github .
     sendfix --format sarif . > sendfix.sarif
+  Findings and fixes in the editor (rust-analyzer.check.overrideCommand),
+  or for rustfix, as cargo's JSON messages:
+    cargo sendfix --message-format json
   Read what a rule does and when it refuses:
     sendfix --explain mutex-scope
   As a cargo subcommand (fixes the current package):
@@ -214,7 +218,8 @@ func newFlagSet(o *options, v *flagVars) *pflag.FlagSet {
 	fs.StringSliceVar(&v.skip, "skip", nil, "do not run the rules in `LIST` (comma-separated)")
 	fs.IntVarP(&o.jobs, "jobs", "j", 0, "process `N` files at once (default: the number of CPUs)")
 	fs.StringArrayVar(&o.excludes, "exclude", nil, "skip files and directories whose path (relative to the PATH given) or base name matches `GLOB` (repeatable)")
-	fs.StringVar(&o.format, "format", "human", "print the findings as `FORMAT` on standard output, in place of the diff: short (path:line:col: rule: message), github (GitHub Actions annotations) or sarif (SARIF 2.1.0); human (the default) prints the diff and reports findings on standard error as rustc does")
+	fs.StringVar(&o.format, "format", "human", "print the findings as `FORMAT` on standard output, in place of the diff: short (path:line:col: rule: message), github (GitHub Actions annotations), sarif (SARIF 2.1.0) or json (as --message-format json); human (the default) prints the diff and reports findings on standard error as rustc does")
+	fs.StringVar(&o.messageFormat, "message-format", "", "print the findings as cargo's messages: `FMT` json (one JSON message a line, as cargo check --message-format=json prints, each fix a machine-applicable suggestion, for rust-analyzer's check.overrideCommand and rustfix), json-diagnostic-rendered-ansi (the same, the rendered text coloured), short or human (as --format)")
 	fs.StringVar(&v.color, "color", "auto", "colour the diff and the findings: `WHEN` is auto (each stream when it is a terminal), always or never")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print no summary line and no progress (findings are still reported, as with cargo -q)")
 	fs.BoolVar(&o.noIgnore, "no-ignore", false, "do not honour .gitignore files")

@@ -29,6 +29,8 @@ func flagValues(name string) []string {
 		return []string{"auto", "always", "never"}
 	case "format":
 		return formats
+	case "message-format":
+		return []string{"human", "short", "json", "json-diagnostic-rendered-ansi"}
 	}
 	return nil
 }

@@ -165,11 +165,14 @@ func TestFormatGoldens(t *testing.T) {
 		{"github", false, []string{"--check", "--format=github"}},
 		{"sarif", false, []string{"--check", "--format", "sarif"}},
 		{"json", false, []string{"--check", "--json"}},
+		{"message-json", false, []string{"--check", "--message-format", "json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, eng := formatFixture(t)
 			r := runScripted(t, dir, eng, tc.terminal, tc.args...)
 			got := fmt.Sprintf("-- args: %s --\n-- exit: %d --\n-- stdout --\n%s-- stderr --\n%s", strings.Join(tc.args, " "), r.code, r.stdout, r.stderr)
+			// Absolute paths (in package ids) name the temporary folder.
+			got = strings.ReplaceAll(got, filepath.ToSlash(dir), "$DIR")
 			path := filepath.Join("testdata", "formats", tc.name+".golden")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -266,7 +269,7 @@ func TestFormatFlagErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--format", "xml"}, `--format must be one of human, short, github, sarif, not "xml"`},
+		{[]string{"--format", "xml"}, `--format must be one of human, short, github, sarif, json, not "xml"`},
 		{[]string{"--format", "sarif", "--json"}, "--json and --format sarif cannot be used together"},
 		{[]string{"--format", "short", "-l"}, "--list and --format short cannot be used together"},
 	} {

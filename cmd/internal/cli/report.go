@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -15,8 +16,9 @@ import (
 
 // outcome is what became of one file, ready to be reported.
 type outcome struct {
-	display  string
-	err      error // the file was not read, not written, or rejected
+	display  string // slash path relative to the working directory
+	given    string // the path as the user gave it, for the findings (report.given)
+	err      error  // the file was not read, not written, or rejected
 	warnings []string
 	findings []patterns.Finding
 	scanned  bool
@@ -28,6 +30,10 @@ type outcome struct {
 	src []byte
 	// suppressed counts the findings silenced in the source.
 	suppressed int
+	// fixes are the engine's fixes against src; result is the fixed file,
+	// when it changed.
+	fixes  []patterns.Fix
+	result []byte
 }
 
 // report prints the outcomes, one at a time and in the order given, and
@@ -42,6 +48,7 @@ type report struct {
 	human  *humanPrinter // the rustc-style findings on stderr
 	prog   *progress     // nil unless a progress line may be shown
 	name   string        // how the user calls the command, for hints
+	wd     string        // the working directory, for given
 
 	scanned, changed, written, errors int
 	suppressed, reported              int
@@ -51,11 +58,14 @@ type report struct {
 func newReport(a *App, o *options, mode string) *report {
 	r := &report{o: o, mode: mode, stdout: bufio.NewWriter(a.Stdout), stderr: a.Stderr,
 		fixed: map[string]int{}, unfixed: map[string]int{}, name: a.commandName()}
+	if wd, err := a.Getwd(); err == nil {
+		r.wd = wd
+	}
 	switch {
 	case o.json:
 		r.json = newJSONWriter(r.stdout, mode, o.check)
 	case o.format != "" && o.format != "human":
-		r.format = newFormatter(a, o)
+		r.format = newFormatter(a, o, r)
 	}
 	r.human = &humanPrinter{color: o.colorErr}
 	if o.progress {
@@ -63,6 +73,33 @@ func newReport(a *App, o *options, mode string) *report {
 		r.stderr = r.prog
 	}
 	return r
+}
+
+// given returns a file's path as the user gave it, from its display path
+// (relative to the working directory): the display path, unless the file
+// lies outside the working directory under a PATH given as an absolute
+// path, which then shows absolute rather than with ../ steps (as rustc
+// and ast-grep print paths).
+func (r *report) given(display string) string {
+	if r.wd == "" || display != ".." && !strings.HasPrefix(display, "../") {
+		return display
+	}
+	abs := filepath.Join(r.wd, filepath.FromSlash(display))
+	for _, p := range r.o.paths {
+		if !filepath.IsAbs(p) {
+			continue
+		}
+		p = filepath.Clean(p)
+		if rel, err := filepath.Rel(p, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(abs)
+		}
+	}
+	return display
+}
+
+// succeeded reports whether the run so far ends with exit status 0.
+func (r *report) succeeded() bool {
+	return r.errors == 0 && !(r.o.check && r.changed > 0)
 }
 
 // startProgress shows a progress line over total files when the run
@@ -92,6 +129,7 @@ func (r *report) file(o *outcome, applied bool) {
 	if o.skipped {
 		return
 	}
+	o.given = r.given(o.display)
 	r.prog.hold()
 	defer r.prog.release()
 	r.suppressed += o.suppressed
@@ -152,7 +190,7 @@ func (r *report) file(o *outcome, applied bool) {
 		}
 		var b bytes.Buffer
 		for _, f := range o.findings {
-			r.human.finding(&b, o.display, o.src, f, where)
+			r.human.finding(&b, o.given, o.src, f, where)
 			r.reported++
 		}
 		r.stderr.Write(b.Bytes())

@@ -144,6 +144,7 @@ func (a *App) processFile(ctx context.Context, o *options, e engine, f *fileEntr
 	res := e.Run(f.display, src)
 	out.findings, out.warnings = res.Findings, res.Warnings
 	out.src, out.suppressed = src, res.Suppressed
+	out.fixes, out.result = res.Fixes, res.Out
 	if res.Internal != nil {
 		out.err = fmt.Errorf("internal error, file left unchanged: %v", res.Internal)
 		return out
@@ -211,6 +212,7 @@ func (a *App) runStdin(o *options) int {
 	e.Close()
 	out.findings, out.warnings = res.Findings, res.Warnings
 	out.src, out.suppressed = src, res.Suppressed
+	out.fixes, out.result = res.Fixes, res.Out
 	if res.Internal != nil {
 		out.err = fmt.Errorf("internal error: %v", res.Internal)
 		rep.file(out, true)
