@@ -130,7 +130,13 @@ func TestGenerated(t *testing.T) {
 	if len(replays) > 0 {
 		fmt.Printf("replayed: %s from testdata/generated\n", tally(replays))
 	}
-	fmt.Printf("generator: seed %d, judged in %v (%v in cargo and runs)\n", seed, time.Since(start).Round(time.Second), cargoTime.Round(time.Second))
+	ran := 0
+	for _, it := range all {
+		if it.c.Run && it.outcome == outFixed {
+			ran++
+		}
+	}
+	fmt.Printf("generator: seed %d, judged in %v (%v in cargo and %d runs)\n", seed, time.Since(start).Round(time.Second), cargoTime.Round(time.Second), ran)
 	fmt.Printf("generated: %s\n", tally(items))
 	if failed {
 		t.Fail()
