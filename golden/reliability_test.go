@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -293,6 +294,16 @@ func TestDiffRoundTripMutations(t *testing.T) {
 	}
 	needTool(t, "patch", "apt-get install -y patch")
 	cases, trees, keys := mutationTrees(t)
+	byName := map[string]*goldenCase{} // group/name -> case
+	for _, c := range cases {
+		byName[c.FullName()] = c
+	}
+	// caseOf returns the case of a tree's path, mutation/group/name.rs.
+	caseOf := func(p string) *goldenCase {
+		return byName[strings.TrimSuffix(p[strings.IndexByte(p, '/')+1:], ".rs")]
+	}
+	// written are the files sendfix changed, for the compiler to judge.
+	var written []variantOutput
 	changedTotal := 0
 	for _, key := range keys {
 		files := trees[key]
@@ -303,6 +314,11 @@ func TestDiffRoundTripMutations(t *testing.T) {
 			for p := range files {
 				if !bytes.Equal(want[p], files[p]) {
 					changed++
+					// A BOM after the start (the shifted and doubled
+					// dresses of a case with one) is no Rust program.
+					if !bytes.Contains(files[p][1:], []byte("\xef\xbb\xbf")) {
+						written = append(written, variantOutput{path: p, out: want[p], c: caseOf(p)})
+					}
 				}
 			}
 			changedTotal += changed
@@ -341,6 +357,175 @@ func TestDiffRoundTripMutations(t *testing.T) {
 		t.Errorf("only %d mutated files changed: the round trip proves little", changedTotal)
 	}
 	t.Logf("%d files changed across %d flag sets", changedTotal, len(keys))
+	t.Run("rustc", func(t *testing.T) { judgeVariants(t, written) })
+}
+
+// variantOutput is a file sendfix wrote for a mutated golden input.
+type variantOutput struct {
+	path string
+	out  []byte
+	c    *goldenCase
+}
+
+// rcArcModules is why rc-arc's outputs of the doubled variants do not
+// compile: it edits the imports at the top of the file, not those of the
+// module that holds the Rc (two modules in one file), and one module keeps
+// `Rc` in a signature the other now calls with an `Arc`.
+const rcArcModules = "rc-arc rewrites one module's imports of a file with two modules"
+
+// compileExceptions are the written variants known not to compile, and
+// why. An exception that compiles fails the test, so the list stays true.
+var compileExceptions = map[string]string{
+	"doubled/rc-arc/article-solution-3.rs":               rcArcModules,
+	"doubled/rc-arc/borrow-in-if-condition.rs":           rcArcModules,
+	"doubled/rc-arc/captured-directly.rs":                rcArcModules,
+	"doubled/rc-arc/clone-of-struct-with-rc-fields.rs":   rcArcModules,
+	"doubled/rc-arc/clone-then-captured.rs":              rcArcModules,
+	"doubled/rc-arc/dyn-trait-send-sync-supertraits.rs":  rcArcModules,
+	"doubled/rc-arc/fn-called-in-macro-refused.rs":       rcArcModules,
+	"doubled/rc-arc/generic-struct-inner.rs":             rcArcModules,
+	"doubled/rc-arc/generic-struct-param.rs":             rcArcModules,
+	"doubled/rc-arc/glob-import-weak.rs":                 rcArcModules,
+	"doubled/rc-arc/guard-calls-borrowing-fn-refused.rs": rcArcModules,
+	"doubled/rc-arc/map-downgrade.rs":                    rcArcModules,
+	"doubled/rc-arc/merge-into-sync-group.rs":            rcArcModules,
+	"doubled/rc-arc/module-keeps-rc.rs":                  rcArcModules,
+	"doubled/rc-arc/rc-clone-path.rs":                    rcArcModules,
+	"doubled/rc-arc/refcell-borrows-around-awaits.rs":    rcArcModules,
+	"doubled/rc-arc/refcell-guard-held.rs":               rcArcModules,
+	"doubled/rc-arc/spawn-comment-before-block.rs":       rcArcModules,
+	"doubled/rc-arc/spawn-turbofish.rs":                  rcArcModules,
+	"doubled/rc-arc/struct-built-by-assoc-fn.rs":         rcArcModules,
+	"doubled/rc-arc/struct-captured.rs":                  rcArcModules,
+	"doubled/rc-arc/struct-field.rs":                     rcArcModules,
+	"doubled/rc-arc/weak-upgrade.rs":                     rcArcModules,
+	"doubled/suppress/allow-clippy-keeps-rc-arc.rs":      rcArcModules,
+}
+
+// judgeVariants checks the property "an output that sendfix writes
+// compiles" on every file the round trip changed: every golden input is a
+// program that compiles but for the Send error, so whatever sendfix writes
+// for it, in any dress, must compile. The outputs are modules of one crate
+// per edition (`#[path]` keeps each file's bytes: a BOM, CRLF, tabs), so
+// one cargo check judges them all.
+func judgeVariants(t *testing.T, written []variantOutput) {
+	if len(written) == 0 {
+		t.Fatal("no file was written: nothing to judge")
+	}
+	needTool(t, "cargo", installHint)
+	if m, _ := filepath.Glob(filepath.Join(registry, "tokio-[0-9]*")); len(m) == 0 {
+		if requireTools() {
+			t.Fatalf("no tokio sources in %s; %s", registry, installHint)
+		}
+		t.Skipf("no tokio sources in %s; %s", registry, installHint)
+	}
+	base, err := cargoDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := base + "-variants"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	sort.Slice(written, func(i, j int) bool { return written[i].path < written[j].path })
+	mods, err := writeVariantProject(dir, written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdicts := map[string]*binVerdict{}
+	for m := range mods {
+		verdicts[m] = &binVerdict{}
+	}
+	out, stderr, err := runCargo(dir, "check", "--workspace", "--keep-going", "--message-format=json")
+	parseCargoJSON(out, verdicts)
+	failed, known := 0, 0
+	for m, v := range verdicts {
+		why, isKnown := compileExceptions[mods[m]]
+		switch {
+		case len(v.Errors) > 0 && isKnown:
+			known++
+			t.Logf("%s: does not compile, as known: %s", mods[m], why)
+		case len(v.Errors) > 0:
+			failed++
+			t.Errorf("%s: sendfix's output does not compile (%s):\n%s", mods[m], v.verdict(), v.summary())
+		case isKnown:
+			t.Errorf("%s: listed in compileExceptions but its output compiles now: remove it from the list", mods[m])
+		}
+	}
+	if err != nil && failed+known == 0 {
+		t.Fatalf("cargo check failed without an error in a variant: %v\n%s", err, tail(stderr, 4000))
+	}
+	t.Logf("%d written variants compile, %d known not to", len(written)-failed-known, known)
+}
+
+// writeVariantProject lays out a workspace with one package per edition
+// whose modules are the written files, and returns the module names
+// (each its file's base name) with the variant path. Files are written
+// only when their content changed and stale ones removed, so cargo stays
+// incremental.
+func writeVariantProject(dir string, written []variantOutput) (map[string]string, error) {
+	files := map[string][]byte{}
+	mods := map[string]string{}
+	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
+	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
+		deps += "parking_lot = \"0.12\"\n"
+	}
+	roots := map[string]*strings.Builder{}
+	var members []string
+	for _, ed := range []string{"2021", "2024"} {
+		pkg := "v" + ed
+		members = append(members, fmt.Sprintf("%q", pkg))
+		files[filepath.Join(pkg, "Cargo.toml")] = []byte(fmt.Sprintf(
+			"[package]\nname = \"variants-%s\"\nversion = \"0.0.0\"\nedition = \"%s\"\npublish = false\n\n[dependencies]\n%s", ed, ed, deps))
+		b := &strings.Builder{}
+		b.WriteString("// Generated by sendfix's reliability tests: each module is a file sendfix wrote.\n#![allow(warnings)]\n")
+		roots[ed] = b
+	}
+	for i, w := range written {
+		ed := w.c.Edition
+		if roots[ed] == nil {
+			return nil, fmt.Errorf("%s: edition %s", w.path, ed)
+		}
+		mod := fmt.Sprintf("w%04d", i)
+		mods[mod] = w.path
+		files[filepath.Join("v"+ed, "src", "w", mod+".rs")] = w.out
+		fmt.Fprintf(roots[ed], "// %s\n#[path = \"w/%s.rs\"]\nmod %s;\n", w.path, mod, mod)
+	}
+	for ed, b := range roots {
+		b.WriteString("fn main() {}\n")
+		files[filepath.Join("v"+ed, "src", "main.rs")] = []byte(b.String())
+	}
+	files["Cargo.toml"] = []byte("# Generated by sendfix's reliability tests; rewritten on every run.\n[workspace]\nresolver = \"2\"\nmembers = [" + strings.Join(members, ", ") + "]\n")
+	files[filepath.Join(".cargo", "config.toml")] = []byte("[source.crates-io]\nreplace-with = \"debian\"\n[source.debian]\ndirectory = \"" + registry + "\"\n[net]\noffline = true\n")
+	for rel, data := range files {
+		p := filepath.Join(dir, rel)
+		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	for _, ed := range []string{"2021", "2024"} {
+		old, _ := filepath.Glob(filepath.Join(dir, "v"+ed, "src", "w", "*.rs"))
+		for _, p := range old {
+			rel, _ := filepath.Rel(dir, p)
+			if _, keep := files[rel]; !keep {
+				if err := os.Remove(p); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return mods, nil
 }
 
 // writeTree writes files under a new temporary folder.

@@ -136,9 +136,7 @@ func BenchmarkRun(b *testing.B) {
 		src := benchSource(sz.lines)
 		b.Run(sz.name, func(b *testing.B) {
 			cfg := DefaultConfig()
-			se := NewEngine(cfg, nil)
-			idx := NewIndex(se.Summarize("bench.rs", src))
-			se.Close()
+			idx := NewIndex(Summarize("bench.rs", src))
 			e := NewEngine(cfg, idx)
 			defer e.Close()
 			res := e.Run("bench.rs", src)
@@ -154,16 +152,41 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-// BenchmarkSummarize is the cross-file phase on the same files.
+// BenchmarkSummarize is the cross-file phase on the same files of async
+// code: the token reading every file holding `async` or `spawn` gets in
+// the first look (no parse), with its allocations.
 func BenchmarkSummarize(b *testing.B) {
 	for _, sz := range benchSizes {
 		src := benchSource(sz.lines)
 		b.Run(sz.name, func(b *testing.B) {
-			e := NewEngine(DefaultConfig(), nil)
-			defer e.Close()
+			if s := Summarize("bench.rs", src); len(s.fns) == 0 || len(s.calls) == 0 {
+				b.Fatalf("the benchmark file should have async fns and calls: %d fns, %d calls", len(s.fns), len(s.calls))
+			}
+			b.ReportAllocs()
 			b.SetBytes(int64(len(src)))
 			for b.Loop() {
-				e.Summarize("bench.rs", src)
+				Summarize("bench.rs", src)
+			}
+		})
+	}
+}
+
+// BenchmarkIndexMayMatch is the second look at a file of async code that
+// passes the first: its reading narrowed by the Index (every spawned fn
+// of the file Send-required) and the guard and rc-arc conditions.
+func BenchmarkIndexMayMatch(b *testing.B) {
+	for _, sz := range benchSizes {
+		src := benchSource(sz.lines)
+		b.Run(sz.name, func(b *testing.B) {
+			cfg := DefaultConfig()
+			idx := NewIndex(Summarize("bench.rs", src))
+			if !idx.MayMatch("bench.rs", src, cfg) {
+				b.Fatal("the benchmark file should pass")
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				idx.MayMatch("bench.rs", src, cfg)
 			}
 		})
 	}
@@ -185,15 +208,17 @@ func BenchmarkFileFacts(b *testing.B) {
 	}
 }
 
-// BenchmarkLexAsync is the lexer that finds async bodies and awaits, which
-// a file that may hold a guard gets before any parse.
-func BenchmarkLexAsync(b *testing.B) {
+// BenchmarkReadFile is the token walk that reads a file's items, async
+// bodies, awaits and spawns (readFile), under Summarize and
+// Index.MayMatch.
+func BenchmarkReadFile(b *testing.B) {
 	src := benchSource(50_000)
-	if len(lexAsync(src).spans) == 0 {
+	if len(readFile(src).bodies) == 0 {
 		b.Fatal("the benchmark file should have async bodies")
 	}
+	b.ReportAllocs()
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		lexAsync(src)
+		readFile(src)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -52,20 +53,6 @@ func (e *Engine) parse(src []byte) (*sitter.Tree, error) {
 	return e.parser.ParseCtx(context.Background(), nil, src)
 }
 
-// Summarize parses src and returns its contribution to the Index.
-func (e *Engine) Summarize(path string, src []byte) *Summary {
-	body := bytes.TrimPrefix(src, bom)
-	if e.tooLarge(src) {
-		return &Summary{Path: path}
-	}
-	tree, err := e.parse(body)
-	if err != nil {
-		return &Summary{Path: path}
-	}
-	defer tree.Close()
-	return summarize(path, body, tree.RootNode())
-}
-
 // fileCtx is what a rule sees of one file in one pass.
 type fileCtx struct {
 	path   string
@@ -76,9 +63,23 @@ type fileCtx struct {
 	idx    *Index
 	bodies []*asyncBody
 	sites  []siteAt // Config.Sites of this file, in this pass's coordinates
-	// held are the guards mutex-scope found held across an await and used
-	// after it; tokio-mutex takes them from here.
-	held []*guard
+	// held are the guards mutex-scope found that must stay held across
+	// an await (used after it, or borrowed by a value used after it);
+	// tokio-mutex takes them from here. heldTemps are the temporary
+	// guards that must stay held (`m.lock().unwrap().fetch().await`),
+	// with temp set and decl the acquisition.
+	held, heldTemps []*guard
+	fx              *facts   // built on first use by facts()
+	guards          []*guard // findGuards's result, computed once per pass
+	guardsDone      bool
+}
+
+// facts returns the facts layer of this pass's tree, built on first use.
+func (fc *fileCtx) facts() *facts {
+	if fc.fx == nil {
+		fc.fx = newFacts(fc.src, fc.root)
+	}
+	return fc.fx
 }
 
 // proposal is a finding and, when it can be fixed, the fix's edits (in the
@@ -180,12 +181,22 @@ func (e *Engine) Run(path string, src []byte) *Result {
 	var passEdits [][]rewrite.Edit
 	inErrors := -1
 	warned := false
+	// tree is cur's: each pass's is the last one's, edited and parsed
+	// again incrementally, and the last is the output's.
+	var tree *sitter.Tree
+	defer func() {
+		if tree != nil {
+			tree.Close()
+		}
+	}()
 	for pass := 0; pass < MaxPasses; pass++ {
-		tree, err := e.parse(cur)
-		if err != nil {
-			res.Internal = fmt.Errorf("parse: %v", err)
-			res.Out = src
-			return res
+		if tree == nil {
+			var err error
+			if tree, err = e.parse(cur); err != nil {
+				res.Internal = fmt.Errorf("parse: %v", err)
+				res.Out = src
+				return res
+			}
 		}
 		root := tree.RootNode()
 		if inErrors < 0 {
@@ -197,7 +208,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			warned = true
 		}
 		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
-		fc.bodies = findBodies(cur, root, e.idx, e.cfg.AllAsync)
+		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal
 		for _, r := range rules {
@@ -209,8 +220,12 @@ func (e *Engine) Run(path string, src []byte) *Result {
 				}
 			}
 		}
-		sup := findSuppressions(cur, root)
-		tree.Close()
+		var sup suppressions
+		if len(props) > 0 {
+			// The walk for suppressions only where there is something to
+			// suppress: most files a run parses report nothing.
+			sup = findSuppressions(cur, root)
+		}
 		props = supersede(props)
 		props, res.Suppressed = sup.filter(props)
 
@@ -265,6 +280,11 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			return e.reject(res)
 		}
 		passEdits = append(passEdits, norm)
+		if tree, err = e.reparse(tree, cur, next, norm); err != nil {
+			res.Internal = fmt.Errorf("re-parse: %v", err)
+			res.Findings = append(fixed, lastUnfixed...)
+			return e.reject(res)
+		}
 		cur = next
 	}
 	res.Findings = append(fixed, lastUnfixed...)
@@ -275,14 +295,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 	}
 	out := append(append([]byte(nil), src[:prefix]...), cur...)
 	// The output must parse no worse than the input.
-	tree, err := e.parse(cur)
-	if err != nil {
-		res.Internal = fmt.Errorf("re-parse: %v", err)
-		return e.reject(res)
-	}
-	after := countErrors(tree.RootNode())
-	tree.Close()
-	if after > inErrors {
+	if after := countErrors(tree.RootNode()); after > inErrors {
 		res.Internal = fmt.Errorf("internal error: the fixed file has %d syntax errors, the input %d; no change made", after, inErrors)
 		return e.reject(res)
 	}
@@ -291,10 +304,40 @@ func (e *Engine) Run(path string, src []byte) *Result {
 	for i, pe := range passEdits {
 		res.Edits[i] = shiftEdits(pe, prefix)
 	}
+	var err error
 	if res.Fixes, err = composeFixes(srcs, passEdits, src[prefix:], prefix); err != nil {
 		res.Warnings = append(res.Warnings, "internal: the fixes cannot be given against the original file: "+err.Error())
 	}
 	return res
+}
+
+// reparse returns the tree of next, the bytes of old with edits (sorted,
+// disjoint) applied: tree, old's, is edited and parsed again
+// incrementally, so the parser reuses what the edits left alone, and is
+// closed. The tree is the one a fresh parse of next gives.
+func (e *Engine) reparse(tree *sitter.Tree, old, next []byte, edits []rewrite.Edit) (*sitter.Tree, error) {
+	lines := lineStarts(old)
+	point := func(off int) sitter.Point {
+		l := sort.SearchInts(lines, off+1) - 1
+		return sitter.Point{Row: uint32(l), Column: uint32(off - lines[l])}
+	}
+	// Last edit first: the offsets before an edit are the same in old and
+	// in the tree edited so far.
+	for i := len(edits) - 1; i >= 0; i-- {
+		ed := edits[i]
+		start := point(ed.Start)
+		end := sitter.Point{Row: start.Row, Column: start.Column + uint32(len(ed.New))}
+		if nl := strings.Count(ed.New, "\n"); nl > 0 {
+			end = sitter.Point{Row: start.Row + uint32(nl), Column: uint32(len(ed.New) - strings.LastIndexByte(ed.New, '\n') - 1)}
+		}
+		tree.Edit(sitter.EditInput{
+			StartIndex: uint32(ed.Start), OldEndIndex: uint32(ed.End), NewEndIndex: uint32(ed.Start + len(ed.New)),
+			StartPoint: start, OldEndPoint: point(ed.End), NewEndPoint: end,
+		})
+	}
+	nt, err := e.parser.ParseCtx(context.Background(), tree, next)
+	tree.Close()
+	return nt, err
 }
 
 // reject drops every fix of res: the file is left as it was and every

@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -159,7 +160,7 @@ func TestRunFileOverMaxFileSize(t *testing.T) {
 	}
 	e := NewEngine(cfg, nil)
 	defer e.Close()
-	if s := e.Summarize("a.rs", []byte(article)); len(s.AsyncFns) != 0 {
+	if s := e.Summarize("a.rs", []byte(article)); len(s.fns) != 0 || len(s.GuardFns) != 0 {
 		t.Errorf("summarized a file over the limit: %+v", s)
 	}
 	cfg.MaxFileSize = len(article)
@@ -182,5 +183,47 @@ func TestPassEditsAreNormalized(t *testing.T) {
 	// "fn b" starts at 10 in the input and 17 in the output.
 	if string(out[17:21]) != "fn b" || mapBack(17, norm) != 10 {
 		t.Errorf("mapBack(17) = %d, want 10 (output %q)", mapBack(17, norm), out)
+	}
+}
+
+// TestReparseMatchesParse: the tree Run edits and parses again
+// incrementally after each pass of fixes is the tree a fresh parse of the
+// pass's output gives, on every golden input the engine changes.
+func TestReparseMatchesParse(t *testing.T) {
+	e := NewEngine(DefaultConfig(), nil)
+	defer e.Close()
+	checked := 0
+	for _, src := range goldenSources(t) {
+		res := fuzzRun(fuzzConfigs[1](), src)
+		cur := bytes.TrimPrefix(src, bom)
+		for _, pass := range res.Edits {
+			edits := shiftEdits(pass, -(len(src) - len(bytes.TrimPrefix(src, bom))))
+			next, err := rewrite.Apply(cur, edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			old, err := e.parse(cur)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc, err := e.reparse(old, cur, next, edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := e.parse(next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := inc.RootNode().String(), fresh.RootNode().String(); a != b {
+				t.Errorf("incremental and fresh parses differ after a pass:\n%s\n---\n%s", a, b)
+			}
+			inc.Close()
+			fresh.Close()
+			cur = next
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("only %d passes checked", checked)
 	}
 }

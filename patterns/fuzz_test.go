@@ -18,9 +18,10 @@ import (
 //     Result.Fixes applied at once (checkFixes),
 //
 // it never panics, and 4. a file it reports anything in passes the
-// prefilters (MayMatch, Index.MayMatch, Scan), every guard-returning fn
-// the parser indexes is among GuardFnCandidates, and the lexer sees every
-// async body, await and rc-arc trigger the parser sees, when it parses
+// prefilters (MayMatch, Index.MayMatch), every guard-returning fn the
+// parser indexes is among GuardFnCandidates, and the token reading sees
+// every async fn (by its key), async body, await, Send-required body and
+// rc-arc trigger the parser sees, when it parses
 // without syntax errors (in a broken file, say an unterminated string, the
 // prefilter's lexer and the parser's error recovery may pair the quotes
 // differently). A plain `go test` runs the seeds (the golden cases
@@ -98,23 +99,23 @@ func checkContract(t *testing.T, cfg Config, src []byte) *Result {
 	}
 	if syntaxErrors(t, src) == 0 {
 		// (4) The prefilters let the file through, with the index a run
-		// of this one file builds; the token scans see what the parser
+		// of this one file builds; the token readings see what the parser
 		// sees.
 		s := NewEngine(cfg, nil)
 		sum := s.Summarize("src/lib.rs", src)
 		s.Close()
+		idx := NewIndex(sum)
 		if len(r.Findings) > 0 {
-			idx := NewIndex(sum)
-			checkPrefilter(t, "src/lib.rs", src, cfg, idx, idx)
+			checkPrefilter(t, "fuzz input", "src/lib.rs", src, cfg, idx, idx)
 		}
 		checkCandidates(t, "src/lib.rs", GuardFnCandidates(src), sum.GuardFns)
 		e := NewEngine(cfg, NewIndex())
 		defer e.Close()
 		body := bytes.TrimPrefix(src, bom)
 		if tree, err := e.parse(body); err == nil {
-			checkLexAsync(t, "src/lib.rs", body, tree.RootNode())
+			checkReading(t, "src/lib.rs", "src/lib.rs", body, tree.RootNode(), idx)
 			fc := &fileCtx{src: body, root: tree.RootNode()}
-			fc.bodies = findBodies(body, fc.root, NewIndex(), true)
+			fc.bodies = findBodies("", body, fc.root, NewIndex(), true)
 			if mayTrigger(fc) && !rcMayTrigger(body) {
 				t.Errorf("a body may trigger rc-arc, but rcMayTrigger is false")
 			}

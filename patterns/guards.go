@@ -1,31 +1,45 @@
 package patterns
 
 import (
+	"sort"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 )
 
-// guard is a lock guard bound by `let` in an async body, with what the
-// rules need to know about its life: where it is used and the first await
-// of its future that happens while it is alive.
+// guard is a lock guard held in an async body, with what the rules need
+// to know about its life: its bindings, where it is used and the first
+// await of its future that happens while it is alive.
+//
+// The guards pass hands its guards to tokio-mutex (fileCtx.held): those
+// that must stay held across the await. tokio-mutex reads kind, name,
+// decl (its pattern field for the position), lock, recv, acq, await,
+// body and usedLate; see fileCtx.held and fileCtx.heldTemps.
 type guard struct {
 	name string
-	kind string       // MutexGuard, RwLockReadGuard, RwLockWriteGuard
-	decl *sitter.Node // the let_declaration
+	kind string // MutexGuard, RwLockReadGuard, RwLockWriteGuard
+	// decl is the let_declaration of a let-bound guard (a let-else too);
+	// for a guard bound by an `if let Ok(g) = m.lock()` pattern the
+	// let_condition, for `match m.lock() { Ok(g) => .. }` the match_arm
+	// (both have the `pattern` field); for a temporary, the acquisition
+	// expression itself.
+	decl *sitter.Node
 	lock *sitter.Node // the `.lock()` / `.read()` / `.write()` call, or the guard-returning call
 	// recv is the receiver of the lock call, the Mutex expression. It is
 	// nil when the guard comes from a call of a fn returning a guard or
 	// from a compiler site: tokio-mutex cannot swap those.
 	recv *sitter.Node
-	bind *sitter.Node // the identifier the guard is bound to (the finding's position)
+	bind *sitter.Node // the identifier the guard is bound to (the finding's position); nil for a temporary
 	// also are the other guards bound by the same tuple let, `let (a, b)
 	// = (m1.lock().unwrap(), m2.lock().unwrap());`: they share its life.
 	also []string
-	// decl is a let_declaration for a let-bound guard; for a guard bound
-	// by an `if let Ok(g) = m.lock()` pattern it is the let_condition, for
-	// `match m.lock() { Ok(g) => .. }` the match_arm (both have the
-	// `pattern` field).
+	// acq is how the lock call's error is handled around it (see
+	// acquisition): what tokio-mutex rewrites to `.lock().await`.
+	acq acquisition
+	// temp is set for a temporary guard that no binding names
+	// (`m.lock().unwrap().get(k)` in a statement that awaits).
+	temp bool
+
 	block    *sitter.Node
 	body     *asyncBody
 	stmts    []*sitter.Node // the statements of block
@@ -33,40 +47,122 @@ type guard struct {
 	lastUse  int            // index of the last statement using the guard (at when none)
 	awaitAt  int            // index of the first statement after decl with an await, -1 if none
 	await    *sitter.Node   // the first await expression in stmts[awaitAt]
-	usedLate bool           // the guard is used at or after awaitAt
+	usedLate bool           // the guard is used in stmts[awaitAt] or after it
+	// ids are the guard's bindings (one per name of a tuple let) and the
+	// bindings its value moved into (`let y = g;`, `v.push(g)`): the
+	// guard lives as long as any of them is used.
+	ids []BindingID
+}
+
+// acqShape names how a lock acquisition handles the lock's error.
+type acqShape uint8
+
+const (
+	acqUnwrap       acqShape = iota // m.lock().unwrap()
+	acqExpect                       // m.lock().expect("..")
+	acqUnwrapOrElse                 // m.lock().unwrap_or_else(|e| e.into_inner()), or another closure
+	acqMapErrTry                    // m.lock().map_err(..)?  (the call may be split over lines)
+	acqOkTry                        // m.lock().ok()?
+	acqTry                          // m.lock()?
+	acqBare                         // m.lock() of parking_lot, which returns the guard itself
+	acqLetElse                      // let Ok(g) = m.lock() else { .. };
+	acqIfLetOk                      // if let Ok(g) = m.lock() { .. }
+	acqMatchOk                      // match m.lock() { Ok(g) => .., Err(e) => .. }
+	acqPoisonMatch                  // match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }
+	acqGuardFn                      // a call of a fn declared to return a guard
+	acqSite                         // a binding the compiler named (--cargo)
+)
+
+// acquisition is how a guard is taken, for the rules that rewrite the
+// lock call.
+type acquisition struct {
+	shape acqShape
+	// expr is the whole acquisition, from the receiver of the lock call
+	// to the outermost error handling: `m.lock().map_err(E::from)?`, the
+	// poison-tolerant `match`; the lock call for the pattern shapes
+	// (acqLetElse, acqIfLetOk, acqMatchOk), whose pattern is on decl.
+	expr *sitter.Node
+	// handler is the node of the error handling: the `.expect(..)`,
+	// `.unwrap_or_else(..)`, `.map_err(..)` or `.ok()` call, the
+	// try_expression for acqTry, the let-else's else block, the `Err` arm
+	// of acqMatchOk (nil when it has none); nil for acqUnwrap, acqBare,
+	// acqGuardFn and acqSite.
+	handler *sitter.Node
 }
 
 // guardCall strips the error handling off a lock acquisition and returns
-// the lock call: `m.lock()` of `m.lock().unwrap()`, `.expect(..)`,
-// `.unwrap_or_else(..)`; with parkingLot, a bare `m.lock()`, `.read()`,
-// `.write()`; or a call that fns says returns a guard (see
-// guardFnSet.kind). It returns nil when value is not one.
-func guardCall(src []byte, value *sitter.Node, parkingLot bool, fns *guardFnSet) (call *sitter.Node, kind string) {
+// the lock call and how it is wrapped: `m.lock()` of `m.lock().unwrap()`,
+// `.expect(..)`, `.unwrap_or_else(..)`, `.map_err(..)?`, `.ok()?`, `?`, the
+// poison-tolerant match (see poisonMatch); with parkingLot, a bare
+// `m.lock()`, `.read()`, `.write()`; or a call that fns says returns a
+// guard (see guardFnSet.kind). It returns nil when value is not one.
+func guardCall(src []byte, value *sitter.Node, parkingLot bool, fns *guardFnSet) (call *sitter.Node, kind string, acq acquisition) {
 	v := unparen(value)
-	if v != nil && v.Type() == "match_expression" {
-		return poisonMatch(src, v)
+	if v == nil {
+		return nil, "", acq
 	}
-	if v == nil || v.Type() != "call_expression" {
-		return nil, ""
+	acq.expr = v
+	switch v.Type() {
+	case "match_expression":
+		call, kind = poisonMatch(src, v)
+		acq.shape = acqPoisonMatch
+		return call, kind, acq
+	case "try_expression":
+		inner := unparen(v.NamedChild(0))
+		if inner == nil || inner.Type() != "call_expression" || parkingLot {
+			return nil, "", acq
+		}
+		if k := lockKind(src, inner); k != "" {
+			acq.shape, acq.handler = acqTry, v
+			return inner, k, acq
+		}
+		m := methodName(src, inner)
+		if m != "map_err" && m != "ok" {
+			return nil, "", acq
+		}
+		if m == "ok" && len(callArgs(inner)) != 0 {
+			return nil, "", acq
+		}
+		lock := unparen(inner.ChildByFieldName("function").ChildByFieldName("value"))
+		if lock == nil || lock.Type() != "call_expression" {
+			return nil, "", acq
+		}
+		if k := lockKind(src, lock); k != "" {
+			acq.shape, acq.handler = acqMapErrTry, inner
+			if m == "ok" {
+				acq.shape = acqOkTry
+			}
+			return lock, k, acq
+		}
+		return nil, "", acq
+	case "call_expression":
+	default:
+		return nil, "", acq
 	}
 	if k := fns.kind(src, v); k != "" {
-		return v, k
+		acq.shape = acqGuardFn
+		return v, k, acq
 	}
 	if m := methodName(src, v); m == "unwrap" || m == "expect" || m == "unwrap_or_else" {
 		inner := unparen(v.ChildByFieldName("function").ChildByFieldName("value"))
 		if inner != nil && inner.Type() == "call_expression" {
 			if k := lockKind(src, inner); k != "" {
-				return inner, k
+				acq.shape = map[string]acqShape{"unwrap": acqUnwrap, "expect": acqExpect, "unwrap_or_else": acqUnwrapOrElse}[m]
+				if m != "unwrap" {
+					acq.handler = v
+				}
+				return inner, k, acq
 			}
 		}
-		return nil, ""
+		return nil, "", acq
 	}
 	if parkingLot {
 		if k := lockKind(src, v); k != "" {
-			return v, k
+			acq.shape = acqBare
+			return v, k, acq
 		}
 	}
-	return nil, ""
+	return nil, "", acq
 }
 
 // poisonMatch recognises the poison-tolerant acquisition
@@ -146,274 +242,6 @@ func methodName(src []byte, call *sitter.Node) string {
 	return text(src, fn.ChildByFieldName("field"))
 }
 
-// importsParkingLot reports whether the file uses parking_lot, whose
-// lock() returns the guard directly.
-func importsParkingLot(src []byte) bool {
-	return strings.Contains(string(src), "parking_lot")
-}
-
-// fileGuardFns returns the guard-returning fns visible to fc: those of the
-// file and, through the Index, of the other files given.
-func fileGuardFns(fc *fileCtx) *guardFnSet {
-	set := &guardFnSet{decls: guardFns(fc.src, fc.root), src: fc.src, root: fc.root}
-	if fc.idx != nil {
-		for n, k := range fc.idx.guardDecls {
-			if set.decls[n] == "" {
-				set.decls[n] = k
-			}
-		}
-	}
-	return set
-}
-
-// A guard-returning fn is matched to calls by the shape of its
-// declaration, never by its name alone (names are not resolved, and
-// adapters such as lock_api's or tokio's `RwLockReadGuard::map`,
-// `downgrade` and `upgrade` share their names with everyday methods).
-// guardDeclKey gives the key a declaration is indexed under:
-//   - "name" for a free fn: matched by `name(..)` and `path::name(..)`
-//     (a lower-case path: a module);
-//   - "Type::name" for an associated fn without self in `impl Type`:
-//     matched by `Type::name(..)`, and `Self::name(..)` inside an impl of
-//     Type;
-//   - "Type.name" for a method (a self parameter) of `impl Type` or of
-//     `trait Type`: matched by `self.name(..)` and `Self::name(..)` inside
-//     an impl of Type, `Type::name(..)`, and `x.name(..)` only when no
-//     other guard-returning fn and no other fn of the calling file is
-//     called `name` and `name` is not a common std method name
-//     (commonMethods).
-//
-// Fns declared in an impl of a guard type itself (`impl<'a, T>
-// RwLockReadGuard<'a, T>`) are adapters of a guard already held, not
-// acquisitions, and fns whose guard type is tokio's (a `tokio::` path, or
-// the guard type imported from tokio) return a Send guard: neither is
-// indexed.
-func guardDeclKey(src []byte, fn *sitter.Node, tokioGuards map[string]bool) (key, kind string) {
-	rt := fn.ChildByFieldName("return_type")
-	if rt == nil {
-		return "", ""
-	}
-	ty := strings.Join(strings.Fields(text(src, rt)), "")
-	kind = siteGuardKind(ty)
-	if kind == "" || strings.Contains(ty, "tokio::") || tokioGuards[kind] && !strings.Contains(ty, "std::") {
-		return "", ""
-	}
-	name := fnName(src, fn)
-	list := fn.Parent()
-	if list == nil || list.Type() != "declaration_list" || list.Parent() == nil {
-		return name, kind
-	}
-	owner := list.Parent()
-	var tn string
-	switch owner.Type() {
-	case "impl_item":
-		tn = typeBaseName(src, owner.ChildByFieldName("type"))
-	case "trait_item":
-		tn = text(src, owner.ChildByFieldName("name"))
-	default:
-		return name, kind
-	}
-	if tn == "" || strings.HasSuffix(tn, "Guard") {
-		return "", ""
-	}
-	if hasSelfParam(fn) {
-		return tn + "." + name, kind
-	}
-	return tn + "::" + name, kind
-}
-
-// tokioGuardImports returns the guard kinds the file imports from tokio
-// (`use tokio::sync::{Mutex, MutexGuard};`): those are Send.
-func tokioGuardImports(src []byte, root *sitter.Node) map[string]bool {
-	var out map[string]bool
-	for _, c := range namedChildren(root) {
-		if c.Type() != "use_declaration" {
-			continue
-		}
-		t := text(src, c)
-		if !strings.Contains(t, "tokio::") {
-			continue
-		}
-		for _, k := range []string{"MutexGuard", "RwLockReadGuard", "RwLockWriteGuard"} {
-			if strings.Contains(t, k) {
-				if out == nil {
-					out = map[string]bool{}
-				}
-				out[k] = true
-			}
-		}
-	}
-	return out
-}
-
-// typeBaseName is the last path segment of a type without its generic
-// arguments: `Shared` of `crate::Shared<T>`, or "".
-func typeBaseName(src []byte, ty *sitter.Node) string {
-	for ty != nil {
-		switch ty.Type() {
-		case "generic_type":
-			ty = ty.ChildByFieldName("type")
-		case "scoped_type_identifier":
-			ty = ty.ChildByFieldName("name")
-		case "type_identifier", "identifier":
-			return text(src, ty)
-		default:
-			return ""
-		}
-	}
-	return ""
-}
-
-// hasSelfParam reports whether a function_item takes self.
-func hasSelfParam(fn *sitter.Node) bool {
-	ps := fn.ChildByFieldName("parameters")
-	if ps == nil {
-		return false
-	}
-	for _, p := range namedChildren(ps) {
-		if p.Type() == "self_parameter" {
-			return true
-		}
-	}
-	return false
-}
-
-// commonMethods are method names std, lock_api, parking_lot and tokio
-// types declare: `x.name(..)` with one of these names is never taken for
-// a guard-returning method of the given files.
-var commonMethods = map[string]bool{
-	"map": true, "map_err": true, "try_map": true, "and_then": true, "downgrade": true, "upgrade": true,
-	"upgradable_read": true, "lock": true, "read": true, "write": true, "try_lock": true, "try_read": true,
-	"try_write": true, "get": true, "get_mut": true, "borrow": true, "borrow_mut": true, "as_ref": true,
-	"as_mut": true, "deref": true, "deref_mut": true, "clone": true, "take": true, "into_inner": true,
-	"unwrap": true, "expect": true, "iter": true, "next": true, "first": true, "last": true, "entry": true,
-	"insert": true, "remove": true, "push": true, "pop": true, "load": true, "inner": true, "new": true,
-	"default": true, "from": true, "into": true, "leak": true, "unlocked": true, "bump": true,
-}
-
-// guardFnSet is the guard-returning fns a file can call: its own and
-// those of the other files given, by guardDeclKey.
-type guardFnSet struct {
-	decls map[string]string
-	src   []byte
-	root  *sitter.Node
-	local map[string]bool // names of the file's fns, built on first need
-}
-
-// kind returns the guard type call returns when it calls one of the
-// set's fns (see guardDeclKey for what matches), or "".
-func (s *guardFnSet) kind(src []byte, call *sitter.Node) string {
-	if s == nil || len(s.decls) == 0 {
-		return ""
-	}
-	fn := call.ChildByFieldName("function")
-	if fn != nil && fn.Type() == "generic_function" {
-		fn = fn.ChildByFieldName("function")
-	}
-	if fn == nil {
-		return ""
-	}
-	switch fn.Type() {
-	case "identifier":
-		return s.decls[text(src, fn)]
-	case "scoped_identifier":
-		name := text(src, fn.ChildByFieldName("name"))
-		p := fn.ChildByFieldName("path")
-		if p == nil {
-			return s.decls[name] // `::name(..)`
-		}
-		var path string
-		switch p.Type() {
-		case "crate", "super", "self":
-			return s.decls[name] // a module path
-		case "scoped_identifier":
-			path = text(src, p.ChildByFieldName("name"))
-		default:
-			path = typeBaseName(src, p)
-		}
-		if path == "Self" {
-			path = implTypeOf(src, call)
-		}
-		switch {
-		case path == "":
-			return ""
-		case !isTypeName(path):
-			return s.decls[name] // a module path
-		case strings.HasSuffix(path, "Guard"):
-			return ""
-		}
-		if k := s.decls[path+"::"+name]; k != "" {
-			return k
-		}
-		return s.decls[path+"."+name]
-	case "field_expression":
-		name := text(src, fn.ChildByFieldName("field"))
-		if recv := unparen(fn.ChildByFieldName("value")); recv != nil && recv.Type() == "self" {
-			if t := implTypeOf(src, call); t != "" && s.decls[t+"."+name] != "" {
-				return s.decls[t+"."+name]
-			}
-		}
-		if commonMethods[name] {
-			return ""
-		}
-		kind, n := "", 0
-		for k, v := range s.decls {
-			if k == name || strings.HasSuffix(k, "."+name) || strings.HasSuffix(k, "::"+name) {
-				n++
-				if strings.HasSuffix(k, "."+name) {
-					kind = v
-				}
-			}
-		}
-		if n != 1 || kind == "" || s.otherLocal(name) {
-			return ""
-		}
-		return kind
-	}
-	return ""
-}
-
-// otherLocal reports whether the calling file declares a fn called name
-// that does not return a guard: then `x.name(..)` may well be that one.
-func (s *guardFnSet) otherLocal(name string) bool {
-	if s.local == nil {
-		s.local = map[string]bool{}
-		tg := tokioGuardImports(s.src, s.root)
-		walk(s.root, func(n *sitter.Node) bool {
-			if n.Type() == "function_signature_item" {
-				s.local[fnName(s.src, n)] = true
-			}
-			if n.Type() == "function_item" {
-				if k, _ := guardDeclKey(s.src, n, tg); k == "" {
-					s.local[fnName(s.src, n)] = true
-				}
-			}
-			return true
-		})
-	}
-	return s.local[name]
-}
-
-// implTypeOf returns the type of the impl (or the trait) n is written in,
-// or "".
-func implTypeOf(src []byte, n *sitter.Node) string {
-	for p := n.Parent(); p != nil; p = p.Parent() {
-		switch p.Type() {
-		case "impl_item":
-			return typeBaseName(src, p.ChildByFieldName("type"))
-		case "trait_item":
-			return text(src, p.ChildByFieldName("name"))
-		}
-	}
-	return ""
-}
-
-// isTypeName reports whether a path segment names a type (by Rust's
-// naming convention: it starts with an upper-case letter).
-func isTypeName(s string) bool {
-	return s != "" && s[0] >= 'A' && s[0] <= 'Z'
-}
-
 // letGuard returns the guard a let statement binds, or nil: `let g =
 // <acquisition>;` (see guardCall) or `let Ok(g) = m.lock() else { .. };`.
 func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
@@ -421,7 +249,7 @@ func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 	if pat == nil {
 		return nil
 	}
-	if s.ChildByFieldName("alternative") != nil {
+	if alt := s.ChildByFieldName("alternative"); alt != nil {
 		// let-else: `let Ok(g) = m.lock() else { .. };` (std's lock
 		// returns a Result).
 		v := unparen(s.ChildByFieldName("value"))
@@ -440,7 +268,8 @@ func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 		if id == nil || id.Type() != "identifier" {
 			return nil
 		}
-		return &guard{name: text(src, id), kind: k, decl: s, lock: v, bind: id, recv: v.ChildByFieldName("function").ChildByFieldName("value")}
+		return &guard{name: text(src, id), kind: k, decl: s, lock: v, bind: id, recv: v.ChildByFieldName("function").ChildByFieldName("value"),
+			acq: acquisition{shape: acqLetElse, expr: v, handler: alt}}
 	}
 	if pat.Type() == "tuple_pattern" {
 		return tupleGuard(src, s, pl, fns)
@@ -449,11 +278,11 @@ func letGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 		return nil
 	}
 	val, borrowed := refOperand(src, s.ChildByFieldName("value"))
-	call, kind := guardCall(src, val, pl, fns)
+	call, kind, acq := guardCall(src, val, pl, fns)
 	if call == nil {
 		return nil
 	}
-	g := &guard{name: text(src, pat), kind: kind, decl: s, lock: call, bind: pat}
+	g := &guard{name: text(src, pat), kind: kind, decl: s, lock: call, bind: pat, acq: acq}
 	if fn := call.ChildByFieldName("function"); !borrowed && fn != nil && fn.Type() == "field_expression" && lockKind(src, call) != "" {
 		g.recv = fn.ChildByFieldName("value")
 	}
@@ -490,12 +319,12 @@ func tupleGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 		if id == nil || id.Type() != "identifier" {
 			return nil
 		}
-		call, kind := guardCall(src, vals[i], pl, fns)
+		call, kind, acq := guardCall(src, vals[i], pl, fns)
 		if call == nil {
 			return nil
 		}
 		if i == 0 {
-			g = &guard{name: text(src, id), kind: kind, decl: s, lock: call, bind: id}
+			g = &guard{name: text(src, id), kind: kind, decl: s, lock: call, bind: id, acq: acq}
 		} else {
 			g.also = append(g.also, text(src, id))
 		}
@@ -525,8 +354,17 @@ func refOperand(src []byte, v *sitter.Node) (*sitter.Node, bool) {
 }
 
 // findGuards returns the guards bound by `let g = <lock acquisition>;` in
-// every Send-required async body, with their uses and awaits computed.
+// every Send-required async body, with their uses and awaits computed,
+// once per pass (mutex-scope and a forced tokio-mutex both ask).
 func findGuards(fc *fileCtx) []*guard {
+	if !fc.guardsDone {
+		fc.guards, fc.guardsDone = collectGuards(fc), true
+	}
+	return fc.guards
+}
+
+// collectGuards is findGuards's search.
+func collectGuards(fc *fileCtx) []*guard {
 	pl := importsParkingLot(fc.src)
 	fns := fileGuardFns(fc)
 	var out []*guard
@@ -551,7 +389,7 @@ func findGuards(fc *fileCtx) []*guard {
 					continue
 				}
 				g.block, g.body, g.stmts, g.at = n, b, stmts, i
-				if g.trace(fc.src) {
+				if g.trace(fc) {
 					out = append(out, g)
 				}
 			}
@@ -561,10 +399,21 @@ func findGuards(fc *fileCtx) []*guard {
 	return append(out, siteGuards(fc, out)...)
 }
 
-// trace computes the guard's last use and first await. It returns false
-// when the guard is not alive at any await of its future.
-func (g *guard) trace(src []byte) bool {
-	g.lastUse, g.awaitAt = g.at, -1
+// stmtIndex returns the index of the statement of stmts that holds offset
+// off, or of the first statement after off; len(stmts) past the last.
+func stmtIndex(stmts []*sitter.Node, off int) int {
+	return sort.Search(len(stmts), func(i int) bool { return int(stmts[i].EndByte()) > off })
+}
+
+// trace computes the guard's bindings, last use and first await, from the
+// facts. It returns false when the guard is not alive at any await of its
+// future: there is none after it, or its value is moved away (`drop(g)`,
+// `render(g)`) before the await without a borrow before (rustc keeps a
+// borrowed guard alive to the end of its scope, moved or not: see
+// rustc-send-facts).
+func (g *guard) trace(fc *fileCtx) bool {
+	f := fc.facts()
+	g.lastUse, g.awaitAt, g.usedLate = g.at, -1, false
 	for j := g.at + 1; j < len(g.stmts) && g.awaitAt < 0; j++ {
 		if hasAwait(g.stmts[j]) {
 			g.awaitAt = j
@@ -574,54 +423,188 @@ func (g *guard) trace(src []byte) bool {
 	if g.awaitAt < 0 {
 		return false
 	}
-	alive := false
-	for _, name := range append([]string{g.name}, g.also...) {
-		used := false // borrowed at least once
-		gone := false
-		for j := g.at + 1; j < len(g.stmts); j++ {
-			s := g.stmts[j]
-			if isDropOf(src, s, name) && j < g.awaitAt && !used {
-				// A guard moved into drop() before ever being borrowed
-				// is gone; rustc accepts the await after it.
-				gone = true
-				break
+	g.ids = g.ids[:0]
+	if g.bind == nil {
+		// A compiler site's guard: `let name = <call>;`.
+		if pat := g.decl.ChildByFieldName("pattern"); pat != nil && pat.Type() == "identifier" {
+			g.bind = pat
+			if g.acq.expr == nil {
+				g.acq = acquisition{shape: acqSite, expr: g.lock}
 			}
-			if stmtUses(src, s, name) {
-				used = true
-				g.lastUse = max(g.lastUse, j)
-				if j >= g.awaitAt {
-					g.usedLate = true
-				}
-			}
-			if s.Type() == "let_declaration" && bindsName(src, s, name) {
-				// Shadowed: later mentions are the new binding, but the
-				// old guard lives on to the end of the block.
-				break
-			}
-		}
-		if !gone {
-			alive = true
 		}
 	}
-	return alive
+	if g.bind != nil {
+		g.ids = append(g.ids, f.Resolve(g.bind))
+	}
+	if len(g.also) > 0 {
+		for _, b := range f.BindingsOf(g.decl) {
+			if b != NoBinding && (len(g.ids) == 0 || b != g.ids[0]) {
+				g.ids = append(g.ids, b)
+			}
+		}
+	}
+	if len(g.ids) == 0 || g.ids[0] == NoBinding {
+		g.ids = nil
+		return false
+	}
+	g.ids = guardChain(f, g.block, g.ids)
+	if len(g.also) == 0 && g.movedAway(f) {
+		return false
+	}
+	for _, b := range g.ids {
+		for _, u := range f.Uses(b) {
+			k := stmtIndex(g.stmts, u.Off)
+			if k <= g.at || k >= len(g.stmts) {
+				continue
+			}
+			g.lastUse = max(g.lastUse, k)
+			if k >= g.awaitAt {
+				g.usedLate = true
+			}
+		}
+	}
+	return true
 }
 
-// stmtUses reports whether statement s mentions name as a use: a `let`
-// that binds name again uses it only in its value, type and else branch
-// (`let g = 5;` after `drop(g)` is no use of the old g).
-func stmtUses(src []byte, s *sitter.Node, name string) bool {
-	if s.Type() != "let_declaration" || !bindsName(src, s, name) {
-		return usesName(src, s, name)
+// guardChain returns ids with the bindings declared in block whose value
+// holds one of them (`let y = g;`, `let t = (g, 1);`, `v.push(g)`), to a
+// fixpoint: the guard lives in all of them.
+func guardChain(f *facts, block *sitter.Node, ids []BindingID) []BindingID {
+	in := map[BindingID]bool{}
+	for _, b := range ids {
+		in[b] = true
 	}
-	for _, f := range []string{"value", "type", "alternative"} {
-		if c := s.ChildByFieldName(f); c != nil && usesName(src, c, name) {
+	decls := f.DeclaredIn(block)
+	for changed := true; changed; {
+		changed = false
+		for _, b := range decls {
+			if in[b] || !mayHoldAny(f, b, in) {
+				continue
+			}
+			for _, h := range f.BindingOwnership(b).Holds {
+				if in[h] {
+					in[b] = true
+					ids = append(ids, b)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return ids
+}
+
+// mayHoldAny reports whether binding b may take the value of one of set:
+// its initial value mentions one, or one is moved into a method call on b
+// (`b.push(g)`). It spares the ownership of every other binding.
+func mayHoldAny(f *facts, b BindingID, set map[BindingID]bool) bool {
+	bd := f.Binding(b)
+	for h := range set {
+		if bd.Init != nil && f.Mentions(bd.Init, h) {
+			return true
+		}
+		for _, u := range f.Uses(h) {
+			if u.Move == MoveCall && u.Ctx2 != nil {
+				if recv, _ := methodCallParts(f.src, u.Ctx2); recv != nil && (&ownEval{f: f}).placeBase(recv) == b {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// movedAway reports whether the guard's value is moved into a call that
+// does not keep it (`drop(g);`, `let n = render(g);`), unconditionally, in
+// a statement before the await, with no borrow of the guard before.
+func (g *guard) movedAway(f *facts) bool {
+	var uses []Use
+	for _, b := range g.ids {
+		uses = append(uses, f.Uses(b)...)
+	}
+	sort.Slice(uses, func(i, j int) bool { return uses[i].Off < uses[j].Off })
+	for _, u := range uses {
+		k := stmtIndex(g.stmts, u.Off)
+		if k <= g.at {
+			continue
+		}
+		if k >= g.awaitAt {
+			return false
+		}
+		switch {
+		case u.Move == NotMoved:
+			return false // a borrow: rustc keeps the guard alive
+		case g.flowsToChain(f, u):
+			continue // into another binding of the guard
+		case (u.Move == MoveDrop || u.Move == MoveCall) && unconditional(g.stmts[k], u.Node, false):
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// flowsToChain reports whether move u hands the guard to another of its
+// bindings: the use is in the value of a let declaring one, or an
+// argument of a method on one (`v.push(g)`).
+func (g *guard) flowsToChain(f *facts, u Use) bool {
+	for _, b := range g.ids {
+		bd := f.Binding(b)
+		if bd.Init != nil && contains(bd.Init, u.Node) {
+			return true
+		}
+	}
+	if u.Move != MoveCall {
+		return false
+	}
+	if u.Ctx == nil || u.Ctx.Type() != "arguments" || u.Ctx2 == nil {
+		return false
+	}
+	recv, _ := methodCallParts(f.src, u.Ctx2)
+	if recv == nil {
+		return false
+	}
+	base := (&ownEval{f: f}).placeBase(recv)
+	for _, b := range g.ids {
+		if b == base {
 			return true
 		}
 	}
 	return false
 }
 
+// unconditional reports whether node n of statement stmt is evaluated
+// whenever the statement runs: the path up passes only through call
+// arguments, method receivers, `?`, parentheses, operators (not the right
+// of `&&`/`||`), aggregates and the statement's let or expression; with
+// awaits, through the operand of an await too.
+func unconditional(stmt, n *sitter.Node, awaits bool) bool {
+	for c, p := n, n.Parent(); p != nil && !p.Equal(stmt); c, p = p, p.Parent() {
+		switch p.Type() {
+		case "arguments", "call_expression", "field_expression", "try_expression", "parenthesized_expression",
+			"let_declaration", "expression_statement", "reference_expression", "tuple_expression", "type_cast_expression",
+			"unary_expression", "array_expression", "field_initializer", "field_initializer_list", "struct_expression",
+			"index_expression":
+		case "binary_expression":
+			if r := p.ChildByFieldName("right"); r != nil && r.Equal(c) && p.ChildByFieldName("operator") != nil {
+				if op := p.ChildByFieldName("operator").Type(); op == "&&" || op == "||" {
+					return false
+				}
+			}
+		case "await_expression":
+			if !awaits {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // isDropOf reports whether stmt is `drop(name);` or `std::mem::drop(name);`.
+// (rc-arc's; the facts give Moves with MoveDrop.)
 func isDropOf(src []byte, stmt *sitter.Node, name string) bool {
 	if stmt.Type() != "expression_statement" || stmt.NamedChildCount() == 0 {
 		return false
@@ -634,7 +617,8 @@ func isDropOf(src []byte, stmt *sitter.Node, name string) bool {
 	return a != nil && a.Type() == "identifier" && text(src, a) == name && call.ChildByFieldName("arguments").NamedChildCount() == 1
 }
 
-// bindsName reports whether a let declaration binds name.
+// bindsName reports whether a let declaration binds name. (tokio-mutex's;
+// the facts give BindingsOf.)
 func bindsName(src []byte, decl *sitter.Node, name string) bool {
 	names, _ := patternNames(src, decl.ChildByFieldName("pattern"))
 	for _, n := range names {

@@ -2,109 +2,22 @@ package patterns
 
 import (
 	"bytes"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
 
 // The prefilter's token scans. A lexer that knows only what it needs to
-// match braces (comments, string and character literals, raw strings and
-// lifetimes) reads, without parsing:
-//   - the async bodies and the awaits (lexAsync): a lock guard can only be
-//     held across an await of the future whose body takes it, and an
-//     await that comes later in that body (Index.mayHoldGuard);
-//   - the bodies that can trigger rc-arc (rcMayTrigger);
+// match brackets (comments, string and character literals, raw strings
+// and lifetimes) reads, without parsing:
+//   - a file's items, async bodies, awaits and spawns (readFile, in
+//     lexfile.go): a lock guard can only be held across an await of the
+//     future whose body takes it, and an await that comes later in that
+//     body (Index.mayHoldGuard);
+//   - the bodies that can trigger rc-arc under any Index (rcMayTrigger);
 //   - the keys of the fns that may return a guard (GuardFnCandidates).
 // Each reading is a superset of what the parser gives on a file it parses
-// without syntax errors; lex_test.go checks that against the parser.
-
-// asyncSpans are the spans of a file that may be async bodies, and where
-// the file awaits.
-type asyncSpans struct {
-	spans  [][2]int // disjoint, sorted: the union of the async bodies
-	awaits []int    // offsets of the `await` keywords, sorted
-	whole  bool     // the braces do not balance: every offset counts
-}
-
-// lexAsync finds the async bodies of src: the braces of `async {..}` and
-// `async move {..}`, the body of an `async fn`, and, for any other use of
-// the keyword (an async closure, a macro's tokens), everything from the
-// keyword to the end of the block it is written in. Each span is a
-// superset of what the parser would call the body, so an offset outside
-// every span is in no async body.
-func lexAsync(src []byte) *asyncSpans {
-	out := &asyncSpans{}
-	closeOf := map[int]int{} // offset of `{` -> offset of its `}`
-	var stack []int          // open braces
-	type kw struct{ at, block int }
-	var asyncs []kw // each `async` with the innermost open brace (-1: none)
-	balanced := true
-	eachToken(src, func(t, i, j int) bool {
-		switch t {
-		case tokPunct:
-			switch src[i] {
-			case '{':
-				stack = append(stack, i)
-			case '}':
-				if len(stack) == 0 {
-					balanced = false
-					return false
-				}
-				closeOf[stack[len(stack)-1]] = i
-				stack = stack[:len(stack)-1]
-			}
-		case tokIdent:
-			switch string(src[i:j]) {
-			case "async":
-				block := -1
-				if len(stack) > 0 {
-					block = stack[len(stack)-1]
-				}
-				asyncs = append(asyncs, kw{i, block})
-			case "await":
-				out.awaits = append(out.awaits, i)
-			}
-		}
-		return true
-	})
-	if !balanced || len(stack) > 0 {
-		return &asyncSpans{whole: true}
-	}
-	var spans [][2]int
-	for _, a := range asyncs {
-		end := len(src)
-		if a.block >= 0 {
-			end = closeOf[a.block]
-		}
-		span := [2]int{a.at, end} // the conservative span
-		j := skipTrivia(src, a.at+len(kwAsync))
-		if hasKeywordAt(src, j, "move") {
-			j = skipTrivia(src, j+len("move"))
-		}
-		switch {
-		case j < len(src) && src[j] == '{':
-			span = [2]int{j, closeOf[j]}
-		case hasKeywordAt(src, j, "fn") || hasKeywordAt(src, j, "unsafe") || hasKeywordAt(src, j, "extern"):
-			b := fnBodyStart(src, j)
-			if b < 0 {
-				continue // a declaration without a body
-			}
-			if close, ok := closeOf[b]; ok {
-				span = [2]int{b, close}
-			}
-		}
-		spans = append(spans, span)
-	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
-	for _, s := range spans {
-		if n := len(out.spans); n > 0 && s[0] <= out.spans[n-1][1] {
-			out.spans[n-1][1] = max(out.spans[n-1][1], s[1])
-			continue
-		}
-		out.spans = append(out.spans, s)
-	}
-	return out
-}
+// without syntax errors; lex_test.go and lexfile_test.go check that
+// against the parser.
 
 // eachToken calls f(kind, i, j) for each token src[i:j] that is not
 // whitespace, a comment, a literal or a number (tokIdent or tokPunct), in
@@ -190,20 +103,6 @@ func fnBodyStart(src []byte, i int) int {
 		return -1
 	}
 	return e
-}
-
-// awaitAfter reports whether off lies in an async body that awaits after
-// it: the only place a guard taken at off can be held across an await.
-func (a *asyncSpans) awaitAfter(off int) bool {
-	if a.whole {
-		return true
-	}
-	k := sort.Search(len(a.spans), func(i int) bool { return a.spans[i][1] >= off })
-	if k == len(a.spans) || a.spans[k][0] > off {
-		return false
-	}
-	w := sort.SearchInts(a.awaits, off+1)
-	return w < len(a.awaits) && a.awaits[w] < a.spans[k][1]
 }
 
 // byteAt returns src[i], or 0 past the end.
@@ -488,4 +387,101 @@ func itemStart(last string) bool {
 		return true
 	}
 	return false
+}
+
+// signatureEnd returns the offset of the `{` or `;` that ends the fn
+// signature starting at i, or len(src): the first one outside
+// parentheses, brackets, generic angle brackets and braces (a const
+// generic argument `{ N }`, a macro's `ty!{..}`). Angle brackets count only outside the
+// others: a `>>` in an array length or a const block is a shift. Tokens
+// are lexToken's: a bracket in a comment or literal does not count.
+func signatureEnd(src []byte, i int) int {
+	var d bracketDepth
+	var m macroBang
+	for i < len(src) {
+		t, j := lexToken(src, i)
+		if t == tokPunct && d.step(src, i, m.open) && (src[i] == '{' || src[i] == ';') {
+			return i
+		}
+		m.see(src, t, i, j)
+		i = j
+	}
+	return len(src)
+}
+
+// macroBang follows the tokens for a macro invocation's `name!`: a `{`
+// right after one opens the macro's braces, where a `{` after the never
+// type's `!` (`-> ! {`) opens a body.
+type macroBang struct {
+	ident bool // the last token is an identifier
+	open  bool // the last tokens are an identifier and `!`
+}
+
+// see takes the next token src[i:j] (not whitespace, a comment or a
+// literal) of kind t. A macro's name is an identifier but no keyword:
+// `impl Tr for ! {}` implements a trait for the never type.
+func (m *macroBang) see(src []byte, t, i, j int) {
+	if t == tokSkip {
+		return
+	}
+	m.open = m.ident && t == tokPunct && src[i] == '!'
+	m.ident = t == tokIdent && !keywords[string(src[i:j])]
+}
+
+// keywords are Rust's keywords, which no macro is named by.
+var keywords = map[string]bool{
+	"as": true, "async": true, "await": true, "break": true, "const": true, "continue": true,
+	"crate": true, "dyn": true, "else": true, "enum": true, "extern": true, "false": true,
+	"fn": true, "for": true, "if": true, "impl": true, "in": true, "let": true, "loop": true,
+	"match": true, "mod": true, "move": true, "mut": true, "pub": true, "ref": true,
+	"return": true, "self": true, "Self": true, "static": true, "struct": true, "super": true,
+	"trait": true, "true": true, "type": true, "unsafe": true, "use": true, "where": true,
+	"while": true,
+}
+
+// bracketDepth follows the nesting of a signature or an impl header, one
+// punctuation token at a time.
+type bracketDepth struct {
+	parens int // ( and [
+	angles int // < and >, outside parens and braces
+	braces int // the braces of a const generic argument or block
+}
+
+// step takes the punctuation token at i and reports whether it stands at
+// the top level: outside every bracket (a `{` there opens the body). A `{`
+// right after a macro's `name!` (inMacro) opens the macro's braces
+// (`-> ty!{..}`), never the body.
+func (d *bracketDepth) step(src []byte, i int, inMacro bool) bool {
+	switch c := src[i]; {
+	case c == '{' && inMacro && d.braces == 0:
+		d.braces = 1
+		return false
+	case d.braces > 0:
+		if c == '{' {
+			d.braces++
+		} else if c == '}' {
+			d.braces--
+		}
+		return false
+	case c == '(' || c == '[':
+		d.parens++
+		return false
+	case c == ')' || c == ']':
+		d.parens--
+		return false
+	case d.parens > 0:
+		return false
+	case c == '<':
+		d.angles++
+		return false
+	case c == '>' && (i == 0 || src[i-1] != '-'): // not the arrow `->`
+		d.angles--
+		return false
+	case d.angles > 0:
+		if c == '{' {
+			d.braces = 1
+		}
+		return false
+	}
+	return true
 }

@@ -1,8 +1,8 @@
 package patterns
 
 import (
-	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -11,13 +11,25 @@ import (
 )
 
 // runMutexScope finds lock guards alive across an await of a Send-required
-// future and, when the guard is not used after the await, ends its life
-// before the await with a scope block. Guards used after the await are
-// left in fileCtx.held for tokio-mutex when that rule is on (and
-// --all-async is off); otherwise they are reported unfixed. Temporary
-// guards in `if let` / `while let` / `match` scrutinees and in arguments
-// of awaited calls are bound by `let` inside a block in their place.
+// future and ends their life before the await with a scope block:
+//
+//   - The block runs from the guard's let to the last use of the guard and
+//     of every binding that borrows from it (the ownership model of
+//     facts_own.go); bindings made in the block and used after it come out
+//     as its value (a tuple for several).
+//   - What the awaited statement computes from the guard before the await
+//     (`send(format!("{}", g.len())).await`) is hoisted into the block as
+//     a value, when it is owned and moving it does not reorder calls.
+//   - A guard that must stay held (used after the await, or borrowed by a
+//     value used after it) goes to tokio-mutex (fileCtx.held) when that
+//     rule is on and not --all-async; otherwise it is reported unfixed.
+//     So is a value whose ownership is unknown and that is used after the
+//     await: the reason names it.
+//
+// Temporary guards (scrutinees, arguments, block tails) are in
+// mutexscope_temps.go.
 func runMutexScope(fc *fileCtx) []proposal {
+	sc := &scopeCtx{fc: fc, names: map[uint32]map[string]bool{}}
 	var out []proposal
 	guards := findGuards(fc)
 	byBlock := map[[2]uint32][]*guard{}
@@ -35,74 +47,60 @@ func runMutexScope(fc *fileCtx) []proposal {
 			out = append(out, proposal{f: f, edits: p.edits})
 			continue
 		}
-		awaitLine := lineOf(fc.src, f.Await.Offset)
-		if g.usedLate {
+		plan, ref := sc.plan(g, byBlock[[2]uint32{g.block.StartByte(), g.block.EndByte()}])
+		if ref == nil {
+			var edits []rewrite.Edit
+			var why string
+			edits, why = sc.edits(g, plan)
+			if why != "" {
+				ref = &scopeRefusal{why: fmt.Sprintf("%s (guard `%s`, await at line %d)", why, g.name, lineOf(fc.src, f.Await.Offset))}
+			} else {
+				f.Fix = "scoped the guard so it is dropped before the await"
+				var with []string
+				for _, h := range plan.with {
+					with = append(with, h.name)
+				}
+				if len(with) > 0 {
+					f.Fix = fmt.Sprintf("scoped the guard together with `%s` (taken while it is held) so both are dropped before the await", strings.Join(with, "`, `"))
+				}
+				if len(plan.hoists) > 0 {
+					f.Fix += "; what the awaited statement needs from it is computed in the block"
+				}
+				p := proposal{f: f, edits: edits}
+				for _, h := range plan.with {
+					covered[h] = p
+				}
+				out = append(out, p)
+				continue
+			}
+		}
+		if ref.mustHold {
+			g.usedLate = true
 			if handOff(fc, g) {
 				fc.held = append(fc.held, g)
 				continue
 			}
-			f.Reason = fmt.Sprintf("guard `%s` is used after the await at line %d; scoping it would change what the code does (last use at line %d)", g.label(), awaitLine, lineOf(fc.src, int(g.stmts[g.lastUse].StartByte())))
 			switch {
 			case fc.cfg.AllAsync:
-				f.Reason += "; --all-async only scopes guards"
+				ref.why += "; --all-async only scopes guards"
 			case !fc.cfg.Rules[RuleTokioMutex]:
-				f.Reason += "; tokio-mutex (not enabled) would swap the Mutex for tokio's"
+				ref.why += "; tokio-mutex (not enabled) would swap the Mutex for tokio's"
 			default:
-				f.Reason += "; tokio-mutex cannot swap this guard's lock"
-			}
-			out = append(out, proposal{f: f})
-			continue
-		}
-		// A guard taken while another is held in the same block and used
-		// after that one's last use: one block wraps both ranges.
-		last := g.lastUse
-		var with []string
-		var withG []*guard
-		var late *guard
-		for changed := true; changed; {
-			changed = false
-			for _, h := range byBlock[[2]uint32{g.block.StartByte(), g.block.EndByte()}] {
-				if h.at <= g.at || h.at > last {
-					continue
-				}
-				if h.usedLate {
-					late = h
-				}
-				if h.lastUse > last {
-					last, changed = h.lastUse, true
-				}
-				if !containsGuard(withG, h) {
-					with = append(with, h.name)
-					withG = append(withG, h)
-				}
-			}
-			if late != nil {
-				break
+				ref.why += "; tokio-mutex cannot swap this guard's lock"
 			}
 		}
-		if late != nil {
-			f.Reason = fmt.Sprintf("guard `%s` is taken while `%s` is held and used after the await at line %d; `%s` cannot be scoped on its own", late.name, g.name, awaitLine, g.name)
-			out = append(out, proposal{f: f})
-			continue
-		}
-		edits, why := scopeGuard(fc, g, last)
-		if why != "" {
-			f.Reason = fmt.Sprintf("%s (guard `%s`, await at line %d)", why, g.name, awaitLine)
-			out = append(out, proposal{f: f})
-			continue
-		}
-		f.Fix = "scoped the guard so it is dropped before the await"
-		if len(with) > 0 {
-			f.Fix = fmt.Sprintf("scoped the guard together with `%s` (taken while it is held) so both are dropped before the await", strings.Join(with, "`, `"))
-		}
-		p := proposal{f: f, edits: edits}
-		for _, h := range withG {
-			covered[h] = p
-		}
-		out = append(out, p)
+		f.Reason = ref.why
+		out = append(out, proposal{f: f})
 	}
-	out = append(out, temporaries(fc)...)
+	out = append(out, sc.temporaries()...)
 	return out
+}
+
+// scopeCtx is what mutex-scope shares across one pass.
+type scopeCtx struct {
+	fc    *fileCtx
+	names map[uint32]map[string]bool // identifiers of each fn, by its start
+	taken map[string]bool            // names given to new bindings in this pass
 }
 
 // guardFinding is the finding of a let-bound guard, before a fix or a
@@ -125,22 +123,13 @@ func guardFinding(fc *fileCtx, g *guard) Finding {
 	}
 }
 
-// handOff reports whether a guard used after the await goes to tokio-mutex
+// handOff reports whether a guard that must stay held goes to tokio-mutex
 // (which then reports it) instead of being reported here: only when that
 // rule is on, not under --all-async (which never swaps a Mutex), and only
 // for a plain `let g = m.lock()..;` of a Mutex, the only shape tokio-mutex
 // rewrites.
 func handOff(fc *fileCtx, g *guard) bool {
 	return fc.cfg.Rules[RuleTokioMutex] && !fc.cfg.AllAsync && g.kind == "MutexGuard" && g.recv != nil
-}
-
-func containsGuard(list []*guard, g *guard) bool {
-	for _, x := range list {
-		if x == g {
-			return true
-		}
-	}
-	return false
 }
 
 // awaitKeyword returns the offset of the `await` keyword of an await
@@ -153,40 +142,449 @@ func awaitKeyword(src []byte, aw *sitter.Node) int {
 	return int(aw.StartByte())
 }
 
-// scopeGuard returns the edits that wrap the guard's statements, from its
-// let through statement lastUse, in a block; or why it cannot.
-func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
-	first, last := g.stmts[g.at], g.stmts[lastUse]
-	// Bindings made while the guard is held and used after the range
-	// must come out of the block as its value.
-	var escNames []string
-	var escMut []bool
-	var escDecl []*sitter.Node
-	for j := g.at + 1; j <= lastUse; j++ {
-		s := g.stmts[j]
-		if s.Type() != "let_declaration" {
-			continue
+// scopePlan is the block that ends a let-bound guard before its await.
+type scopePlan struct {
+	end     int         // index of the last statement the block holds
+	escapes []BindingID // bindings declared in the block and used after it
+	hoists  []hoist     // values the await's statement takes from the block
+	with    []*guard    // guards taken while this one is held, in the block too
+}
+
+// hoist is an expression of the await's statement computed in the block
+// and bound to name.
+type hoist struct {
+	expr *sitter.Node
+	name string
+}
+
+// scopeRefusal says why a guard is not scoped; mustHold when it must stay
+// held across the await (tokio-mutex's case).
+type scopeRefusal struct {
+	why      string
+	mustHold bool
+}
+
+// plan grows the block of guard g: from its let to the last use of the
+// guard, of the guards taken while it is held, and of every binding that
+// may borrow from what the block declares; uses in the await's statement
+// become hoists. It refuses when one of those is used after the await.
+func (sc *scopeCtx) plan(g *guard, blockGuards []*guard) (scopePlan, *scopeRefusal) {
+	fc := sc.fc
+	f := fc.facts()
+	stmts, w := g.stmts, g.awaitAt
+	awaitLine := lineOf(fc.src, awaitKeyword(fc.src, g.await))
+	p := scopePlan{end: g.at}
+	chain := idSet(g.ids)
+	inHoist := func(off int) bool {
+		for _, h := range p.hoists {
+			if off >= int(h.expr.StartByte()) && off < int(h.expr.EndByte()) {
+				return true
+			}
 		}
-		names, muts := patternNames(fc.src, s.ChildByFieldName("pattern"))
-		for k, n := range names {
-			for _, later := range g.stmts[lastUse+1:] {
-				if usesName(fc.src, later, n) {
-					if why := mayBorrow(fc.src, s); why != "" {
-						return nil, fmt.Sprintf("`%s` %s and is used after the guard's range (line %d); ending the guard early would end that borrow",
-							n, why, lineOf(fc.src, int(later.StartByte())))
+		return false
+	}
+	var dset map[BindingID]bool
+	// place makes room in the block for use u: grows the block, or hoists
+	// the use out of the await's statement; false when u is after the
+	// await (or in its statement and cannot be hoisted).
+	changed := false
+	var hoistWhy string
+	place := func(u Use) bool {
+		k := stmtIndex(stmts, u.Off)
+		switch {
+		case k <= p.end || inHoist(u.Off) || k <= g.at:
+			return true
+		case k < w:
+			p.end, changed = k, true
+			return true
+		case k == w:
+			h, why := sc.hoistFor(g, u, dset)
+			if h != nil {
+				p.hoists = append(p.hoists, *h)
+				changed = true
+				return true
+			}
+			hoistWhy = why
+		}
+		return false
+	}
+	for changed = true; changed; {
+		changed = false
+		dset = sc.declaredIn(g, p.end, chain)
+		// The guard itself.
+		for b := range chain {
+			for _, u := range f.Uses(b) {
+				if !place(u) {
+					msg := fmt.Sprintf("guard `%s` is used after the await at line %d; scoping it would change what the code does (last use at line %d)",
+						g.label(), awaitLine, lineOf(fc.src, f.LastUse(b)))
+					if stmtIndex(stmts, u.Off) == w && hoistWhy != "" {
+						msg = fmt.Sprintf("guard `%s` is used in the statement of the await at line %d: %s", g.label(), awaitLine, hoistWhy)
 					}
-					escNames = append(escNames, n)
-					escMut = append(escMut, muts[k] || letIsMut(s))
-					escDecl = append(escDecl, s)
-					break
+					return p, &scopeRefusal{why: msg, mustHold: true}
 				}
 			}
 		}
+		// Guards taken while it is held share the block.
+		for _, h := range blockGuards {
+			if h == g || h.at <= g.at || h.at > p.end {
+				continue
+			}
+			if !containsGuard(p.with, h) {
+				p.with = append(p.with, h)
+			}
+			for _, b := range h.ids {
+				dset[b] = true
+				for _, u := range f.Uses(b) {
+					if !place(u) {
+						return p, &scopeRefusal{why: fmt.Sprintf("guard `%s` is taken while `%s` is held and used after the await at line %d; `%s` cannot be scoped on its own",
+							h.name, g.name, awaitLine, g.name)}
+					}
+				}
+			}
+		}
+		// Bindings that may borrow from what the block declares.
+		for _, c := range sc.candidates(g, p.end) {
+			if chain[c] || dset[c] && sc.isGuardBinding(c, blockGuards) {
+				continue
+			}
+			o := f.BindingOwnership(c)
+			var borrower bool
+			if dset[c] {
+				rest := map[BindingID]bool{}
+				for b := range dset {
+					if b != c {
+						rest[b] = true
+					}
+				}
+				borrower = !o.Independent(rest)
+			} else {
+				borrower = o.MayBorrowAny(dset) || holdsAny(o.Holds, dset)
+			}
+			if !borrower {
+				continue
+			}
+			name := f.Binding(c).Name
+			for _, u := range f.Uses(c) {
+				if place(u) {
+					continue
+				}
+				line := lineOf(fc.src, u.Off)
+				if o.Kind == OwnBorrows || holdsAny(o.Holds, chain) {
+					why := fmt.Sprintf("`%s` borrows from guard `%s` and is used after the await at line %d (line %d); the guard must stay held", name, g.name, awaitLine, line)
+					if o.Why != "" {
+						why = fmt.Sprintf("`%s` borrows from guard `%s` (%s) and is used after the await at line %d (line %d); the guard must stay held", name, g.name, o.Why, awaitLine, line)
+					}
+					return p, &scopeRefusal{why: why, mustHold: true}
+				}
+				why := o.Why
+				if why == "" {
+					why = "its ownership is unknown"
+				}
+				return p, &scopeRefusal{why: fmt.Sprintf("sendfix cannot tell whether `%s` borrows from guard `%s` (%s), and it is used after the await at line %d (line %d); with --cargo the compiler decides",
+					name, g.name, why, awaitLine, line)}
+			}
+		}
 	}
-	if len(escNames) > 0 && last.Type() == "let_declaration" && last.ChildByFieldName("alternative") != nil {
-		return nil, "the last statement in the guard's range is a let-else"
+	// What the block declares and the code after it uses comes out.
+	last := int(stmts[p.end].EndByte())
+	for _, b := range sc.topLevelLets(g, p.end) {
+		if chain[b] {
+			continue
+		}
+		for _, u := range f.Uses(b) {
+			if u.Off >= last && !inHoist(u.Off) {
+				p.escapes = append(p.escapes, b)
+				break
+			}
+		}
 	}
+	return p, nil
+}
 
+// idSet is the set of ids.
+func idSet(ids []BindingID) map[BindingID]bool {
+	m := map[BindingID]bool{}
+	for _, b := range ids {
+		m[b] = true
+	}
+	return m
+}
+
+// holdsAny reports whether one of holds is in set.
+func holdsAny(holds []BindingID, set map[BindingID]bool) bool {
+	for _, h := range holds {
+		if set[h] {
+			return true
+		}
+	}
+	return false
+}
+
+func containsGuard(list []*guard, g *guard) bool {
+	for _, x := range list {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// isGuardBinding reports whether b is a binding of one of the guards.
+func (sc *scopeCtx) isGuardBinding(b BindingID, gs []*guard) bool {
+	for _, g := range gs {
+		for _, x := range g.ids {
+			if x == b {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// topLevelLets returns the bindings the lets of g's block declare from
+// the guard's statement through statement end, in source order.
+func (sc *scopeCtx) topLevelLets(g *guard, end int) []BindingID {
+	f := sc.fc.facts()
+	var out []BindingID
+	for j := g.at; j <= end; j++ {
+		if g.stmts[j].Type() == "let_declaration" {
+			out = append(out, f.BindingsOf(g.stmts[j])...)
+		}
+	}
+	return out
+}
+
+// declaredIn is the set the block's values must not borrow from: the
+// guard's bindings and the bindings the block's lets declare.
+func (sc *scopeCtx) declaredIn(g *guard, end int, chain map[BindingID]bool) map[BindingID]bool {
+	set := map[BindingID]bool{}
+	for b := range chain {
+		set[b] = true
+	}
+	for _, b := range sc.topLevelLets(g, end) {
+		set[b] = true
+	}
+	return set
+}
+
+// candidates are the bindings that may borrow from the block: those its
+// lets declare and those declared before it that it mentions (a value may
+// be stored in them: `out.push(g.name.as_str())`).
+func (sc *scopeCtx) candidates(g *guard, end int) []BindingID {
+	f := sc.fc.facts()
+	seen := map[BindingID]bool{}
+	var out []BindingID
+	for _, b := range sc.topLevelLets(g, end) {
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	lo, hi := int(g.stmts[g.at].StartByte()), int(g.stmts[end].EndByte())
+	for _, b := range (&ownEval{f: f}).mentionedRange(lo, hi) {
+		if !seen[b] && f.Binding(b).Visible[0] < lo {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// hoistFor finds the expression to compute in the block for use u, which
+// sits in the statement of the await: the smallest expression around u
+// that is evaluated before the await, is a value (not a place the
+// statement borrows), and is independent of what the block declares
+// (set). Moving it must not reorder calls: when calls precede it in the
+// statement, it may only read the block's bindings. It returns nil and
+// why when there is none.
+func (sc *scopeCtx) hoistFor(g *guard, u Use, set map[BindingID]bool) (*hoist, string) {
+	fc := sc.fc
+	f := fc.facts()
+	stmt := g.stmts[g.awaitAt]
+	awaitAt := awaitKeyword(fc.src, g.await)
+	if u.Off >= awaitAt {
+		return nil, "it is used after the await"
+	}
+	n := u.Node
+	if u.Kind != UseExpr {
+		n = ancestor(n, "macro_invocation")
+		if n == nil {
+			return nil, "it is used in a macro"
+		}
+	}
+	var pick *sitter.Node
+	for p := n; p != nil && !p.Equal(stmt); p = p.Parent() {
+		if int(p.EndByte()) > awaitAt || p.Equal(g.await.NamedChild(0)) {
+			break // the awaited future itself, or what contains it
+		}
+		if !p.Equal(n) || u.Kind != UseExpr {
+			switch p.Type() {
+			case "closure_expression", "async_block", "if_expression", "match_expression", "block", "while_expression",
+				"loop_expression", "for_expression":
+				return nil, fmt.Sprintf("it is used inside a `%s` evaluated in the awaited statement", strings.TrimSuffix(p.Type(), "_expression"))
+			}
+		}
+		if hoistable(p) && f.Ownership(p).Independent(set) {
+			pick = p
+			break
+		}
+		if pt := p.Parent(); pt != nil && pt.Type() == "binary_expression" {
+			if op := text(fc.src, pt.ChildByFieldName("operator")); (op == "&&" || op == "||") && !pt.ChildByFieldName("left").Equal(p) {
+				return nil, "it is used on the right of `" + op + "`"
+			}
+		}
+	}
+	if pick == nil {
+		return nil, "what it yields there borrows from it"
+	}
+	if !unconditional(stmt, pick, true) {
+		return nil, "it is computed only on some paths of the statement"
+	}
+	if sc.callsBefore(stmt, pick) {
+		for _, b := range (&ownEval{f: f}).mentioned(pick) {
+			if !set[b] {
+				return nil, fmt.Sprintf("computing `%s` before the statement's other calls would change their order", compactText(fc.src, pick))
+			}
+		}
+	}
+	return &hoist{expr: pick, name: sc.freshName(pick, hoistName(fc.src, pick))}, ""
+}
+
+// hoistable reports whether expression n can be bound by a let in its
+// place: a value (a call, a macro, an operator, a literal aggregate), or a
+// place read by value (a call argument, an operand), which in a program
+// that compiles is Copy.
+func hoistable(n *sitter.Node) bool {
+	switch n.Type() {
+	case "call_expression", "macro_invocation", "binary_expression", "type_cast_expression", "tuple_expression",
+		"array_expression", "struct_expression":
+		return !isCallee(n)
+	case "field_expression", "index_expression", "unary_expression":
+		if n.Type() == "field_expression" && isCallee(n) {
+			return false
+		}
+		p := n.Parent()
+		if p == nil {
+			return false
+		}
+		switch p.Type() {
+		case "arguments", "binary_expression", "tuple_expression", "array_expression", "field_initializer", "type_cast_expression":
+			return true
+		}
+	}
+	return false
+}
+
+// callsBefore reports whether statement stmt makes a call (or a macro
+// call other than a formatting one, or an assignment) that is evaluated
+// before n.
+func (sc *scopeCtx) callsBefore(stmt, n *sitter.Node) bool {
+	found := false
+	walk(stmt, func(c *sitter.Node) bool {
+		if found || int(c.StartByte()) >= int(n.StartByte()) {
+			return false
+		}
+		if int(c.EndByte()) <= int(n.StartByte()) {
+			switch c.Type() {
+			case "call_expression", "assignment_expression", "compound_assignment_expr", "await_expression":
+				found = true
+			case "macro_invocation":
+				m := text(sc.fc.src, c.ChildByFieldName("macro"))
+				found = m != "format" && m != "format_args"
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// hoistName proposes a name for the value of n: its field or method
+// (`len` of `g.len()`, `limit` of `g.limit`), what a clone copies,
+// `message` for a format!.
+func hoistName(src []byte, n *sitter.Node) string {
+	for n != nil {
+		switch n.Type() {
+		case "macro_invocation":
+			if text(src, n.ChildByFieldName("macro")) == "format" {
+				return "message"
+			}
+			return "value"
+		case "field_expression":
+			return snakeName(text(src, n.ChildByFieldName("field")))
+		case "call_expression":
+			recv, m := methodCallParts(src, n)
+			if recv == nil {
+				return snakeName(calleeName(src, n))
+			}
+			switch m {
+			case "clone", "cloned", "copied", "to_owned", "to_string", "to_vec", "unwrap", "unwrap_or_default",
+				"unwrap_or", "expect", "collect", "into", "as_str", "as_ref":
+				n = recv
+				continue
+			}
+			return snakeName(m)
+		case "identifier":
+			return text(src, n)
+		case "unary_expression", "parenthesized_expression", "reference_expression", "type_cast_expression":
+			n = n.NamedChild(0)
+			continue
+		}
+		return "value"
+	}
+	return "value"
+}
+
+// snakeName turns a method or field name into a binding name, or "value".
+func snakeName(s string) string {
+	if s == "" || s[0] >= '0' && s[0] <= '9' || isTypeName(s) || rustKeywords[s] {
+		return "value"
+	}
+	return s
+}
+
+// rustKeywords cannot name a binding.
+var rustKeywords = map[string]bool{
+	"as": true, "break": true, "const": true, "continue": true, "crate": true, "else": true, "enum": true,
+	"extern": true, "false": true, "fn": true, "for": true, "if": true, "impl": true, "in": true, "let": true,
+	"loop": true, "match": true, "mod": true, "move": true, "mut": true, "pub": true, "ref": true, "return": true,
+	"self": true, "static": true, "struct": true, "super": true, "trait": true, "true": true, "type": true,
+	"unsafe": true, "use": true, "where": true, "while": true, "async": true, "await": true, "dyn": true,
+}
+
+// freshName returns base, or base2, base3.. when the name is already used
+// in the fn around n or given earlier in this pass.
+func (sc *scopeCtx) freshName(n *sitter.Node, base string) string {
+	fn := ancestor(n, "function_item")
+	if fn == nil {
+		fn = sc.fc.root
+	}
+	used := sc.names[fn.StartByte()]
+	if used == nil {
+		used = map[string]bool{}
+		walk(fn, func(c *sitter.Node) bool {
+			if c.Type() == "identifier" {
+				used[text(sc.fc.src, c)] = true
+			}
+			return true
+		})
+		sc.names[fn.StartByte()] = used
+	}
+	name := base
+	for i := 2; used[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	used[name] = true
+	return name
+}
+
+// edits returns the edits that wrap the plan's statements in a block (with
+// the escaping bindings and hoisted values as its value) and put the
+// hoisted values' names in the await's statement; or why it cannot.
+func (sc *scopeCtx) edits(g *guard, p scopePlan) ([]rewrite.Edit, string) {
+	fc := sc.fc
+	f := fc.facts()
+	first, last := g.stmts[g.at], g.stmts[p.end]
 	start := int(first.StartByte())
 	ls := lineStart(fc.src, start)
 	if strings.TrimSpace(string(fc.src[ls:start])) != "" {
@@ -198,39 +596,49 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 		return nil, "another statement follows the guard's last use on the same line"
 	}
 	indent := string(fc.src[ls:start])
-	nl := fc.style.Newline
-	unit := fc.style.Indent
+	nl, unit := fc.style.Newline, fc.style.Indent
 	keep := multilineLiterals(fc.root, ls, le)
-
+	inner := indent + unit
+	// The block's values: escaping bindings, then hoisted values.
+	var pats, vals []string
+	for _, b := range p.escapes {
+		bd := f.Binding(b)
+		pat := bd.Name
+		if bd.Mut && !bd.Ref {
+			pat = "mut " + pat
+		}
+		pats, vals = append(pats, pat), append(vals, bd.Name)
+	}
+	for _, h := range p.hoists {
+		pats, vals = append(pats, h.name), append(vals, h.name)
+	}
+	exprText := func(n *sitter.Node) string {
+		return reindentText(text(fc.src, n), unit, nl, multilineLiterals(fc.root, int(n.StartByte()), int(n.EndByte())), int(n.StartByte()), fc.src)
+	}
 	var b strings.Builder
 	switch {
-	case len(escNames) == 0:
+	case len(pats) == 0:
 		b.WriteString(indent + "{" + nl)
 		b.WriteString(indentRange(fc.src, ls, le, unit, nl, keep))
 		b.WriteString(nl + indent + "}")
 	default:
-		pat := escNames[0]
-		if len(escNames) > 1 {
-			parts := make([]string, len(escNames))
-			for i, n := range escNames {
-				parts[i] = n
-				if escMut[i] {
-					parts[i] = "mut " + n
-				}
-			}
-			pat = "(" + strings.Join(parts, ", ") + ")"
-		} else if escMut[0] {
-			pat = "mut " + pat
+		pat := pats[0]
+		if len(pats) > 1 {
+			pat = "(" + strings.Join(pats, ", ") + ")"
 		}
-		tailDecl := len(escNames) == 1 && escDecl[0] == last && last.ChildByFieldName("pattern").Type() == "identifier"
+		lastLet := last.Type() == "let_declaration" && last.ChildByFieldName("alternative") == nil &&
+			last.ChildByFieldName("pattern") != nil && last.ChildByFieldName("pattern").Type() == "identifier"
+		tailDecl := len(p.escapes) == 1 && len(p.hoists) == 0 && lastLet && f.Binding(p.escapes[0]).Decl.Equal(last) &&
+			!dropTemps(&ownEval{f: f}, last.ChildByFieldName("value"), sc.declaredIn(g, p.end, idSet(g.ids)))
+		oneHoist := len(pats) == 1 && len(p.hoists) == 1 && !dropTemps(&ownEval{f: f}, p.hoists[0].expr, sc.declaredIn(g, p.end, idSet(g.ids)))
 		if tailDecl {
 			if ty := last.ChildByFieldName("type"); ty != nil {
 				pat += ": " + text(fc.src, ty)
 			}
 		}
 		b.WriteString(indent + "let " + pat + " = {" + nl)
-		inner := indent + unit
-		if tailDecl {
+		switch {
+		case tailDecl:
 			// The last let's value becomes the block's value; the lines
 			// before it, with their comments and blank lines, stay.
 			ps := lineStart(fc.src, int(last.StartByte()))
@@ -246,612 +654,29 @@ func scopeGuard(fc *fileCtx, g *guard, lastUse int) ([]rewrite.Edit, string) {
 				prevEnd--
 			}
 			b.WriteString(indentRange(fc.src, ls, prevEnd, unit, nl, keep) + nl)
-			b.WriteString(inner + reindentText(text(fc.src, val), unit, nl, multilineLiterals(fc.root, int(val.StartByte()), int(val.EndByte())), int(val.StartByte()), fc.src))
+			b.WriteString(inner + exprText(val))
 			if rest := strings.TrimSpace(string(fc.src[end:le])); rest != "" {
 				b.WriteString(" " + rest)
 			}
-		} else {
+		case oneHoist:
 			b.WriteString(indentRange(fc.src, ls, le, unit, nl, keep) + nl)
-			tail := escNames[0]
-			if len(escNames) > 1 {
-				tail = "(" + strings.Join(escNames, ", ") + ")"
+			b.WriteString(inner + exprText(p.hoists[0].expr))
+		default:
+			b.WriteString(indentRange(fc.src, ls, le, unit, nl, keep) + nl)
+			for _, h := range p.hoists {
+				b.WriteString(inner + "let " + h.name + " = " + exprText(h.expr) + ";" + nl)
+			}
+			tail := vals[0]
+			if len(vals) > 1 {
+				tail = "(" + strings.Join(vals, ", ") + ")"
 			}
 			b.WriteString(inner + tail)
 		}
 		b.WriteString(nl + indent + "};")
 	}
-	return []rewrite.Edit{{Start: ls, End: le, New: b.String()}}, ""
-}
-
-// onlyComments reports whether s (the rest of a line) holds nothing but
-// white space and comments, which may stay on the line a block ends.
-func onlyComments(s string) bool {
-	for {
-		s = strings.TrimSpace(s)
-		switch {
-		case s == "" || strings.HasPrefix(s, "//"):
-			return true
-		case strings.HasPrefix(s, "/*"):
-			i := strings.Index(s[2:], "*/")
-			if i < 0 {
-				return false // a block comment running on: not a one-line tail
-			}
-			s = s[i+4:]
-		default:
-			return false
-		}
+	edits := []rewrite.Edit{{Start: ls, End: le, New: b.String()}}
+	for _, h := range p.hoists {
+		edits = append(edits, rewrite.Edit{Start: int(h.expr.StartByte()), End: int(h.expr.EndByte()), New: h.name})
 	}
-}
-
-// refMethods return references (or views) into their receiver.
-var refMethods = map[string]bool{
-	"get": true, "get_mut": true, "first": true, "last": true, "first_mut": true, "last_mut": true,
-	"iter": true, "iter_mut": true, "as_ref": true, "as_mut": true, "as_str": true, "as_slice": true,
-	"as_deref": true, "as_deref_mut": true, "keys": true, "values": true, "values_mut": true,
-	"deref": true, "deref_mut": true, "borrow": true, "borrow_mut": true, "chars": true, "lines": true,
-	"split": true, "split_whitespace": true, "front": true, "back": true, "peek": true, "trim": true,
-	"windows": true, "chunks": true, "drain": true, "range": true, "entry": true, "or_insert": true,
-	"or_default": true, "or_insert_with": true, "unwrap_or": true,
-}
-
-// mayBorrow says how the value a let declaration binds may borrow from
-// something in scope (so it cannot outlive a block that ends the guard),
-// or returns "" when it is owned as far as the syntax shows: `&expr`, a
-// `ref` binding, a bare binding moved (the guard itself), or a method
-// that returns a reference, without an owning method (`.cloned()`,
-// `.to_vec()`, ...) after it.
-func mayBorrow(src []byte, decl *sitter.Node) string {
-	if strings.Contains(text(src, decl.ChildByFieldName("pattern")), "ref ") {
-		return "is bound by `ref`"
-	}
-	v := unparen(decl.ChildByFieldName("value"))
-	if v == nil {
-		return ""
-	}
-	switch v.Type() {
-	case "reference_expression":
-		return "borrows (`&`)"
-	case "identifier":
-		return "may hold the guard itself"
-	case "closure_expression", "async_block":
-		// It captures what it names, the guard too, by reference or by
-		// move: either way it cannot outlive the guard's block.
-		return "is a closure or async block that may capture the guard"
-	case "call_expression":
-		if m := methodName(src, v); refMethods[m] {
-			return fmt.Sprintf("may borrow (`.%s()` returns a reference)", m)
-		}
-	}
-	return ""
-}
-
-// lineStart returns the offset of the start of the line holding off.
-func lineStart(src []byte, off int) int {
-	return bytes.LastIndexByte(src[:off], '\n') + 1
-}
-
-// lineEnd returns the offset of the line break (before a \r) ending the
-// line holding off, or len(src).
-func lineEnd(src []byte, off int) int {
-	i := bytes.IndexByte(src[off:], '\n')
-	if i < 0 {
-		return len(src)
-	}
-	e := off + i
-	if e > off && src[e-1] == '\r' {
-		e--
-	}
-	return e
-}
-
-// multilineLiterals returns the byte ranges inside [from, to) where a line
-// starts within a string literal: re-indenting those lines would change the
-// string.
-//
-// The walk starts at the smallest node covering the range, found by a
-// descent with a cursor: a walk from the root for every guard scoped made
-// a run quadratic in the items of the file. Nothing outside that node
-// meets the range; a literal on the way down holds the whole range.
-func multilineLiterals(root *sitter.Node, from, to int) [][2]int {
-	var out [][2]int
-	if from < to {
-		c := sitter.NewTreeCursor(root)
-		defer c.Close()
-		for {
-			switch root.Type() {
-			case "string_literal", "raw_string_literal", "block_comment":
-				return [][2]int{{int(root.StartByte()), int(root.EndByte())}}
-			}
-			if c.GoToFirstChildForByte(uint32(from)) < 0 {
-				break
-			}
-			n := c.CurrentNode()
-			if int(n.StartByte()) > from || int(n.EndByte()) < to {
-				break
-			}
-			root = n
-		}
-	}
-	walk(root, func(n *sitter.Node) bool {
-		if int(n.EndByte()) <= from || int(n.StartByte()) >= to {
-			return false
-		}
-		switch n.Type() {
-		case "string_literal", "raw_string_literal", "block_comment":
-			out = append(out, [2]int{int(n.StartByte()), int(n.EndByte())})
-			return false
-		}
-		return true
-	})
-	return out
-}
-
-// inLiteral reports whether off lies strictly inside one of the ranges.
-func inLiteral(off int, lits [][2]int) bool {
-	for _, r := range lits {
-		if off > r[0] && off < r[1] {
-			return true
-		}
-	}
-	return false
-}
-
-// indentRange returns the lines of src[from:to] each indented by one more
-// unit, joined by nl. Blank lines become empty; lines that begin inside a
-// string literal or block comment are left as they are.
-func indentRange(src []byte, from, to int, unit, nl string, lits [][2]int) string {
-	return reindentText(string(src[from:to]), unit, nl, lits, from, src)
-}
-
-// reindentText indents each line of s (found at offset base of src) but
-// the first by unit, and the first line too when it starts a line of src.
-func reindentText(s, unit, nl string, lits [][2]int, base int, src []byte) string {
-	lines := strings.Split(s, "\n")
-	off := base
-	for i, l := range lines {
-		l = strings.TrimSuffix(l, "\r")
-		startsLine := off == 0 || src[off-1] == '\n'
-		switch {
-		case inLiteral(off, lits):
-		case strings.TrimSpace(l) == "":
-			l = ""
-		case startsLine:
-			l = unit + l
-		}
-		off += len(lines[i]) + 1
-		lines[i] = l
-	}
-	return strings.Join(lines, nl)
-}
-
-// ownedEnds are the methods whose result owns its value (or is Copy), so
-// a block that binds the guard with `let` can return it.
-var ownedEnds = map[string]bool{
-	"cloned": true, "copied": true, "clone": true, "len": true, "is_empty": true,
-	"contains": true, "contains_key": true, "pop": true, "pop_front": true, "pop_back": true,
-	"take": true, "to_string": true, "to_owned": true, "to_vec": true, "remove": true,
-}
-
-// mutMethods need `&mut` access through the guard, so the guard binding
-// must be `mut`.
-var mutMethods = map[string]bool{
-	"pop": true, "pop_front": true, "pop_back": true, "push": true, "push_back": true, "push_front": true,
-	"take": true, "insert": true, "remove": true, "clear": true, "drain": true, "get_mut": true,
-	"iter_mut": true, "entry": true, "extend": true, "truncate": true, "retain": true, "append": true,
-	"swap_remove": true, "dedup": true, "sort": true, "sort_by": true, "sort_by_key": true, "sort_unstable": true,
-}
-
-// borrowingMethods return iterators or views that borrow the guarded
-// value; a `.cloned()` after them is still a borrow.
-var borrowingMethods = map[string]bool{
-	"iter": true, "iter_mut": true, "keys": true, "values": true, "values_mut": true, "drain": true,
-	"chars": true, "bytes": true, "lines": true, "split": true, "windows": true, "chunks": true,
-	"into_iter": true, "range": true, "as_str": true, "as_slice": true,
-}
-
-// tempCtx is what the temporary-guard search shares across one pass.
-type tempCtx struct {
-	fc    *fileCtx
-	pl    bool
-	fns   *guardFnSet
-	names map[uint32]map[string]bool // identifiers of each fn, by its start
-}
-
-// temporaries finds lock guards that no `let` names but that live across
-// an await: temporaries of `if let` / `while let` / `match` scrutinees
-// (they live to the end of the whole expression), temporaries in the
-// arguments or receiver of an awaited call (to the end of the statement),
-// and guards bound by an `if let Ok(g) = m.lock()` or `match m.lock()`
-// pattern.
-func temporaries(fc *fileCtx) []proposal {
-	tc := &tempCtx{fc: fc, pl: importsParkingLot(fc.src), fns: fileGuardFns(fc), names: map[uint32]map[string]bool{}}
-	var out []proposal
-	for _, b := range fc.bodies {
-		if !b.send {
-			continue
-		}
-		walk(b.block, func(n *sitter.Node) bool {
-			if n != b.block && isFutureBoundary(n) {
-				return false
-			}
-			switch n.Type() {
-			case "if_expression":
-				if c := n.ChildByFieldName("condition"); c != nil && c.Type() == "let_condition" {
-					out = append(out, tc.scrutinee(b, n, "if let", c.ChildByFieldName("value"), c.ChildByFieldName("pattern"),
-						n.ChildByFieldName("consequence"), n.ChildByFieldName("alternative"))...)
-				}
-			case "while_expression":
-				if c := n.ChildByFieldName("condition"); c != nil && c.Type() == "let_condition" {
-					out = append(out, tc.scrutinee(b, n, "while let", c.ChildByFieldName("value"), c.ChildByFieldName("pattern"),
-						n.ChildByFieldName("body"))...)
-				}
-			case "match_expression":
-				out = append(out, tc.scrutinee(b, n, "match", n.ChildByFieldName("value"), nil, n.ChildByFieldName("body"))...)
-			case "await_expression":
-				out = append(out, tc.awaitedCall(b, n)...)
-			}
-			return true
-		})
-	}
-	return out
-}
-
-// firstAwait returns the first await of the current future in nodes.
-func firstAwait(nodes ...*sitter.Node) *sitter.Node {
-	for _, n := range nodes {
-		if n == nil {
-			continue
-		}
-		if a := awaitsIn(n); len(a) > 0 {
-			return a[0]
-		}
-	}
-	return nil
-}
-
-// scrutinee handles one `if let` / `while let` / `match` whose body
-// awaits: a guard bound by its pattern is reported, a temporary guard in
-// its scrutinee is bound inside a block when the value left is owned.
-func (tc *tempCtx) scrutinee(b *asyncBody, n *sitter.Node, form string, val, pat *sitter.Node, bodies ...*sitter.Node) []proposal {
-	src := tc.fc.src
-	s := unparen(val)
-	if s == nil || hasAwait(s) {
-		return nil // an await in the scrutinee itself: awaitedCall's
-	}
-	aw := firstAwait(bodies...)
-	if aw == nil {
-		return nil
-	}
-	awaitOff := awaitKeyword(src, aw)
-	awaitLine := lineOf(src, awaitOff)
-	if s.Type() == "call_expression" && lockKind(src, s) != "" {
-		if bind, ok := okBinding(src, form, pat, bodies); ok {
-			// `if let Ok(g) = m.lock()` / `match m.lock() { Ok(g) => .. }`:
-			// the guard lives to the end of the whole expression.
-			f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(s.StartByte())}, Await: &Pos{Offset: awaitOff},
-				Name: text(src, s)}
-			if bind != nil {
-				f.Pos.Offset, f.Name = int(bind.StartByte()), text(src, bind)
-			}
-			f.Message = fmt.Sprintf("`%s` `%s` is held across an await point%s", lockKind(src, s), f.Name, sendWhy(b))
-			if bind != nil {
-				g := &guard{name: f.Name, kind: lockKind(src, s), decl: bind.Parent(), lock: s, bind: bind,
-					recv: s.ChildByFieldName("function").ChildByFieldName("value"), body: b, await: aw}
-				for d := bind.Parent(); d != nil && !d.Equal(n); d = d.Parent() {
-					if d.Type() == "let_condition" || d.Type() == "match_arm" {
-						g.decl = d
-						break
-					}
-				}
-				g.usedLate = usedAfter(src, n, f.Name, int(aw.EndByte()))
-				if handOff(tc.fc, g) {
-					// Only tokio's Mutex keeps this shape's meaning.
-					tc.fc.held = append(tc.fc.held, g)
-					return nil
-				}
-			}
-			f.Reason = fmt.Sprintf("guard `%s` is bound by the `%s` pattern and lives to the end of the `%s`, which awaits at line %d; sendfix does not restructure it: take the guard with `let` in a block that ends before the await", f.Name, form, form, awaitLine)
-			if tc.fc.cfg.AllAsync {
-				f.Reason += " (--all-async only scopes guards)"
-			} else if !tc.fc.cfg.Rules[RuleTokioMutex] {
-				f.Reason += ", or enable tokio-mutex"
-			}
-			return []proposal{{f: f}}
-		}
-	}
-	a, kind := tc.findTemp(s)
-	if a == nil {
-		return nil
-	}
-	f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.StartByte())}, Await: &Pos{Offset: awaitOff},
-		Name: compactText(src, a),
-		Message: fmt.Sprintf("temporary `%s` of `%s` in the `%s` scrutinee is held across an await point%s",
-			kind, compactText(src, a), form, sendWhy(b))}
-	edits, why := tc.bindInBlock(s, a, form == "match" && literalArms(n))
-	if why != "" {
-		f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, compactText(src, a), awaitLine)
-		return []proposal{{f: f}}
-	}
-	f.Fix = fmt.Sprintf("bound the guard with `let` inside a block in the `%s` scrutinee, so it is dropped before the body runs", form)
-	return []proposal{{f: f, edits: edits}}
-}
-
-// awaitedCall handles temporary guards in the arguments and the receiver
-// of an awaited call: they live to the end of the statement, across the
-// await.
-func (tc *tempCtx) awaitedCall(b *asyncBody, aw *sitter.Node) []proposal {
-	src := tc.fc.src
-	call := unparen(aw.NamedChild(0))
-	if call == nil || call.Type() != "call_expression" {
-		return nil
-	}
-	awaitOff := awaitKeyword(src, aw)
-	awaitLine := lineOf(src, awaitOff)
-	var out []proposal
-	if fn := call.ChildByFieldName("function"); fn != nil && fn.Type() == "field_expression" {
-		if a, kind := tc.findTemp(fn.ChildByFieldName("value")); a != nil {
-			out = append(out, proposal{f: Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.StartByte())}, Await: &Pos{Offset: awaitOff},
-				Name:    compactText(src, a),
-				Message: fmt.Sprintf("temporary `%s` of `%s` in the receiver of an awaited call is held across the await%s", kind, compactText(src, a), sendWhy(b)),
-				Reason:  fmt.Sprintf("the awaited call at line %d is made on a value borrowed from the guard of `%s`; the guard must stay held for the call", awaitLine, compactText(src, a)),
-			}})
-		}
-	}
-	args := call.ChildByFieldName("arguments")
-	if args == nil {
-		return out
-	}
-	for _, arg := range namedChildren(args) {
-		s := unparen(arg)
-		a, kind := tc.findTemp(s)
-		if a == nil {
-			continue
-		}
-		f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.StartByte())}, Await: &Pos{Offset: awaitOff},
-			Name:    compactText(src, a),
-			Message: fmt.Sprintf("temporary `%s` of `%s` in an argument of an awaited call is held across the await%s", kind, compactText(src, a), sendWhy(b))}
-		edits, why := tc.bindInBlock(s, a, false)
-		if why != "" {
-			f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, compactText(src, a), awaitLine)
-			out = append(out, proposal{f: f})
-			continue
-		}
-		f.Fix = "bound the guard with `let` inside a block in the argument, so it is dropped before the await"
-		out = append(out, proposal{f: f, edits: edits})
-	}
-	return out
-}
-
-// usedAfter reports whether name is mentioned in n after offset off.
-func usedAfter(src []byte, n *sitter.Node, name string, off int) bool {
-	found := false
-	walk(n, func(c *sitter.Node) bool {
-		if found || int(c.EndByte()) <= off {
-			return false
-		}
-		if int(c.StartByte()) >= off && usesName(src, c, name) {
-			found = true
-			return false
-		}
-		return true
-	})
-	return found
-}
-
-// sendWhy is the message suffix saying why the body must be Send.
-func sendWhy(b *asyncBody) string {
-	if b == nil || b.why == "" {
-		return ""
-	}
-	return " of a future that must be Send (" + b.why + ")"
-}
-
-// compactText is n's text on one line, inner runs of white space made one
-// space.
-func compactText(src []byte, n *sitter.Node) string {
-	return strings.Join(strings.Fields(text(src, n)), " ")
-}
-
-// okBinding says whether the pattern of an `if let` / `while let`, or an
-// arm of a `match`, takes the guard out of a lock Result (`Ok(g)`), and
-// returns the binding when there is one.
-func okBinding(src []byte, form string, pat *sitter.Node, bodies []*sitter.Node) (*sitter.Node, bool) {
-	var pats []*sitter.Node
-	if form == "match" {
-		if len(bodies) == 0 || bodies[0] == nil {
-			return nil, false
-		}
-		for _, arm := range namedChildren(bodies[0]) {
-			if arm.Type() == "match_arm" {
-				if p := arm.ChildByFieldName("pattern"); p != nil {
-					pats = append(pats, p)
-				}
-			}
-		}
-	} else if pat != nil {
-		pats = append(pats, pat)
-	}
-	found := false
-	for _, p := range pats {
-		var id *sitter.Node
-		walk(p, func(c *sitter.Node) bool {
-			if found && id != nil {
-				return false
-			}
-			if c.Type() == "tuple_struct_pattern" && text(src, c.ChildByFieldName("type")) == "Ok" {
-				found = true
-				walk(c, func(d *sitter.Node) bool {
-					if id == nil && d.Type() == "identifier" && !d.Equal(c.ChildByFieldName("type")) {
-						id = d
-					}
-					return id == nil
-				})
-				return false
-			}
-			return true
-		})
-		if id != nil {
-			return id, true
-		}
-	}
-	return nil, found
-}
-
-// literalArms reports whether every arm of a match tests literals, ranges
-// or `_`, so the scrutinee is of a primitive (Copy) type.
-func literalArms(match *sitter.Node) bool {
-	body := match.ChildByFieldName("body")
-	if body == nil {
-		return false
-	}
-	ok := true
-	for _, arm := range namedChildren(body) {
-		if arm.Type() != "match_arm" {
-			continue
-		}
-		p := arm.ChildByFieldName("pattern")
-		if p == nil {
-			return false
-		}
-		for _, c := range namedChildren(p) {
-			if c.Type() == "condition" || p.ChildByFieldName("condition") != nil && c.Equal(p.ChildByFieldName("condition")) {
-				continue
-			}
-			walk(c, func(d *sitter.Node) bool {
-				switch d.Type() {
-				case "or_pattern", "range_pattern", "integer_literal", "char_literal", "boolean_literal",
-					"negative_literal", "string_literal", "string_content", "escape_sequence", "float_literal":
-					return true
-				}
-				ok = false
-				return false
-			})
-		}
-	}
-	return ok
-}
-
-// findTemp returns the first lock acquisition evaluated as a temporary of
-// expression n (not one inside a nested statement, closure or async
-// block, which is dropped earlier or is another context) and its guard
-// type.
-func (tc *tempCtx) findTemp(n *sitter.Node) (*sitter.Node, string) {
-	var found *sitter.Node
-	var kind string
-	walk(n, func(c *sitter.Node) bool {
-		if found != nil {
-			return false
-		}
-		switch c.Type() {
-		case "closure_expression", "async_block", "let_declaration", "expression_statement", "function_item":
-			return false
-		case "call_expression":
-			if call, k := guardCall(tc.fc.src, c, tc.pl, tc.fns); call != nil {
-				found, kind = c, k
-				return false
-			}
-		}
-		return true
-	})
-	return found, kind
-}
-
-// bindInBlock returns the edit that replaces expression s, a method chain
-// on the temporary guard a, with `{ let guard = <a>; <s on guard> }`, or
-// why it cannot: the value left must be owned, or derefCopy must allow
-// `*guard` (a match on literals).
-func (tc *tempCtx) bindInBlock(s, a *sitter.Node, derefCopy bool) ([]rewrite.Edit, string) {
-	src := tc.fc.src
-	if s.Equal(a) {
-		return nil, "the guard itself is the value; sendfix cannot tell what of it is needed"
-	}
-	var methods []string
-	deref := false
-	for p := a; !p.Equal(s); {
-		par := p.Parent()
-		if par == nil {
-			return nil, "the guard is taken inside a larger expression"
-		}
-		switch par.Type() {
-		case "parenthesized_expression":
-			p = par
-			continue
-		case "field_expression":
-			if v := par.ChildByFieldName("value"); v == nil || !v.Equal(p) {
-				return nil, "the guard is taken inside a larger expression"
-			}
-			gp := par.Parent()
-			if gp != nil && gp.Type() == "call_expression" && gp.ChildByFieldName("function").Equal(par) {
-				methods = append(methods, text(src, par.ChildByFieldName("field")))
-				p = gp
-				continue
-			}
-			return nil, fmt.Sprintf("a field (`.%s`) of the guarded value is used; sendfix cannot tell whether it is Copy", text(src, par.ChildByFieldName("field")))
-		case "unary_expression":
-			if derefCopy && par.Equal(s) && strings.HasPrefix(text(src, par), "*") {
-				deref = true
-				p = par
-				continue
-			}
-			return nil, "the guard is dereferenced; sendfix cannot tell whether the value is Copy"
-		default:
-			return nil, fmt.Sprintf("the guard is taken inside a larger expression (`%s`)", compactText(src, par))
-		}
-	}
-	if !deref {
-		end := methods[len(methods)-1]
-		for _, m := range methods[:len(methods)-1] {
-			if borrowingMethods[m] {
-				return nil, fmt.Sprintf("`.%s()` borrows from the guard; the value would have to outlive it", m)
-			}
-		}
-		if !ownedEnds[end] || end == "take" && strings.TrimSpace(text(src, s.ChildByFieldName("arguments"))) != "()" {
-			return nil, fmt.Sprintf("`.%s()` may return a reference into the guard, which would have to outlive it; sendfix binds the guard in a block only when the value left is owned (`.cloned()`, `.len()`, `.pop()`, ...)", end)
-		}
-	}
-	mut := ""
-	for _, m := range methods {
-		if mutMethods[m] {
-			mut = "mut "
-		}
-	}
-	name := tc.freshName(s)
-	st := int(s.StartByte())
-	body := string(src[st:a.StartByte()]) + name + string(src[a.EndByte():s.EndByte()])
-	lock := text(src, a)
-	repl := "{ let " + mut + name + " = " + lock + "; " + body + " }"
-	if !strings.ContainsAny(body+lock, "\r\n") {
-		// rustfmt lays a block in expression position out on its own
-		// lines; the inline form stays only where re-indenting a
-		// multi-line body could touch a string literal.
-		ind := rewrite.IndentAt(src, st)
-		in, nl := ind+tc.fc.style.Indent, tc.fc.style.Newline
-		repl = "{" + nl + in + "let " + mut + name + " = " + lock + ";" + nl + in + body + nl + ind + "}"
-	}
-	return []rewrite.Edit{{Start: st, End: int(s.EndByte()), New: repl}}, ""
-}
-
-// freshName returns `guard`, or `guard2`, `guard3`.. when the name is
-// already used in the fn around n.
-func (tc *tempCtx) freshName(n *sitter.Node) string {
-	fn := ancestor(n, "function_item")
-	if fn == nil {
-		fn = tc.fc.root
-	}
-	used := tc.names[fn.StartByte()]
-	if used == nil {
-		used = map[string]bool{}
-		walk(fn, func(c *sitter.Node) bool {
-			if c.Type() == "identifier" {
-				used[text(tc.fc.src, c)] = true
-			}
-			return true
-		})
-		tc.names[fn.StartByte()] = used
-	}
-	name := "guard"
-	for i := 2; used[name]; i++ {
-		name = fmt.Sprintf("guard%d", i)
-	}
-	return name
+	return edits, ""
 }

@@ -37,13 +37,13 @@ func TestUsesName(t *testing.T) {
 	}
 }
 
-// scopeCtx parses src and runs mutex-scope once, returning the proposals
+// runScope parses src and runs mutex-scope once, returning the proposals
 // and the file context (for fc.held).
-func scopeCtx(t *testing.T, src string, cfg Config) ([]proposal, *fileCtx) {
+func runScope(t *testing.T, src string, cfg Config) ([]proposal, *fileCtx) {
 	t.Helper()
 	root := parseRust(t, src)
 	fc := &fileCtx{path: "t.rs", src: []byte(src), root: root, style: rewrite.DetectStyle([]byte(src)), cfg: cfg, idx: NewIndex()}
-	fc.bodies = findBodies(fc.src, root, fc.idx, cfg.AllAsync)
+	fc.bodies = findBodies(fc.path, fc.src, root, fc.idx, cfg.AllAsync)
 	return runMutexScope(fc), fc
 }
 
@@ -60,7 +60,7 @@ fn go(m: Arc<Mutex<u32>>) {
 `
 
 func TestUsedAfterAwaitIsHandedToTokioMutex(t *testing.T) {
-	props, fc := scopeCtx(t, usedAfterSrc, DefaultConfig())
+	props, fc := runScope(t, usedAfterSrc, DefaultConfig())
 	if len(props) != 0 {
 		t.Errorf("mutex-scope should leave the finding to tokio-mutex, got %+v", props)
 	}
@@ -72,7 +72,7 @@ func TestUsedAfterAwaitIsHandedToTokioMutex(t *testing.T) {
 func TestUsedAfterAwaitReportedWithoutTokioMutex(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Rules[RuleTokioMutex] = false
-	props, fc := scopeCtx(t, usedAfterSrc, cfg)
+	props, fc := runScope(t, usedAfterSrc, cfg)
 	if len(fc.held) != 0 {
 		t.Errorf("held should be empty when tokio-mutex is off")
 	}
@@ -90,7 +90,7 @@ func TestUsedAfterAwaitReportedWithoutTokioMutex(t *testing.T) {
 func TestAllAsyncNeverHandsOff(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.AllAsync = true
-	props, fc := scopeCtx(t, usedAfterSrc, cfg)
+	props, fc := runScope(t, usedAfterSrc, cfg)
 	if len(fc.held) != 0 {
 		t.Errorf("--all-async must leave fileCtx.held empty, got %d", len(fc.held))
 	}
@@ -126,8 +126,10 @@ func TestTemporaryChains(t *testing.T) {
 			"", "dereferenced"},
 		{"first is a reference", "        if let Some(x) = m.lock().unwrap().first() { tick(*x as usize).await; }\n",
 			"", "reference"},
-		{"iter then cloned borrows", "        if let Some(x) = m.lock().unwrap().iter().cloned().next() { tick(x as usize).await; }\n",
-			"", "`.iter()` borrows from the guard"},
+		{"iter then cloned is owned", "        if let Some(x) = m.lock().unwrap().iter().cloned().next() { tick(x as usize).await; }\n",
+			"{\n            let guard = m.lock().unwrap();\n            guard.iter().cloned().next()\n        }", ""},
+		{"drain has a destructor: the value gets a let", "        if let Some(x) = m.lock().unwrap().drain(..).next() { tick(x as usize).await; }\n",
+			"{\n            let mut guard = m.lock().unwrap();\n            let value = guard.drain(..).next();\n            value\n        }", ""},
 		{"receiver of the awaited call", "        m.lock().unwrap().len().pow(1).checked_add(0);\n        tick(0).await;\n",
 			"", ""},
 		{"scrutinee await after body has none", "        if let Some(x) = m.lock().unwrap().pop() { println!(\"{x}\"); }\n        tick(0).await;\n",
@@ -156,7 +158,7 @@ func TestTemporaryChains(t *testing.T) {
 
 func TestEscapingBorrowIsRefused(t *testing.T) {
 	res := runBody(t, "        let v = m.lock().unwrap();\n        let first = v.first();\n        tick(0).await;\n        println!(\"{first:?}\");\n")
-	if res.Changed() || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Reason, "`first` may borrow") {
+	if res.Changed() || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Reason, "`first` borrows from guard `v`") {
 		t.Errorf("want the borrow reported; findings %+v\n%s", res.Findings, res.Out)
 	}
 }

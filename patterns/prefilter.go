@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
-
-	"sendfix/rewrite"
 )
 
 // The prefilter decides from a file's bytes and tokens, without parsing,
@@ -28,12 +26,13 @@ import (
 // quotes differently.
 
 var (
-	kwAsync = []byte("async")
-	kwAwait = []byte("await")
-	kwSpawn = []byte("spawn")
-	kwRc    = []byte("Rc")
-	kwWeak  = []byte("Weak")
-	kwGuard = []byte("Guard")
+	kwAsync   = []byte("async")
+	kwAwait   = []byte("await")
+	kwSpawn   = []byte("spawn")
+	kwSpawnOn = []byte("spawn_on")
+	kwRc      = []byte("Rc")
+	kwWeak    = []byte("Weak")
+	kwGuard   = []byte("Guard")
 )
 
 // anchors name, for a needle the prefilter looks for in every file, the
@@ -119,50 +118,6 @@ func FileFacts(src []byte, cfg Config) Facts {
 	return f
 }
 
-// MayMatch is the package MayMatch narrowed by what the index knows of the
-// other files: a lock guard is taken by a `.lock()`, `.read()` or
-// `.write()` call in one of the shapes the rules accept (see
-// hasAcquisition), or by a call of a guard-returning fn, of this file
-// (callsOwnGuardFn) or one the index names, in a shape that can match its
-// declaration (see hasGuardFnCall); and that call must sit in an async
-// body with an await after it (asyncSpans.awaitAfter). Whitespace and
-// comments may sit between the tokens. It is false only when no enabled
-// rule can produce a finding in src with this index (or one with fewer
-// guard-returning fns).
-func (ix *Index) MayMatch(src []byte, cfg Config) bool {
-	if !MayMatch(src, cfg) {
-		return false
-	}
-	if len(cfg.Sites) > 0 {
-		return true
-	}
-	guards, rc := ix.mayRules(src, cfg, awaitFollows(src))
-	return guards || rc
-}
-
-// mayRules is Index.MayMatch rule by rule, for a file past MayMatch:
-// whether the guard rules and rc-arc may report in src. keep is
-// awaitFollows(src), which callers that need it again share.
-func (ix *Index) mayRules(src []byte, cfg Config, keep func(int) bool) (guards, rc bool) {
-	rc = cfg.Rules[RuleRcArc] && mayRc(src)
-	guards = guardRules(cfg) && ix.mayHoldGuard(src, keep)
-	return guards, rc
-}
-
-// CallsAndMayMatch is CalledKeys(src, keys) and, for a file past
-// MayMatch, whether an Index with none of those fns lets it through
-// (Index.MayMatch with a nil Index), lexing src once for both.
-func CallsAndMayMatch(src []byte, keys map[string]bool, cfg Config) (called []string, may bool) {
-	keep := awaitFollows(src)
-	called = calledKeys(src, keys, keep)
-	if len(cfg.Sites) > 0 {
-		return called, true
-	}
-	var none *Index
-	guards, rc := none.mayRules(src, cfg, keep)
-	return called, guards || rc
-}
-
 // mayRc is rc-arc's condition: an Rc spelled (the identifier `Rc`: the
 // rule tracks identifiers whose text is `Rc`), or a Weak with the module
 // std::rc named (the rule takes a bare Weak for rc's only when imported
@@ -173,9 +128,20 @@ func mayRc(src []byte) bool {
 
 // mayRcWith is mayRc given whether src has the word async and contains
 // "spawn". Last, the tokens must show a body that can trigger the rule
-// (rcMayTrigger).
+// under some Index (rcMayTrigger).
 func mayRcWith(src []byte, asyncWord, spawn bool) bool {
-	return (asyncWord || spawn) && (hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src)) && rcMayTrigger(src)
+	return (asyncWord || spawn) && rcSpelled(src) && rcMayTrigger(src)
+}
+
+// mayRcWords is mayRc without the token reading: the words alone.
+func mayRcWords(src []byte) bool {
+	return (hasWord(src, kwAsync) || containsKw(src, kwSpawn)) && rcSpelled(src)
+}
+
+// rcSpelled reports whether src spells an Rc of the rule: the identifier
+// `Rc`, or `Weak` with the path `rc::`.
+func rcSpelled(src []byte) bool {
+	return hasWord(src, kwRc) || hasWord(src, kwWeak) && hasRcPath(src)
 }
 
 // hasWord reports whether src may hold w as a whole identifier: not next
@@ -289,6 +255,7 @@ func MayDeclareGuardFn(src []byte) bool {
 // `.name()` (no arguments) in a shape guardCall, letGuard or mutex-scope's
 // temporaries accept: after the call and any closing parentheses comes
 // `.unwrap…`/`.expect…` (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`),
+// `.map_err…`/`.ok…` or `?` (`.map_err(..)?`, `.ok()?`, `m.lock()?`),
 // `else` (`let Ok(g) = m.lock() else`), `{` (`if let Ok(g) = m.lock() {`,
 // `match m.lock() {`) or `&&` (a let chain); with parkingLot (the file
 // names parking_lot, whose lock() returns the guard itself) any
@@ -337,9 +304,12 @@ func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool
 		case j >= len(src):
 		case src[j] == '{', src[j] == '&' && j+1 < len(src) && src[j+1] == '&':
 			return true
+		case src[j] == '?':
+			return true // `m.lock()?`
 		case src[j] == '.':
 			k := skipTrivia(src, j+1)
-			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) {
+			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) ||
+				bytes.HasPrefix(src[k:], []byte("map_err")) || bytes.HasPrefix(src[k:], []byte("ok")) {
 				return true
 			}
 		case bytes.HasPrefix(src[j:], []byte("else")) && (j+4 == len(src) || !isIdentByte(src[j+4])):
@@ -489,7 +459,7 @@ func dotBefore(src []byte, i int) bool {
 // hasGuardFnCall reports whether src may call the guard-returning fn
 // declared under key (see guardDeclKey and guardFnSet.kind): its name as
 // a whole identifier followed by `(`, a turbofish or a comment, and
-//   - for a free fn ("name"), anywhere;
+//   - for a free fn ("name"), anywhere but after a dot (a method call);
 //   - for an associated fn or a method ("Type::name", "Type.name"), after
 //     `::` and a segment that is not a module's (`Type::name(..)`,
 //     `Self::name(..)`, not `io::name(..)`), and for a method also
@@ -530,12 +500,17 @@ func hasGuardFnCall(src []byte, key string, keep func(int) bool) bool {
 		if !callFollows(src, j) || keep != nil && !keep(start) {
 			continue
 		}
-		if free {
-			return true
-		}
 		p := start - 1
 		for p >= 0 && isSpace(src[p]) {
 			p--
+		}
+		if free {
+			// `x.name(..)` is a method call, never the free fn's (a
+			// range `a..name(..)` is a call of it).
+			if p >= 0 && src[p] == '.' && (p == 0 || src[p-1] != '.') {
+				continue
+			}
+			return true
 		}
 		switch {
 		case p < 0:
@@ -570,70 +545,6 @@ func hasGuardFnCall(src []byte, key string, keep func(int) bool) bool {
 	}
 }
 
-// Scan decides, with one parse at most, whether Engine.Run can report
-// anything in the file whatever the Index of the run says about which
-// async fns must be Send. The engine's own Index must already name the
-// guard-returning fns of every file (summaries of the files for which
-// MayDeclareGuardFn holds); it is used for Index.MayMatch. A file for
-// which Scan is false need not be run at all.
-//
-// Scan is Index.MayMatch and then the rules run once on the parsed file
-// with every async body taken as Send-required (the most any Index can
-// make of it): a rule that reports nothing then reports nothing with
-// fewer Send-required bodies either, and a run whose first pass reports
-// nothing stops there.
-func (e *Engine) Scan(path string, src []byte) bool {
-	body := bytes.TrimPrefix(src, bom)
-	if !MayMatch(body, e.cfg) {
-		return false
-	}
-	if len(e.cfg.Sites) > 0 || e.tooLarge(src) {
-		return true // Run reports the file over the limit
-	}
-	guards, rc := e.idx.mayRules(body, e.cfg, awaitFollows(body)) // Index.MayMatch, rule by rule
-	if !guards && !rc {
-		return false
-	}
-	tree, err := e.parse(body)
-	if err != nil {
-		return true // let Run report the parse failure
-	}
-	defer tree.Close()
-	return e.anyProposal(path, body, tree.RootNode(), guards, rc)
-}
-
-// anyProposal reports whether a rule proposes anything in the parsed file
-// when every async body must be Send. Every rule that an enabled rule
-// needs runs; a proposal of any of them counts, since the hand-off between
-// mutex-scope and tokio-mutex differs under --all-async. The guard rules
-// run only when guards is true, rc-arc only when rc is: the byte-level
-// conditions of Index.MayMatch, rule by rule.
-func (e *Engine) anyProposal(path string, src []byte, root *sitter.Node, guards, rc bool) bool {
-	cfg := e.cfg
-	cfg.AllAsync = true
-	fc := &fileCtx{path: path, src: src, root: root, style: rewrite.DetectStyle(src), cfg: cfg, idx: e.idx}
-	fc.bodies = findBodies(src, root, e.idx, true)
-	for _, r := range rules {
-		if !(cfg.Rules[r.name] || r.name == RuleMutexScope && cfg.Rules[RuleTokioMutex]) {
-			continue
-		}
-		switch r.name {
-		case RuleMutexScope, RuleTokioMutex:
-			if !guards {
-				continue
-			}
-		case RuleRcArc:
-			if !rc {
-				continue
-			}
-		}
-		if len(r.run(fc)) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // offsets are the sorted start offsets of a needle's occurrences in a
 // file. A walk looking for nodes whose text must contain the needle can
 // skip every subtree with no occurrence (see within), which turns a walk of
@@ -657,35 +568,6 @@ func findAll(src, needle []byte) offsets {
 func (o offsets) within(start, end uint32, n int) bool {
 	i := sort.SearchInts(o, int(start))
 	return i < len(o) && o[i]+n <= int(end)
-}
-
-// MentionsAny reports whether src holds one of names as an identifier (in
-// code, comments or strings alike: it errs towards true).
-//
-// It bounds the summaries an Index needs: whether an async fn f must be
-// Send depends only on spawns and awaits of f, of its awaiting callers, of
-// theirs, and so on, and each of those facts lies in a file that spells
-// the callee's name. So the files to summarize for the async fns of a few
-// files are found by growing a set of names from those fns, through the
-// callers the summaries reveal, and summarizing the files that mention
-// one; the Index of those summaries answers SendRequired, Why and
-// Declared for those names as the Index of every file would.
-func MentionsAny(src []byte, names map[string]bool) bool {
-	if len(names) == 0 {
-		return false
-	}
-	// A raw name `r#run` is mentioned as `r#run`, whose words are `r` and
-	// `run`: its bare form counts.
-	raw := false
-	for n := range names {
-		raw = raw || strings.HasPrefix(n, "r#")
-	}
-	found := false
-	eachWord(src, func(i, j int) bool {
-		found = names[string(src[i:j])] || raw && names["r#"+string(src[i:j])]
-		return !found
-	})
-	return found
 }
 
 // GuardSummary parses src and returns its Summary with GuardFns alone: the
@@ -747,103 +629,6 @@ func returnsGuard(sig []byte) bool {
 	return false
 }
 
-// signatureEnd returns the offset of the `{` or `;` that ends the fn
-// signature starting at i, or len(src): the first one outside
-// parentheses, brackets, generic angle brackets and braces (a const
-// generic argument `{ N }`, a macro's `ty!{..}`). Angle brackets count only outside the
-// others: a `>>` in an array length or a const block is a shift. Tokens
-// are lexToken's: a bracket in a comment or literal does not count.
-func signatureEnd(src []byte, i int) int {
-	var d bracketDepth
-	var m macroBang
-	for i < len(src) {
-		t, j := lexToken(src, i)
-		if t == tokPunct && d.step(src, i, m.open) && (src[i] == '{' || src[i] == ';') {
-			return i
-		}
-		m.see(src, t, i, j)
-		i = j
-	}
-	return len(src)
-}
-
-// macroBang follows the tokens for a macro invocation's `name!`: a `{`
-// right after one opens the macro's braces, where a `{` after the never
-// type's `!` (`-> ! {`) opens a body.
-type macroBang struct {
-	ident bool // the last token is an identifier
-	open  bool // the last tokens are an identifier and `!`
-}
-
-// see takes the next token src[i:j] (not whitespace, a comment or a
-// literal) of kind t. A macro's name is an identifier but no keyword:
-// `impl Tr for ! {}` implements a trait for the never type.
-func (m *macroBang) see(src []byte, t, i, j int) {
-	if t == tokSkip {
-		return
-	}
-	m.open = m.ident && t == tokPunct && src[i] == '!'
-	m.ident = t == tokIdent && !keywords[string(src[i:j])]
-}
-
-// keywords are Rust's keywords, which no macro is named by.
-var keywords = map[string]bool{
-	"as": true, "async": true, "await": true, "break": true, "const": true, "continue": true,
-	"crate": true, "dyn": true, "else": true, "enum": true, "extern": true, "false": true,
-	"fn": true, "for": true, "if": true, "impl": true, "in": true, "let": true, "loop": true,
-	"match": true, "mod": true, "move": true, "mut": true, "pub": true, "ref": true,
-	"return": true, "self": true, "Self": true, "static": true, "struct": true, "super": true,
-	"trait": true, "true": true, "type": true, "unsafe": true, "use": true, "where": true,
-	"while": true,
-}
-
-// bracketDepth follows the nesting of a signature or an impl header, one
-// punctuation token at a time.
-type bracketDepth struct {
-	parens int // ( and [
-	angles int // < and >, outside parens and braces
-	braces int // the braces of a const generic argument or block
-}
-
-// step takes the punctuation token at i and reports whether it stands at
-// the top level: outside every bracket (a `{` there opens the body). A `{`
-// right after a macro's `name!` (inMacro) opens the macro's braces
-// (`-> ty!{..}`), never the body.
-func (d *bracketDepth) step(src []byte, i int, inMacro bool) bool {
-	switch c := src[i]; {
-	case c == '{' && inMacro && d.braces == 0:
-		d.braces = 1
-		return false
-	case d.braces > 0:
-		if c == '{' {
-			d.braces++
-		} else if c == '}' {
-			d.braces--
-		}
-		return false
-	case c == '(' || c == '[':
-		d.parens++
-		return false
-	case c == ')' || c == ']':
-		d.parens--
-		return false
-	case d.parens > 0:
-		return false
-	case c == '<':
-		d.angles++
-		return false
-	case c == '>' && (i == 0 || src[i-1] != '-'): // not the arrow `->`
-		d.angles--
-		return false
-	case d.angles > 0:
-		if c == '{' {
-			d.braces = 1
-		}
-		return false
-	}
-	return true
-}
-
 // callFollows reports whether the token at i may continue a call of the
 // name before it: `(`, or the `::` of a turbofish.
 func callFollows(src []byte, i int) bool {
@@ -886,12 +671,14 @@ func receiverMaySelf(src []byte, dot int) bool {
 
 // CalledKeys returns those of the guard-returning fn keys (see
 // GuardFnCandidates) that src may call in an async body with an await
-// after the call: a call in the shape hasGuardFnCall matches for the key,
-// the only calls whose guard can be held across an await. Index.MayMatch
-// asks exactly that of every call of a guard-returning fn of another file,
-// so the declarations of the other keys need not be known.
+// after the call, in a statement that may keep the guard to it (under any
+// Index: see sendReading.guardSite): a call in the shape hasGuardFnCall
+// matches for the key, the only calls whose guard can be held across an
+// await. Index.MayMatch asks exactly that of every call of a
+// guard-returning fn of another file, so the declarations of the other
+// keys need not be known.
 func CalledKeys(src []byte, keys map[string]bool) []string {
-	return calledKeys(src, keys, awaitFollows(src))
+	return calledKeys(src, keys, guardSites(src))
 }
 
 // calledKeys is CalledKeys with keep for awaitFollows(src).
@@ -917,18 +704,6 @@ func calledKeys(src []byte, keys map[string]bool, keep func(int) bool) []string 
 	}
 	sort.Strings(out)
 	return out
-}
-
-// awaitFollows returns asyncSpans.awaitAfter for src, lexing src on the
-// first call.
-func awaitFollows(src []byte) func(int) bool {
-	var spans *asyncSpans
-	return func(off int) bool {
-		if spans == nil {
-			spans = lexAsync(src)
-		}
-		return spans.awaitAfter(off)
-	}
 }
 
 // calledNames returns those of names that src may call at an offset keep

@@ -39,7 +39,10 @@ func TestHasAcquisition(t *testing.T) {
 		{"let g = m.lock();", true, true},
 		{"m.lock().await", false, false},
 		{"m.lock().await", true, true},
-		{"m.lock()?", false, false},
+		{"m.lock()?", false, true},
+		{"m.lock().map_err(E::from)?", false, true},
+		{"m\n    .lock()\n    .map_err(|e| e.to_string())?", false, true},
+		{"m.lock().ok()?", false, true},
 		{"m.lock().elsewhere()", false, false},
 		{"let g = m.lock(x).unwrap();", false, false},
 		{"let g = m.lock(x);", true, false},
@@ -66,7 +69,8 @@ func TestHasGuardFnCall(t *testing.T) {
 		want     bool
 	}{
 		{"state", "let g = state();", true},
-		{"state", "let g = self.state();", true},
+		{"state", "let g = self.state();", false}, // a method call: never a free fn's
+		{"state", "let g = x..state();", true},    // a range
 		{"state", "let g = Self::state ();", true},
 		{"state", "let g = state::<u8>(x);", true},
 		{"state", "let g = state/* c */();", true},
@@ -113,7 +117,8 @@ func TestMayMatchRules(t *testing.T) {
 		}
 		return c
 	}
-	held := []byte("async fn f() { let g = m.lock().unwrap(); x().await; }")
+	// Spawned, so that the bodies must be Send whatever the Index.
+	held := []byte("fn f() { tokio::spawn(async { let g = m.lock().unwrap(); x().await; }); }")
 	rc := []byte("fn f() { let r = Rc::new(1); tokio::spawn(async move { r.len() }); }")
 	// The future spawned is an async fn's: its parameter, where the Rc
 	// lands, is another file's business.
@@ -140,13 +145,14 @@ func TestMayMatchRules(t *testing.T) {
 		if got := MayMatch(c.src, c.cfg); got != c.want {
 			t.Errorf("%s: MayMatch = %v, want %v", c.name, got, c.want)
 		}
-		if got := NewIndex().MayMatch(c.src, c.cfg); got != c.want {
+		if got := NewIndex().MayMatch("x.rs", c.src, c.cfg); got != c.want {
 			t.Errorf("%s: Index.MayMatch = %v, want %v", c.name, got, c.want)
 		}
 	}
 	// A BOM or Unicode whitespace before a keyword is no identifier byte.
 	bom := []byte("\ufeffasync fn f(m: &M) {\u2028let g = m.lock().unwrap();\u2028x().await; }")
-	if !NewIndex().MayMatch(bom, DefaultConfig()) {
+	var any *Index
+	if !any.MayMatch("x.rs", bom, DefaultConfig()) {
 		t.Error("Index.MayMatch rejects a file starting with a BOM before async")
 	}
 	// Weak counts for rc-arc only with std::rc in sight.
@@ -161,15 +167,15 @@ func TestMayMatchRules(t *testing.T) {
 		}
 	}
 	// A guard from a fn of another file: only the index knows.
-	other := []byte("async fn f(s: &S) { let g = s.state(); x().await; g.len(); }")
+	other := []byte("fn f(s: S) { tokio::spawn(async move { let g = state(&s); x().await; g.len(); }); }")
 	if !MayMatch(other, DefaultConfig()) {
 		t.Error("MayMatch must let a file through whose guard may come from another file")
 	}
-	if NewIndex().MayMatch(other, DefaultConfig()) {
+	if NewIndex().MayMatch("x.rs", other, DefaultConfig()) {
 		t.Error("Index.MayMatch with no guard-returning fns should reject the file")
 	}
 	ix := NewIndex(&Summary{Path: "s.rs", GuardFns: map[string]string{"state": "MutexGuard"}})
-	if !ix.MayMatch(other, DefaultConfig()) {
+	if !ix.MayMatch("x.rs", other, DefaultConfig()) {
 		t.Error("Index.MayMatch must let the file through when another file declares state() returning a guard")
 	}
 }
@@ -188,13 +194,14 @@ func goldenInputs(t *testing.T) []string {
 	return in
 }
 
-// checkPrefilter runs src through the engine under cfg and idx and fails
-// when the engine reports a finding that MayMatch, Index.MayMatch or Scan
-// (with an index of guard fns only, as the command builds it) ruled out.
-// It returns the number of findings.
-func checkPrefilter(t *testing.T, name string, src []byte, cfg Config, idx, guardIdx *Index) int {
+// checkPrefilter runs src, the file at path, through the engine under
+// cfg and idx and fails when the engine reports a finding that MayMatch
+// or Index.MayMatch ruled out, with idx and with planIdx (the Index a run
+// builds, whose guard-returning fns are only those of the declarations
+// the plan parses). It returns the number of findings.
+func checkPrefilter(t *testing.T, name, path string, src []byte, cfg Config, idx, planIdx *Index) int {
 	e := NewEngine(cfg, idx)
-	res := e.Run(name, src)
+	res := e.Run(path, src)
 	e.Close()
 	if len(res.Findings) == 0 {
 		return 0
@@ -203,14 +210,14 @@ func checkPrefilter(t *testing.T, name string, src []byte, cfg Config, idx, guar
 	if !MayMatch(src, cfg) {
 		t.Errorf("%s: MayMatch is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
-	if !idx.MayMatch(src, cfg) {
+	if !idx.MayMatch(path, src, cfg) {
 		t.Errorf("%s: Index.MayMatch is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
-	s := NewEngine(cfg, guardIdx)
-	need := s.Scan(name, src)
-	s.Close()
-	if !need {
-		t.Errorf("%s: Scan says no run is needed but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	if !planIdx.MayMatch(path, src, cfg) {
+		t.Errorf("%s: Index.MayMatch with the planned guard fns is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	}
+	if !planIdx.MayNeedLook(Summarize(path, src), cfg) {
+		t.Errorf("%s: Index.MayNeedLook is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
 	return len(res.Findings)
 }
@@ -237,12 +244,10 @@ func TestPrefilterGolden(t *testing.T) {
 			t.Errorf("%s: fails MayMatch", name)
 		}
 		s := NewEngine(DefaultConfig(), nil)
-		sum := s.Summarize("src/main.rs", src)
+		idx := NewIndex(s.Summarize("src/main.rs", src))
 		s.Close()
-		idx := NewIndex(sum)
-		guardIdx := NewIndex(&Summary{GuardFns: sum.GuardFns})
 		for _, cfg := range cfgs {
-			findings += checkPrefilter(t, name, src, cfg, idx, guardIdx)
+			findings += checkPrefilter(t, name, "src/main.rs", src, cfg, idx, idx)
 		}
 	}
 	if findings == 0 {
@@ -293,10 +298,9 @@ func TestPrefilterVariants(t *testing.T) {
 			}
 			name := filepath.Base(in) + "#" + string(rune('a'+i))
 			s := NewEngine(DefaultConfig(), nil)
-			sum := s.Summarize("src/main.rs", out)
+			idx := NewIndex(s.Summarize("src/main.rs", out))
 			s.Close()
-			idx := NewIndex(sum)
-			tried[i] += checkPrefilter(t, name, out, DefaultConfig(), idx, NewIndex(&Summary{GuardFns: sum.GuardFns}))
+			tried[i] += checkPrefilter(t, name, "src/main.rs", out, DefaultConfig(), idx, idx)
 		}
 	}
 	for i, n := range tried {
@@ -346,15 +350,15 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 			name := filepath.Base(in) + "#" + string(rune('a'+i))
 			sum := e.Summarize("src/main.rs", out)
 			guards := &Summary{Path: "src/lock.rs", GuardFns: decls}
-			// Scan gets only the declarations a run parses: those of
-			// src's candidate keys that out calls.
+			// The plan's Index gets only the declarations a run parses:
+			// those of src's candidate keys that out calls.
 			lazy := &Summary{Path: "src/lock.rs", GuardFns: map[string]string{}}
 			for _, k := range CalledKeys(out, names) {
 				if v, ok := decls[k]; ok {
 					lazy.GuardFns[k] = v
 				}
 			}
-			found += checkPrefilter(t, name, out, DefaultConfig(), NewIndex(sum, guards), NewIndex(lazy))
+			found += checkPrefilter(t, name, "src/main.rs", out, DefaultConfig(), NewIndex(sum, guards), NewIndex(sum, lazy))
 		}
 		e.Close()
 	}
@@ -454,10 +458,11 @@ func TestCalledNames(t *testing.T) {
 // corpusRoot is where Debian's Rust crate sources are installed.
 const corpusRoot = "/usr/share/cargo/registry"
 
-// TestPrefilterCorpus checks the prefilter's promise on every .rs file of
-// the Debian crate sources (about 2,500 files, 29 MB): whenever the engine
-// reports a finding in a file, MayMatch, Index.MayMatch and Scan let that
-// file through. The index is built from the whole corpus, as one run over
+// TestPrefilterCorpus checks the prefilter's promise, and that the default
+// rules report nothing on code that compiles, on every .rs file of
+// the Debian crate sources (about 2,900 files, 35 MB): whenever the engine
+// reports a finding in a file, MayMatch and Index.MayMatch let that file
+// through. The index is built from the whole corpus, as one run over
 // it would, and the engine runs under the default rules and under
 // --all-async (every async body Send-required, the most any index can
 // give). Files are checked in parallel, one engine per worker.
@@ -468,14 +473,11 @@ func TestPrefilterCorpus(t *testing.T) {
 	all.AllAsync = true
 
 	sums := make([]*Summary, len(files))
-	var guardSums []*Summary
 	parallel(t, files, func(e **Engine, i int, src []byte) {
-		if MayNeedSummary(src) {
-			if *e == nil {
-				*e = NewEngine(cfg, nil)
-			}
-			sums[i] = (*e).Summarize(files[i], src)
+		if *e == nil {
+			*e = NewEngine(cfg, nil)
 		}
+		sums[i] = (*e).Summarize(files[i], src)
 	})
 	// The guard index is the one a run builds: the declaring files whose
 	// candidate keys (a token scan) a file passing MayMatch calls.
@@ -495,41 +497,62 @@ func TestPrefilterCorpus(t *testing.T) {
 			cands[n] = true
 		}
 	}
-	called := map[string]bool{}
-	for _, f := range files {
-		if src := mustRead(t, f); MayMatch(src, cfg) || MayMatch(src, all) {
-			for _, n := range CalledKeys(src, cands) {
-				called[n] = true
+	tokens := make([]*Summary, len(sums))
+	for i, s := range sums {
+		tokens[i] = &Summary{Path: s.Path, fns: s.fns, calls: s.calls, uses: s.uses, types: s.types, mods: s.mods, words: s.words}
+	}
+	idx := NewIndex(sums...)
+	// The plan's Index, for each configuration: the tokens' facts, and the
+	// guard-returning fns of the declaring files whose candidate keys a
+	// file passing MayMatch calls in the second look (Index.Look).
+	planned := map[bool]*Index{}
+	for _, c := range []Config{cfg, all} {
+		tokIdx := NewIndex(tokens...)
+		called := map[string]bool{}
+		for i, f := range files {
+			if src := mustRead(t, f); MayMatch(src, c) {
+				ns, _ := tokIdx.Look(files[i], src, cands, c)
+				for _, n := range ns {
+					called[n] = true
+				}
 			}
 		}
-	}
-	for i, c := range candsOf {
-		for _, n := range c {
-			if called[n] {
-				guardSums = append(guardSums, &Summary{GuardFns: sums[i].GuardFns})
-				break
+		var guardSums []*Summary
+		for i, cs := range candsOf {
+			for _, n := range cs {
+				if called[n] {
+					guardSums = append(guardSums, &Summary{Path: files[i], GuardFns: sums[i].GuardFns})
+					break
+				}
 			}
 		}
+		tokIdx.AddGuardFns(guardSums...)
+		planned[c.AllAsync] = tokIdx
 	}
-	idx, guardIdx := NewIndex(sums...), NewIndex(guardSums...)
 
 	var mu sync.Mutex
 	passed, found := 0, 0
 	parallel(t, files, func(_ **Engine, i int, src []byte) {
 		n := 0
 		for _, c := range []Config{cfg, all} {
-			n += checkPrefilter(t, files[i], src, c, idx, guardIdx)
+			k := checkPrefilter(t, files[i], files[i], src, c, idx, planned[c.AllAsync])
+			if k > 0 && !c.AllAsync {
+				// The corpus compiles: a finding under the default
+				// rules is a false one.
+				t.Errorf("%s: %d findings with the default rules on code that compiles", files[i], k)
+			}
+			n += k
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if idx.MayMatch(src, cfg) {
+		if idx.MayMatch(files[i], src, cfg) {
 			passed++
 		}
 		if n > 0 {
 			found++
 		}
 	})
-	t.Logf("%d corpus files: %d (%.1f%%) pass Index.MayMatch, %d have findings; %d declare a guard fn name called", len(files), passed, 100*float64(passed)/float64(len(files)), found, len(guardSums))
+	t.Logf("%d corpus files: %d (%.1f%%) pass Index.MayMatch, %d have findings", len(files), passed, 100*float64(passed)/float64(len(files)), found)
 }
 
 // corpusFiles lists the corpus, or skips (loudly) when it is absent and
@@ -669,15 +692,20 @@ func TestCalledKeys(t *testing.T) {
 		{"impl RwLock { async fn f(&self) { let g = self.read(); x.await; } }", []string{"RwLock.read"}},
 		{"async fn f() { let g = RwLock::read(&l); x.await; }", []string{"RwLock.read", "RwLock::read"}},
 		{"async fn f() { let g = s.state(); x.await; let h = helper(); }", []string{"Shared.state"}},
-		{"fn f() { let g = s.state(); } async fn h() { helper(); x.await; }", []string{"helper"}},
+		{"fn f() { let g = s.state(); } async fn h() { let g = helper(); x.await; }", []string{"helper"}},
+		// A guard in a statement that neither binds it nor awaits is
+		// dropped at its `;`.
+		{"async fn h() { helper().push(1); x.await; }", nil},
+		{"async fn h() { helper().push(x.await); }", []string{"helper"}},
 	}
 	for _, c := range cases {
 		if got := CalledKeys([]byte(c.src), keys); !slices.Equal(got, c.want) {
 			t.Errorf("CalledKeys(%q) = %q, want %q", c.src, got, c.want)
 		}
 	}
-	// CallsAndMayMatch, which lexes once, gives what CalledKeys and a nil
-	// Index's MayMatch give apart, on every golden input that passes
+	// Index.Look, which reads once, gives what CalledKeys and
+	// Index.MayMatch give apart, with a nil Index (any Send requirement)
+	// and with the file's own, on every golden input that passes
 	// MayMatch, with the keys of the fns the inputs declare.
 	all := map[string]bool{}
 	inputs := goldenInputs(t)
@@ -693,9 +721,14 @@ func TestCalledKeys(t *testing.T) {
 			continue
 		}
 		var none *Index
-		called, may := CallsAndMayMatch(src, all, DefaultConfig())
-		if !slices.Equal(called, CalledKeys(src, all)) || may != none.MayMatch(src, DefaultConfig()) {
-			t.Errorf("%s: CallsAndMayMatch = %q, %v", in, called, may)
+		called, may := none.Look("src/main.rs", src, all, DefaultConfig())
+		if !slices.Equal(called, CalledKeys(src, all)) || may != none.MayMatch("src/main.rs", src, DefaultConfig()) {
+			t.Errorf("%s: Look = %q, %v", in, called, may)
+		}
+		own := NewIndex(Summarize("src/main.rs", src))
+		_, may = own.Look("src/main.rs", src, nil, DefaultConfig())
+		if may != own.MayMatch("src/main.rs", src, DefaultConfig()) {
+			t.Errorf("%s: Look and Index.MayMatch disagree", in)
 		}
 		checked++
 	}
@@ -896,7 +929,7 @@ pub fn r#ref(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
 		sum := s.Summarize("src/main.rs", b)
 		s.Close()
 		checkCandidates(t, name, GuardFnCandidates(b), sum.GuardFns)
-		if checkPrefilter(t, name, b, DefaultConfig(), NewIndex(sum), plannedGuards(b, b, sum)) == 0 {
+		if checkPrefilter(t, name, "src/main.rs", b, DefaultConfig(), NewIndex(sum), plannedGuards(b, b, sum)) == 0 {
 			t.Errorf("%s: the engine reports nothing", name)
 		}
 	}
@@ -911,17 +944,17 @@ pub fn r#ref(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
 		declSum, callSum := s.Summarize("src/lock.rs", decl), s.Summarize("src/main.rs", call)
 		s.Close()
 		checkCandidates(t, name, GuardFnCandidates(decl), declSum.GuardFns)
-		if checkPrefilter(t, name, call, DefaultConfig(), NewIndex(declSum, callSum), plannedGuards(call, decl, declSum)) == 0 {
+		if checkPrefilter(t, name, "src/main.rs", call, DefaultConfig(), NewIndex(declSum, callSum), plannedGuards(call, decl, declSum, callSum)) == 0 {
 			t.Errorf("%s: the engine reports nothing", name)
 		}
 	}
 }
 
-// plannedGuards is the guard index a run builds for the file caller from
-// a declaring file, its source decl summarized in sum: the declarations of
-// decl's candidate keys (GuardFnCandidates) that caller calls before an
-// await.
-func plannedGuards(caller, decl []byte, sum *Summary) *Index {
+// plannedGuards is the Index a run builds for the file caller from a
+// declaring file, its source decl summarized in sum: the summaries' token
+// facts, and the declarations of decl's candidate keys
+// (GuardFnCandidates) that caller calls before an await.
+func plannedGuards(caller, decl []byte, sum *Summary, others ...*Summary) *Index {
 	cands := map[string]bool{}
 	for _, k := range GuardFnCandidates(decl) {
 		cands[k] = true
@@ -932,30 +965,6 @@ func plannedGuards(caller, decl []byte, sum *Summary) *Index {
 			lazy.GuardFns[k] = v
 		}
 	}
-	return NewIndex(lazy)
-}
-
-// TestMentionsAny: a file mentions a name as a whole identifier; a raw
-// name `r#run` is mentioned as written, `lock::r#run(..)`.
-func TestMentionsAny(t *testing.T) {
-	cases := []struct {
-		src   string
-		names []string
-		want  bool
-	}{
-		{"tokio::spawn(worker(x));", []string{"worker"}, true},
-		{"tokio::spawn(workers(x));", []string{"worker"}, false},
-		{"tokio::spawn(lock::r#run(x));", []string{"r#run"}, true},
-		{"tokio::spawn(lock::rerun(x));", []string{"r#run"}, false},
-		{"\ufeffworker();", []string{"worker"}, true},
-	}
-	for _, c := range cases {
-		names := map[string]bool{}
-		for _, n := range c.names {
-			names[n] = true
-		}
-		if got := MentionsAny([]byte(c.src), names); got != c.want {
-			t.Errorf("MentionsAny(%q, %q) = %v, want %v", c.src, c.names, got, c.want)
-		}
-	}
+	tokens := &Summary{Path: sum.Path, fns: sum.fns, calls: sum.calls, uses: sum.uses, types: sum.types, mods: sum.mods, words: sum.words}
+	return NewIndex(append([]*Summary{tokens, lazy}, others...)...)
 }

@@ -115,7 +115,7 @@ func groupEdits(t *testing.T, src string) ([]string, string) {
 	}
 	defer tree.Close()
 	fc := &fileCtx{path: "a.rs", src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: DefaultConfig(), idx: idx}
-	fc.bodies = findBodies(fc.src, fc.root, idx, false)
+	fc.bodies = findBodies(fc.path, fc.src, fc.root, idx, false)
 	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
 		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
 	r.bare = bareSpawnIsTokio(fc.src, fc.root)
@@ -268,9 +268,9 @@ func TestMergeNames(t *testing.T) {
 	}
 }
 
-// TestRcArcParamMatchedAcrossFiles: an async fn made Send-required only by
-// a same-named fn spawned in another file, whose parameter is a `&str` fed
-// by deref from a local Rc, changes nothing.
+// TestRcArcParamMatchedAcrossFiles: an async fn that only shares its name
+// with a fn spawned in another file is not Send-required, and its
+// parameter, a `&str` fed by deref from a local Rc, changes nothing.
 func TestRcArcParamMatchedAcrossFiles(t *testing.T) {
 	spawner := "async fn show(n: u32) { println!(\"{n}\"); }\n\n#[tokio::main]\nasync fn main() {\n    tokio::spawn(show(3)).await.unwrap();\n}\n"
 	util := "use std::rc::Rc;\n\nasync fn show(s: &str) {\n    println!(\"{s}\");\n}\n\npub async fn report() {\n    let name: Rc<str> = Rc::from(\"x\");\n    show(&name).await;\n}\n"
@@ -287,9 +287,11 @@ func TestRcArcParamMatchedAcrossFiles(t *testing.T) {
 	for _, f := range res.Findings {
 		t.Errorf("unexpected finding %+v", f)
 	}
-	// The same fn with an Rc parameter is still fixed.
+	// The same fn with an Rc parameter is fixed when it is Send-required:
+	// awaited from report, which main.rs spawns by its path.
 	util2 := strings.Replace(strings.Replace(util, "s: &str", "s: Rc<str>", 1), "show(&name)", "show(name.clone())", 1)
-	idx = NewIndex(e.Summarize("main.rs", []byte(spawner)), e.Summarize("util.rs", []byte(util2)))
+	spawner2 := "mod util;\n\n#[tokio::main]\nasync fn main() {\n    tokio::spawn(util::report()).await.unwrap();\n}\n"
+	idx = NewIndex(e.Summarize("main.rs", []byte(spawner2)), e.Summarize("util.rs", []byte(util2)))
 	e3 := NewEngine(cfg, idx)
 	defer e3.Close()
 	if out := string(e3.Run("util.rs", []byte(util2)).Out); !strings.Contains(out, "s: Arc<str>") || !strings.Contains(out, "let name: Arc<str> = Arc::from") {

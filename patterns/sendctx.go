@@ -65,6 +65,13 @@ func classifyCall(src []byte, call *sitter.Node, bareTokio bool) spawnKind {
 	default:
 		return notSpawn
 	}
+	return spawnKindOfPath(last, full, bareTokio)
+}
+
+// spawnKindOfPath is classifyCall on a callee's last name and its path:
+// "name", "a::b::name" (spaces removed) or ".name" for a method. The
+// lexer's reading of a file (lexfile.go) classifies calls with it too.
+func spawnKindOfPath(last, full string, bareTokio bool) spawnKind {
 	switch last {
 	case "spawn_local", "block_on", "run_until":
 		return localRun
@@ -157,8 +164,9 @@ func lineOf(src []byte, off int) int {
 //     to spawn_local, block_on or run_until (which need no Send);
 //   - with allAsync, every async body.
 //
-// idx answers for async fns spawned or awaited from other files.
-func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asyncBody {
+// idx answers for async fns spawned or awaited from other files; path is
+// the file's, as the Index knows it.
+func findBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asyncBody {
 	bare := bareSpawnIsTokio(src, root)
 	var bodies []*asyncBody
 	byStart := map[[2]uint32]*asyncBody{}
@@ -215,12 +223,9 @@ func findBodies(src []byte, root *sitter.Node, idx *Index, allAsync bool) []*asy
 			if b.block == nil {
 				return true
 			}
-			if idx.SendRequired(b.name) {
+			if why, ok := idx.sendFn(path, fnKeyOf(src, n, up)); ok {
 				b.send = true
-				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, idx.Why(b.name))
-				if k := idx.Declared(b.name); k > 1 {
-					b.why += fmt.Sprintf(" (matched by name; %d async fns are called `%s`)", k, b.name)
-				}
+				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, why)
 			}
 			bodies = append(bodies, b)
 			byStart[key(n)] = b
@@ -310,51 +315,4 @@ func spawnKindOf(src []byte, call, n *sitter.Node, bareTokio bool) (*sitter.Node
 		return nil, notSpawn
 	}
 	return call, classifyCall(src, call, bareTokio)
-}
-
-// summarize collects the file's contribution to the Index.
-func summarize(path string, src []byte, root *sitter.Node) *Summary {
-	s := &Summary{Path: path, Calls: map[string][]string{}, GuardFns: guardFns(src, root)}
-	bare := bareSpawnIsTokio(src, root)
-	// Spawned async fns: `tokio::spawn(handler(x))`.
-	may := mayHoldBody(src)
-	walk(root, func(n *sitter.Node) bool {
-		if !may(n) {
-			return false
-		}
-		switch n.Type() {
-		case "function_item":
-			if isAsyncFn(src, n) {
-				s.AsyncFns = append(s.AsyncFns, fnName(src, n))
-			}
-		case "call_expression":
-			if classifyCall(src, n, bare) == sendSpawn {
-				if a := unparen(spawnArg(n)); a != nil && a.Type() == "call_expression" {
-					if name := calleeName(src, a); name != "" {
-						s.Spawned = append(s.Spawned, name)
-					}
-				}
-			}
-		}
-		return true
-	})
-	// Awaited calls: from async fns (edges of the call graph) and from
-	// spawned async blocks (roots).
-	for _, b := range findBodies(src, root, NewIndex(), false) {
-		var names []string
-		for _, aw := range awaitsIn(b.block) {
-			if c := unparen(aw.NamedChild(0)); c != nil && c.Type() == "call_expression" {
-				if name := calleeName(src, c); name != "" {
-					names = append(names, name)
-				}
-			}
-		}
-		switch {
-		case b.send:
-			s.SendCalls = append(s.SendCalls, names...)
-		case b.fn != "":
-			s.Calls[b.fn] = append(s.Calls[b.fn], names...)
-		}
-	}
-	return s
 }

@@ -29,7 +29,7 @@ func bodyMarks(t *testing.T, src string, idx *Index, allAsync bool) map[string]b
 	t.Helper()
 	root := parseRust(t, src)
 	out := map[string]bool{}
-	for _, b := range findBodies([]byte(src), root, idx, allAsync) {
+	for _, b := range findBodies("fa.rs", []byte(src), root, idx, allAsync) {
 		for _, c := range namedChildren(b.block) {
 			if c.Type() == "line_comment" {
 				if name, ok := strings.CutPrefix(text([]byte(src), c), "// mark "); ok {
@@ -126,7 +126,8 @@ func summaries(t *testing.T, srcs ...string) []*Summary {
 }
 
 func TestIndexTransitiveAcrossFiles(t *testing.T) {
-	a := `async fn serve(c: u32) { route(c).await; }
+	a := `use crate::fb::route;
+async fn serve(c: u32) { route(c).await; }
 fn start() { tokio::spawn(serve(1)); }`
 	b := `async fn route(c: u32) { self_check().await; store(c).await; }
 async fn store(c: u32) {}
@@ -161,7 +162,11 @@ async fn step() {}`
 	}
 }
 
-func TestIndexAmbiguityIsReported(t *testing.T) {
+// TestIndexAmbiguityIsNotPropagated: a call that two async fns may answer
+// (`a.run()`, the receiver's type unknown) makes neither Send-required,
+// so the guard B::run holds across an await is no finding; the call
+// spelled by its path (`B::run(&b)`) is.
+func TestIndexAmbiguityIsNotPropagated(t *testing.T) {
 	a := `struct A; impl A { async fn run(&self) {} }
 fn go(a: A) { tokio::spawn(async move { a.run().await; }); }`
 	b := `use std::sync::Mutex;
@@ -175,18 +180,21 @@ impl B {
 }
 async fn tick() {}`
 	idx := NewIndex(summaries(t, a, b)...)
-	if !idx.Ambiguous("run") || idx.Declared("run") != 2 {
-		t.Fatalf("run declared %d times, want 2 and ambiguous", idx.Declared("run"))
+	if !idx.Ambiguous("run") || idx.Declared("run") != 2 || idx.SendRequired("run") {
+		t.Fatalf("run declared %d times, Send-required %v; want 2, ambiguous and not Send-required", idx.Declared("run"), idx.SendRequired("run"))
 	}
 	e := NewEngine(DefaultConfig(), idx)
 	defer e.Close()
-	res := e.Run("fb.rs", []byte(b))
-	if len(res.Findings) != 1 {
-		t.Fatalf("findings: %+v", res.Findings)
+	if res := e.Run("fb.rs", []byte(b)); len(res.Findings) != 0 {
+		t.Fatalf("findings resting on an ambiguous call: %+v", res.Findings)
 	}
-	f := res.Findings[0]
-	if !f.Fixed || !strings.Contains(f.Message, "matched by name") || !strings.Contains(f.Message, "2 async fns are called `run`") {
-		t.Errorf("finding %+v should be fixed and say the name is ambiguous", f)
+	byPath := strings.Replace(a, "a.run().await", "crate::fb::B::run(&b).await", 1)
+	idx = NewIndex(summaries(t, byPath, b)...)
+	e2 := NewEngine(DefaultConfig(), idx)
+	defer e2.Close()
+	res := e2.Run("fb.rs", []byte(b))
+	if len(res.Findings) != 1 || !res.Findings[0].Fixed || strings.Contains(res.Findings[0].Message, "matched by name") {
+		t.Fatalf("want one fixed finding for B::run called by its path, got %+v", res.Findings)
 	}
 }
 

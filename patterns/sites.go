@@ -256,7 +256,7 @@ func siteGuard(fc *fileCtx, decl *sitter.Node, kind string) *guard {
 	}
 	g := &guard{name: text(fc.src, pat), kind: kind, decl: decl, lock: val,
 		block: block, body: b, stmts: stmts, at: at}
-	if !g.trace(fc.src) {
+	if !g.trace(fc) {
 		return nil
 	}
 	return g

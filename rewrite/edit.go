@@ -15,12 +15,6 @@ type Edit struct {
 	New        string
 }
 
-// Fix is a set of edits that is applied whole or not at all.
-// The edits of one Fix must not overlap each other.
-type Fix struct {
-	Edits []Edit
-}
-
 // sortEdits orders edits by Start, then End, keeping the given order of
 // equal positions (so two insertions at one offset keep their order).
 func sortEdits(edits []Edit) []Edit {

@@ -20,7 +20,7 @@ var ErrChanged = errors.New("changed on disk while sendfix ran")
 // or vendored code), even when running as root.
 var ErrReadOnly = errors.New("read-only file")
 
-// ErrInterrupted is returned by WriteAtomic after Interrupted was called.
+// ErrInterrupted is returned by WriteAtomic after Interrupt was called.
 var ErrInterrupted = errors.New("interrupted: not written")
 
 // tempFile is what WriteAtomic needs of its temporary file; *os.File has it.
@@ -38,14 +38,17 @@ var createTemp = func(dir, pattern string) (tempFile, error) {
 	return os.CreateTemp(dir, pattern)
 }
 
-// Write state shared by every WriteAtomic of the process, so that an
-// interrupt can stop new writes and wait for those under way.
-var (
-	writeMu  sync.Mutex
-	stopped  bool                // set by Interrupted
-	inFlight sync.WaitGroup      // writes between their start and their end
-	temps    = map[string]bool{} // temporary files not yet renamed or removed
-)
+// Writer writes files whole and atomically, and can be interrupted: after
+// Interrupt it writes nothing, while the writes under way go on to their
+// end. Its zero value is ready to use; a command makes one per run, so that
+// one run's interrupt does not stop another's writes. A Writer is safe for
+// concurrent use on different paths.
+type Writer struct {
+	mu       sync.Mutex
+	stopped  bool            // set by Interrupt
+	inFlight sync.WaitGroup  // writes between their start and their end
+	temps    map[string]bool // temporary files not yet renamed or removed
+}
 
 // WriteAtomic replaces the contents of the file at path, which the caller
 // read as orig, with data. The file is replaced whole or not at all: data
@@ -57,17 +60,16 @@ var (
 // done. Symlinks are not resolved: a symlink at path is replaced by a
 // regular file, so the caller passes the link's target.
 //
-// WriteAtomic is safe for concurrent use on different paths. After
-// Interrupted it writes nothing and returns ErrInterrupted.
-func WriteAtomic(path string, orig, data []byte) error {
-	writeMu.Lock()
-	if stopped {
-		writeMu.Unlock()
+// After Interrupt it writes nothing and returns ErrInterrupted.
+func (w *Writer) WriteAtomic(path string, orig, data []byte) error {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
 		return fmt.Errorf("%s: %w", path, ErrInterrupted)
 	}
-	inFlight.Add(1)
-	writeMu.Unlock()
-	defer inFlight.Done()
+	w.inFlight.Add(1)
+	w.mu.Unlock()
+	defer w.inFlight.Done()
 
 	if bytes.Equal(orig, data) {
 		return nil
@@ -90,19 +92,22 @@ func WriteAtomic(path string, orig, data []byte) error {
 	}
 	// Create and record the temporary file under the lock, so that
 	// CleanupTemps never misses one that exists.
-	writeMu.Lock()
+	w.mu.Lock()
 	f, err := createTemp(dir, ".sendfix-"+base+"-*")
 	if err != nil {
-		writeMu.Unlock()
+		w.mu.Unlock()
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	tmp := f.Name()
-	temps[tmp] = true
-	writeMu.Unlock()
+	if w.temps == nil {
+		w.temps = map[string]bool{}
+	}
+	w.temps[tmp] = true
+	w.mu.Unlock()
 	defer func() {
-		writeMu.Lock()
-		delete(temps, tmp)
-		writeMu.Unlock()
+		w.mu.Lock()
+		delete(w.temps, tmp)
+		w.mu.Unlock()
 	}()
 
 	fail := func(err error) error {
@@ -146,40 +151,41 @@ func WriteAtomic(path string, orig, data []byte) error {
 	return nil
 }
 
-// Interrupted makes every later WriteAtomic write nothing and return
+// Interrupt makes every later WriteAtomic of w write nothing and return
 // ErrInterrupted; writes already under way go on to their end, so each file
-// is either wholly old or wholly new. It cannot be undone.
+// is either wholly old or wholly new. It cannot be undone: a new run makes a
+// new Writer.
 //
 // The command calls it on the first SIGINT or SIGTERM and lets the run end
 // by itself (writes under way finish); on a second signal it calls
 // CleanupTemps and exits without waiting. Either way it calls CleanupTemps
-// once the run is over (a no-op when every write finished). WaitWrites
-// lets a caller wait for the writes under way instead.
-func Interrupted() {
-	writeMu.Lock()
-	stopped = true
-	writeMu.Unlock()
+// once the run is over (a no-op when every write finished). Wait lets a
+// caller wait for the writes under way instead.
+func (w *Writer) Interrupt() {
+	w.mu.Lock()
+	w.stopped = true
+	w.mu.Unlock()
 }
 
-// WaitWrites blocks until every WriteAtomic under way has returned. Called
-// after Interrupted, it returns once no write can be in progress.
-func WaitWrites() {
-	inFlight.Wait()
+// Wait blocks until every WriteAtomic of w under way has returned. Called
+// after Interrupt, it returns once no write can be in progress.
+func (w *Writer) Wait() {
+	w.inFlight.Wait()
 }
 
-// CleanupTemps removes every temporary file WriteAtomic created that was
-// neither renamed into place nor removed yet, for a process about to exit
-// while writes may still be under way. It returns the paths it removed.
-// A write whose temporary file was removed fails rather than install it.
-func CleanupTemps() []string {
-	writeMu.Lock()
-	defer writeMu.Unlock()
+// CleanupTemps removes every temporary file w created that was neither
+// renamed into place nor removed yet, for a process about to exit while
+// writes may still be under way. It returns the paths it removed. A write
+// whose temporary file was removed fails rather than install it.
+func (w *Writer) CleanupTemps() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	var removed []string
-	for tmp := range temps {
+	for tmp := range w.temps {
 		if os.Remove(tmp) == nil {
 			removed = append(removed, tmp)
 		}
-		delete(temps, tmp)
+		delete(w.temps, tmp)
 	}
 	return removed
 }

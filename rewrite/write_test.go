@@ -12,17 +12,13 @@ import (
 	"testing"
 )
 
-// isolateWrites restores the package's write state after a test.
-func isolateWrites(t *testing.T) {
+// isolateWrites returns a new Writer for a test and restores the package's
+// temporary-file maker after it.
+func isolateWrites(t *testing.T) *Writer {
 	t.Helper()
 	create := createTemp
-	t.Cleanup(func() {
-		createTemp = create
-		writeMu.Lock()
-		stopped = false
-		temps = map[string]bool{}
-		writeMu.Unlock()
-	})
+	t.Cleanup(func() { createTemp = create })
+	return &Writer{}
 }
 
 // newFile writes content to dir/name with the given mode (umask aside).
@@ -51,7 +47,7 @@ func checkFile(t *testing.T, path, want string) {
 }
 
 // checkNoTemps fails if a temporary file of WriteAtomic is left in dir.
-func checkNoTemps(t *testing.T, dir string) {
+func checkNoTemps(t *testing.T, w *Writer, dir string) {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -62,19 +58,19 @@ func checkNoTemps(t *testing.T, dir string) {
 			t.Errorf("temporary file left behind: %s", e.Name())
 		}
 	}
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	if len(temps) != 0 {
-		t.Errorf("temporary files still registered: %v", temps)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.temps) != 0 {
+		t.Errorf("temporary files still registered: %v", w.temps)
 	}
 }
 
 func TestWriteAtomicKeepsMode(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	for _, mode := range []os.FileMode{0o644, 0o600, 0o755, 0o751, 0o644 | os.ModeSticky, 0o755 | os.ModeSetgid} {
 		p := newFile(t, dir, "f.rs", "old\n", mode)
-		if err := WriteAtomic(p, []byte("old\n"), []byte("new\r\n")); err != nil {
+		if err := w.WriteAtomic(p, []byte("old\n"), []byte("new\r\n")); err != nil {
 			t.Fatalf("mode %v: %v", mode, err)
 		}
 		checkFile(t, p, "new\r\n")
@@ -85,40 +81,40 @@ func TestWriteAtomicKeepsMode(t *testing.T) {
 		if got := fi.Mode(); got != mode {
 			t.Errorf("mode %v became %v", mode, got)
 		}
-		checkNoTemps(t, dir)
+		checkNoTemps(t, w, dir)
 		os.Remove(p)
 	}
 }
 
 func TestWriteAtomicRefusesReadOnly(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	for _, mode := range []os.FileMode{0o444, 0o400, 0o555} {
 		p := newFile(t, dir, "f.rs", "old\n", mode)
-		err := WriteAtomic(p, []byte("old\n"), []byte("new\n"))
+		err := w.WriteAtomic(p, []byte("old\n"), []byte("new\n"))
 		if !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), p) {
 			t.Errorf("mode %v: err = %v, want ErrReadOnly naming the file", mode, err)
 		}
 		checkFile(t, p, "old\n")
-		checkNoTemps(t, dir)
+		checkNoTemps(t, w, dir)
 		os.Remove(p)
 	}
 }
 
 func TestWriteAtomicRelativePath(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	newFile(t, dir, "f.rs", "old", 0o644)
 	t.Chdir(dir)
-	if err := WriteAtomic("f.rs", []byte("old"), []byte("new")); err != nil {
+	if err := w.WriteAtomic("f.rs", []byte("old"), []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	checkFile(t, filepath.Join(dir, "f.rs"), "new")
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }
 
 func TestWriteAtomicUnchangedDataTouchesNothing(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	p := newFile(t, dir, "f.rs", "same", 0o644)
 	before, _ := os.Stat(p)
@@ -126,7 +122,7 @@ func TestWriteAtomicUnchangedDataTouchesNothing(t *testing.T) {
 		t.Fatal("WriteAtomic created a temporary file for equal bytes")
 		return nil, nil
 	}
-	if err := WriteAtomic(p, []byte("same"), []byte("same")); err != nil {
+	if err := w.WriteAtomic(p, []byte("same"), []byte("same")); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := os.Stat(p)
@@ -136,22 +132,22 @@ func TestWriteAtomicUnchangedDataTouchesNothing(t *testing.T) {
 }
 
 func TestWriteAtomicChangedOnDisk(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	p := newFile(t, dir, "f.rs", "edited by someone\n", 0o644)
-	err := WriteAtomic(p, []byte("as read\n"), []byte("fixed\n"))
+	err := w.WriteAtomic(p, []byte("as read\n"), []byte("fixed\n"))
 	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "changed on disk while sendfix ran") || !strings.Contains(err.Error(), p) {
 		t.Fatalf("WriteAtomic = %v, want ErrChanged naming the file", err)
 	}
 	checkFile(t, p, "edited by someone\n")
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }
 
 // TestWriteAtomicChangedWhileWriting saves the file from "an editor" while
 // the temporary file is being written: the check before the rename must
 // notice.
 func TestWriteAtomicChangedWhileWriting(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	p := newFile(t, dir, "f.rs", "as read\n", 0o644)
 	createTemp = func(dir, pattern string) (tempFile, error) {
@@ -161,11 +157,11 @@ func TestWriteAtomicChangedWhileWriting(t *testing.T) {
 		}
 		return f, err
 	}
-	if err := WriteAtomic(p, []byte("as read\n"), []byte("fixed\n")); !errors.Is(err, ErrChanged) {
+	if err := w.WriteAtomic(p, []byte("as read\n"), []byte("fixed\n")); !errors.Is(err, ErrChanged) {
 		t.Fatalf("WriteAtomic = %v, want ErrChanged", err)
 	}
 	checkFile(t, p, "editor's save\n")
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }
 
 // faultyFile is a temporary file that fails at one step, as a full disk or
@@ -211,7 +207,7 @@ func (f *faultyFile) Close() error {
 func TestWriteAtomicFailuresLeaveOriginal(t *testing.T) {
 	for _, step := range []string{"create", "write", "chmod", "sync", "close"} {
 		t.Run(step, func(t *testing.T) {
-			isolateWrites(t)
+			w := isolateWrites(t)
 			dir := t.TempDir()
 			p := newFile(t, dir, "f.rs", "original\r\n", 0o640)
 			created := ""
@@ -226,7 +222,7 @@ func TestWriteAtomicFailuresLeaveOriginal(t *testing.T) {
 				created = f.Name()
 				return &faultyFile{f, step}, nil
 			}
-			err := WriteAtomic(p, []byte("original\r\n"), []byte(strings.Repeat("new contents\r\n", 1000)))
+			err := w.WriteAtomic(p, []byte("original\r\n"), []byte(strings.Repeat("new contents\r\n", 1000)))
 			if err == nil {
 				t.Fatal("WriteAtomic succeeded")
 			}
@@ -240,15 +236,15 @@ func TestWriteAtomicFailuresLeaveOriginal(t *testing.T) {
 			if step != "create" && created == "" {
 				t.Fatal("no temporary file was created")
 			}
-			checkNoTemps(t, dir)
+			checkNoTemps(t, w, dir)
 		})
 	}
 }
 
 func TestWriteAtomicNotAFile(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
-	if err := WriteAtomic(filepath.Join(dir, "missing.rs"), []byte("a"), []byte("b")); !errors.Is(err, fs.ErrNotExist) {
+	if err := w.WriteAtomic(filepath.Join(dir, "missing.rs"), []byte("a"), []byte("b")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "missing.rs")); !errors.Is(err, fs.ErrNotExist) {
@@ -257,10 +253,10 @@ func TestWriteAtomicNotAFile(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "d.rs"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteAtomic(filepath.Join(dir, "d.rs"), []byte("a"), []byte("b")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if err := w.WriteAtomic(filepath.Join(dir, "d.rs"), []byte("a"), []byte("b")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("folder: %v", err)
 	}
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }
 
 // TestWriteAtomicReadOnlyDir writes into a folder the process may not
@@ -269,13 +265,13 @@ func TestWriteAtomicNotAFile(t *testing.T) {
 func TestWriteAtomicReadOnlyDir(t *testing.T) {
 	if p := os.Getenv("SENDFIX_TEST_RO_FILE"); p != "" {
 		// The child: only the write itself.
-		err := WriteAtomic(p, []byte("original\n"), []byte("new\n"))
+		err := new(Writer).WriteAtomic(p, []byte("original\n"), []byte("new\n"))
 		if !errors.Is(err, fs.ErrPermission) {
 			t.Fatalf("WriteAtomic in a read-only folder = %v, want a permission error", err)
 		}
 		return
 	}
-	isolateWrites(t)
+	w := isolateWrites(t)
 	// A root every user can enter, unlike t.TempDir's.
 	root, err := os.MkdirTemp("", "sendfix-ro-")
 	if err != nil {
@@ -298,7 +294,7 @@ func TestWriteAtomicReadOnlyDir(t *testing.T) {
 	}
 
 	if os.Geteuid() != 0 {
-		err := WriteAtomic(p, []byte("original\n"), []byte("new\n"))
+		err := w.WriteAtomic(p, []byte("original\n"), []byte("new\n"))
 		if !errors.Is(err, fs.ErrPermission) {
 			t.Fatalf("WriteAtomic in a read-only folder = %v, want a permission error", err)
 		}
@@ -321,7 +317,7 @@ func TestWriteAtomicReadOnlyDir(t *testing.T) {
 		}
 	}
 	checkFile(t, p, "original\n")
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }
 
 func copyFile(from, to string) error {
@@ -371,55 +367,55 @@ func blockWrites() (started <-chan string, release chan<- struct{}) {
 }
 
 func TestInterrupted(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	a := newFile(t, dir, "a.rs", "a\n", 0o644)
 	b := newFile(t, dir, "b.rs", "b\n", 0o644)
 	started, release := blockWrites()
 
 	errA := make(chan error, 1)
-	go func() { errA <- WriteAtomic(a, []byte("a\n"), []byte("A\n")) }()
+	go func() { errA <- w.WriteAtomic(a, []byte("a\n"), []byte("A\n")) }()
 	<-started
 
-	Interrupted()
-	if err := WriteAtomic(b, []byte("b\n"), []byte("B\n")); !errors.Is(err, ErrInterrupted) {
+	w.Interrupt()
+	if err := w.WriteAtomic(b, []byte("b\n"), []byte("B\n")); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("write after Interrupted = %v, want ErrInterrupted", err)
 	}
 	checkFile(t, b, "b\n")
 
 	waited := make(chan struct{})
-	go func() { WaitWrites(); close(waited) }()
+	go func() { w.Wait(); close(waited) }()
 	select {
 	case <-waited:
-		t.Fatal("WaitWrites returned while a write was under way")
+		t.Fatal("Wait returned while a write was under way")
 	case err := <-errA:
 		t.Fatalf("the write under way returned before it could write: %v", err)
 	default:
 	}
 	close(release)
 	<-waited
-	// The write under way went on to its end before WaitWrites returned.
+	// The write under way went on to its end before Wait returned.
 	checkFile(t, a, "A\n")
 	if err := <-errA; err != nil {
 		t.Fatal(err)
 	}
-	if got := CleanupTemps(); len(got) != 0 {
+	if got := w.CleanupTemps(); len(got) != 0 {
 		t.Errorf("CleanupTemps removed %v after every write finished", got)
 	}
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }
 
 func TestCleanupTemps(t *testing.T) {
-	isolateWrites(t)
+	w := isolateWrites(t)
 	dir := t.TempDir()
 	a := newFile(t, dir, "a.rs", "a\n", 0o644)
 	started, release := blockWrites()
 	errA := make(chan error, 1)
-	go func() { errA <- WriteAtomic(a, []byte("a\n"), []byte("A\n")) }()
+	go func() { errA <- w.WriteAtomic(a, []byte("a\n"), []byte("A\n")) }()
 	tmp := <-started
 
-	Interrupted()
-	removed := CleanupTemps()
+	w.Interrupt()
+	removed := w.CleanupTemps()
 	if len(removed) != 1 || removed[0] != tmp {
 		t.Fatalf("CleanupTemps = %v, want [%s]", removed, tmp)
 	}
@@ -432,5 +428,5 @@ func TestCleanupTemps(t *testing.T) {
 		t.Fatal("the write whose temporary file was removed succeeded")
 	}
 	checkFile(t, a, "a\n")
-	checkNoTemps(t, dir)
+	checkNoTemps(t, w, dir)
 }

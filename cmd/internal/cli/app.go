@@ -47,6 +47,8 @@ type App struct {
 	Context context.Context
 
 	newEngine engineFactory
+	// writer writes the files of --write; Run makes one when it is nil.
+	writer *rewrite.Writer
 	// name is how the user runs the command ("sendfix", or "cargo sendfix"
 	// for the cargo subcommand), for the hints of the report.
 	name string
@@ -81,25 +83,30 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer, name stri
 	defer signal.Stop(sig)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx, name: name}
+	w := newWriter()
+	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Context: ctx, name: name, writer: w}
 	result := make(chan int, 1)
 	go func() { result <- a.Run(args) }()
 	for interrupted := false; ; {
 		select {
 		case code := <-result:
-			rewrite.CleanupTemps()
+			w.CleanupTemps()
 			return code
 		case <-sig:
 			if interrupted {
-				rewrite.CleanupTemps()
+				w.CleanupTemps()
 				return exitInterrupted
 			}
 			interrupted = true
-			rewrite.Interrupted()
+			w.Interrupt()
 			cancel()
 		}
 	}
 }
+
+// newWriter makes the Writer of a command's run; the signal test replaces
+// it to watch the run's interrupt.
+var newWriter = func() *rewrite.Writer { return new(rewrite.Writer) }
 
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
@@ -395,6 +402,9 @@ func (a *App) Run(args []string) int {
 	}
 	if a.newEngine == nil {
 		a.newEngine = defaultEngine
+	}
+	if a.writer == nil {
+		a.writer = new(rewrite.Writer)
 	}
 	if len(args) > 0 && args[0] == "completion" {
 		return a.completion(args[1:])

@@ -625,7 +625,7 @@ func (r *cargoRun) write(pass int, fs []fixed) (int, bool) {
 		if !f.res.Changed() {
 			continue
 		}
-		if err := rewrite.WriteAtomic(f.abs, f.res.In, f.res.Out); err != nil {
+		if err := r.a.writer.WriteAtomic(f.abs, f.res.In, f.res.Out); err != nil {
 			r.errorf("%s: not written: %v", f.display, errReason(err))
 			continue
 		}
@@ -652,7 +652,7 @@ func (r *cargoRun) restore() int {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		if err := rewrite.WriteAtomic(p, r.written[p], r.orig[p]); err != nil {
+		if err := r.a.writer.WriteAtomic(p, r.written[p], r.orig[p]); err != nil {
 			r.errorf("%s: could not restore the original: %v", r.display[p], errReason(err))
 			continue
 		}

@@ -68,11 +68,12 @@ func (e *fakeEngine) Summarize(path string, src []byte) *patterns.Summary {
 	e.rec.mu.Lock()
 	e.rec.summarized = append(e.rec.summarized, path)
 	e.rec.mu.Unlock()
-	s := &patterns.Summary{Path: path}
+	// Each `spawn NAME` becomes an async fn NAME of the file, spawned.
+	var rs strings.Builder
 	for _, m := range spawnRE.FindAllStringSubmatch(string(src), -1) {
-		s.Spawned = append(s.Spawned, m[1])
+		fmt.Fprintf(&rs, "async fn %[1]s() {}\nfn spawn_%[1]s() { tokio::spawn(%[1]s()); }\n", m[1])
 	}
-	return s
+	return patterns.Summarize(path, []byte(rs.String()))
 }
 
 func posAt(src []byte, off int) patterns.Pos {

@@ -6,47 +6,56 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"sendfix/patterns"
 )
 
-// scanner is an engine that can tell, with one parse at most, whether a
-// file needs a run (patterns.Engine.Scan). Engines without it (test fakes)
-// go through the plain summarize-then-run pipeline.
-type scanner interface {
-	Scan(path string, src []byte) bool
+// guardSummarizer is an engine that can parse a file for its
+// guard-returning fns alone (patterns.Engine.GuardSummary). Engines
+// without it (test fakes) go through the plain summarize-then-run
+// pipeline.
+type guardSummarizer interface {
 	GuardSummary(path string, src []byte) *patterns.Summary
 }
 
-// scans reports whether the App's engines are patterns engines, which can
-// Scan. Test fakes cannot; they go through summarize and process alone.
-// (Comparing the factory, rather than making an engine to look at, keeps
-// the count of engines a run makes what the fakes' tests expect.)
+// scans reports whether the App's engines are patterns engines, whose
+// rules the plan's prefilters describe. Test fakes are not; they go
+// through summarize and process alone. (Comparing the factory, rather
+// than making an engine to look at, keeps the count of engines a run
+// makes what the fakes' tests expect.)
 func (a *App) scans() bool {
 	return reflect.ValueOf(a.newEngine).Pointer() == reflect.ValueOf(engineFactory(newPatternsEngine)).Pointer()
 }
 
 // plan is the first part of a run over many files when the engine is a
-// scanner, built so that most files are read once and never parsed:
+// patterns engine, built so that most files are read twice at most and
+// never parsed, and a file is parsed only to be run:
 //
-//  1. every file is read, as the walk finds it (see looker); the
-//     byte-level prefilters decide which files may hold a finding at all,
-//     and which may declare a guard-returning fn (the fact the next step
-//     needs from other files) under which keys; the files that may hold a
-//     finding are read again for calls of those fns before an await, and
-//     only the declaring files of a fn so called are parsed for their
-//     guard-returning fns;
-//  2. the files that may hold one are read again and scanned (one parse,
-//     the rules run once with every async body Send-required);
-//     most files stop here;
-//  3. only when some file needs a run, and the Index can change its
-//     outcome (not under --all-async), the files that can bear on the
-//     async fns of the files to run are summarized: those that mention
-//     one of their names or the name of one of their awaiting callers.
+//  1. every file is read, as the walk finds it (see looker): its tokens
+//     give its Summary (the async fns it declares, what its async bodies
+//     await and its spawns spawn, its imports: patterns.Summarize), and
+//     byte-level prefilters decide which files may hold a finding at all
+//     (MayMatch) and which may declare a guard-returning fn, under which
+//     keys (GuardFnCandidates);
+//  2. the Index is built from every file's summary: it knows which async
+//     fns must be Send;
+//  3. the files that may hold a finding are read again and looked at with
+//     the Index (patterns.Index.Look): only a guard or an Rc in an async
+//     body that may have to be Send counts, and the candidate keys they
+//     call there are noted;
+//  4. the declaring files of a key so called are parsed for their
+//     guard-returning fns alone (a fn no file calls so changes no file's
+//     outcome), which join the Index; a file that calls one of those fns
+//     needs a run too.
 //
-// It returns each file's read error, which files need a run, and the Index
-// for those runs. Memory is a few words per file plus the summaries.
+// The files that need a run are parsed by the run, once per pass. It
+// returns each file's read error, which files need a run, and the Index
+// for those runs. Memory is a few words per file plus the summaries,
+// which the Index drops once built.
+//
+// With SENDFIX_EXHAUSTIVE=1 in the environment every file is run, with
+// the guard-returning fns of every file: the plan's promise, that it
+// changes no result, can be checked against that.
 //
 // looks holds the first step's result for the files looked at already, by
 // absolute path (see looker); the others are looked at here.
@@ -54,9 +63,8 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 	readErr = make([]error, len(files))
 	need = make([]bool, len(files))
 	sums := make([]*patterns.Summary, len(files))
-	guards := make([]*patterns.Summary, len(files)) // GuardFns alone
+	guards := make([]*patterns.Summary, len(files)) // GuardFns alone, of the files parsed for them
 	may := make([]bool, len(files))
-	mayNeed := make([]bool, len(files))   // may contribute to the Index
 	cands := make([][]string, len(files)) // keys of the fns a file may declare to return a guard
 	sizes := make([]int, len(files))
 
@@ -80,7 +88,10 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 			continue // interrupted
 		}
 		readErr[i], sizes[i] = l.err, l.size
-		may[i], mayNeed[i], cands[i] = l.facts.MayMatch, l.facts.MayNeedSummary, l.facts.GuardFnCandidates
+		may[i], cands[i] = l.facts.MayMatch, l.facts.GuardFnCandidates
+		if sums[i] = l.sum; sums[i] != nil {
+			sums[i].Path = f.display
+		}
 	}
 	var scan []int
 	for i := range files {
@@ -95,49 +106,44 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 	}
 	largestFirst(scan)
 
-	// The files that may declare a guard-returning fn are parsed for
-	// their fns only when a file that may hold a finding calls one of the
-	// fns a token scan finds there (by its key), in an async body before
-	// an await: a fn no such file calls so changes no file's outcome
-	// (patterns.CalledKeys).
+	// The Index of the summaries knows which async fns must be Send.
+	idx = patterns.NewIndex(sums...)
+	exhaustive := a.getenv("SENDFIX_EXHAUSTIVE") == "1"
+
+	// The second look, with the Index: whether a file may hold a finding
+	// with the guard-returning fns of the other files still unknown, and
+	// which of those fns it calls in a shape and place that can hold a
+	// guard across an await (by the keys of a token scan of the files
+	// that may declare one): a fn no such file calls so changes no file's
+	// outcome, and its declaring file is not parsed.
 	candKeys := map[string]bool{}
 	for _, c := range cands {
 		for _, n := range c {
 			candKeys[n] = true
 		}
 	}
-	var mu sync.Mutex
-	called := map[string]bool{}
-	if len(candKeys) > 0 {
-		// A file that calls none of those fns and fails Index.MayMatch
-		// with no other file's fns fails it with any Index this run
-		// builds (its keys are among the candidates): the scan need not
-		// read it again (patterns.CallsAndMayMatch).
-		pass := make([]bool, len(files))
-		a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
-			src, err := readSource(files[i].abs)
-			if err != nil {
-				pass[i] = true // the scan below reports it
-				return
-			}
-			ns, may := patterns.CallsAndMayMatch(src, candKeys, o.cfg)
-			pass[i] = len(ns) > 0 || may
-			if len(ns) > 0 {
-				mu.Lock()
-				for _, n := range ns {
-					called[n] = true
-				}
-				mu.Unlock()
-			}
-		})
-		scan = slices.DeleteFunc(scan, func(i int) bool { return !pass[i] })
-	}
-	var decl []int
-	for i, c := range cands {
-		for _, n := range c {
-			if called[n] {
+	calls := make([][]string, len(files))
+	scan = slices.DeleteFunc(scan, func(i int) bool {
+		if o.cfg.MaxFileSize > 0 && sizes[i] > o.cfg.MaxFileSize {
+			need[i] = true // the run reports it is not analysed
+			return true
+		}
+		return sums[i] != nil && !idx.MayNeedLook(sums[i], o.cfg)
+	})
+	a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
+		src, err := readSource(files[i].abs)
+		if err != nil {
+			readErr[i] = err
+			return
+		}
+		calls[i], need[i] = idx.Look(files[i].display, src, candKeys, o.cfg)
+	})
+	decl := patterns.Declarers(cands, calls)
+	if exhaustive {
+		decl = decl[:0]
+		for i, c := range cands {
+			if len(c) > 0 {
 				decl = append(decl, i)
-				break
 			}
 		}
 	}
@@ -151,100 +157,24 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 		if *e == nil {
 			*e = mk()
 		}
-		guards[i] = (*e).(scanner).GuardSummary(files[i].display, src)
+		guards[i] = (*e).(guardSummarizer).GuardSummary(files[i].display, src)
 	})
-
-	gidx := patterns.NewIndex(guards...)
-	any := false
-	a.each(ctx, o, scan, gidx, func(e *engine, mk func() engine, i int) {
-		src, err := readSource(files[i].abs)
-		if err != nil {
-			readErr[i] = err
-			return
-		}
-		if *e == nil {
-			*e = mk()
-		}
-		need[i] = (*e).(scanner).Scan(files[i].display, src)
-		if need[i] {
-			mu.Lock()
-			any = true
-			mu.Unlock()
-		}
-	})
-	if !any || o.cfg.AllAsync {
-		return readErr, need, gidx
-	}
-	// Summaries for the async fns of the files to run: the files that
-	// mention their names, then their callers', until no more are found
-	// (see patterns.MentionsAny).
-	var toRun []int
-	for i, n := range need {
-		if n {
-			toRun = append(toRun, i)
-		}
-	}
-	a.each(ctx, o, toRun, nil, func(e *engine, mk func() engine, i int) {
-		src, err := readSource(files[i].abs)
-		if err != nil {
-			return // process reports it
-		}
-		if *e == nil {
-			*e = mk()
-		}
-		sums[i] = (*e).Summarize(files[i].display, src)
-	})
-	names := map[string]bool{}
-	for i, n := range need {
-		if n && sums[i] != nil {
-			for _, f := range sums[i].AsyncFns {
-				names[f] = true
+	idx.AddGuardFns(guards...)
+	for i, ns := range calls {
+		for _, n := range ns {
+			if idx.GuardFn(n) {
+				need[i] = true
 			}
 		}
 	}
-	for {
-		for grew := true; grew; {
-			grew = false
-			for _, s := range sums {
-				if s == nil {
-					continue
-				}
-				for caller, callees := range s.Calls {
-					if names[caller] {
-						continue
-					}
-					for _, c := range callees {
-						if names[c] {
-							names[caller], grew = true, true
-							break
-						}
-					}
-				}
-			}
-		}
-		var rest []int
-		for i := range files {
-			if sums[i] == nil && readErr[i] == nil && mayNeed[i] {
-				rest = append(rest, i)
-			}
-		}
-		var added atomic.Int64
-		a.each(ctx, o, rest, nil, func(e *engine, mk func() engine, i int) {
-			src, err := readSource(files[i].abs)
-			if err != nil || !patterns.MentionsAny(src, names) {
-				return
-			}
-			if *e == nil {
-				*e = mk()
-			}
-			sums[i] = (*e).Summarize(files[i].display, src)
-			added.Add(1)
-		})
-		if added.Load() == 0 || ctx.Err() != nil {
-			break
+	if exhaustive {
+		// For checking the plan: every file is run, and the run's
+		// findings and diffs must be the same as with the plan.
+		for i := range need {
+			need[i] = readErr[i] == nil
 		}
 	}
-	return readErr, need, patterns.NewIndex(append(sums, guards...)...)
+	return readErr, need, idx
 }
 
 // firstLook is what the plan's first step learns of a file from one read.
@@ -252,11 +182,13 @@ type firstLook struct {
 	err   error // the read error
 	size  int
 	facts patterns.Facts
+	sum   *patterns.Summary // its Path is the absolute path
 }
 
 // takeLook reads the file at path and takes its first look. Nothing of the
-// file is kept: its bytes are read into a buffer of bufs, which the next
-// file reuses.
+// file is kept but its Summary: its bytes are read into a buffer of bufs,
+// which the next file reuses. A file over the size limit, which is not
+// analysed, contributes its path alone.
 func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
 	buf, _ := bufs.Get().([]byte)
 	src, err := readSourceInto(path, buf)
@@ -266,7 +198,13 @@ func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
 	if err != nil {
 		return &firstLook{err: err}
 	}
-	return &firstLook{size: len(src), facts: patterns.FileFacts(src, cfg)}
+	l := &firstLook{size: len(src), facts: patterns.FileFacts(src, cfg)}
+	if cfg.MaxFileSize > 0 && len(src) > cfg.MaxFileSize {
+		l.sum = &patterns.Summary{Path: path}
+	} else {
+		l.sum = patterns.Summarize(path, src)
+	}
+	return l
 }
 
 // looker takes the first look at the files a walk finds while it walks:

@@ -163,7 +163,7 @@ func (a *App) processFile(ctx context.Context, o *options, e engine, f *fileEntr
 		default:
 			// The link's target is passed: WriteAtomic would replace a
 			// symlink at the path with a regular file.
-			if err := rewrite.WriteAtomic(f.real, src, res.Out); err != nil {
+			if err := a.writer.WriteAtomic(f.real, src, res.Out); err != nil {
 				switch {
 				case errors.Is(err, rewrite.ErrInterrupted):
 					// A signal came between the check above and the write.

@@ -26,11 +26,13 @@ func TestMain(m *testing.M) {
 // signalHelper runs sendfix -w -j 1 in dir with the fake engine, sending
 // itself SIGINT while b.rs is being fixed.
 func signalHelper(dir string) int {
+	w := new(rewrite.Writer)
+	newWriter = func() *rewrite.Writer { return w }
 	rec := &fakeRecord{onRun: func(path string) {
 		if path == "b.rs" {
 			syscall.Kill(os.Getpid(), syscall.SIGINT)
 			// Let the signal be handled before b.rs's write is tried.
-			for i := 0; i < 1000 && !interruptSeen(); i++ {
+			for i := 0; i < 1000 && !interruptSeen(w); i++ {
 				time.Sleep(time.Millisecond)
 			}
 		}
@@ -42,10 +44,10 @@ func signalHelper(dir string) int {
 	return Main([]string{"-w", "-j", "1"}, strings.NewReader(""), os.Stdout, os.Stderr)
 }
 
-// interruptSeen reports whether rewrite refuses writes yet, by trying one
-// that would change nothing on a file that does not exist.
-func interruptSeen() bool {
-	err := rewrite.WriteAtomic(filepath.Join(os.TempDir(), "sendfix-no-such-file"), nil, nil)
+// interruptSeen reports whether w refuses writes yet, by trying one that
+// would change nothing on a file that does not exist.
+func interruptSeen(w *rewrite.Writer) bool {
+	err := w.WriteAtomic(filepath.Join(os.TempDir(), "sendfix-no-such-file"), nil, nil)
 	return errors.Is(err, rewrite.ErrInterrupted)
 }
 

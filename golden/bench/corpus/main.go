@@ -3,16 +3,17 @@
 //	corpus parse [-j N] PATH...   parse every .rs file with N workers (one
 //	                              parser each) and nothing else: the
 //	                              parse-only baseline of the benchmark
-//	corpus scan PATH...           the first phase of a run: Engine.Scan on
-//	                              every file (guard-returning fns indexed
-//	                              first), a count of files needing a run
-//	corpus slow PATH...           Engine.Run on every file (all rules,
+//	corpus stats [-j N] [-v] PATH...
+//	                              how many files and bytes each step of the
+//	                              command's plan lets through, how many it
+//	                              parses, and how the Index matched calls
+//	                              (-v: the files parsed, and why)
+//	corpus slow [-j N] PATH...    Engine.Run on every file (all rules,
 //	                              --all-async), the ten slowest files
-//	corpus stats PATH...          how many files and bytes each step of the
-//	                              command's plan lets through
 //
-// It walks with filepath.WalkDir and no .gitignore handling: the corpus is
-// a plain tree.
+// It walks with filepath.WalkDir and no .gitignore handling, skipping
+// .git and target folders as the command does: the corpus is a plain
+// tree.
 package main
 
 import (
@@ -42,6 +43,7 @@ func main() {
 	}
 	fl := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	jobs := fl.Int("j", runtime.NumCPU(), "workers")
+	verbose := fl.Bool("v", false, "list the files parsed")
 	prof := fl.String("cpuprofile", "", "write a CPU profile to this file")
 	fl.Parse(os.Args[2:])
 	if *prof != "" {
@@ -62,9 +64,7 @@ func main() {
 	case "parse":
 		parseAll(files, *jobs)
 	case "stats":
-		stats(files, *jobs)
-	case "scan":
-		scan(files, *jobs)
+		stats(files, *jobs, *verbose)
 	case "slow":
 		slow(files, *jobs)
 	default:
@@ -73,7 +73,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: corpus parse|stats [-j N] PATH...")
+	fmt.Fprintln(os.Stderr, "usage: corpus parse|stats|slow [-j N] PATH...")
 	os.Exit(2)
 }
 
@@ -85,8 +85,11 @@ func rustFiles(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
+			if d.IsDir() && path != p && (d.Name() == ".git" || d.Name() == "target") {
+				return filepath.SkipDir
+			}
 			if d.Type().IsRegular() && strings.HasSuffix(path, ".rs") {
-				out = append(out, path)
+				out = append(out, filepath.ToSlash(path))
 			}
 			return nil
 		})
@@ -145,55 +148,144 @@ func parseAll(files []string, jobs int) {
 	fmt.Fprintf(os.Stderr, "parsed %d files (%d top-level nodes)\n", len(files), nodes.Load())
 }
 
+// count is a number of files and their bytes.
+type count struct{ n, bytes atomic.Int64 }
+
+func (c *count) add(src []byte) {
+	c.n.Add(1)
+	c.bytes.Add(int64(len(src)))
+}
+
 // stats prints what fraction of the corpus each step of the command's
-// plan lets through (see cmd/internal/cli/plan.go).
-func stats(files []string, jobs int) {
+// plan lets through (see cmd/internal/cli/plan.go), the files it parses,
+// and the files with findings when those are run.
+func stats(files []string, jobs int, verbose bool) {
 	cfg := patterns.DefaultConfig()
-	var n, size, guardN, guardB, mayN, mayB, ixN, ixB, needN, needB atomic.Int64
+	var all, async, may, guardDecl, need, found count
+	sums := make([]*patterns.Summary, len(files))
+	pos := map[string]int{}
+	for i, f := range files {
+		pos[f] = i
+	}
+	candsOf := make([][]string, len(files))
+	mayOf := make([]bool, len(files))
+	each(files, jobs, func(_ int, path string, src []byte) {
+		i := pos[path]
+		all.add(src)
+		facts := patterns.FileFacts(src, cfg)
+		sums[i] = patterns.Summarize(path, src)
+		if patterns.MayNeedSummary(src) {
+			async.add(src)
+		}
+		candsOf[i], mayOf[i] = facts.GuardFnCandidates, facts.MayMatch
+		if facts.MayMatch {
+			may.add(src)
+		}
+	})
+	t0 := time.Now()
+	idx := patterns.NewIndex(sums...)
+	built := time.Since(t0)
+	// The second look, and the guard-returning fns: the declaring files
+	// of a key a passing file calls.
+	keys := map[string]bool{}
+	for _, c := range candsOf {
+		for _, k := range c {
+			keys[k] = true
+		}
+	}
+	var mu sync.Mutex
+	var passing []string
+	for i, f := range files {
+		if mayOf[i] {
+			passing = append(passing, f)
+		}
+	}
+	calls := make([][]string, len(files))
+	needOf := make([]bool, len(files))
+	each(passing, jobs, func(_ int, path string, src []byte) {
+		i := pos[path]
+		calls[i], needOf[i] = idx.Look(path, src, keys, cfg)
+	})
+	var decl []string
+	for _, i := range patterns.Declarers(candsOf, calls) {
+		decl = append(decl, files[i])
+	}
 	engines := make([]*patterns.Engine, max(jobs, 1))
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, nil)
 	}
-	guards, parsed := guardSummaries(files, jobs, cfg, engines)
-	idx := patterns.NewIndex(guards...)
+	var guards []*patterns.Summary
+	each(decl, jobs, func(w int, path string, src []byte) {
+		guardDecl.add(src)
+		g := engines[w].GuardSummary(path, src)
+		mu.Lock()
+		guards = append(guards, g)
+		mu.Unlock()
+	})
+	idx.AddGuardFns(guards...)
+	rules := map[string]patterns.Config{}
+	for _, r := range patterns.AllRules {
+		c := patterns.DefaultConfig()
+		c.Rules = map[string]bool{r: true}
+		rules[r] = c
+	}
+	var parsed []string
+	why := map[string]string{}
+	each(passing, jobs, func(_ int, path string, src []byte) {
+		n := needOf[pos[path]]
+		for _, k := range calls[pos[path]] {
+			n = n || idx.GuardFn(k)
+		}
+		if !n {
+			return
+		}
+		if n != idx.MayMatch(path, src, cfg) {
+			fmt.Fprintf(os.Stderr, "corpus: %s: the plan's second look and Index.MayMatch disagree\n", path)
+		}
+		need.add(src)
+		var by []string
+		for _, r := range patterns.AllRules {
+			if idx.MayMatch(path, src, rules[r]) {
+				by = append(by, r)
+			}
+		}
+		mu.Lock()
+		parsed = append(parsed, path)
+		why[path] = "(" + strings.Join(by, ", ") + ")"
+		mu.Unlock()
+	})
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, idx)
 	}
-	var parsedN, parsedB atomic.Int64
-	each(files, jobs, func(w int, path string, src []byte) {
-		b := int64(len(src))
-		n.Add(1)
-		size.Add(b)
-		count := func(k, kb *atomic.Int64) {
-			k.Add(1)
-			kb.Add(b)
-		}
-		if patterns.MayDeclareGuardFn(src) {
-			count(&guardN, &guardB)
-		}
-		if parsed[path] {
-			count(&parsedN, &parsedB)
-		}
-		if patterns.MayMatch(src, cfg) {
-			count(&mayN, &mayB)
-		}
-		if idx.MayMatch(src, cfg) {
-			count(&ixN, &ixB)
-		}
-		if engines[w].Scan(path, src) {
-			count(&needN, &needB)
+	sort.Strings(parsed)
+	each(parsed, jobs, func(w int, path string, src []byte) {
+		res := engines[w].Run(path, src)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(res.Findings) > 0 {
+			found.add(src)
+			why[path] += fmt.Sprintf(" %d findings", len(res.Findings))
 		}
 	})
-	line := func(what string, k, kb *atomic.Int64) {
-		fmt.Printf("%-40s %6d files (%5.1f%%) %9d bytes (%5.1f%%)\n", what, k.Load(),
-			100*float64(k.Load())/float64(max(n.Load(), 1)), kb.Load(), 100*float64(kb.Load())/float64(max(size.Load(), 1)))
+	line := func(what string, c *count) {
+		fmt.Printf("%-46s %6d files (%5.1f%%) %9d bytes (%5.1f%%)\n", what, c.n.Load(),
+			100*float64(c.n.Load())/float64(max(all.n.Load(), 1)), c.bytes.Load(), 100*float64(c.bytes.Load())/float64(max(all.bytes.Load(), 1)))
 	}
-	line("corpus (read once)", &n, &size)
-	line("name a guard type (scanned for fn names)", &guardN, &guardB)
-	line("MayMatch (read again)", &mayN, &mayB)
-	line("declare a fn called (parsed for fns)", &parsedN, &parsedB)
-	line("Index.MayMatch (parsed, rules run once)", &ixN, &ixB)
-	line("Scan: need a run", &needN, &needB)
+	line("corpus (read once, summarized from tokens)", &all)
+	line("name async, spawn or Guard", &async)
+	line("MayMatch (read again)", &may)
+	line("declare a guard fn called (parsed for it)", &guardDecl)
+	line("Index.MayMatch (parsed and run)", &need)
+	line("with findings", &found)
+	fmt.Printf("Index: %d calls matched to one fn, %d to several (not propagated), %d to none of the given files; built in %v\n",
+		idx.Calls.Precise, idx.Calls.Ambiguous, idx.Calls.None, built.Round(time.Millisecond))
+	fmt.Printf("files parsed: %d (%d for guard fns, %d run); files with findings: %d\n",
+		guardDecl.n.Load()+need.n.Load(), guardDecl.n.Load(), need.n.Load(), found.n.Load())
+	if verbose {
+		for _, p := range parsed {
+			fmt.Printf("  parsed %s %s\n", p, why[p])
+		}
+	}
 }
 
 // slow runs the engine on every file, the prefilter bypassed, and prints
@@ -229,82 +321,4 @@ func slow(files []string, jobs int) {
 	for _, t := range all[:min(10, len(all))] {
 		fmt.Printf("%8v %8d bytes %s\n", t.d.Round(time.Millisecond), t.size, t.path)
 	}
-}
-
-// scan is the command's first phase, without its walking and output.
-func scan(files []string, jobs int) {
-	cfg := patterns.DefaultConfig()
-	engines := make([]*patterns.Engine, max(jobs, 1))
-	for i := range engines {
-		engines[i] = patterns.NewEngine(cfg, nil)
-	}
-	sums, _ := guardSummaries(files, jobs, cfg, engines)
-	idx := patterns.NewIndex(sums...)
-	for i := range engines {
-		engines[i] = patterns.NewEngine(cfg, idx)
-	}
-	var need atomic.Int64
-	each(files, jobs, func(w int, path string, src []byte) {
-		if engines[w].Scan(path, src) {
-			need.Add(1)
-		}
-	})
-	fmt.Fprintf(os.Stderr, "%d files, %d guard summaries, %d need a run\n", len(files), len(sums), need.Load())
-}
-
-// guardSummaries is the command's choice of the files to parse for their
-// guard-returning fns (see cmd/internal/cli/plan.go): those naming a guard
-// type that declare, by a byte scan, a fn whose name a file passing
-// MayMatch calls. It returns their summaries and paths.
-func guardSummaries(files []string, jobs int, cfg patterns.Config, engines []*patterns.Engine) ([]*patterns.Summary, map[string]bool) {
-	var mu sync.Mutex
-	cands := map[string][]string{}
-	names := map[string]bool{}
-	var may []string
-	each(files, jobs, func(_ int, path string, src []byte) {
-		var c []string
-		if patterns.MayDeclareGuardFn(src) {
-			c = patterns.GuardFnCandidates(src)
-		}
-		m := patterns.MayMatch(src, cfg)
-		mu.Lock()
-		defer mu.Unlock()
-		if len(c) > 0 {
-			cands[path] = c
-			for _, n := range c {
-				names[n] = true
-			}
-		}
-		if m {
-			may = append(may, path)
-		}
-	})
-	called := map[string]bool{}
-	each(may, jobs, func(_ int, _ string, src []byte) {
-		ns := patterns.CalledKeys(src, names)
-		mu.Lock()
-		defer mu.Unlock()
-		for _, n := range ns {
-			called[n] = true
-		}
-	})
-	var decl []string
-	for p, c := range cands {
-		for _, n := range c {
-			if called[n] {
-				decl = append(decl, p)
-				break
-			}
-		}
-	}
-	var sums []*patterns.Summary
-	parsed := map[string]bool{}
-	each(decl, jobs, func(w int, path string, src []byte) {
-		s := engines[w].GuardSummary(path, src)
-		mu.Lock()
-		defer mu.Unlock()
-		sums = append(sums, s)
-		parsed[path] = true
-	})
-	return sums, parsed
 }

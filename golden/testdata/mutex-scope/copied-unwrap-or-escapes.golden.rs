@@ -1,0 +1,23 @@
+// golden: run
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+async fn apply(enabled: bool) {
+    println!("beta enabled: {enabled}");
+}
+
+#[tokio::main]
+async fn main() {
+    let flags = Arc::new(Mutex::new(HashMap::from([("beta", true)])));
+    let f = flags.clone();
+    tokio::spawn(async move {
+        let enabled = {
+            let cfg = f.lock().unwrap();
+            cfg.get("beta").copied().unwrap_or(false)
+        };
+        apply(enabled).await;
+        assert!(enabled);
+    })
+    .await
+    .unwrap();
+}
