@@ -32,8 +32,10 @@ import (
 //   - wrong at run time: a fixed program, built and run, panics, exits
 //     non-zero or hangs (a sample of the fixed ones is run).
 //
-// Each broken or wrong program is written to testdata/generated/ and fails
-// the test; every file there is judged again on each run (replayed).
+// Each broken or wrong program is written to testdata/generated/; every
+// file there is judged again on each run (replayed). A broken program fails
+// the test, except misses (the Send error left, no finding saying why)
+// within the ceiling allowedMisses gives.
 // SENDFIX_GEN=N (default 150) programs from seed SENDFIX_GEN_SEED (default
 // 1); SENDFIX_GEN_RUN=R fixed programs are run (default N/15, at least 10).
 func TestGenerated(t *testing.T) {
@@ -85,12 +87,16 @@ func TestGenerated(t *testing.T) {
 	checkRuns(all)
 	cargoTime := time.Since(cargoStart)
 
-	failed := false
+	failed, misses := false, 0
 	kinds := map[string][]*genItem{}
 	var order []string
 	for _, it := range all {
 		if it.outcome == outBroken || it.outcome == outInvalid || it.wrong != "" {
-			failed = true
+			if it.miss && it.wrong == "" {
+				misses++
+			} else {
+				failed = true
+			}
 			k := it.signature()
 			if kinds[k] == nil {
 				order = append(order, k)
@@ -139,8 +145,29 @@ func TestGenerated(t *testing.T) {
 	fmt.Printf("generator: seed %d, judged in %v (%v in cargo and %d runs)\n", seed, time.Since(start).Round(time.Second), cargoTime.Round(time.Second), ran)
 	fmt.Printf("generated: %s\n", tally(items))
 	if failed {
-		t.Fail()
+		t.Error("a program is broken beyond a miss (see above): sendfix wrote code that does not compile, changed a compiling program, lost code, panicked, or a fixed program ran wrong")
 	}
+	if allowed := allowedMisses(t); misses > allowed {
+		t.Errorf("%d programs (replays included) fail with the Send error and get no finding that says why; at most %d allowed", misses, allowed)
+	}
+}
+
+// genMissCeiling is how many programs of the default run (150 programs
+// of seed 1, and the replays) may be misses: broken only in that the
+// Send error is left and no finding says why. It is the count measured
+// when it was last lowered; a change that raises it fails, and one that
+// lowers it lowers this too. Every other kind of broken program fails
+// the test at once.
+const genMissCeiling = 0
+
+// allowedMisses is genMissCeiling for the default run, and
+// SENDFIX_GEN_ALLOW_MISSES (default 0) when SENDFIX_GEN or
+// SENDFIX_GEN_SEED choose other programs.
+func allowedMisses(t *testing.T) int {
+	if os.Getenv("SENDFIX_GEN") == "" && os.Getenv("SENDFIX_GEN_SEED") == "" {
+		return envInt(t, "SENDFIX_GEN_ALLOW_MISSES", genMissCeiling)
+	}
+	return envInt(t, "SENDFIX_GEN_ALLOW_MISSES", 0)
 }
 
 // TestGeneratedCommand runs the built command on the first few generated
@@ -183,6 +210,9 @@ type genItem struct {
 	crash   string // the library panicked
 	outcome string
 	why     string // for broken and invalid
+	// miss marks a broken program whose output is no worse than its
+	// input: the Send error alone is left, and no finding says why.
+	miss    bool
 	in, out *binVerdict
 	wrong   string // how the run went wrong
 }
@@ -228,13 +258,13 @@ func (it *genItem) judge(t *testing.T, j *compileJudge) {
 	case changed && it.out.hasSendError() && it.out.sendErrors == len(it.out.Errors) && it.reason() != "":
 		it.outcome = outUnfixed // a partial fix; the rest is refused with a reason
 	case changed && it.out.hasSendError() && it.out.sendErrors == len(it.out.Errors):
-		it.outcome, it.why = outBroken, "the output still fails with the Send error: no finding says why"
+		it.outcome, it.why, it.miss = outBroken, "the output still fails with the Send error: no finding says why", true
 	case changed:
 		it.outcome, it.why = outBroken, "the output does not compile: "+it.out.verdict()
 	case it.reason() != "":
 		it.outcome = outUnfixed
 	default:
-		it.outcome, it.why = outBroken, "unchanged, no finding says why: the input fails with the Send error"
+		it.outcome, it.why, it.miss = outBroken, "unchanged, no finding says why: the input fails with the Send error", true
 	}
 }
 
