@@ -84,6 +84,7 @@ type compileJudge struct {
 	cases []*goldenCase
 	proj  cargoProject // zero: the golden cases' project at cargoDir()
 	once  sync.Once
+	build func(j *compileJudge) // compiles instead of compile when set (folder cases)
 
 	skip     string // why the compiler cannot be used here
 	fatal    error  // the project itself failed (not a case)
@@ -98,7 +99,13 @@ func binName(c *goldenCase, side string) string {
 // get returns the verdict of the named bin, compiling everything on first use.
 func (j *compileJudge) get(t *testing.T, bin string) *binVerdict {
 	t.Helper()
-	j.once.Do(j.compile)
+	j.once.Do(func() {
+		if j.build != nil {
+			j.build(j)
+			return
+		}
+		j.compile()
+	})
 	if j.skip != "" {
 		if os.Getenv("SENDFIX_REQUIRE_RUSTC") == "1" {
 			t.Fatalf("SENDFIX_REQUIRE_RUSTC=1 but %s; %s", j.skip, installHint)
@@ -135,13 +142,34 @@ func cargoDir() (string, error) {
 	return filepath.Join(base, "sendfix-golden"), nil
 }
 
-func (j *compileJudge) compile() {
+// lockedCargoDir makes the folder sub of cargoDir ("": cargoDir itself)
+// and takes its lock.
+func lockedCargoDir(sub string) (dir string, unlock func(), err error) {
+	base, err := cargoDir()
+	if err != nil {
+		return "", nil, err
+	}
+	dir = filepath.Join(base, sub)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, err
+	}
+	unlock, err = lockDir(dir)
+	return dir, unlock, err
+}
+
+// toolchainSkip says why the compiler cannot judge here, or "".
+func toolchainSkip() string {
 	if _, err := exec.LookPath("cargo"); err != nil {
-		j.skip = "cargo is not on PATH"
-		return
+		return "cargo is not on PATH"
 	}
 	if m, _ := filepath.Glob(filepath.Join(registry, "tokio-[0-9]*")); len(m) == 0 {
-		j.skip = "no tokio sources in " + registry
+		return "no tokio sources in " + registry
+	}
+	return ""
+}
+
+func (j *compileJudge) compile() {
+	if j.skip = toolchainSkip(); j.skip != "" {
 		return
 	}
 	if j.proj.Dir == "" {
@@ -300,6 +328,21 @@ func parseCargoJSON(out []byte, vs map[string]*binVerdict) {
 	}
 }
 
+// caseDeps returns the [dependencies] of the packages the cases compile
+// in: tokio, parking_lot when installed, and async-trait, which is not
+// packaged: crates/async-trait stands in for it (it needs syn, which
+// tokio's Debian package brings).
+func caseDeps() string {
+	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
+	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
+		deps += "parking_lot = \"0.12\"\n"
+	}
+	if at, err := filepath.Abs(filepath.Join("crates", "async-trait")); err == nil {
+		deps += fmt.Sprintf("async-trait = { path = %q }\n", at)
+	}
+	return deps
+}
+
 // writeProject lays out a workspace with one package per edition, each
 // case side a src/bin file. Files are written only when their content
 // changed and stale bins are removed, so cargo stays incremental. It
@@ -311,10 +354,7 @@ func writeProject(p cargoProject, cases []*goldenCase) ([]string, error) {
 	}
 	files := map[string][]byte{}
 	var bins []string
-	deps := "tokio = { version = \"1\", features = [\"full\"] }\n"
-	if m, _ := filepath.Glob(filepath.Join(registry, "parking_lot-0.12*")); len(m) > 0 {
-		deps += "parking_lot = \"0.12\"\n"
-	}
+	deps := caseDeps()
 	editions := []string{"2021", "2024"}
 	var members []string
 	for _, ed := range editions {

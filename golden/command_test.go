@@ -21,7 +21,7 @@ func checkCommand(t *testing.T, c *goldenCase) {
 		t.Fatal(sendfixBuildErr)
 	}
 	t.Run("git-apply", func(t *testing.T) {
-		dir := scratchRepo(t, c.Input)
+		dir := scratchRepo(t, c, c.Input)
 		diff := dryRun(t, c, dir)
 		if diff == nil {
 			return
@@ -36,7 +36,7 @@ func checkCommand(t *testing.T, c *goldenCase) {
 			}
 			t.Skip("patch is not installed (apt-get install -y patch)")
 		}
-		dir := scratchRepo(t, c.Input)
+		dir := scratchRepo(t, c, c.Input)
 		diff := dryRun(t, c, dir)
 		if diff == nil {
 			return
@@ -45,7 +45,7 @@ func checkCommand(t *testing.T, c *goldenCase) {
 		compareFile(t, c, dir)
 	})
 	t.Run("write", func(t *testing.T) {
-		dir := scratchRepo(t, c.Input)
+		dir := scratchRepo(t, c, c.Input)
 		out, errOut, code := sendfix(t, dir, append([]string{"--write"}, c.Args...)...)
 		if code != 0 {
 			t.Fatalf("sendfix --write exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
@@ -53,7 +53,7 @@ func checkCommand(t *testing.T, c *goldenCase) {
 		compareFile(t, c, dir)
 	})
 	t.Run("check", func(t *testing.T) {
-		dir := scratchRepo(t, c.Input)
+		dir := scratchRepo(t, c, c.Input)
 		want := 0
 		if c.IsFix() {
 			want = 1
@@ -64,7 +64,7 @@ func checkCommand(t *testing.T, c *goldenCase) {
 		if got, _ := os.ReadFile(filepath.Join(dir, caseFile)); !bytes.Equal(got, c.Input) {
 			t.Errorf("sendfix --check modified the file")
 		}
-		dir = scratchRepo(t, c.Golden)
+		dir = scratchRepo(t, c, c.Golden)
 		if out, errOut, code := sendfix(t, dir, append([]string{"--check"}, c.Args...)...); code != 0 {
 			t.Errorf("sendfix --check on the golden output exited %d, want 0 (not idempotent)\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 		}
@@ -91,8 +91,9 @@ func dryRun(t *testing.T, c *goldenCase, dir string) []byte {
 	return out
 }
 
-// scratchRepo makes a git repository holding content as src/main.rs.
-func scratchRepo(t *testing.T, content []byte) string {
+// scratchRepo makes a git repository holding content as src/main.rs, in
+// a package of the case's edition.
+func scratchRepo(t *testing.T, c *goldenCase, content []byte) string {
 	t.Helper()
 	dir := t.TempDir()
 	run(t, dir, nil, "git", "init", "-q")
@@ -101,6 +102,12 @@ func scratchRepo(t *testing.T, content []byte) string {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(p, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The manifest gives the command the case's edition, as the library
+	// gets it from the directive.
+	manifest := "[package]\nname = \"case\"\nversion = \"0.0.0\"\nedition = \"" + c.Edition + "\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "Cargo.toml"), []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -110,20 +110,10 @@ func testCase(t *testing.T, c *goldenCase, judge *compileJudge) {
 }
 
 // runLibrary runs src through the patterns engine as the command would for
-// a single file: summarize, build the index, run.
+// a single file src/main.rs (a crate of its own; see runFiles).
 func runLibrary(t *testing.T, c *goldenCase, src []byte) *patterns.Result {
 	t.Helper()
-	cfg, err := configFor(c.Args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := "src/main.rs"
-	sum := patterns.NewEngine(cfg, nil)
-	idx := patterns.NewIndex(sum.Summarize(path, src))
-	sum.Close()
-	eng := patterns.NewEngine(cfg, idx)
-	defer eng.Close()
-	return eng.Run(path, src)
+	return runFiles(t, c.Args, c.Edition, map[string][]byte{caseFile: src})[caseFile]
 }
 
 // updateCase rewrites the case's .golden.rs and .findings from the
@@ -174,24 +164,30 @@ func checkIdempotent(t *testing.T, c *goldenCase) {
 
 // checkRustc asserts the compiler's judgement of the case's files.
 func checkRustc(t *testing.T, c *goldenCase, judge *compileJudge) {
-	in := judge.get(t, binName(c, "in"))
+	judgeSides(t, c.IsFix(), c.ExpectSendError, c.Run, judge.get(t, binName(c, "in")), func() *binVerdict { return judge.get(t, binName(c, "out")) })
+}
+
+// judgeSides asserts rustc's verdicts on a case's input and, for a fix
+// case, its output (out is asked only then): a fix case's input fails
+// with the Send error and its output compiles (and runs, with run); a
+// no-change case compiles (and runs) unless it expects the Send error.
+func judgeSides(t *testing.T, fix, expectSend, run bool, in *binVerdict, out func() *binVerdict) {
+	t.Helper()
 	t.Logf("rustc on the input: %s", in.verdict())
-	if c.IsFix() {
-		t.Logf("rustc on the output: %s", judge.get(t, binName(c, "out")).verdict())
-	}
 	switch {
-	case c.IsFix():
+	case fix:
 		if !in.hasSendError() {
 			t.Errorf("input should fail with %q; rustc said:\n%s", sendError, in.summary())
 		}
-		out := judge.get(t, binName(c, "out"))
-		if len(out.Errors) > 0 || !out.Checked {
-			t.Errorf("golden output should compile; rustc said:\n%s", out.summary())
+		o := out()
+		t.Logf("rustc on the output: %s", o.verdict())
+		if len(o.Errors) > 0 || !o.Checked {
+			t.Errorf("golden output should compile; rustc said:\n%s", o.summary())
 		}
-		if c.Run {
-			runOrFail(t, out)
+		if run {
+			runOrFail(t, o)
 		}
-	case c.ExpectSendError:
+	case expectSend:
 		if !in.hasSendError() {
 			t.Errorf("no-change case with expect=send-error should fail with %q; rustc said:\n%s", sendError, in.summary())
 		}
@@ -199,7 +195,7 @@ func checkRustc(t *testing.T, c *goldenCase, judge *compileJudge) {
 		if len(in.Errors) > 0 || !in.Checked {
 			t.Errorf("no-change case should compile; rustc said:\n%s", in.summary())
 		}
-		if c.Run {
+		if run {
 			runOrFail(t, in)
 		}
 	}

@@ -30,7 +30,21 @@ type Config struct {
 	// rules run on the async bodies holding them as Send-required, whatever
 	// the syntactic Send-context analysis says (see Site).
 	Sites []Site
+	// Edition is the Rust edition of the files ("2015", "2018", "2021",
+	// "2024"); "" when unknown. Edition 2024 drops an `if let`
+	// scrutinee's temporaries before its else branch, so an await there
+	// holds no guard. An unknown edition reads as one before 2024: the
+	// fix it may then make is one that 2024 does not need, and compiles
+	// in both.
+	Edition string
+	// EditionOf, when set, gives the edition of the file at path (as
+	// given to Engine.Run), "" when unknown; it overrides Edition. It may
+	// be called from several goroutines.
+	EditionOf func(path string) string
 }
+
+// edition2024 reports whether the file's edition is 2024 or later.
+func (c Config) edition2024() bool { return c.Edition >= "2024" }
 
 // DefaultMaxFileSize is Config.MaxFileSize of DefaultConfig: 16 MiB, far
 // above any hand-written Rust file.

@@ -192,19 +192,19 @@ func BenchmarkIndexMayMatch(b *testing.B) {
 	}
 }
 
-// BenchmarkFileFacts is the byte-level first look every file of a run
+// BenchmarkGlance is the byte-level first look every file of a run
 // gets, on a file it rejects (the common case: sync code without await),
 // so that every test runs to the end of the file.
-func BenchmarkFileFacts(b *testing.B) {
+func BenchmarkGlance(b *testing.B) {
 	src := bytes.ReplaceAll(benchSource(50_000), []byte("await"), []byte("wait_"))
 	src = bytes.ReplaceAll(src, []byte("async"), []byte("sync_"))
 	cfg := DefaultConfig()
-	if FileFacts(src, cfg).MayMatch {
+	if Glance(src, cfg).MayMatch {
 		b.Fatal("the benchmark file should fail the prefilter")
 	}
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		FileFacts(src, cfg)
+		Glance(src, cfg)
 	}
 }
 

@@ -72,6 +72,7 @@ type fileCtx struct {
 	fx              *facts   // built on first use by facts()
 	guards          []*guard // findGuards's result, computed once per pass
 	guardsDone      bool
+	imp             *fileImports // the import fact, read on first need (imports.go)
 }
 
 // facts returns the facts layer of this pass's tree, built on first use.
@@ -189,6 +190,10 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			tree.Close()
 		}
 	}()
+	cfg := e.cfg
+	if cfg.EditionOf != nil {
+		cfg.Edition = cfg.EditionOf(path)
+	}
 	for pass := 0; pass < MaxPasses; pass++ {
 		if tree == nil {
 			var err error
@@ -207,8 +212,9 @@ func (e *Engine) Run(path string, src []byte) *Result {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("cannot parse line %d; functions with syntax the grammar does not know are left unchanged", badLines[0]))
 			warned = true
 		}
-		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: e.cfg, idx: e.idx}
-		fc.bodies = findBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		fc := &fileCtx{path: path, src: cur, root: root, style: style, cfg: cfg, idx: e.idx}
+		scan := scanBodies(path, cur, root, e.idx, e.cfg.AllAsync)
+		fc.bodies, fc.fx = scan.bodies, scan.fx
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
 		var props []proposal
 		for _, r := range rules {

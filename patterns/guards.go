@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -295,11 +296,14 @@ func (g *guard) label() string {
 	return strings.Join(append([]string{g.name}, g.also...), "`, `")
 }
 
-// tupleGuard returns the guards a tuple let binds when every element is
-// an acquisition bound to a plain name, `let (a, mut b) =
-// (m1.lock().unwrap(), m2.lock().unwrap());`, as one guard named by the
-// first with the others in also; otherwise nil (a tuple holding guards
-// and other values would need those values out of the block).
+// tupleGuard returns the guards a tuple let binds, `let (a, mut b) =
+// (m1.lock().unwrap(), m2.lock().unwrap());` or `let (mut g, k) =
+// (m.lock().unwrap(), 1);`: every acquisition element bound to a plain
+// name, as one guard named by the first with the others in also. The
+// other elements are values the let declares like any other (the scope
+// lets them escape when owned). It returns nil when no element is an
+// acquisition bound to a name, or one is bound to another pattern (`_`
+// would drop it at once, a nested pattern may keep a part).
 func tupleGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 	pats := namedChildren(s.ChildByFieldName("pattern"))
 	val := unparen(s.ChildByFieldName("value"))
@@ -312,6 +316,10 @@ func tupleGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 	}
 	var g *guard
 	for i, p := range pats {
+		call, kind, acq := guardCall(src, vals[i], pl, fns)
+		if call == nil {
+			continue
+		}
 		id := p
 		if id.Type() == "mut_pattern" {
 			id = id.NamedChild(int(id.NamedChildCount()) - 1)
@@ -319,11 +327,7 @@ func tupleGuard(src []byte, s *sitter.Node, pl bool, fns *guardFnSet) *guard {
 		if id == nil || id.Type() != "identifier" {
 			return nil
 		}
-		call, kind, acq := guardCall(src, vals[i], pl, fns)
-		if call == nil {
-			return nil
-		}
-		if i == 0 {
+		if g == nil {
 			g = &guard{name: text(src, id), kind: kind, decl: s, lock: call, bind: id, acq: acq}
 		} else {
 			g.also = append(g.also, text(src, id))
@@ -365,7 +369,7 @@ func findGuards(fc *fileCtx) []*guard {
 
 // collectGuards is findGuards's search.
 func collectGuards(fc *fileCtx) []*guard {
-	pl := importsParkingLot(fc.src)
+	pl := usesParkingLot(fc)
 	fns := fileGuardFns(fc)
 	var out []*guard
 	for _, b := range fc.bodies {
@@ -415,9 +419,9 @@ func (g *guard) trace(fc *fileCtx) bool {
 	f := fc.facts()
 	g.lastUse, g.awaitAt, g.usedLate = g.at, -1, false
 	for j := g.at + 1; j < len(g.stmts) && g.awaitAt < 0; j++ {
-		if hasAwait(g.stmts[j]) {
+		if hasAwait(fc.src, g.stmts[j]) {
 			g.awaitAt = j
-			g.await = awaitsIn(g.stmts[j])[0]
+			g.await = awaitsIn(fc.src, g.stmts[j])[0]
 		}
 	}
 	if g.awaitAt < 0 {
@@ -437,8 +441,9 @@ func (g *guard) trace(fc *fileCtx) bool {
 		g.ids = append(g.ids, f.Resolve(g.bind))
 	}
 	if len(g.also) > 0 {
+		// The other guards of a tuple let, not its other values.
 		for _, b := range f.BindingsOf(g.decl) {
-			if b != NoBinding && (len(g.ids) == 0 || b != g.ids[0]) {
+			if b != NoBinding && (len(g.ids) == 0 || b != g.ids[0]) && slices.Contains(g.also, f.Binding(b).Name) {
 				g.ids = append(g.ids, b)
 			}
 		}

@@ -9,8 +9,9 @@ import (
 // Guard-returning fns: calls that take a lock through a fn of the given
 // files (`fn state(&self) -> MutexGuard<'_, T>`) are acquisitions too.
 
-// importsParkingLot reports whether the file uses parking_lot, whose
-// lock() returns the guard directly.
+// importsParkingLot reports whether the file's bytes mention parking_lot:
+// the prefilter's necessary condition for usesParkingLot (imports.go),
+// which the rules ask.
 func importsParkingLot(src []byte) bool {
 	return strings.Contains(string(src), "parking_lot")
 }
@@ -86,24 +87,20 @@ func guardDeclKey(src []byte, fn *sitter.Node, tokioGuards map[string]bool) (key
 }
 
 // tokioGuardImports returns the guard kinds the file imports from tokio
-// (`use tokio::sync::{Mutex, MutexGuard};`): those are Send.
+// at its top level (`use tokio::sync::{Mutex, MutexGuard};`): those are
+// Send.
 func tokioGuardImports(src []byte, root *sitter.Node) map[string]bool {
 	var out map[string]bool
-	for _, c := range namedChildren(root) {
-		if c.Type() != "use_declaration" {
+	for _, l := range topImports(src, root) {
+		if !strings.HasPrefix(l.path, "tokio::") {
 			continue
 		}
-		t := text(src, c)
-		if !strings.Contains(t, "tokio::") {
-			continue
-		}
-		for _, k := range []string{"MutexGuard", "RwLockReadGuard", "RwLockWriteGuard"} {
-			if strings.Contains(t, k) {
-				if out == nil {
-					out = map[string]bool{}
-				}
-				out[k] = true
+		switch l.local {
+		case "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard":
+			if out == nil {
+				out = map[string]bool{}
 			}
+			out[l.local] = true
 		}
 	}
 	return out

@@ -34,6 +34,9 @@ type Index struct {
 	// requirement) by how they were matched: precise (one fn), ambiguous
 	// (several; not propagated), none (no fn of the given files).
 	Calls struct{ Precise, Ambiguous, None int }
+	// crates are the complete crates among the files given, by file
+	// (tokiomutex_crate.go's AddCrates).
+	crates map[string]*Crate
 }
 
 // ixFile is where a file's fns sit.
@@ -266,7 +269,11 @@ func (b *ixBuild) propagate(sums []*Summary) {
 			}
 			switch c.kind {
 			case fromSpawn:
-				work = append(work, item{to, "its future is spawned"})
+				why := c.why
+				if why == "" {
+					why = "its future is spawned"
+				}
+				work = append(work, item{to, why})
 			case fromSpawned:
 				work = append(work, item{to, "it is awaited from a spawned task"})
 			default:

@@ -180,10 +180,13 @@ func skipQuote(src []byte, i int) int {
 
 // rcMayTrigger is mayTrigger read from the tokens, for any Index: an
 // `async` right inside the parentheses of a call of `spawn` or `spawn_on`
-// (the only calls classifyCall takes for a Send spawn), or an async fn
-// whose signature spells `Rc`, `Weak`, or a name the file may declare a
-// struct or a type alias by.
+// (the only calls classifyCall takes for a Send spawn), an async block
+// anywhere in a file that spells `Send`, `BoxFuture` or `boxed` (which
+// every other handoff of a block to a Send context needs: a Send bound, a
+// Send box, `.boxed()`), or an async fn whose signature spells `Rc`,
+// `Weak`, or a name the file may declare a struct or a type alias by.
 func rcMayTrigger(src []byte) bool {
+	sendWords := -1 // whether src spells a word of sendWords, on first need
 	var declared map[string]bool
 	spawnArg := false // the last tokens are `spawn (` and maybe more `(`
 	var prev []byte   // the last identifier, when it is the last token
@@ -222,6 +225,19 @@ func rcMayTrigger(src []byte) bool {
 				return false
 			}
 			k := skipQualifiers(src, skipTrivia(src, j))
+			if k < len(src) && src[k] == '{' || hasKeywordAt(src, k, "move") {
+				if sendWords < 0 {
+					sendWords = 0
+					for _, w := range handoffWords {
+						if hasWord(src, w) {
+							sendWords = 1
+						}
+					}
+				}
+				if found = sendWords == 1; found {
+					return false
+				}
+			}
 			if hasKeywordAt(src, k, "fn") {
 				if declared == nil {
 					declared = declaredTypeNames(src)
@@ -237,6 +253,14 @@ func rcMayTrigger(src []byte) bool {
 	})
 	return found
 }
+
+// handoffWords are the words a file spells when it may hand an async
+// block to a Send context other than a spawn (see handoffs).
+var handoffWords = [][]byte{[]byte("Send"), []byte("BoxFuture"), []byte("boxed")}
+
+// kwFuture is the word every Send context of a future other than a spawn
+// or a bare `T: Send` bound spells.
+var kwFuture = []byte("Future")
 
 // skipQualifiers returns the offset after the fn qualifiers starting at i
 // (`const`, `default`, `unsafe`, `safe`, `extern "ABI"`), in any order the

@@ -356,12 +356,7 @@ func (fs *fileSyntax) useTree(mods string, prefix []string, k, end int32) {
 // spawns, and which bodies are Send-required whatever the Index (root)
 // or share an async fn's requirement (via).
 func (fs *fileSyntax) settle() {
-	kind := func(last, full string) spawnKind {
-		if last == "" {
-			return notSpawn
-		}
-		return spawnKindOfPath(last, full, fs.bare)
-	}
+	kind := fs.spawnKind
 	spawned := map[lexSpawnVar]bool{}
 	for i, v := range fs.vars {
 		if c := fs.varCallee[i]; kind(c[0], c[1]) == sendSpawn {
@@ -469,4 +464,22 @@ func (fs *fileSyntax) letName(k int32) string {
 		}
 	}
 	return ""
+}
+
+// awaitMacroTok reports whether the identifier at k names a macro that
+// awaits, awaitMacro's first case: one of awaitMacroNames followed by
+// `!`, named by a path from one of awaitMacroCrates or imported bare.
+func (fs *fileSyntax) awaitMacroTok(k int32) bool {
+	name := fs.text(k)
+	if !awaitMacroNames[name] || !fs.is(k+1, '!') {
+		return false
+	}
+	if !fs.colons(k - 1) {
+		return awaitMacroImported(fs.src, name)
+	}
+	segs := fs.pathBefore(k)
+	if segs[0] == "" && len(segs) > 1 {
+		segs = segs[1:]
+	}
+	return awaitMacroCrates[segs[0]]
 }

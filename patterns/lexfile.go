@@ -75,6 +75,9 @@ type lexBody struct {
 	// it shares, or -1.
 	root bool
 	via  int32
+	// handOff: the tree's Send-context model may take it for
+	// Send-required where no spawn shows (markHandOffs).
+	handOff bool
 }
 
 // lexCall is a call whose future is awaited in an async body, or spawned.
@@ -364,6 +367,7 @@ func readFile(src []byte) *fileSyntax {
 	w := &walker{fs: fs, pend: map[int32]pending{}, line: 1}
 	w.run()
 	fs.settle()
+	fs.markHandOffs()
 	return fs
 }
 
@@ -601,6 +605,10 @@ func (w *walker) identTok(k int32) {
 					w.addCall(b, sh, k)
 				}
 			}
+		}
+	case "join", "try_join", "select", "select_biased", "pending":
+		if fs.awaitMacroTok(k) {
+			fs.awaits = append(fs.awaits, t.s) // awaitMacro's twin
 		}
 	case "impl":
 		if !w.inMacro() && (k == 0 || itemStart(fs.text(k-1))) {

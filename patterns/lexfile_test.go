@@ -411,6 +411,10 @@ func checkReading(t *testing.T, name, path string, src []byte, root *sitter.Node
 			if at := int32(n.EndByte()) - int32(len(kwAwait)); !awaits[at] {
 				t.Errorf("%s:%d: await at %d not read", name, n.StartPoint().Row+1, at)
 			}
+		case typ == "macro_invocation" && awaitMacro(src, n):
+			if at := int32(macroAwaitOffset(n)); !awaits[at] {
+				t.Errorf("%s:%d: macro await at %d not read", name, n.StartPoint().Row+1, at)
+			}
 		}
 		return true
 	})

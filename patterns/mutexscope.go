@@ -124,17 +124,19 @@ func guardFinding(fc *fileCtx, g *guard) Finding {
 }
 
 // handOff reports whether a guard that must stay held goes to tokio-mutex
-// (which then reports it) instead of being reported here: only when that
-// rule is on, not under --all-async (which never swaps a Mutex), and only
-// for a plain `let g = m.lock()..;` of a Mutex, the only shape tokio-mutex
-// rewrites.
+// (which then reports it) instead of being reported here (see swappable).
 func handOff(fc *fileCtx, g *guard) bool {
-	return fc.cfg.Rules[RuleTokioMutex] && !fc.cfg.AllAsync && g.kind == "MutexGuard" && g.recv != nil
+	return swappable(fc, g)
 }
 
 // awaitKeyword returns the offset of the `await` keyword of an await
-// expression (rustc points there).
+// expression (rustc points there); for a macro that awaits (awaitMacro),
+// that of its first `.await`, else of the macro's name (`join` of
+// `tokio::join!(..)`), where the token walk records it.
 func awaitKeyword(src []byte, aw *sitter.Node) int {
+	if aw.Type() == "macro_invocation" {
+		return macroAwaitOffset(aw)
+	}
 	end := int(aw.EndByte())
 	if end >= 5 && string(src[end-5:end]) == "await" {
 		return end - 5

@@ -33,7 +33,7 @@ import (
 // guards of the Send-required bodies.
 func (sc *scopeCtx) temporaries() []proposal {
 	fc := sc.fc
-	pl, fns := importsParkingLot(fc.src), fileGuardFns(fc)
+	pl, fns := usesParkingLot(fc), fileGuardFns(fc)
 	var out []proposal
 	for _, b := range fc.bodies {
 		if !b.send {
@@ -44,7 +44,7 @@ func (sc *scopeCtx) temporaries() []proposal {
 		// Only a statement holding an await can hold a temporary across
 		// it.
 		var awaitOffs []int
-		for _, aw := range awaitsIn(body) {
+		for _, aw := range awaitsIn(fc.src, body) {
 			awaitOffs = append(awaitOffs, int(aw.EndByte()))
 		}
 		awaitsWithin := func(n *sitter.Node) bool {
@@ -66,8 +66,12 @@ func (sc *scopeCtx) temporaries() []proposal {
 					if n.Type() == "while_expression" {
 						bodyN, form = n.ChildByFieldName("body"), "while let"
 					}
+					alt := n.ChildByFieldName("alternative")
+					if fc.cfg.edition2024() {
+						alt = nil // 2024 drops the scrutinee's temporaries before the else
+					}
 					out = append(out, sc.okPattern(b, n, form, c.ChildByFieldName("value"), c.ChildByFieldName("pattern"),
-						bodyN, n.ChildByFieldName("alternative"))...)
+						bodyN, alt)...)
 				}
 			case "match_expression":
 				out = append(out, sc.okPattern(b, n, "match", n.ChildByFieldName("value"), nil, n.ChildByFieldName("body"))...)
@@ -88,12 +92,12 @@ func (sc *scopeCtx) scopeTemps(b *asyncBody, root *sitter.Node, pl bool, fns *gu
 	if len(temps) == 0 {
 		return nil
 	}
-	awaits := awaitsIn(root)
+	awaits := awaitsIn(fc.src, root)
 	var out []proposal
 	for _, a := range temps {
 		var aw *sitter.Node
 		for _, x := range awaits {
-			if awaitKeyword(fc.src, x) >= int(a.acq.EndByte()) {
+			if awaitKeyword(fc.src, x) >= int(a.acq.EndByte()) && !(fc.cfg.edition2024() && inElseOfScrutinee(a.acq, x)) {
 				aw = x
 				break
 			}
@@ -104,6 +108,22 @@ func (sc *scopeCtx) scopeTemps(b *asyncBody, root *sitter.Node, pl bool, fns *gu
 		out = append(out, sc.tempProposal(b, root, a, aw))
 	}
 	return out
+}
+
+// inElseOfScrutinee reports whether aw is in the else branch of an `if`
+// whose condition holds acq: in edition 2024 the condition's temporaries
+// are dropped before the else runs, so the await holds none of them.
+func inElseOfScrutinee(acq, aw *sitter.Node) bool {
+	for p := acq.Parent(); p != nil; p = p.Parent() {
+		if p.Type() != "if_expression" {
+			continue
+		}
+		c, alt := p.ChildByFieldName("condition"), p.ChildByFieldName("alternative")
+		if c != nil && alt != nil && contains(c, acq) && contains(alt, aw) {
+			return true
+		}
+	}
+	return false
 }
 
 // temp is a temporary acquisition: the whole expression (`m.lock().unwrap()`)
@@ -483,10 +503,10 @@ func (sc *scopeCtx) okPattern(b *asyncBody, n *sitter.Node, form string, val, pa
 	fc := sc.fc
 	src := fc.src
 	s := unparen(val)
-	if s == nil || hasAwait(s) || s.Type() != "call_expression" || lockKind(src, s) == "" {
+	if s == nil || hasAwait(src, s) || s.Type() != "call_expression" || lockKind(src, s) == "" {
 		return nil
 	}
-	aw := firstAwait(bodies...)
+	aw := firstAwait(src, bodies...)
 	if aw == nil {
 		return nil
 	}
@@ -553,12 +573,12 @@ func errArm(src []byte, m *sitter.Node) *sitter.Node {
 }
 
 // firstAwait returns the first await of the current future in nodes.
-func firstAwait(nodes ...*sitter.Node) *sitter.Node {
+func firstAwait(src []byte, nodes ...*sitter.Node) *sitter.Node {
 	for _, n := range nodes {
 		if n == nil {
 			continue
 		}
-		if a := awaitsIn(n); len(a) > 0 {
+		if a := awaitsIn(src, n); len(a) > 0 {
 			return a[0]
 		}
 	}

@@ -97,20 +97,21 @@ func mayMatch(src []byte, cfg Config, async, spawn bool) bool {
 	return cfg.Rules[RuleRcArc] && mayRcWith(src, asyncWord, spawn)
 }
 
-// Facts is what the first step of a run learns of a file from its bytes
+// Glimpse is what the first look of a run learns of a file from its bytes
 // alone: MayMatch, MayNeedSummary and, for a file that may declare a
 // guard-returning fn (MayDeclareGuardFn), its GuardFnCandidates; each as
-// its own function gives, with each keyword searched for once.
-type Facts struct {
+// its own function gives, with each keyword searched for once. (The facts
+// the rules share, bindings and ownership, are the facts layer: facts.go.)
+type Glimpse struct {
 	MayMatch          bool
 	MayNeedSummary    bool
 	GuardFnCandidates []string
 }
 
-// FileFacts returns the Facts of src under cfg.
-func FileFacts(src []byte, cfg Config) Facts {
+// Glance returns the Glimpse of src under cfg.
+func Glance(src []byte, cfg Config) Glimpse {
 	async, spawn, guard := containsKw(src, kwAsync), containsKw(src, kwSpawn), bytes.Contains(src, kwGuard)
-	f := Facts{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard}
+	f := Glimpse{MayMatch: mayMatch(src, cfg, async, spawn), MayNeedSummary: async || spawn || guard || mayHandOffFns(src)}
 	// Every guard type spells Guard.
 	if guard && MayDeclareGuardFn(src) {
 		f.GuardFnCandidates = GuardFnCandidates(src)
@@ -228,11 +229,12 @@ func guardRules(cfg Config) bool {
 
 // MayNeedSummary reports whether the file could contribute to the Index:
 // it declares an async fn or an async block (`async`), passes a future to
-// a spawn (`spawn`) or declares a fn returning a lock guard (`Guard`). A
+// a spawn (`spawn`), declares a fn returning a lock guard (`Guard`), or
+// may hand a fn to another Send context (mayHandOffFns). A
 // file for which it is false has an empty Summary and need not be parsed
 // for one.
 func MayNeedSummary(src []byte) bool {
-	return containsKw(src, kwAsync) || containsKw(src, kwSpawn) || bytes.Contains(src, kwGuard)
+	return containsKw(src, kwAsync) || containsKw(src, kwSpawn) || bytes.Contains(src, kwGuard) || mayHandOffFns(src)
 }
 
 // guardTypes are the guard types a fn's return type must name for the

@@ -30,7 +30,7 @@ func (ix *Index) reading(path string, src []byte, allAsync bool) *sendReading {
 	r := &sendReading{fs: fs, may: make([]bool, len(fs.bodies)), whole: !fs.balanced}
 	for i, b := range fs.bodies {
 		switch {
-		case allAsync || ix == nil || b.root:
+		case allAsync || ix == nil || b.root || b.handOff:
 			r.may[i] = true
 		case b.via >= 0:
 			_, r.may[i] = ix.sendFn(path, fs.fns[b.via].key)
@@ -189,7 +189,7 @@ func (r *sendReading) rcTrigger() bool {
 		switch {
 		case !r.may[i]:
 		case b.fn < 0:
-			if b.spawn == sendSpawn {
+			if b.spawn == sendSpawn || b.handOff {
 				return true
 			}
 		default:

@@ -626,22 +626,22 @@ func parallel(t *testing.T, files []string, f func(e **Engine, i int, src []byte
 	wg.Wait()
 }
 
-// TestFileFacts: FileFacts gives what MayMatch, MayNeedSummary,
+// TestGlance: Glance gives what MayMatch, MayNeedSummary,
 // MayDeclareGuardFn and GuardFnCandidates give one by one, on every golden
 // input and corpus file, under every rule set.
-func TestFileFacts(t *testing.T) {
+func TestGlance(t *testing.T) {
 	cfgs := []Config{DefaultConfig(), {Rules: map[string]bool{RuleRcArc: true}}, {Rules: map[string]bool{RuleMutexScope: true}}}
 	files := append(goldenInputs(t), corpusFiles(t)...)
 	var may, cands atomic.Int64
 	parallel(t, files, func(_ **Engine, i int, src []byte) {
 		for _, cfg := range cfgs {
-			f := FileFacts(src, cfg)
+			f := Glance(src, cfg)
 			var want []string
 			if MayDeclareGuardFn(src) {
 				want = GuardFnCandidates(src)
 			}
 			if f.MayMatch != MayMatch(src, cfg) || f.MayNeedSummary != MayNeedSummary(src) || !slices.Equal(f.GuardFnCandidates, want) {
-				t.Errorf("%s: FileFacts = %+v, want %v, %v, %q", files[i], f, MayMatch(src, cfg), MayNeedSummary(src), want)
+				t.Errorf("%s: Glance = %+v, want %v, %v, %q", files[i], f, MayMatch(src, cfg), MayNeedSummary(src), want)
 			}
 			if f.MayMatch {
 				may.Add(1)

@@ -113,7 +113,6 @@ type rcFile struct {
 	// shadowed are the rcWords the file declares a type of its own by
 	// (`type Weak = ..;`, `struct Rc;`): a bare mention is that type.
 	shadowed map[string]bool
-	bare     bool              // a bare `spawn` is tokio's
 	rcWeak   bool              // a bare `Weak` is std::rc's
 	fields   map[string]string // field name -> site, "" when several structs have it
 }
@@ -920,7 +919,6 @@ func runRcArc(fc *fileCtx) []proposal {
 	}
 	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
 		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
-	r.bare = bareSpawnIsTokio(fc.src, fc.root)
 	for _, u := range r.stdUses() {
 		for _, n := range u.names {
 			r.rcWeak = r.rcWeak || u.path == "std::rc" && n == "Weak"
@@ -1001,14 +999,12 @@ func runRcArc(fc *fileCtx) []proposal {
 }
 
 // mayTrigger reports whether a body of fc could trigger the rule (see
-// triggers): a Send-required async block handed to a spawn, or a
+// triggers): an async block handed to a Send context (asyncBody.moved), or a
 // Send-required async fn with a parameter whose type may hold an Rc: it
 // spells a word `Rc` or `Weak`, or one the file declares a struct or a
 // type alias by. The rest of the rule, which walks the whole file, runs
 // only then.
 func mayTrigger(fc *fileCtx) bool {
-	bare := false
-	bareKnown := false
 	var declared map[string]bool // struct and type alias names, on first need
 	for _, b := range fc.bodies {
 		if !b.send {
@@ -1016,10 +1012,7 @@ func mayTrigger(fc *fileCtx) bool {
 		}
 		switch b.node.Type() {
 		case "async_block":
-			if !bareKnown {
-				bare, bareKnown = bareSpawnIsTokio(fc.src, fc.root), true
-			}
-			if _, kind := spawnerOf(fc.src, b.node, bare); kind == sendSpawn {
+			if b.moved {
 				return true
 			}
 		case "function_item":
@@ -1105,10 +1098,11 @@ func (r *rcFile) triggers() []*rcGroup {
 			continue
 		}
 		if b.node.Type() == "async_block" {
-			// Only a block handed to a spawn is moved to another thread
-			// as a whole; an Rc made inside a spawned block is a matter
-			// of what is alive at its awaits, which this rule leaves alone.
-			if _, kind := spawnerOf(r.src, b.node, r.bare); kind != sendSpawn {
+			// Only a block handed to a Send context (a spawn, a Send
+			// bound) is moved there as a whole; an Rc made inside a
+			// spawned block is a matter of what is alive at its awaits,
+			// which this rule leaves alone.
+			if !b.moved {
 				continue
 			}
 		}

@@ -118,7 +118,6 @@ func groupEdits(t *testing.T, src string) ([]string, string) {
 	fc.bodies = findBodies(fc.path, fc.src, fc.root, idx, false)
 	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
 		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
-	r.bare = bareSpawnIsTokio(fc.src, fc.root)
 	r.rcWeak = strings.Contains(src, "use std::rc::{Rc, Weak};")
 	r.collect()
 	r.link()

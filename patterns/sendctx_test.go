@@ -61,9 +61,11 @@ func TestSendContextClassification(t *testing.T) {
 		{"bare spawn not from tokio", `use std::thread::spawn;
 		fn f() { spawn(async { // mark x
 		}); }`, false},
-		{"Handle::spawn", `fn f(h: Handle) { h.spawn(async { // mark x
+		{"Handle::spawn", `use tokio::runtime::Handle;
+		fn f(h: Handle) { h.spawn(async { // mark x
 		}); }`, true},
-		{"JoinSet::spawn_on", `fn f(s: &mut JoinSet<()>, h: &Handle) { s.spawn_on(async { // mark x
+		{"JoinSet::spawn_on", `use tokio::{runtime::Handle, task::JoinSet};
+		fn f(s: &mut JoinSet<()>, h: &Handle) { s.spawn_on(async { // mark x
 		}, h); }`, true},
 		{"Builder::spawn", `fn f() { tokio::task::Builder::new().name("w").spawn(async { // mark x
 		}); }`, true},

@@ -8,16 +8,17 @@ import (
 )
 
 // siteSrc has three futures no syntactic rule sees as Send-required or
-// as holding a guard: an async block passed to a fn with a Send bound,
+// as holding a guard: an async block passed to a fn of another file with
+// a Send bound,
 // a guard returned by a method, and an async fn another crate spawns.
 const siteSrc = `use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 async fn tick() {}
 
-fn in_background<F: Future<Output = ()> + Send + 'static>(f: F) {
-    tokio::spawn(f);
-}
+// in_background, a fn of another file, takes an F: Future + Send and
+// spawns it: nothing in this file shows the Send bound.
+use tasks::in_background;
 
 struct Store(Mutex<Vec<u64>>);
 

@@ -51,17 +51,22 @@ type sumCall struct {
 	lexCall
 	kind uint8
 	from int32 // the lexFn awaiting it, for fromFn
+	// why: for fromSpawn, the Send context when it is no spawn (a Send
+	// bound, a Send box: handoffCalls).
+	why string
 }
 
 // Summarize reads src's tokens (no parse) and returns its contribution to
-// the Index. A file that holds none of the words `async`, `spawn` and
-// `spawn_on` contributes its path alone (the Index places files in crates and modules by their
-// paths).
+// the Index; a file that may hand a fn to a Send context other than a
+// spawn (mayHandOffFns) is parsed for those (handoffCalls). A file that
+// holds none of the words `async`, `spawn` and `spawn_on`, and hands no
+// fn over, contributes its path alone (the Index places files in crates
+// and modules by their paths).
 func Summarize(path string, src []byte) *Summary {
 	s := &Summary{Path: path}
 	body := bytes.TrimPrefix(src, bom)
-	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) {
-		return s // no async fn, async block or spawn
+	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) && !mayHandOffFns(body) {
+		return s // no async fn, async block, spawn or other Send context
 	}
 	fs := readFile(body)
 	defer fs.release()
@@ -69,7 +74,7 @@ func Summarize(path string, src []byte) *Summary {
 	s.loose, s.unbalanced = len(fs.loose) > 0, !fs.balanced
 	s.bodies = make([]sumBody, len(fs.bodies))
 	for i, b := range fs.bodies {
-		s.bodies[i] = sumBody{b.root, b.via}
+		s.bodies[i] = sumBody{b.root || b.handOff, b.via}
 	}
 	for _, c := range fs.calls {
 		sc := sumCall{lexCall: c, from: -1}
@@ -85,6 +90,7 @@ func Summarize(path string, src []byte) *Summary {
 		}
 		s.calls = append(s.calls, sc)
 	}
+	s.calls = append(s.calls, handoffCalls(body)...)
 	return s
 }
 

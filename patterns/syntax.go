@@ -182,18 +182,25 @@ func isFutureBoundary(n *sitter.Node) bool {
 	return false
 }
 
-// awaitsIn returns the await expressions of the future whose body is
-// body: awaits inside nested async blocks, closures and items belong to
-// those and are not returned (the outer future awaits the nested block
-// with an await of its own, which is returned).
-func awaitsIn(body *sitter.Node) []*sitter.Node {
+// awaitsIn returns the awaits of the future whose body is body: await
+// expressions and macro invocations that await (awaitMacro). Awaits
+// inside nested async blocks, closures and items belong to those and are
+// not returned (the outer future awaits the nested block with an await
+// of its own, which is returned).
+func awaitsIn(src []byte, body *sitter.Node) []*sitter.Node {
 	var out []*sitter.Node
 	walk(body, func(n *sitter.Node) bool {
 		if n != body && isFutureBoundary(n) {
 			return false
 		}
-		if n.Type() == "await_expression" {
+		switch n.Type() {
+		case "await_expression":
 			out = append(out, n)
+		case "macro_invocation":
+			if awaitMacro(src, n) {
+				out = append(out, n)
+				return false
+			}
 		}
 		return true
 	})
@@ -201,7 +208,103 @@ func awaitsIn(body *sitter.Node) []*sitter.Node {
 }
 
 // hasAwait reports whether n holds an await of the current future.
-func hasAwait(n *sitter.Node) bool { return len(awaitsIn(n)) > 0 }
+func hasAwait(src []byte, n *sitter.Node) bool { return len(awaitsIn(src, n)) > 0 }
+
+// awaitMacroNames are the macros of tokio and futures whose expansion
+// awaits in the body that invokes them (join!, select!, ...).
+var awaitMacroNames = map[string]bool{"join": true, "try_join": true, "select": true, "select_biased": true, "pending": true}
+
+// awaitMacroCrates are the crates whose awaitMacroNames await.
+var awaitMacroCrates = map[string]bool{"tokio": true, "futures": true, "futures_util": true}
+
+// awaitMacro reports whether macro invocation n awaits in the body that
+// holds it: a macro of awaitMacroNames named by a path from one of
+// awaitMacroCrates (`tokio::join!(a, b)`) or imported from one by a `use`
+// (awaitMacroImported), or a macro whose tokens hold `.await` and no
+// `async` (the await is then in the invoking body, not in a nested async
+// block or fn the macro's tokens write). The token walk's twin is
+// fileSyntax.awaitMacroTok (with every `await` keyword).
+func awaitMacro(src []byte, n *sitter.Node) bool {
+	m := n.ChildByFieldName("macro")
+	if m == nil {
+		return false
+	}
+	switch m.Type() {
+	case "identifier":
+		name := text(src, m)
+		if awaitMacroNames[name] && awaitMacroImported(src, name) {
+			return true
+		}
+	case "scoped_identifier":
+		segs := strings.Split(strings.Join(strings.Fields(text(src, m)), ""), "::")
+		if segs[0] == "" && len(segs) > 1 {
+			segs = segs[1:]
+		}
+		if awaitMacroNames[segs[len(segs)-1]] && awaitMacroCrates[segs[0]] {
+			return true
+		}
+	}
+	var dotAwait, async bool
+	var prev string
+	walkAll(n, func(c *sitter.Node) {
+		switch c.Type() {
+		case "await":
+			dotAwait = dotAwait || prev == "."
+		case "async":
+			async = true
+		}
+		prev = c.Type()
+	})
+	return dotAwait && !async
+}
+
+// macroAwaitOffset returns the offset of the first `.await` keyword in
+// macro invocation n, or of the macro's name (its last path segment).
+func macroAwaitOffset(n *sitter.Node) int {
+	off, prev := -1, ""
+	walkAll(n, func(c *sitter.Node) {
+		if off < 0 && c.Type() == "await" && prev == "." {
+			off = int(c.StartByte())
+		}
+		prev = c.Type()
+	})
+	if off >= 0 {
+		return off
+	}
+	m := n.ChildByFieldName("macro")
+	if m != nil && m.Type() == "scoped_identifier" {
+		if nm := m.ChildByFieldName("name"); nm != nil {
+			return int(nm.StartByte())
+		}
+	}
+	return int(n.StartByte())
+}
+
+// walkAll calls fn on every node under n, named or not, in source order.
+func walkAll(n *sitter.Node, fn func(*sitter.Node)) {
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		fn(c)
+		walkAll(c, fn)
+	}
+}
+
+// awaitMacroUse matches a `use` of a crate of awaitMacroCrates, up to its
+// `;`.
+var awaitMacroUse = regexp.MustCompile(`\buse\s+(?:::)?(?:tokio|futures|futures_util)\b[^;]*`)
+
+// awaitMacroImported reports whether a `use` of tokio or futures in src
+// names the macro name (`use tokio::{join, select};`), so that a bare
+// `join!(..)` is that crate's.
+func awaitMacroImported(src []byte, name string) bool {
+	word := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+	for _, u := range awaitMacroUse.FindAll(src, -1) {
+		if word.Match(u) {
+			return true
+		}
+	}
+	return false
+}
 
 // formatArg matches an inline format argument naming an identifier:
 // `{g}`, `{g:?}`, `{g:>8}`. `{{` escapes are removed before matching.

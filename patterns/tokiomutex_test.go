@@ -15,6 +15,12 @@ import (
 // file, or the refusal.
 func swapFile(t *testing.T, src string, cfg Config) (out, why string) {
 	t.Helper()
+	return swapFamilies(t, src, cfg, famMutex)
+}
+
+// swapFamilies is swapFile for a set of lock families.
+func swapFamilies(t *testing.T, src string, cfg Config, fams lockFamily) (out, why string) {
+	t.Helper()
 	p := sitter.NewParser()
 	p.SetLanguage(rust.GetLanguage())
 	defer p.Close()
@@ -24,9 +30,9 @@ func swapFile(t *testing.T, src string, cfg Config) (out, why string) {
 	}
 	defer tree.Close()
 	fc := &fileCtx{src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: cfg}
-	plan := planSwap(fc)
-	if plan.why != "" {
-		return "", plan.why
+	plan := planSwap(fc, fams, nil)
+	if plan.why != nil {
+		return "", plan.why.Error()
 	}
 	b, err := rewrite.Apply(fc.src, plan.edits)
 	if err != nil {
@@ -68,9 +74,19 @@ func TestSwapImports(t *testing.T) {
 		{"multi-line group middle", "use std::sync::{\n    Arc,\n    Mutex,\n    RwLock,\n};\n",
 			"use std::sync::{\n    Arc,\n    RwLock,\n};\nuse tokio::sync::Mutex;\n"},
 		{"merge into tokio group", "use std::sync::{Arc, Mutex};\nuse tokio::sync::{mpsc, Notify};\n",
-			"use std::sync::Arc;\nuse tokio::sync::{mpsc, Notify, Mutex};\n"},
-		{"tokio alias is not the name", "use std::sync::{Arc, Mutex};\nuse tokio::sync::Mutex as AsyncMutex;\n",
-			"use std::sync::Arc;\nuse tokio::sync::Mutex;\nuse tokio::sync::Mutex as AsyncMutex;\n"},
+			"use std::sync::Arc;\nuse tokio::sync::{mpsc, Mutex, Notify};\n"},
+		{"tokio alias is extended", "use std::sync::{Arc, Mutex};\nuse tokio::sync::Mutex as AsyncMutex;\n",
+			"use std::sync::Arc;\nuse tokio::sync::{Mutex, Mutex as AsyncMutex};\n"},
+		{"single tokio import is extended", "use std::sync::{Arc, Mutex};\nuse tokio::sync::RwLock;\n",
+			"use std::sync::Arc;\nuse tokio::sync::{Mutex, RwLock};\n"},
+		{"emptied declaration goes into the tokio group", "use std::sync::Mutex;\nuse std::sync::Arc;\nuse tokio::sync::{Notify};\n",
+			"use std::sync::Arc;\nuse tokio::sync::{Mutex, Notify};\n"},
+		{"multi-line tokio group", "use std::sync::{Arc, Mutex};\nuse tokio::sync::{\n    mpsc,\n    Notify,\n};\n",
+			"use std::sync::Arc;\nuse tokio::sync::{\n    mpsc,\n    Mutex,\n    Notify,\n};\n"},
+		{"nested tokio group", "use std::sync::{Arc, Mutex};\nuse tokio::{spawn, sync::RwLock};\n",
+			"use std::sync::Arc;\nuse tokio::{spawn, sync::{Mutex, RwLock}};\n"},
+		{"pub use keeps its visibility", "pub use std::sync::{Arc, Mutex};\n",
+			"pub use std::sync::Arc;\npub use tokio::sync::Mutex;\n"},
 		{"name tokio already binds", "use std::sync::{Arc, Mutex, MutexGuard};\nuse tokio::sync::MutexGuard as _G;\nuse tokio::sync::{Notify, MutexGuard};\n",
 			"use std::sync::Arc;\nuse tokio::sync::MutexGuard as _G;\nuse tokio::sync::{Notify, MutexGuard, Mutex};\n"},
 		{"crlf", "use std::sync::{Arc, Mutex};\r\n", "use std::sync::Arc;\r\nuse tokio::sync::Mutex;\r\n"},
@@ -124,11 +140,11 @@ func TestSwapLockSites(t *testing.T) {
 			"async fn f(m: &Mutex<u8>) {\n    println!(\"{}\", m.lock().await);\n    assert_eq!(*m.lock().await, 1);\n}\n"},
 		{"let else", "async fn f(m: &Mutex<u8>) -> u8 {\n    let Ok(mut g) = m.lock() else {\n        return 0;\n    };\n    *g\n}\n",
 			"async fn f(m: &Mutex<u8>) -> u8 {\n    let mut g = m.lock().await;\n    *g\n}\n"},
-		{"if let with else", "async fn f(m: &Mutex<u8>) {\n    if let Ok(mut g) = m.lock() {\n        *g += 1;\n    } else {\n        eprintln!(\"poisoned\");\n    }\n}\n",
+		{"if let with else", "async fn f(m: &Mutex<u8>) {\n    if let Ok(mut g) = m.lock() {\n        *g += 1;\n    } else {\n        return;\n    }\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n    {\n        let mut g = m.lock().await;\n        *g += 1;\n    }\n}\n"},
 		{"if let one line", "async fn f(m: &Mutex<u8>) {\n    if let Ok(g) = m.lock() { println!(\"{}\", *g) }\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n    { let g = m.lock().await; println!(\"{}\", *g) }\n}\n"},
-		{"match block arm", "async fn f(m: &Mutex<u8>) {\n    match m.lock() {\n        Ok(g) => {\n            println!(\"{}\", *g);\n        }\n        Err(e) => eprintln!(\"{e}\"),\n    }\n}\n",
+		{"match block arm", "async fn f(m: &Mutex<u8>) {\n    match m.lock() {\n        Ok(g) => {\n            println!(\"{}\", *g);\n        }\n        Err(e) => panic!(\"{e}\"),\n    }\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n    {\n        let g = m.lock().await;\n        println!(\"{}\", *g);\n    }\n}\n"},
 		{"match expression arm", "async fn f(m: &Mutex<u8>) -> u8 {\n    let v = match m.lock() {\n        Err(_) => 0,\n        Ok(g) => *g,\n    };\n    v\n}\n",
 			"async fn f(m: &Mutex<u8>) -> u8 {\n    let v = {\n        let g = m.lock().await;\n        *g\n    };\n    v\n}\n"},
@@ -152,6 +168,18 @@ func TestSwapLockSites(t *testing.T) {
 			"const fn make() -> Mutex<u8> {\n    Mutex::const_new(0)\n}\nasync fn f(m: &Mutex<u8>) {\n    let g = m.lock().await;\n}\n"},
 		{"tokio path in macro tokens", "async fn f(m: &Mutex<u8>) {\n    let t = dbg!(tokio::sync::Mutex::new(1));\n    let g = m.lock().unwrap();\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n    let t = dbg!(tokio::sync::Mutex::new(1));\n    let g = m.lock().await;\n}\n"},
+		{"question mark shapes", "async fn f(m: &Mutex<u8>) -> Result<u8, String> {\n    let g = m.lock().map_err(|e| e.to_string())?;\n    let h = m\n        .lock()\n        .map_err(Error::from)?;\n    Ok(*g + *h)\n}\nasync fn h(m: &Mutex<u8>) -> Option<u8> {\n    let a = *m.lock().ok()?;\n    Some(a)\n}\nasync fn k(m: &Mutex<u8>) -> Result<u8, Box<dyn std::error::Error + '_>> {\n    Ok(*m.lock()?)\n}\n",
+			"async fn f(m: &Mutex<u8>) -> Result<u8, String> {\n    let g = m.lock().await;\n    let h = m\n        .lock().await;\n    Ok(*g + *h)\n}\nasync fn h(m: &Mutex<u8>) -> Option<u8> {\n    let a = *m.lock().await;\n    Some(a)\n}\nasync fn k(m: &Mutex<u8>) -> Result<u8, Box<dyn std::error::Error + '_>> {\n    Ok(*m.lock().await)\n}\n"},
+		{"sync fn made async", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: &Mutex<u8>) -> u8 {\n    get(m) + get(&m)\n}\n",
+			"async fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().await\n}\nasync fn f(m: &Mutex<u8>) -> u8 {\n    get(m).await + get(&m).await\n}\n"},
+		{"sync fn called in a format macro", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: &Mutex<u8>) {\n    println!(\"{} {}\", get(m), 2);\n    assert_eq!(get(m), 1);\n}\n",
+			"async fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().await\n}\nasync fn f(m: &Mutex<u8>) {\n    println!(\"{} {}\", get(m).await, 2);\n    assert_eq!(get(m).await, 1);\n}\n"},
+		{"sync method made async, and its sync caller", "struct S {\n    m: Mutex<u8>,\n}\nimpl S {\n    fn get(&self) -> u8 {\n        *self.m.lock().unwrap()\n    }\n    fn twice(&self) -> u8 {\n        self.get() * 2\n    }\n}\nasync fn f(s: &S) -> u8 {\n    s.twice()\n}\n",
+			"struct S {\n    m: Mutex<u8>,\n}\nimpl S {\n    async fn get(&self) -> u8 {\n        *self.m.lock().await\n    }\n    async fn twice(&self) -> u8 {\n        self.get().await * 2\n    }\n}\nasync fn f(s: &S) -> u8 {\n    s.twice().await\n}\n"},
+		{"method sharing its name with the field it locks", "struct S {\n    items: Mutex<u8>,\n}\nimpl S {\n    fn items(&self) -> u8 {\n        *self.items.lock().unwrap()\n    }\n}\nasync fn f(s: &S) -> u8 {\n    s.items() + *s.items.lock().unwrap()\n}\n",
+			"struct S {\n    items: Mutex<u8>,\n}\nimpl S {\n    async fn items(&self) -> u8 {\n        *self.items.lock().await\n    }\n}\nasync fn f(s: &S) -> u8 {\n    s.items().await + *s.items.lock().await\n}\n"},
+		{"lock hoisted out of an iterator closure", "async fn f(m: &Mutex<Vec<u8>>, keys: &[usize]) -> u8 {\n    let v: Vec<u8> = keys.iter().map(|k| m.lock().unwrap()[*k]).collect();\n    keys.iter().for_each(|k| m.lock().unwrap().push(*k as u8));\n    v[0]\n}\n",
+			"async fn f(m: &Mutex<Vec<u8>>, keys: &[usize]) -> u8 {\n    let m_guard = m.lock().await;\n    let v: Vec<u8> = keys.iter().map(|k| m_guard[*k]).collect();\n    drop(m_guard);\n    let mut m_guard2 = m.lock().await;\n    keys.iter().for_each(|k| m_guard2.push(*k as u8));\n    drop(m_guard2);\n    v[0]\n}\n"},
 		{"tabs", "async fn f(m: &Mutex<u8>) {\n\tmatch m.lock() {\n\t\tOk(g) => {\n\t\t\tprintln!(\"{}\", *g);\n\t\t}\n\t\t_ => {}\n\t}\n}\n",
 			"async fn f(m: &Mutex<u8>) {\n\t{\n\t\tlet g = m.lock().await;\n\t\tprintln!(\"{}\", *g);\n\t}\n}\n"},
 	}
@@ -172,10 +200,28 @@ func TestSwapLockSites(t *testing.T) {
 func TestSwapRefusals(t *testing.T) {
 	head := "use std::sync::{Arc, Mutex};\n\n"
 	tests := []struct{ name, in, why string }{
-		{"sync fn called from async", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    get(&m);\n}\n",
-			"called from async code at line 7"},
-		{"sync fn called in a macro in async code", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    println!(\"{}\", get(&m));\n}\n",
-			"called from async code at line 7"},
+		{"sync fn called from async and off the runtime", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    get(&m);\n    std::thread::spawn(move || get(&m));\n}\n",
+			"sync fn `get` (line 3) locks the Mutex: it is called from async code at line 7 and from code off the runtime at line 8"},
+		{"sync fn called in a macro in async code", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    other::show!(get(&m));\n}\n",
+			"called from async code inside macro arguments at line 7"},
+		{"sync fn called in a closure in a format macro", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    println!(\"{}\", (|| get(&m))());\n}\n",
+			"called from async code inside macro arguments at line 7"},
+		{"sync fn holding a RefCell", "fn get(m: &Mutex<u8>, c: &std::cell::RefCell<u8>) -> u8 {\n    *m.lock().unwrap() + *c.borrow()\n}\nasync fn f(m: Arc<Mutex<u8>>) {\n    get(&m, &Default::default());\n}\n",
+			"cannot be made async: its future would hold `RefCell`"},
+		{"method named like a std method", "struct S {\n    m: Mutex<Vec<u8>>,\n}\nimpl S {\n    fn get(&self, i: usize) -> u8 {\n        self.m.lock().unwrap()[i]\n    }\n}\nasync fn f(s: &S, v: Vec<u8>) -> u8 {\n    s.get(0) + v.get(0).copied().unwrap_or(0)\n}\n",
+			"`.get(..)` at line 12 may be another type's method of that name"},
+		{"sync fn used as a value", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\nasync fn f(v: Vec<Mutex<u8>>) {\n    let _: Vec<u8> = v.iter().map(get).collect();\n}\n",
+			"it is used at line 7 in a way sendfix cannot follow"},
+		{"if let else logs", "async fn f(m: Arc<Mutex<u8>>) {\n    if let Ok(mut g) = m.lock() {\n        *g += 1;\n    } else {\n        eprintln!(\"poisoned\");\n    }\n}\n",
+			"the else branch (the poisoned path) of the lock at line 4"},
+		{"match arm logs", "async fn f(m: Arc<Mutex<u8>>) {\n    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(e) => eprintln!(\"{e}\"),\n    }\n}\n",
+			"does more than propagate the error"},
+		{"unwrap_or_else logs", "async fn f(m: Arc<Mutex<u8>>) {\n    let g = m.lock().unwrap_or_else(|e| {\n        eprintln!(\"poisoned\");\n        e.into_inner()\n    });\n}\n",
+			"does more than propagate the error"},
+		{"map_err with statements", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), String> {\n    let g = m.lock().map_err(|e| {\n        eprintln!(\"poisoned\");\n        e.to_string()\n    })?;\n    Ok(())\n}\n",
+			"does more than propagate the error"},
+		{"let else logs", "async fn f(m: Arc<Mutex<u8>>) {\n    let Ok(g) = m.lock() else {\n        eprintln!(\"poisoned\");\n        return;\n    };\n}\n",
+			"does more than propagate the error"},
 		{"sync fn without caller", "fn get(m: &Mutex<u8>) -> u8 {\n    *m.lock().unwrap()\n}\n", "no caller"},
 		{"pub sync fn", "static M: Mutex<u8> = Mutex::new(0);\npub(crate) fn get() -> u8 {\n    *M.lock().unwrap()\n}\n", "it is `pub(crate)`"},
 		{"pub(crate) in the signature", "pub(crate) fn get(m: &Mutex<u8>) {}\n", "`pub(crate)` fn `get` at line 3"},
@@ -191,10 +237,16 @@ func TestSwapRefusals(t *testing.T) {
 			"the lock at line 4 inside a macro is on a receiver"},
 		{"std path in macro tokens", "async fn f(m: Arc<Mutex<u8>>) {\n    let c = Arc::new(dbg!(::std::sync::Mutex::new(0)));\n    *m.lock().unwrap() += 1;\n}\n",
 			"spelled inside macro tokens at line 4"},
-		{"sync closure in async fn", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + x).collect();\n}\n",
-			"sync closure inside async code"},
-		{"question mark", "async fn f(m: Arc<Mutex<u8>>) -> Result<(), Box<dyn std::error::Error + '_>> {\n    let g = m.lock()?;\n    Ok(())\n}\n",
-			"has a shape sendfix does not convert"},
+		{"sync closure run later", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let it = v.iter().map(|x| *m.lock().unwrap() + x);\n    let _: Vec<u8> = it.collect();\n}\n",
+			"sendfix cannot tell that the closure runs before the statement ends"},
+		{"move closure", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(move |x| *m.lock().unwrap() + x).collect();\n}\n",
+			"the closure is `move`"},
+		{"statement awaits", "async fn f(m: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = g(v.iter().map(|x| *m.lock().unwrap() + x).collect()).await;\n}\nasync fn g(v: Vec<u8>) -> Vec<u8> { v }\n",
+			"it sits in await expression, which may not run it"},
+		{"statement takes another lock", "async fn f(m: Arc<Mutex<u8>>, n: Arc<Mutex<u8>>, v: Vec<u8>) {\n    let _: Vec<u8> = v.iter().map(|x| *m.lock().unwrap() + *n.lock().unwrap() + x).collect();\n}\n",
+			"the statement takes another lock at line 4"},
+		{"nested closure", "async fn f(m: Arc<Mutex<u8>>, v: Vec<Vec<u8>>) {\n    let _: Vec<u8> = v.iter().map(|w| w.iter().map(|x| *m.lock().unwrap() + x).sum()).collect();\n}\n",
+			"in a sync closure inside async code"},
 		{"try_lock", "async fn f(m: Arc<Mutex<u8>>) {\n    let _ = m.try_lock();\n}\n", "`try_lock` at line 4"},
 		{"into_inner", "fn f(m: Mutex<u8>) -> u8 {\n    m.into_inner().unwrap()\n}\n", "`into_inner` at line 4"},
 		{"into_inner without unwrap", "fn f(m: Mutex<Vec<u8>>) -> Vec<u8> {\n    let r = m.into_inner();\n    r.unwrap_or_default()\n}\n", "`into_inner` at line 4"},
@@ -417,6 +469,79 @@ func TestSwapForeignPlacement(t *testing.T) {
 			out, why := swapFile(t, head+tc.in+held, Config{AllowPublic: true})
 			if why != "" || !strings.Contains(out, "use tokio::sync::Mutex;") {
 				t.Errorf("reason %q, out:\n%s", why, out)
+			}
+		})
+	}
+}
+
+// TestSwapRwLock checks the RwLock family: its sites, guards, statics and
+// macro tokens move to tokio; a std Mutex of the same file stays.
+func TestSwapRwLock(t *testing.T) {
+	in := "use std::sync::{Mutex, RwLock, RwLockReadGuard};\n" +
+		"static CFG: RwLock<u8> = RwLock::new(0);\n" +
+		"fn peek(c: &RwLock<u8>) -> RwLockReadGuard<'_, u8> {\n    c.read().unwrap()\n}\n" +
+		"async fn f(m: &Mutex<u8>) -> u8 {\n    let a = *CFG.read().unwrap();\n    println!(\"{}\", CFG.write().expect(\"w\"));\n    *peek(&CFG) + a + *m.lock().unwrap()\n}\n"
+	want := "use std::sync::Mutex;\nuse tokio::sync::{RwLock, RwLockReadGuard};\n" +
+		"static CFG: RwLock<u8> = RwLock::const_new(0);\n" +
+		"async fn peek(c: &RwLock<u8>) -> RwLockReadGuard<'_, u8> {\n    c.read().await\n}\n" +
+		"async fn f(m: &Mutex<u8>) -> u8 {\n    let a = *CFG.read().await;\n    println!(\"{}\", CFG.write().await);\n    *peek(&CFG).await + a + *m.lock().unwrap()\n}\n"
+	p := func(src string, fams lockFamily) (string, string) {
+		t.Helper()
+		return swapFamilies(t, src, Config{}, fams)
+	}
+	if got, why := p(in, famRwLock); why != "" || got != want {
+		t.Errorf("reason %q, got:\n%s\nwant:\n%s", why, got, want)
+	}
+	refuse := "use std::sync::{Arc, RwLock};\nasync fn f(c: Arc<RwLock<u8>>) -> u8 {\n    if let Ok(g) = c.try_read() {\n        return *g;\n    }\n    *c.read().unwrap()\n}\n"
+	if _, why := p(refuse, famRwLock); !strings.Contains(why, "`try_read` at line 3") {
+		t.Errorf("try_read: reason %q", why)
+	}
+	mixed := strings.Replace(strings.Replace(refuse, "{Arc, RwLock}", "{Arc, Mutex, RwLock}", 1), "-> u8 {\n", "-> u8 {\n    let _m = Mutex::new(0).lock().unwrap();\n", 1)
+	if got, why := p(mixed, famMutex); why != "" || !strings.Contains(got, "c.try_read()") || !strings.Contains(got, "Mutex::new(0).lock().await") {
+		t.Errorf("a Mutex swap leaves a RwLock's try_read alone: reason %q, got:\n%s", why, got)
+	}
+}
+
+// TestSwapErrorPaths checks the error paths a swap may delete (tokio's
+// lock cannot be poisoned) and those it must refuse: anything with an
+// effect of its own, an await above all, however it is written.
+func TestSwapErrorPaths(t *testing.T) {
+	head := "use std::sync::{Arc, Mutex};\nenum E {\n    P(String),\n}\nasync fn tick() {}\nasync fn f(m: Arc<Mutex<u8>>) -> Result<u8, E> {\n"
+	tail := "    Ok(0)\n}\n"
+	deleted := []struct{ name, in string }{
+		{"if let else return error", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n        return Err(E::P(format!(\"poisoned\")));\n    }\n"},
+		{"if let else nothing", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n    }\n"},
+		{"let else return", "    let Ok(g) = m.lock() else {\n        return Err(E::P(\"poisoned\".to_string()));\n    };\n    println!(\"{}\", *g);\n"},
+		{"match err converted", "    let g = match m.lock() {\n        Ok(g) => g,\n        Err(e) => return Err(E::P(e.to_string())),\n    };\n    println!(\"{}\", *g);\n"},
+		{"map_err variant", "    let g = m.lock().map_err(|e| E::P(e.to_string()))?;\n    println!(\"{}\", *g);\n"},
+		{"expect formatted", "    let g = m.lock().expect(&format!(\"lock {}\", 1));\n    println!(\"{}\", *g);\n"},
+		{"match err panics", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => panic!(\"poisoned\"),\n    }\n"},
+	}
+	for _, tc := range deleted {
+		t.Run(tc.name, func(t *testing.T) {
+			out, why := swapFile(t, head+tc.in+tail, Config{})
+			if why != "" || !strings.Contains(out, "m.lock().await") || strings.Contains(out, "Ok(g)") {
+				t.Errorf("reason %q, out:\n%s", why, out)
+			}
+		})
+	}
+	refused := []struct{ name, in, why string }{
+		{"if let else awaits", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n        tick().await;\n    }\n", "the else branch (the poisoned path)"},
+		{"if let else returns an await", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else {\n        return Ok(tick().await);\n    }\n", "the else branch (the poisoned path)"},
+		{"else if", "    if let Ok(g) = m.lock() {\n        println!(\"{}\", *g);\n    } else if true {\n        println!(\"poisoned\");\n    }\n", "the else branch (the poisoned path)"},
+		{"let else logs", "    let Ok(g) = m.lock() else {\n        eprintln!(\"poisoned\");\n        return Ok(1);\n    };\n    println!(\"{}\", *g);\n", "the else block (the poisoned path)"},
+		{"let else breaks with an effect", "    loop {\n        let Ok(g) = m.lock() else {\n            break Some(std::process::exit(1));\n        };\n        println!(\"{}\", *g);\n    }\n", "the else block (the poisoned path)"},
+		{"err arm awaits", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => tick().await,\n    }\n", "the error arm"},
+		{"err arm try of an effect", "    match m.lock() {\n        Ok(g) => println!(\"{}\", *g),\n        Err(_) => Err(E::P(log()))?,\n    }\n", "the error arm"},
+		{"map_err calls a fn", "    let g = m.lock().map_err(|e| report(e))?;\n    println!(\"{}\", *g);\n", "the error path"},
+		{"expect message with an effect", "    let g = m.lock().expect(&describe());\n    println!(\"{}\", *g);\n", "the error path"},
+		{"unwrap_or_else logs", "    let g = m.lock().unwrap_or_else(|e| {\n        eprintln!(\"poisoned\");\n        e.into_inner()\n    });\n    println!(\"{}\", *g);\n", "the error path"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			_, why := swapFile(t, head+tc.in+tail, Config{})
+			if !strings.Contains(why, tc.why) || !strings.Contains(why, "does more than propagate the error") {
+				t.Errorf("reason %q, want it to name %q", why, tc.why)
 			}
 		})
 	}

@@ -305,6 +305,7 @@ func (a *App) parse(args []string) (*options, error) {
 		return nil, usagef("--max-file-size %d: must be 0 (no limit) or more", v.maxMiB)
 	}
 	cfg.MaxFileSize = v.maxMiB << 20
+	cfg.EditionOf = (&editions{pkgs: newPackages()}).of
 	o.cfg = cfg
 
 	if err := resolveCargo(fs, o); err != nil {

@@ -70,7 +70,7 @@ item, or ` + "`#[allow(clippy::await_holding_lock)]`" + ` on an item.
 	},
 	patterns.RuleTokioMutex: {
 		name:  "GuardNeededAcrossAwait",
-		short: "A std MutexGuard must stay held across an .await: the Mutex becomes tokio::sync::Mutex.",
+		short: "A std MutexGuard (RwLock guard) must stay held across an .await: the lock becomes tokio's.",
 		text: `A std ` + "`MutexGuard`" + ` must stay held across an ` + "`.await`" + ` of a future that must be Send.
 
 Erroneous code example:
@@ -85,11 +85,11 @@ at the await, and a std guard is not ` + "`Send`" + `. Here the guard cannot sim
 dropped earlier, because the code uses it after the await.
 
 What sendfix does: it switches the Mutex to ` + "`tokio::sync::Mutex`" + `, whose guard
-is ` + "`Send`" + ` and may be held across awaits. Every lock site of that Mutex in the
-file changes with it: ` + "`.lock().unwrap()`" + ` / ` + "`.lock().expect(..)`" + ` becomes
-` + "`.lock().await`" + ` in async code and ` + "`.blocking_lock()`" + ` in sync code that runs
-off the runtime (` + "`spawn_blocking`" + `, plain threads); the type and the
-constructor change, and the import is added:
+is ` + "`Send`" + ` and may be held across awaits (` + "`std::sync::RwLock`" + ` likewise to
+` + "`tokio::sync::RwLock`" + `: ` + "`.read().await`" + `, ` + "`.write().await`" + `). Every lock site of
+that lock in the file changes with it; when every file of the crate is
+given (a binary's src/main.rs alone, or all of src/), every file of the
+crate does:
 
     use tokio::sync::Mutex;
 
@@ -98,15 +98,40 @@ constructor change, and the import is added:
     notify().await;
     list.push(2);
 
+When it swaps, each lock site becomes tokio's:
+  - ` + "`.lock().unwrap()`" + `, ` + "`.expect(..)`" + `, ` + "`.unwrap_or_else(|e| e.into_inner())`" + `, ` + "`?`" + `,
+    ` + "`.map_err(F)?`" + `, ` + "`.ok()?`" + `, ` + "`if let Ok(g) = m.lock()`" + `, ` + "`match m.lock()`" + `,
+    ` + "`let Ok(g) = m.lock() else`" + `: ` + "`.lock().await`" + ` (the error path goes: tokio's
+    lock cannot be poisoned);
+  - a temporary guard that must stay held (` + "`match m.lock().unwrap().get_mut(k)`" + `,
+    ` + "`m.lock().unwrap().call().await`" + `) is swapped like a let-bound one;
+  - a lock in a sync closure that runs within its statement
+    (` + "`keys.iter().map(|k| m.lock().unwrap()[k]).collect()`" + `) is taken once before
+    the statement and dropped after it;
+  - sync code no runtime thread runs (` + "`spawn_blocking`" + `, ` + "`std::thread::spawn`" + `, a
+    sync fn only those call, a sync main without a runtime) uses
+    ` + "`.blocking_lock()`" + ` (` + "`blocking_read()`" + `, ` + "`blocking_write()`" + `);
+  - a sync fn called only from async code becomes ` + "`async fn`" + ` and its calls get
+    ` + "`.await`" + `;
+  - types, paths, ` + "`Mutex::new`" + ` in statics (` + "`const_new`" + `) and imports move too; an
+    existing ` + "`use tokio::sync::..;`" + ` is extended.
+
 When it refuses (the finding is reported "not fixed", with the reason):
-  - the Mutex is locked in a sync fn or closure called from async code, where
-    ` + "`.lock().await`" + ` cannot go and ` + "`blocking_lock()`" + ` would panic;
-  - the file uses ` + "`try_lock`" + `, poisoning (` + "`is_poisoned`" + `), ` + "`get_mut()`" + ` or
-    ` + "`into_inner()`" + ` with unwrap, or a ` + "`Condvar`" + `: none has a like-for-like tokio
-    counterpart;
-  - the Mutex type is public API (a ` + "`pub`" + ` field or signature): use --allow-public;
-  - the guard is a RwLock or parking_lot guard, or the lock sites cannot all
-    be found in the files given.
+  - an error path (the ` + "`Err`" + ` arm, the else of ` + "`if let Ok(g) = m.lock()`" + ` or of
+    a let-else, a ` + "`map_err`" + ` or ` + "`unwrap_or_else`" + ` closure) does more than
+    propagate the error, panic or recover the guard (it logs, retries, exits,
+    awaits, calls a fn): tokio never reports poisoning, so that code would go;
+  - the lock is taken in sync code that may run on a runtime thread and that
+    sendfix can neither make async nor hoist, where ` + "`.lock().await`" + ` cannot
+    go and ` + "`blocking_lock()`" + ` would panic (the reason names the fn and caller);
+  - ` + "`try_lock`" + `, ` + "`try_read`" + `, ` + "`try_write`" + `, poisoning (` + "`is_poisoned`" + `), ` + "`get_mut()`" + `,
+    ` + "`into_inner()`" + ` or a ` + "`Condvar`" + ` on a lock that may move: none has a
+    like-for-like tokio counterpart;
+  - the lock type is public API (a ` + "`pub`" + ` item; in crate mode only of a library
+    crate): use --allow-public;
+  - a lock site cannot be converted, the lock's type is not spelled in the
+    files given, or a spelling's type is decided by another crate's item;
+  - in crate mode, any file of the crate refuses (the reason names it).
 
 Holding any lock across an await serialises the tasks that need it; prefer
 restructuring the code so the lock is released first when that is possible.

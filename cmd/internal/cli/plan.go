@@ -181,7 +181,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 type firstLook struct {
 	err   error // the read error
 	size  int
-	facts patterns.Facts
+	facts patterns.Glimpse
 	sum   *patterns.Summary // its Path is the absolute path
 }
 
@@ -198,7 +198,7 @@ func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
 	if err != nil {
 		return &firstLook{err: err}
 	}
-	l := &firstLook{size: len(src), facts: patterns.FileFacts(src, cfg)}
+	l := &firstLook{size: len(src), facts: patterns.Glance(src, cfg)}
 	if cfg.MaxFileSize > 0 && len(src) > cfg.MaxFileSize {
 		l.sum = &patterns.Summary{Path: path}
 	} else {

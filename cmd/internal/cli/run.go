@@ -48,6 +48,7 @@ func (a *App) runPaths(o *options) int {
 	var idx *patterns.Index
 	if look != nil {
 		readErr, need, idx = a.plan(ctx, o, files, look.finish())
+		a.planCrates(o, files, readErr, need, idx)
 	} else {
 		readErr, idx = a.summarize(ctx, o, files)
 	}

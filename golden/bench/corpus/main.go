@@ -172,7 +172,7 @@ func stats(files []string, jobs int, verbose bool) {
 	each(files, jobs, func(_ int, path string, src []byte) {
 		i := pos[path]
 		all.add(src)
-		facts := patterns.FileFacts(src, cfg)
+		facts := patterns.Glance(src, cfg)
 		sums[i] = patterns.Summarize(path, src)
 		if patterns.MayNeedSummary(src) {
 			async.add(src)

@@ -1,4 +1,5 @@
 // golden: expect=send-error
+// golden: args=--skip tokio-mutex
 use std::sync::{Arc, Mutex};
 
 async fn show(n: u32) {

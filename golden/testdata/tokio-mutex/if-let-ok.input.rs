@@ -15,7 +15,7 @@ async fn page(views: Arc<Mutex<Vec<String>>>) {
     if let Ok(mut list) = views.lock() {
         list.push("start".to_string());
     } else {
-        eprintln!("views poisoned");
+        return;
     }
     let mut list = views.lock().unwrap();
     let html = render(list.len()).await;

@@ -12,7 +12,7 @@ async fn drain(queue: Arc<Mutex<Vec<String>>>) {
             }
         }
         Err(poisoned) => {
-            eprintln!("queue poisoned: {poisoned}");
+            panic!("queue poisoned: {poisoned}");
         }
     }
 }

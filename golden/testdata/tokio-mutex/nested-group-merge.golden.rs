@@ -3,7 +3,7 @@ use std::{
     collections::HashMap,
     sync::{atomic::{AtomicUsize, Ordering}, Arc},
 };
-use tokio::sync::{mpsc, Notify, Mutex};
+use tokio::sync::{mpsc, Mutex, Notify};
 
 async fn lookup(key: u32) -> u32 {
     key * 10

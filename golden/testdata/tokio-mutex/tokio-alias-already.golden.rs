@@ -1,6 +1,5 @@
 use std::sync::Arc;
-use tokio::sync::Mutex;
-use tokio::sync::Mutex as AsyncMutex;
+use tokio::sync::{Mutex, Mutex as AsyncMutex};
 
 async fn write_out(line: String) {
     println!("{line}");

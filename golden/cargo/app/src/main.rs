@@ -1,4 +1,4 @@
-use std::future::Future;
+use store::SendJob;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -8,11 +8,11 @@ async fn tick() {
     tokio::time::sleep(Duration::from_millis(1)).await;
 }
 
-/// Runs a job in the background: the bound makes its future Send-required
-/// with no spawn in sight at the call site.
+/// Runs a job in the background: the bound, a trait of the store crate,
+/// makes its future Send-required with no spawn or Send in sight here.
 fn in_background<F>(job: F) -> tokio::task::JoinHandle<()>
 where
-    F: Future<Output = ()> + Send + 'static,
+    F: SendJob,
 {
     tokio::spawn(job)
 }

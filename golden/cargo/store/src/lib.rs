@@ -31,3 +31,7 @@ pub async fn record(store: Arc<Store>, value: u64) {
     println!("total {total}");
     flush().await;
 }
+
+/// A future that can run in the background: Send, with nothing borrowed.
+pub trait SendJob: std::future::Future<Output = ()> + Send + 'static {}
+impl<T: std::future::Future<Output = ()> + Send + 'static> SendJob for T {}

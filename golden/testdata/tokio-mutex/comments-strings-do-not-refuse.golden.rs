@@ -1,0 +1,20 @@
+// golden: run
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+// no Condvar here, and nothing calls .try_lock() or .into_inner().unwrap()
+async fn say(s: &str) {
+    println!("{s}");
+}
+
+async fn talk(words: Arc<Mutex<Vec<&'static str>>>) {
+    let w = words.lock().await;
+    say("try_lock() and Condvar are only words here").await;
+    println!("{}", w.len());
+}
+
+#[tokio::main]
+async fn main() {
+    let words = Arc::new(Mutex::new(vec!["parking_lot"]));
+    tokio::spawn(talk(words)).await.unwrap();
+}

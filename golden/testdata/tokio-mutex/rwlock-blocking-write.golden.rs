@@ -1,0 +1,27 @@
+// golden: run
+use std::sync::Arc;
+use tokio::sync::RwLock;
+
+async fn publish(v: u32) {
+    println!("{v}");
+}
+
+async fn serve(cfg: Arc<RwLock<Vec<u32>>>) {
+    let c = cfg.read().await;
+    publish(c[0]).await;
+    println!("{}", c.len());
+}
+
+#[tokio::main]
+async fn main() {
+    let cfg = Arc::new(RwLock::new(vec![1]));
+    let c2 = cfg.clone();
+    // Loading runs off the runtime: tokio's lock may block there.
+    tokio::task::spawn_blocking(move || {
+        c2.blocking_write().push(2);
+        println!("loaded {}", c2.blocking_read().len());
+    })
+    .await
+    .unwrap();
+    tokio::spawn(serve(cfg)).await.unwrap();
+}

@@ -1,0 +1,33 @@
+// golden: run
+use std::sync::{Arc, Mutex, PoisonError};
+
+async fn emit(n: u32) {
+    println!("{n}");
+}
+
+async fn tally(c: Arc<Mutex<u32>>) {
+    let mut n = c.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    *n += 1;
+    emit(*n).await;
+    *n += 1;
+}
+
+async fn read(c: &Mutex<u32>) -> u32 {
+    *c.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+async fn reset(c: &Mutex<u32>) {
+    let Ok(mut n) = c.lock() else {
+        return;
+    };
+    *n = 0;
+}
+
+#[tokio::main]
+async fn main() {
+    let c = Arc::new(Mutex::new(0));
+    tokio::spawn(tally(c.clone())).await.unwrap();
+    assert_eq!(read(&c).await, 2);
+    reset(&c).await;
+    assert_eq!(read(&c).await, 0);
+}
