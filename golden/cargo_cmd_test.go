@@ -3,19 +3,24 @@ package golden
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+
+	"sendfix/rewrite"
 )
 
-// The compiler-in-the-loop tests run `sendfix --cargo` on copies of the
-// workspace in cargo/ (a lib, a bin, and two bins behind features) and
-// judge the result with a real `cargo check`. Every copy shares one
-// CARGO_TARGET_DIR under the user cache folder, so tokio is built once.
+// The compiler-in-the-loop tests run `sendfix --cargo` and `cargo sendfix`
+// on copies of the workspace in cargo/ (a package for each shape the loop
+// decides, a lib, and two bins behind features) and judge the result with
+// a real `cargo check` and a run of each program. Every copy shares one
+// CARGO_TARGET_DIR (under $SENDFIX_CARGO_DIR when set, else the user
+// cache folder), so tokio is built once.
 
 // cargoWorkspace copies cargo/ to a temporary folder, skipping (or, with
 // SENDFIX_REQUIRE_RUSTC=1, failing) when cargo or tokio's sources are
@@ -61,12 +66,18 @@ func cargoWorkspace(t *testing.T) string {
 // cargoEnv is the environment of cargo and of sendfix --cargo in tests.
 func cargoEnv(t *testing.T) []string {
 	t.Helper()
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
+	target := os.Getenv("SENDFIX_CARGO_DIR")
+	if target != "" {
+		target += "-target"
+	} else {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			base = os.TempDir()
+		}
+		target = filepath.Join(base, "sendfix-cargo-target")
 	}
 	return append(os.Environ(), append(gitEnv,
-		"CARGO_TARGET_DIR="+filepath.Join(base, "sendfix-cargo-target"),
+		"CARGO_TARGET_DIR="+target,
 		"CARGO_TERM_COLOR=never", "CARGO_TERM_PROGRESS_WHEN=never")...)
 }
 
@@ -171,121 +182,283 @@ func changedFiles(before, after map[string]string) []string {
 	return out
 }
 
-var passesRe = regexp.MustCompile(`sendfix: (\d+) pass(es)?, `)
+// cargoSendfixBin is the cargo-sendfix command, built once next to the
+// sendfix command.
+var cargoSendfixBin = sync.OnceValues(func() (string, error) {
+	if sendfixBuildErr != nil {
+		return "", sendfixBuildErr
+	}
+	bin := filepath.Join(filepath.Dir(sendfixBin), "cargo-sendfix")
+	if out, err := exec.Command("go", "build", "-o", bin, "sendfix/cmd/cargo-sendfix").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/cargo-sendfix: %v\n%s", err, out)
+	}
+	return bin, nil
+})
 
-// TestCargoWriteEndsClean: the whole workspace is fixed in as few passes
-// as rustc allows (it reports one Send failure per function), the build
-// ends clean, and a second run finds nothing.
-func TestCargoWriteEndsClean(t *testing.T) {
-	ws := cargoWorkspace(t)
-	_, errs := cargoErrors(t, ws)
-	if len(errs) == 0 {
-		t.Fatal("the workspace compiles before sendfix: the test proves nothing")
+// cargoSendfix runs `cargo sendfix ARGS` (the cargo-sendfix command as cargo
+// calls it) in dir.
+func cargoSendfix(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	bin, err := cargoSendfixBin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, e := range errs {
-		if !strings.Contains(e, sendError) && !strings.Contains(e, "cannot be sent between threads safely") {
-			t.Fatalf("the workspace has an error other than a Send failure: %s", e)
-		}
-	}
-	before := snapshot(t, ws)
-	_, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "--write")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr)
-	}
-	m := passesRe.FindStringSubmatch(stderr)
-	if m == nil || !strings.Contains(stderr, "cargo check clean") {
-		t.Fatalf("no pass count or not clean:\n%s", stderr)
-	}
-	// in_background's async block shares main with the spawn of
-	// store::record: rustc reports it only once that one is fixed.
-	if m[1] != "2" {
-		t.Errorf("%s passes, want 2:\n%s", m[1], stderr)
-	}
-	if _, errs := cargoErrors(t, ws); len(errs) > 0 {
-		t.Fatalf("cargo check after sendfix --cargo --write:\n%s\nsendfix said:\n%s", strings.Join(errs, "\n"), stderr)
-	}
-	after := snapshot(t, ws)
-	if got := strings.Join(changedFiles(before, after), " "); got != "app/src/main.rs store/src/lib.rs" {
-		t.Errorf("changed files: %s", got)
-	}
-	for _, want := range []string{
-		"    let total: u64 = {\n        let mut entries = store.entries();",                       // the lib's guard from a method, in a spawned pub async fn
-		"    in_background(async move {\n        {\n            let mut n = c.lock().unwrap();",    // a Send-bound fn, no spawn in sight
-		"    let b = tokio::spawn(async move {\n        {\n            let entries = s.entries();", // the second spawn of two_spawns
-	} {
-		if !strings.Contains(after["app/src/main.rs"]+after["store/src/lib.rs"], want) {
-			t.Errorf("the fixed workspace lacks:\n%s", want)
-		}
-	}
-	// Idempotent: nothing left to do.
-	_, stderr, code = sendfixCargo(t, ws, nil, "--cargo", "--write")
-	if code != 0 || !strings.Contains(stderr, "0 Send failures") {
-		t.Errorf("second run: exit %d\n%s", code, stderr)
-	}
-	if got := changedFiles(after, snapshot(t, ws)); len(got) > 0 {
-		t.Errorf("second run changed %v", got)
-	}
+	out, errb, code := runCommand(t, bin, dir, cargoEnv(t), nil, append([]string{"sendfix"}, args...)...)
+	return string(out), string(errb), code
 }
 
-// TestCargoRefusedIsReported: a guard of another crate used after the
-// await: no rule may fix it. The rest is fixed, the bin is left as it was,
-// and the failure is listed with rustc's location and text.
-func TestCargoRefusedIsReported(t *testing.T) {
-	ws := cargoWorkspace(t)
-	before := snapshot(t, ws)
-	_, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "--write", "--", "--features", "app/refused")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr)
-	}
-	after := snapshot(t, ws)
-	if after["app/src/bin/refused.rs"] != before["app/src/bin/refused.rs"] {
-		t.Errorf("refused.rs was changed:\n%s", after["app/src/bin/refused.rs"])
-	}
-	want := "app/src/bin/refused.rs:14:13: error: future cannot be sent between threads safely"
-	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "used after the await") || !strings.Contains(stderr, "1 Send failure left") {
-		t.Errorf("stderr lacks the refused site (%q) with its reason:\n%s", want, stderr)
-	}
-	_, errs := cargoErrors(t, ws, "--features", "app/refused")
-	if len(errs) != 1 || !strings.HasPrefix(errs[0], "app/src/bin/refused.rs:") {
-		t.Errorf("cargo check, want only the refused bin's Send failure:\n%s", strings.Join(errs, "\n"))
-	}
+// cargoReport is the part of sendfix's --json document these tests read.
+type cargoReport struct {
+	Files []struct {
+		Path     string `json:"path"`
+		Changed  bool   `json:"changed"`
+		Written  bool   `json:"written"`
+		Findings []struct {
+			Rule   string `json:"rule"`
+			Line   int    `json:"line"`
+			Fixed  bool   `json:"fixed"`
+			Fix    string `json:"fix"`
+			Reason string `json:"reason"`
+			Site   *struct {
+				Line   int    `json:"line"`
+				Kind   string `json:"kind"`
+				Type   string `json:"type"`
+				Inner  string `json:"inner"`
+				Struct string `json:"struct"`
+			} `json:"site"`
+			Tried []struct {
+				Rung    string `json:"rung"`
+				Verdict string `json:"verdict"`
+				Kept    bool   `json:"kept"`
+			} `json:"tried"`
+		} `json:"findings"`
+	} `json:"files"`
+	Summary struct {
+		Cargo *struct {
+			Rounds  int     `json:"rounds"`
+			Builds  int     `json:"builds"`
+			Seconds float64 `json:"seconds"`
+			Fixed   int     `json:"send_failures_fixed"`
+			Left    int     `json:"send_failures_left"`
+		} `json:"cargo"`
+	} `json:"summary"`
 }
 
-// TestCargoRollback: the fix of rollback.rs compiles, and then rustc shows
-// a borrow error the Send failure hid. Every touched file gets its
-// original bytes back and the breaking fix is named.
-func TestCargoRollback(t *testing.T) {
+func parseReport(t *testing.T, stdout string) *cargoReport {
+	t.Helper()
+	var r cargoReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, stdout)
+	}
+	if r.Summary.Cargo == nil {
+		t.Fatalf("--json output has no summary.cargo:\n%s", stdout)
+	}
+	return &r
+}
+
+// tried renders a finding's attempts as "rung: verdict (kept) -> ..."
+// with verdicts cut at their first colon, and its rule.
+func (r *cargoReport) tried(path string) map[string]string {
+	out := map[string]string{}
+	for _, f := range r.Files {
+		if f.Path != path {
+			continue
+		}
+		for _, fd := range f.Findings {
+			var parts []string
+			for _, a := range fd.Tried {
+				v, _, _ := strings.Cut(a.Verdict, ":")
+				v, _, _ = strings.Cut(v, " at ")
+				parts = append(parts, a.Rung+": "+v)
+				if a.Kept {
+					parts[len(parts)-1] += " (kept)"
+				}
+			}
+			out[fmt.Sprintf("%s:%d", fd.Rule, fd.Line)] = strings.Join(parts, " -> ")
+		}
+	}
+	return out
+}
+
+// programs are the packages of cargo/ with a main, which must run to exit
+// 0 once fixed.
+var programs = []string{"app", "other-file", "grown-scope", "watch-ref", "box-future", "good-and-bad", "weak-field"}
+
+// TestCargoLoop: `cargo sendfix` (the compiler decides, by default) on the
+// whole workspace. Its dry run changes no file and prints the diff of
+// what compiled; `--write` writes exactly that. Each package's Send
+// failure is fixed by the candidate its shape calls for, the fixes that
+// broke the build rolled back alone, in as many rounds as the deepest
+// ladder; the build ends with no error, and every program runs to exit 0.
+// (That a second run changes nothing is the fake-checker tests' and the
+// build's.)
+func TestCargoLoop(t *testing.T) {
 	ws := cargoWorkspace(t)
 	before := snapshot(t, ws)
-	_, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "--write", "--", "--features", "app/rollback")
-	if code != 2 {
-		t.Errorf("exit %d, want 2\n%s", code, stderr)
+	diff, stderr, code := cargoSendfix(t, ws)
+	if code != 0 || !strings.Contains(diff, "+++ b/grown-scope/src/main.rs") {
+		t.Fatalf("cargo sendfix: exit %d\n%s\n%s", code, diff, stderr)
 	}
 	if got := changedFiles(before, snapshot(t, ws)); len(got) > 0 {
-		t.Errorf("files not restored: %v", got)
+		t.Fatalf("the dry run changed %v", got)
 	}
-	for _, want := range []string{
-		"the fixes broke the build: app/src/bin/rollback.rs:22:", "E0505",
-		"the mutex-scope fix of `g` at app/src/bin/rollback.rs:13:", "restored the original of 3 files",
-	} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	// The editor's command: cargo's messages of the files on disk, the
+	// verified fixes attached as suggestions.
+	msgs, stderr, code := cargoSendfix(t, ws, "--message-format", "json")
+	if code != 0 {
+		t.Fatalf("cargo sendfix --message-format json: exit %d\n%s", code, stderr)
+	}
+	suggested := applySuggestions(t, ws, []byte(msgs))
+	stdout, stderr, code := cargoSendfix(t, ws, "--write", "--json")
+	if code != 0 {
+		t.Fatalf("cargo sendfix --write --json: exit %d\n%s", code, stderr)
+	}
+	r := parseReport(t, stdout)
+	// The dry run's diff gives what --write wrote.
+	ws2 := cargoWorkspace(t)
+	run(t, ws2, []byte(diff), "git", "apply", "-")
+	after := snapshot(t, ws)
+	for _, p := range changedFiles(after, snapshot(t, ws2)) {
+		t.Errorf("%s differs between the dry run's diff and --write", p)
+	}
+	for _, p := range changedFiles(before, after) {
+		if suggested[p] != after[p] {
+			t.Errorf("%s: the suggestions of --message-format json give\n%s\n--write wrote\n%s", p, suggested[p], after[p])
 		}
 	}
-	// --broken-code keeps the fixes, as cargo fix does.
-	_, stderr, code = sendfixCargo(t, ws, nil, "--cargo", "--write", "--broken-code", "--", "--features", "app/rollback")
-	if code != 2 || !strings.Contains(stderr, "kept (--broken-code)") {
-		t.Errorf("--broken-code: exit %d\n%s", code, stderr)
+	for p := range suggested {
+		if suggested[p] != after[p] {
+			t.Errorf("%s: suggested a change --write did not make", p)
+		}
 	}
-	if got := changedFiles(before, snapshot(t, ws)); !strings.Contains(strings.Join(got, " "), "app/src/bin/rollback.rs") {
-		t.Errorf("--broken-code: changed %v", got)
+
+	want := map[string]map[string]string{
+		"app/src/main.rs":          {"mutex-scope:25": "scope: compiles (kept)", "mutex-scope:31": "scope: compiles (kept)", "mutex-scope:48": "scope: compiles (kept)"},
+		"store/src/lib.rs":         {"mutex-scope:28": "scope: compiles (kept)"},
+		"other-file/src/main.rs":   {"tokio-mutex:19": "tokio swap: compiles (kept)"},
+		"grown-scope/src/main.rs":  {"mutex-scope:17": "grown scope: compiles (kept)"},
+		"watch-ref/src/main.rs":    {"mutex-scope:15": "scope: compiles (kept)"},
+		"box-future/src/main.rs":   {"mutex-scope:17": "scope: compiles (kept)"},
+		"good-and-bad/src/main.rs": {"rc-arc:19": "rc-arc: compiles (kept)", "tokio-mutex:28": "scope: E0597 -> tokio swap: compiles (kept)"},
+		"weak-field/src/main.rs":   {"rc-arc:17": "rc-arc: compiles (kept)"},
+	}
+	for path, w := range want {
+		got := r.tried(path)
+		for k, v := range w {
+			if got[k] != v {
+				t.Errorf("%s: %s tried %q, want %q (all: %q)", path, k, got[k], v, got)
+			}
+		}
+		if len(got) != len(w) {
+			t.Errorf("%s: findings %q, want %q", path, got, w)
+		}
+	}
+	// The Rc's fix was kept in round 1 while the scope of the same file
+	// was rolled back: nothing of it was tried again. weak-field's site
+	// names the struct and the type within it, and rc-arc's containment
+	// changes the struct's Weak field with what flows into it.
+	for _, f := range r.Files {
+		if f.Path == "weak-field/src/main.rs" {
+			if !f.Changed || len(f.Findings) != 1 || f.Findings[0].Site == nil || f.Findings[0].Site.Struct != "Node" || f.Findings[0].Site.Inner != "std::rc::Weak<u32>" {
+				t.Errorf("weak-field: %+v", f)
+			}
+		}
+	}
+	if c := r.Summary.Cargo; c.Rounds != 2 || c.Builds != 3 || c.Fixed != 11 || c.Left != 0 {
+		t.Errorf("summary: %+v, want 2 rounds, 3 builds, 11 fixed, 0 left", *c)
+	}
+	if got := strings.Join(changedFiles(before, after), " "); got != "app/src/main.rs box-future/src/main.rs good-and-bad/src/main.rs grown-scope/src/main.rs other-file/src/main.rs other-file/src/state.rs store/src/lib.rs watch-ref/src/main.rs weak-field/src/main.rs" {
+		t.Errorf("changed files: %s", got)
+	}
+	_, errs := cargoErrors(t, ws)
+	if len(errs) != 0 {
+		t.Errorf("cargo check after cargo sendfix --write, want no error:\n%s", strings.Join(errs, "\n"))
+	}
+	runPrograms(t, ws, programs)
+}
+
+// runPrograms builds the packages' programs and runs each to exit 0.
+func runPrograms(t *testing.T, ws string, pkgs []string) {
+	t.Helper()
+	args := []string{"build", "--message-format=json"}
+	for _, p := range pkgs {
+		args = append(args, "-p", p)
+	}
+	cmd := exec.Command("cargo", args...)
+	cmd.Dir = ws
+	cmd.Env = cargoEnv(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("cargo build: %v", err)
+	}
+	ran := 0
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		var m cargoMessage
+		if json.Unmarshal(l, &m) != nil || m.Reason != "compiler-artifact" || m.Executable == nil {
+			continue
+		}
+		if err := runProgram(*m.Executable); err != nil {
+			t.Errorf("%s: %v", m.Target.Name, err)
+		}
+		ran++
+	}
+	if ran != len(pkgs) {
+		t.Errorf("ran %d programs, want %d", ran, len(pkgs))
 	}
 }
 
-// TestCargoDiagnosticsSameEdits: the messages of a build made elsewhere
-// give the same first-pass diff as --cargo, from a file and from stdin,
-// and dry runs change nothing.
-func TestCargoDiagnosticsSameEdits(t *testing.T) {
+// TestCargoRefusedAndRolledBack: a guard of another crate used after the
+// await (no rule may fix it) and a fix that compiles but reveals a borrow
+// error the Send failure hid (rolled back: rustc's E0505 would be a new
+// error). Both files stay as they were and are reported with what was
+// tried; the rest is fixed and the build has no error it did not have.
+func TestCargoRefusedAndRolledBack(t *testing.T) {
+	ws := cargoWorkspace(t)
+	before := snapshot(t, ws)
+	stdout, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "app", "--write", "--json", "--", "--features", "refused,rollback")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	r := parseReport(t, stdout)
+	after := snapshot(t, ws)
+	for _, f := range []string{"app/src/bin/refused.rs", "app/src/bin/rollback.rs"} {
+		if after[f] != before[f] {
+			t.Errorf("%s was changed:\n%s", f, after[f])
+		}
+	}
+	if got := r.tried("app/src/bin/refused.rs"); len(got) != 1 || got["mutex-scope:14"] != "" {
+		t.Errorf("refused.rs: %q", got)
+	}
+	if got := r.tried("app/src/bin/rollback.rs"); got["mutex-scope:13"] != "scope: E0505" {
+		t.Errorf("rollback.rs: %q", got)
+	}
+	for _, f := range r.Files {
+		for _, fd := range f.Findings {
+			if f.Path == "app/src/bin/refused.rs" && !strings.Contains(fd.Reason, "used after the await") ||
+				f.Path == "app/src/bin/rollback.rs" && !strings.HasPrefix(fd.Reason, "no candidate compiled: scope: E0505 at app/src/bin/rollback.rs:") {
+				t.Errorf("%s: reason %q", f.Path, fd.Reason)
+			}
+		}
+	}
+	_, errs := cargoErrors(t, ws, "-p", "app", "--features", "app/refused,app/rollback")
+	var files []string
+	for _, e := range errs {
+		if !strings.Contains(e, "cannot be sent between threads safely") {
+			t.Errorf("an error that is not a Send failure: %s", e)
+		}
+		f, _, _ := strings.Cut(e, ":")
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	if got := strings.Join(files, " "); got != "app/src/bin/refused.rs app/src/bin/rollback.rs" {
+		t.Errorf("cargo check after: %s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestCargoDiagnostics: the messages of a build made elsewhere give one
+// unverified pass, from a file and from stdin, the printed diff applying
+// to give what --write writes.
+func TestCargoDiagnostics(t *testing.T) {
 	ws := cargoWorkspace(t)
 	before := snapshot(t, ws)
 	raw, _ := cargoErrors(t, ws)
@@ -293,35 +466,29 @@ func TestCargoDiagnosticsSameEdits(t *testing.T) {
 	if err := os.WriteFile(msgs, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	viaCargo, stderr, code := sendfixCargo(t, ws, nil, "--cargo")
-	if code != 0 || viaCargo == "" {
-		t.Fatalf("--cargo dry run: exit %d, diff %q\n%s", code, viaCargo, stderr)
-	}
 	viaFile, stderr, code := sendfixCargo(t, ws, nil, "--diagnostics", msgs)
-	if code != 0 || viaFile != viaCargo {
-		t.Errorf("--diagnostics FILE: exit %d\n%s\n--- diff:\n%s\n--- --cargo's:\n%s", code, stderr, viaFile, viaCargo)
+	if code != 0 || !strings.Contains(viaFile, "+++ b/app/src/main.rs") || !strings.Contains(stderr, "not verified") {
+		t.Fatalf("--diagnostics FILE: exit %d\n%s\n%s", code, viaFile, stderr)
 	}
 	viaStdin, stderr, code := sendfixCargo(t, ws, raw, "--diagnostics", "-")
-	if code != 0 || viaStdin != viaCargo {
+	if code != 0 || viaStdin != viaFile {
 		t.Errorf("--diagnostics -: exit %d\n%s\n--- diff:\n%s", code, stderr, viaStdin)
 	}
 	if got := changedFiles(before, snapshot(t, ws)); len(got) > 0 {
 		t.Errorf("a dry run changed %v", got)
 	}
-	// The printed diff applies to give what one pass of --write writes.
-	run(t, ws, []byte(viaCargo), "git", "apply", "-")
-	applied := snapshot(t, ws)
 	ws2 := cargoWorkspace(t)
-	if _, stderr, code := sendfixCargo(t, ws2, nil, "--diagnostics", msgs, "--write"); code != 0 {
+	run(t, ws2, []byte(viaFile), "git", "apply", "-")
+	if _, stderr, code := sendfixCargo(t, ws, nil, "--diagnostics", msgs, "--write"); code != 0 {
 		t.Fatalf("--diagnostics --write: exit %d\n%s", code, stderr)
 	}
-	for _, p := range changedFiles(applied, snapshot(t, ws2)) {
+	for _, p := range changedFiles(snapshot(t, ws2), snapshot(t, ws)) {
 		t.Errorf("%s differs between the applied diff and --diagnostics --write", p)
 	}
 }
 
 // TestCargoRefusesDirtyFiles: like cargo fix, no write into a file with
-// uncommitted changes unless --allow-dirty.
+// uncommitted changes unless --allow-dirty; nothing is written then.
 func TestCargoRefusesDirtyFiles(t *testing.T) {
 	ws := cargoWorkspace(t)
 	run(t, ws, nil, "git", "init", "-q")
@@ -329,22 +496,77 @@ func TestCargoRefusesDirtyFiles(t *testing.T) {
 	run(t, ws, nil, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "ws")
 	lib := filepath.Join(ws, "store", "src", "lib.rs")
 	data, _ := os.ReadFile(lib)
-	dirty := append(data, []byte("// local edit\n")...)
-	if err := os.WriteFile(lib, dirty, 0o644); err != nil {
+	if err := os.WriteFile(lib, append(data, []byte("// local edit\n")...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, ws)
-	_, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "--write")
-	if code != 2 || !strings.Contains(stderr, "uncommitted changes in store/src/lib.rs") || !strings.Contains(stderr, "--allow-dirty") {
+	// app's build reports the Send failure of store's spawned fn.
+	_, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "app", "--write")
+	if code != 2 || !strings.Contains(stderr, "store/src/lib.rs") || !strings.Contains(stderr, "uncommitted changes") || !strings.Contains(stderr, "--allow-dirty") {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 	if got := changedFiles(before, snapshot(t, ws)); len(got) > 0 {
 		t.Errorf("written despite a dirty file: %v", got)
 	}
-	if _, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "--write", "--allow-dirty"); code != 0 || !strings.Contains(stderr, "cargo check clean") {
+	if _, stderr, code := sendfixCargo(t, ws, nil, "--cargo", "app", "--write", "--allow-dirty"); code != 0 || !strings.Contains(stderr, "4 Send failures fixed, 0 Send failures left") {
 		t.Errorf("--allow-dirty: exit %d\n%s", code, stderr)
 	}
 	if got, _ := os.ReadFile(lib); !bytes.HasSuffix(got, []byte("// local edit\n")) {
 		t.Errorf("the local edit was lost")
 	}
+}
+
+// applySuggestions reads cargo's JSON messages (--message-format json
+// under the compiler) strictly, checks that cargo's Send errors carry
+// sendfix's fixes, and returns, by file relative to ws, the text the
+// machine-applicable suggestions give.
+func applySuggestions(t *testing.T, ws string, out []byte) map[string]string {
+	t.Helper()
+	edits := map[string][]rewrite.Edit{}
+	carried, finished := 0, 0
+	for _, l := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+		var m struct {
+			Reason  string           `json:"reason"`
+			Message *rustcDiagnostic `json:"message"`
+		}
+		if err := json.Unmarshal(l, &m); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, l)
+		}
+		if m.Reason == "build-finished" {
+			finished++
+		}
+		if m.Message == nil {
+			continue
+		}
+		for _, c := range m.Message.Children {
+			if strings.Contains(m.Message.Message, "cannot be sent between threads safely") && len(c.Spans) > 0 && c.Spans[0].SuggestedReplacement != nil {
+				carried++
+			}
+			for _, s := range c.Spans {
+				if s.SuggestedReplacement != nil && s.SuggestionApplicability != nil && *s.SuggestionApplicability == "MachineApplicable" {
+					edits[s.FileName] = append(edits[s.FileName], rewrite.Edit{Start: s.ByteStart, End: s.ByteEnd, New: *s.SuggestedReplacement})
+				}
+			}
+		}
+	}
+	if carried == 0 || finished != 1 {
+		t.Fatalf("%d Send errors carrying a fix, %d build-finished:\n%s", carried, finished, out)
+	}
+	got := map[string]string{}
+	for name, es := range edits {
+		src, err := os.ReadFile(filepath.Join(ws, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		norm, err := rewrite.Normalize(es, len(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fixed, err := rewrite.Apply(src, norm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[filepath.ToSlash(name)] = string(fixed)
+	}
+	return got
 }

@@ -153,7 +153,14 @@ func sendfix(t *testing.T, dir string, args ...string) (stdout, stderr []byte, c
 // and returns its output and exit status; a failure to start is fatal.
 func runSendfix(t *testing.T, dir string, env []string, stdin []byte, args ...string) (stdout, stderr []byte, code int) {
 	t.Helper()
-	cmd := exec.Command(sendfixBin, args...)
+	return runCommand(t, sendfixBin, dir, env, stdin, args...)
+}
+
+// runCommand runs bin in dir with env and stdin (nil: none) and returns
+// its output and exit status; a failure to start is fatal.
+func runCommand(t *testing.T, bin, dir string, env []string, stdin []byte, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = env
 	if stdin != nil {
@@ -168,7 +175,7 @@ func runSendfix(t *testing.T, dir string, env []string, stdin []byte, args ...st
 	case errors.As(err, &exit):
 		code = exit.ExitCode()
 	default:
-		t.Fatalf("running sendfix: %v", err)
+		t.Fatalf("running %s: %v", filepath.Base(bin), err)
 	}
 	return out.Bytes(), errb.Bytes(), code
 }

@@ -367,41 +367,9 @@ type variantOutput struct {
 	c    *goldenCase
 }
 
-// rcArcModules is why rc-arc's outputs of the doubled variants do not
-// compile: it edits the imports at the top of the file, not those of the
-// module that holds the Rc (two modules in one file), and one module keeps
-// `Rc` in a signature the other now calls with an `Arc`.
-const rcArcModules = "rc-arc rewrites one module's imports of a file with two modules"
-
 // compileExceptions are the written variants known not to compile, and
 // why. An exception that compiles fails the test, so the list stays true.
-var compileExceptions = map[string]string{
-	"doubled/rc-arc/article-solution-3.rs":               rcArcModules,
-	"doubled/rc-arc/borrow-in-if-condition.rs":           rcArcModules,
-	"doubled/rc-arc/captured-directly.rs":                rcArcModules,
-	"doubled/rc-arc/clone-of-struct-with-rc-fields.rs":   rcArcModules,
-	"doubled/rc-arc/clone-then-captured.rs":              rcArcModules,
-	"doubled/rc-arc/dyn-trait-send-sync-supertraits.rs":  rcArcModules,
-	"doubled/rc-arc/fn-called-in-macro-refused.rs":       rcArcModules,
-	"doubled/rc-arc/generic-struct-inner.rs":             rcArcModules,
-	"doubled/rc-arc/generic-struct-param.rs":             rcArcModules,
-	"doubled/rc-arc/glob-import-weak.rs":                 rcArcModules,
-	"doubled/rc-arc/guard-calls-borrowing-fn-refused.rs": rcArcModules,
-	"doubled/rc-arc/map-downgrade.rs":                    rcArcModules,
-	"doubled/rc-arc/merge-into-sync-group.rs":            rcArcModules,
-	"doubled/rc-arc/module-keeps-rc.rs":                  rcArcModules,
-	"doubled/rc-arc/rc-clone-path.rs":                    rcArcModules,
-	"doubled/rc-arc/refcell-borrows-around-awaits.rs":    rcArcModules,
-	"doubled/rc-arc/refcell-guard-held.rs":               rcArcModules,
-	"doubled/rc-arc/spawn-comment-before-block.rs":       rcArcModules,
-	"doubled/rc-arc/spawn-turbofish.rs":                  rcArcModules,
-	"doubled/rc-arc/struct-built-by-assoc-fn.rs":         rcArcModules,
-	"doubled/rc-arc/struct-captured.rs":                  rcArcModules,
-	"doubled/rc-arc/struct-field.rs":                     rcArcModules,
-	"doubled/rc-arc/weak-upgrade.rs":                     rcArcModules,
-	"doubled/suppress/allow-clippy-keeps-rc-arc.rs":      rcArcModules,
-	"doubled/send-context/rc-bound-inline.rs":            rcArcModules,
-}
+var compileExceptions = map[string]string{}
 
 // judgeVariants checks the property "an output that sendfix writes
 // compiles" on every file the round trip changed: every golden input is a

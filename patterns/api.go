@@ -30,6 +30,17 @@ type Config struct {
 	// rules run on the async bodies holding them as Send-required, whatever
 	// the syntactic Send-context analysis says (see Site).
 	Sites []Site
+	// Candidates is compiler-in-the-loop mode (Engine.Ladder): a fix a rule
+	// would refuse only because the syntax cannot decide (ownership
+	// unknown, a type decided in another file) becomes a candidate the
+	// compiler judges, and a rule may propose several fixes for one site,
+	// in the ladder's order. Without it such a fix is a refusal whose
+	// Reason states the doubt. See ladder.go.
+	Candidates bool
+	// Package holds the sources of the package's other files, by the path
+	// each is known by, for candidates that span files (Candidates only;
+	// see fileCtx.pkg).
+	Package map[string][]byte
 	// Edition is the Rust edition of the files ("2015", "2018", "2021",
 	// "2024"); "" when unknown. Edition 2024 drops an `if let`
 	// scrutinee's temporaries before its else branch, so an await there
@@ -77,6 +88,24 @@ type Finding struct {
 	Fixed   bool
 	Fix     string // what the fix did, when Fixed
 	Reason  string // why it was not fixed, when !Fixed
+	// Site is the compiler's report this finding answers (Config.Sites);
+	// nil for a finding of the syntax alone.
+	Site *Site
+	// Tried lists the candidate fixes tried for Site and what the compiler
+	// said of each, in ladder order (compiler-in-the-loop mode; the caller
+	// that runs the compiler fills it).
+	Tried []Attempt
+}
+
+// Attempt is one candidate fix tried under the compiler.
+type Attempt struct {
+	Rung Rung   // the kind of fix
+	Fix  string // what the candidate does
+	// Verdict is what the compiler said: "compiles", "E0597 at
+	// src/main.rs:32:9: `g` does not live long enough", "still not Send",
+	// or why the candidate was not tried.
+	Verdict string
+	Kept    bool // the fix is in the result
 }
 
 // Result is what the engine made of one file.

@@ -72,7 +72,10 @@ type fileCtx struct {
 	fx              *facts   // built on first use by facts()
 	guards          []*guard // findGuards's result, computed once per pass
 	guardsDone      bool
-	imp             *fileImports // the import fact, read on first need (imports.go)
+	// pkg is the package's other files, for candidates that span files
+	// (Config.Candidates only; nil otherwise). See ladder_pkg.go.
+	pkg *pkgView
+	imp *fileImports // the import fact, read on first need (imports.go)
 }
 
 // facts returns the facts layer of this pass's tree, built on first use.
@@ -85,10 +88,28 @@ func (fc *fileCtx) facts() *facts {
 
 // proposal is a finding and, when it can be fixed, the fix's edits (in the
 // coordinates of fileCtx.src). A proposal with no edits is unfixed and
-// Finding.Reason says why.
+// Finding.Reason says why. The fields after edits are the ladder's
+// contract with the rules (ladder.go); a rule that sets none of them
+// proposes one sure fix, as before.
 type proposal struct {
 	f     Finding // Pos.Offset and Await.Offset in src coordinates
 	edits []rewrite.Edit
+	// unsure says why the rule cannot prove the fix right from the syntax
+	// alone ("" when it can). Without the compiler the proposal is a
+	// refusal with this as its Reason; under Config.Candidates its edits
+	// are a candidate the compiler judges.
+	unsure string
+	// rung is the kind of fix, which orders the candidates of a site
+	// (0: the rule's usual one, see rungOf).
+	rung Rung
+	// about are the byte ranges of src the finding is about (the guard's
+	// let, the temporary's expression, the bindings of an Rc group): a
+	// compiler site inside one of them is answered by this proposal.
+	// Empty: the let or the expression at f.Pos.
+	about [][2]int
+	// extra are edits in other files of the package (fileCtx.pkg) that
+	// the fix needs, such as a package-wide swap. Candidates only.
+	extra []FileEdits
 }
 
 // rule computes the proposals of one anti-pattern over a file.
@@ -216,16 +237,7 @@ func (e *Engine) Run(path string, src []byte) *Result {
 		scan := scanBodies(path, cur, root, e.idx, e.cfg.AllAsync)
 		fc.bodies, fc.fx = scan.bodies, scan.fx
 		markSites(fc, e.cfg.Sites, src, prefix, passEdits)
-		var props []proposal
-		for _, r := range rules {
-			if e.cfg.Rules[r.name] || r.name == RuleMutexScope && e.cfg.Rules[RuleTokioMutex] {
-				for _, p := range r.run(fc) {
-					if e.cfg.Rules[p.f.Rule] {
-						props = append(props, p)
-					}
-				}
-			}
-		}
+		props := e.propose(fc)
 		var sup suppressions
 		if len(props) > 0 {
 			// The walk for suppressions only where there is something to

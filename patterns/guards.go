@@ -53,6 +53,9 @@ type guard struct {
 	// bindings its value moved into (`let y = g;`, `v.push(g)`): the
 	// guard lives as long as any of them is used.
 	ids []BindingID
+	// copied is set for a value whose uses copy it (a reference): a call
+	// taking it does not end its life.
+	copied bool
 }
 
 // acqShape names how a lock acquisition handles the lock's error.
@@ -453,7 +456,7 @@ func (g *guard) trace(fc *fileCtx) bool {
 		return false
 	}
 	g.ids = guardChain(f, g.block, g.ids)
-	if len(g.also) == 0 && g.movedAway(f) {
+	if len(g.also) == 0 && !g.copied && g.movedAway(f) {
 		return false
 	}
 	for _, b := range g.ids {

@@ -24,7 +24,8 @@ import (
 // requirement is not propagated: no finding rests on a name shared by
 // several fns.
 type Index struct {
-	guardDecls map[string]string // the guard-returning fns by guardDeclKey
+	guardDecls map[string]string     // the guard-returning fns by guardDeclKey
+	types      map[string][]*typeDef // the files' type definitions, by name (see typeDefs)
 	files      map[string]*ixFile
 	fns        []ixFn
 	send       []bool
@@ -57,7 +58,7 @@ type ixFn struct {
 // NewIndex builds the index from the summaries of every file given (nil
 // summaries are skipped).
 func NewIndex(sums ...*Summary) *Index {
-	ix := &Index{guardDecls: map[string]string{}, files: map[string]*ixFile{}, byName: map[string][]int32{}}
+	ix := &Index{guardDecls: map[string]string{}, types: map[string][]*typeDef{}, files: map[string]*ixFile{}, byName: map[string][]int32{}}
 	nfns, ntypes := 0, 0
 	for _, s := range sums {
 		if s != nil {
@@ -77,6 +78,9 @@ func NewIndex(sums ...*Summary) *Index {
 		}
 		for n, k := range s.GuardFns {
 			ix.guardDecls[n] = k
+		}
+		for n, ds := range s.typeDefs {
+			ix.types[n] = append(ix.types[n], ds...)
 		}
 		if !seen[s.Path] || len(s.fns)+len(s.calls) > 0 {
 			seen[s.Path] = true

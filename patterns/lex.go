@@ -183,10 +183,37 @@ func skipQuote(src []byte, i int) int {
 // (the only calls classifyCall takes for a Send spawn), an async block
 // anywhere in a file that spells `Send`, `BoxFuture` or `boxed` (which
 // every other handoff of a block to a Send context needs: a Send bound, a
-// Send box, `.boxed()`), or an async fn whose signature spells `Rc`,
-// `Weak`, or a name the file may declare a struct or a type alias by.
+// Send box, `.boxed()`), an async fn whose signature spells `self`, `Rc`,
+// `Weak`, or a name the file may declare a struct or a type alias by, or
+// an async body (or a loose span that may hold one, see fileSyntax.loose)
+// that spells one of the last three.
 func rcMayTrigger(src []byte) bool {
-	sendWords := -1 // whether src spells a word of sendWords, on first need
+	if rcMayTriggerSig(src) {
+		return true
+	}
+	declared := declaredTypeNames(src)
+	fs := readFile(src)
+	defer fs.release()
+	if !fs.balanced {
+		return spellsRcType(src, declared)
+	}
+	for _, b := range fs.bodies {
+		if spellsRcType(src[fs.toks[b.open].s:fs.toks[b.close].e], declared) {
+			return true
+		}
+	}
+	for _, l := range fs.loose {
+		if spellsRcType(src[l[0]:l[1]], declared) {
+			return true
+		}
+	}
+	return false
+}
+
+// rcMayTriggerSig is the part of rcMayTrigger read from the spawns and
+// the signatures of async fns.
+func rcMayTriggerSig(src []byte) bool {
+	sendWords := -1 // whether src spells a word of handoffWords, on first need
 	var declared map[string]bool
 	spawnArg := false // the last tokens are `spawn (` and maybe more `(`
 	var prev []byte   // the last identifier, when it is the last token
@@ -242,7 +269,8 @@ func rcMayTrigger(src []byte) bool {
 				if declared == nil {
 					declared = declaredTypeNames(src)
 				}
-				if found = spellsRcType(src[k:signatureEnd(src, k)], declared); found {
+				sig := src[k:signatureEnd(src, k)]
+				if found = spellsRcType(sig, declared) || spellsWord(sig, "self"); found {
 					return false
 				}
 			}
@@ -279,6 +307,16 @@ func skipQualifiers(src []byte, i int) int {
 			return i
 		}
 	}
+}
+
+// spellsWord reports whether text spells the word w.
+func spellsWord(text []byte, w string) bool {
+	found := false
+	eachWord(text, func(i, j int) bool {
+		found = string(text[i:j]) == w
+		return !found
+	})
+	return found
 }
 
 // spellsRcType reports whether text (a parameter, a signature) may spell

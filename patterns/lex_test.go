@@ -65,6 +65,11 @@ func TestRcMayTrigger(t *testing.T) {
 		{"fn f() { tokio::spawn::<_>(async move { r.len() }); }", true},
 		{"fn f() { tokio::task::spawn::<Vec<u8>, >(async move { r.len() }); }", true},
 		{"fn f() { spawn::Builder::new(async {}); }", false},
+		{"impl J { async fn f(&self) {} }", true},
+		{"async fn f() { let r = Rc::new(1); g().await; }", true},
+		{"async fn f() { let j = Job::new(); g().await; } struct Job;", true},
+		{"async fn f() { g().await; } fn h() { let r = Rc::new(1); }", false},
+		{"fn f() { let b = async { Rc::new(1) }; }", true},
 	}
 	for _, c := range cases {
 		if got := rcMayTrigger([]byte(c.src)); got != c.want {

@@ -67,12 +67,27 @@ func runMutexScope(fc *fileCtx) []proposal {
 					f.Fix += "; what the awaited statement needs from it is computed in the block"
 				}
 				p := proposal{f: f, edits: edits}
+				if plan.end > g.lastUse {
+					// The block holds more than the guard's uses: the
+					// ladder's grown scope (see ladder.go).
+					p.rung = RungGrownScope
+				}
 				for _, h := range plan.with {
 					covered[h] = p
 				}
 				out = append(out, p)
 				continue
 			}
+		}
+		if ref.mustHold && siteGuardKind(g.kind) == "" {
+			// A value rustc names as not Send that is no lock guard: no
+			// rule changes its type here.
+			f.Reason = nonSendUsedLate(fc, g, lineOf(fc.src, f.Await.Offset))
+			out = append(out, proposal{f: f})
+			continue
+		}
+		if !ref.mustHold {
+			out = append(out, sc.trustCandidates(g, byBlock[[2]uint32{g.block.StartByte(), g.block.EndByte()}], f, ref.why)...)
 		}
 		if ref.mustHold {
 			g.usedLate = true
@@ -101,6 +116,13 @@ type scopeCtx struct {
 	fc    *fileCtx
 	names map[uint32]map[string]bool // identifiers of each fn, by its start
 	taken map[string]bool            // names given to new bindings in this pass
+	// trust takes a binding whose ownership is unknown as owned (plan),
+	// for a candidate the compiler judges (trustCandidates).
+	trust bool
+	// unknownTemp is the first expression around a temporary guard whose
+	// ownership is unknown, and unknownWhy the doubt (tempSite).
+	unknownTemp *sitter.Node
+	unknownWhy  string
 }
 
 // guardFinding is the finding of a let-bound guard, before a fix or a
@@ -263,6 +285,9 @@ func (sc *scopeCtx) plan(g *guard, blockGuards []*guard) (scopePlan, *scopeRefus
 				borrower = o.MayBorrowAny(dset) || holdsAny(o.Holds, dset)
 			}
 			if !borrower {
+				continue
+			}
+			if sc.trust && o.Kind == OwnUnknown && !holdsAny(o.Holds, chain) {
 				continue
 			}
 			name := f.Binding(c).Name

@@ -78,6 +78,12 @@ func (sc *scopeCtx) temporaries() []proposal {
 			}
 			if t := n.Type(); t == "expression_statement" || t == "let_declaration" || tail != nil && n.Equal(tail) {
 				out = append(out, sc.scopeTemps(b, n, pl, fns)...)
+			} else if fc.cfg.edition2024() && (t == "block" || t == "unsafe_block") && n != body {
+				// 2024: a nested block's tail drops its temporaries at
+				// the block's end.
+				if bt := blockTail(n); bt != nil && awaitsWithin(bt) {
+					out = append(out, sc.scopeTemps(b, bt, pl, fns)...)
+				}
 			}
 			return true
 		})
@@ -88,7 +94,7 @@ func (sc *scopeCtx) temporaries() []proposal {
 // scopeTemps handles the temporary guards of temporary scope root.
 func (sc *scopeCtx) scopeTemps(b *asyncBody, root *sitter.Node, pl bool, fns *guardFnSet) []proposal {
 	fc := sc.fc
-	temps := tempsIn(fc.src, root, pl, fns)
+	temps := tempsIn(fc.src, root, pl, fns, fc.cfg.edition2024())
 	if len(temps) == 0 {
 		return nil
 	}
@@ -139,8 +145,10 @@ type temp struct {
 // nested statement, closure, async block or item, an `if`/`while`
 // condition that is no `let`, a body of `if`/`while`/`loop`/`for`, a
 // match arm or guard, or the right operand of `&&`/`||` (each of those a
-// temporary scope of its own).
-func tempsIn(src []byte, root *sitter.Node, pl bool, fns *guardFnSet) []temp {
+// temporary scope of its own). In edition 2024 a block's tail expression
+// is a temporary scope of its own too (its temporaries are dropped at the
+// block's end), so ed2024 leaves nested blocks to their own tails.
+func tempsIn(src []byte, root *sitter.Node, pl bool, fns *guardFnSet, ed2024 bool) []temp {
 	var out []temp
 	var visit func(n *sitter.Node)
 	visit = func(n *sitter.Node) {
@@ -158,6 +166,10 @@ func tempsIn(src []byte, root *sitter.Node, pl bool, fns *guardFnSet) []temp {
 					}
 				}
 				continue
+			case "block", "unsafe_block":
+				if ed2024 {
+					continue // the block's tail is a scope of its own (temporaries)
+				}
 			}
 			switch n.Type() {
 			case "if_expression", "while_expression":
@@ -241,8 +253,8 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 	f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.acq.StartByte())}, Await: &Pos{Offset: awaitOff}, Name: name,
 		Message: fmt.Sprintf("temporary `%s` of `%s` %s is held across %s%s", a.kind, name, where,
 			map[bool]string{true: "an await point", false: "the await"}[form != ""], sendWhy(b))}
-	p, why := sc.tempSite(root, a, aw)
-	if p == nil {
+	p, why, unsure := sc.tempSite(root, a, aw)
+	if p == nil || unsure != "" {
 		f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, name, awaitLine)
 		if strings.Contains(where, "receiver") {
 			f.Reason = fmt.Sprintf("the awaited call at line %d is made on a value borrowed from the guard of `%s`; the guard must stay held for the call", awaitLine, name)
@@ -252,7 +264,12 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 			g.recv = fn.ChildByFieldName("value")
 		}
 		fc.heldTemps = append(fc.heldTemps, g)
-		return proposal{f: f}
+		if p == nil {
+			return proposal{f: f}
+		}
+		// A candidate the compiler judges; the guard is also tokio-mutex's,
+		// for the ladder's next rung.
+		f.Reason = ""
 	}
 	edits := sc.bindIn(p, a)
 	switch {
@@ -263,7 +280,7 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 	default:
 		f.Fix = fmt.Sprintf("bound the guard with `let` inside a block around `%s`, so it is dropped before the await", compactText(src, p))
 	}
-	return proposal{f: f, edits: edits}
+	return proposal{f: f, edits: edits, unsure: tempDoubt(unsure, name, awaitLine), rung: RungHoist}
 }
 
 // tempWhere says where temporary acq sits, for messages: in a scrutinee
@@ -297,8 +314,25 @@ func tempWhere(src []byte, root, acq, aw *sitter.Node) (where, form string) {
 
 // tempSite returns the smallest expression around temporary a (within
 // root, evaluated before the await) that can be bound in a block and
-// whose value is independent of the guard; or nil and why not.
-func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (*sitter.Node, string) {
+// whose value is independent of the guard; or nil and why not. With the
+// compiler in the loop (Config.Candidates), when there is none, the
+// smallest such expression whose ownership the syntax cannot tell comes
+// back with unsure saying the doubt.
+func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (site *sitter.Node, why, unsure string) {
+	p, why := sc.tempSiteSure(root, a, aw)
+	if p != nil || sc.unknownTemp == nil {
+		sc.unknownTemp = nil
+		return p, why, ""
+	}
+	p, unsure = sc.unknownTemp, sc.unknownWhy
+	sc.unknownTemp = nil
+	return p, why, unsure
+}
+
+// tempSiteSure is tempSite without candidates; under Config.Candidates
+// it records the first expression of unknown ownership in
+// sc.unknownTemp.
+func (sc *scopeCtx) tempSiteSure(root *sitter.Node, a temp, aw *sitter.Node) (*sitter.Node, string) {
 	fc := sc.fc
 	f := fc.facts()
 	gid := f.synthetic("guard")
@@ -337,6 +371,9 @@ func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (*sitte
 		if !o.Independent(set) {
 			if o.Kind == OwnUnknown && o.Why != "" {
 				why = fmt.Sprintf("sendfix cannot tell whether `%s` borrows from the guard (%s)", compactText(fc.src, p), o.Why)
+				if fc.cfg.Candidates && sc.unknownTemp == nil && !sc.callsBefore(p, a.acq) {
+					sc.unknownTemp, sc.unknownWhy = p, why
+				}
 			} else if o.Why != "" {
 				why = fmt.Sprintf("`%s` borrows from the guard (%s): a reference into the guard must stay held", compactText(fc.src, p), o.Why)
 			}

@@ -176,8 +176,9 @@ func (r *sendReading) awaitsIn(from, to int) bool {
 }
 
 // rcTrigger is mayTrigger read from the tokens: a body that may have to
-// be Send and is an async block spawned, or an async fn whose signature
-// spells `Rc`, `Weak` or a struct or type alias of the file. (An async
+// be Send and is an async block spawned, an async fn that takes `self` or
+// whose signature spells `Rc`, `Weak` or a struct or type alias of the
+// file, or that spells one of the last three in its braces. (An async
 // closure, a loose span, is no body the rule looks at.)
 func (r *sendReading) rcTrigger() bool {
 	fs := r.fs
@@ -197,7 +198,15 @@ func (r *sendReading) rcTrigger() bool {
 				declared = declaredTypeNames(fs.src)
 			}
 			sig := fs.fns[b.fn].sig
-			if spellsRcType(fs.src[sig[0]:sig[1]], declared) {
+			if fs.fns[b.fn].method || spellsRcType(fs.src[sig[0]:sig[1]], declared) {
+				return true
+			}
+		}
+		if r.may[i] {
+			if declared == nil {
+				declared = declaredTypeNames(fs.src)
+			}
+			if spellsRcType(fs.src[fs.toks[b.open].s:fs.toks[b.close].e], declared) {
 				return true
 			}
 		}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	sitter "github.com/smacker/go-tree-sitter"
-
 	"sendfix/rewrite"
 )
 
@@ -116,23 +114,31 @@ func groupEdits(t *testing.T, src string) ([]string, string) {
 	defer tree.Close()
 	fc := &fileCtx{path: "a.rs", src: []byte(src), root: tree.RootNode(), style: rewrite.DetectStyle([]byte(src)), cfg: DefaultConfig(), idx: idx}
 	fc.bodies = findBodies(fc.path, fc.src, fc.root, idx, false)
-	r := &rcFile{fc: fc, src: fc.src, uf: map[string]string{}, sites: map[string]*rcSite{},
-		binds: map[string][]*rcBind{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}}
-	r.rcWeak = strings.Contains(src, "use std::rc::{Rc, Weak};")
-	r.collect()
-	r.link()
-	groups := r.triggers()
-	if len(groups) == 0 {
+	r := newRcFile(fc)
+	r.analyse()
+	held := r.heldValues()
+	if len(held) == 0 {
 		return nil, "no trigger"
 	}
-	g := groups[0]
-	r.plan(g)
+	fx := r.decide(held)[0]
+	for _, g := range r.groupOrder {
+		r.planGroup(g)
+	}
 	var out []string
-	for _, ed := range g.edits {
-		out = append(out, src[ed.Start:ed.End]+"->"+ed.New)
+	reason := ""
+	if fx.refused != nil {
+		reason = fx.refused.Error()
+	}
+	for _, g := range fx.groups {
+		if g.refused != nil && reason == "" {
+			reason = g.refused.Error()
+		}
+		for _, ed := range g.edits {
+			out = append(out, src[ed.Start:ed.End]+"->"+ed.New)
+		}
 	}
 	sort.Strings(out)
-	return out, g.reason
+	return out, reason
 }
 
 func TestRcArcSpans(t *testing.T) {
@@ -173,6 +179,8 @@ async fn main() {
 		"Rc->Arc", // turbofish in build
 		"Rc->Arc", // map(Rc::downgrade)
 		"Rc->Arc", // strong_count(&h.items)
+		"Rc->Arc", // Holder.other: work holds all of h
+		"Rc->Arc", // keep, which fills Holder.other
 		"std::rc::Rc->std::sync::Arc",
 	}
 	sort.Strings(want)
@@ -210,9 +218,10 @@ async fn main() {
 
 func TestRcArcRefusals(t *testing.T) {
 	cases := []struct{ name, decl, use, reason string }{
-		{"cell", "Rc::new(std::cell::Cell::new(1))", "v.set(2);", "Cell"},
+		{"cell take", "Rc::new(std::cell::Cell::new(1))", "v.take();", "take"},
+		{"cell set used", "Rc::new(std::cell::Cell::new(1))", "let _u = v.set(2);", "used"},
 		{"try_borrow", "Rc::new(RefCell::new(1))", "let _ = v.try_borrow();", "try_borrow"},
-		{"nested rc", "Rc::new(vec![Rc::new(1)])", "let _ = v.len();", "Rc"},
+		{"raw pointer", "Rc::<*const u8>::new(std::ptr::null())", "let _p: *const u8 = *v;", "raw pointer"},
 		{"two locks at once", "Rc::new(RefCell::new(1))", "let _ = *v.borrow() + *v.borrow();", "deadlock"},
 		{"named borrow alive", "Rc::new(RefCell::new(1))", "let a = v.borrow(); let b = v.borrow(); println!(\"{a}{b}\");", "deadlock"},
 	}
@@ -343,31 +352,36 @@ func TestRcArcDynTrait(t *testing.T) {
 		name, trait, typ string
 		fixed            bool
 	}{
-		{"plain dyn", "trait G {}", "Rc<dyn G>", false},
-		{"Send only", "trait G {}", "Rc<dyn G + Send>", false},
+		{"plain dyn", "trait G {}", "Rc<dyn G>", true},
+		{"Send only", "trait G {}", "Rc<dyn G + Send>", true},
 		{"Send and Sync bounds", "trait G {}", "Rc<dyn G + Send + Sync>", true},
 		{"Send and Sync supertraits", "trait G: Send + Sync {}", "Rc<dyn G>", true},
-		{"boxed closure inside", "trait G {}", "Rc<Box<dyn Fn()>>", false},
+		{"boxed closure inside", "trait G {}", "Rc<Box<dyn Fn()>>", true},
+		{"impl not Send", "trait G {}\nstruct F(Rc<u8>);\nimpl G for F {}", "Rc<dyn G>", false},
+		{"closure captures an Rc", "trait G {}", "Rc<Box<dyn Fn()>>", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			val := "Rc::new(E)"
 			if strings.Contains(c.typ, "Fn") {
 				val = "Rc::new(Box::new(|| {}))"
+				if !c.fixed {
+					val = "Rc::new(Box::new(move || println!(\"{n}\")))"
+				}
 			}
-			src := "use std::rc::Rc;\n\n" + c.trait + "\nstruct E;\nimpl G for E {}\n\nasync fn tick() {}\n\n#[tokio::main]\nasync fn main() {\n    let g: " + c.typ + " = " + val + ";\n    tokio::spawn(async move {\n        tick().await;\n        let _g = g;\n    });\n}\n"
+			src := "use std::rc::Rc;\n\n" + c.trait + "\nstruct E;\nimpl G for E {}\n\nasync fn tick() {}\n\n#[tokio::main]\nasync fn main() {\n    let n = Rc::new(1);\n    let g: " + c.typ + " = " + val + ";\n    tokio::spawn(async move {\n        tick().await;\n        let _g = g;\n    });\n    println!(\"{n}\");\n}\n"
 			res := rcOnly(t, src, false)
 			if len(res.Findings) != 1 {
 				t.Fatalf("want one finding, got %+v", res.Findings)
 			}
 			f := res.Findings[0]
 			if c.fixed {
-				if f.Fix == "" || strings.Contains(string(res.Out), "Rc") {
+				if f.Fix == "" || strings.Contains(string(res.Out), "let g: Rc") || !strings.Contains(string(res.Out), "Send + Sync") {
 					t.Errorf("want fixed, got %+v:\n%s", f, res.Out)
 				}
 				return
 			}
-			if f.Fix != "" || string(res.Out) != src || !strings.Contains(f.Reason, "Send + Sync") {
+			if f.Fix != "" || string(res.Out) != src || !strings.Contains(f.Reason, "not Send") {
 				t.Errorf("want refused with a reason and no change, got %+v:\n%s", f, res.Out)
 			}
 		})
@@ -388,5 +402,30 @@ func TestRcArcOneFindingPerBinding(t *testing.T) {
 	}
 	if bytes.Contains(r.Out, []byte("Rc<")) || bytes.Contains(r.Out, []byte("Rc::")) {
 		t.Errorf("an Rc is left:\n%s", r.Out)
+	}
+}
+
+// TestRcArcTypeOfAnotherFile: a struct of another file of the crate seen
+// through the Index makes the value that holds it not Send; the fix would
+// be in that file, so the finding names it and changes nothing.
+func TestRcArcTypeOfAnotherFile(t *testing.T) {
+	client := []byte("use std::rc::Rc;\npub struct Config;\npub struct Client {\n    pub config: Rc<Config>,\n}\n")
+	user := []byte("use std::rc::Rc;\nuse crate::client::Client;\nasync fn tick() {}\nfn go(c: Client, n: Rc<u8>) {\n    drop(n);\n    tokio::spawn(async move {\n        tick().await;\n        let _c = c;\n    });\n}\n")
+	e := NewEngine(Config{Rules: map[string]bool{RuleRcArc: true}}, nil)
+	defer e.Close()
+	idx := NewIndex(e.Summarize("app/src/client.rs", client), e.Summarize("app/src/user.rs", user))
+	e2 := NewEngine(Config{Rules: map[string]bool{RuleRcArc: true}}, idx)
+	defer e2.Close()
+	res := e2.Run("app/src/user.rs", user)
+	if len(res.Findings) != 1 || res.Findings[0].Fixed || !strings.Contains(res.Findings[0].Reason, "another file") ||
+		!strings.Contains(res.Findings[0].Message, "`Rc<Config>` (in `Client.config`)") || res.Changed() {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+	// Another crate's Client is not this one.
+	idx = NewIndex(e.Summarize("other/src/client.rs", client), e.Summarize("app/src/user.rs", user))
+	e3 := NewEngine(Config{Rules: map[string]bool{RuleRcArc: true}}, idx)
+	defer e3.Close()
+	if res := e3.Run("app/src/user.rs", user); len(res.Findings) != 0 {
+		t.Fatalf("a type of another crate was taken for this crate's: %+v", res.Findings)
 	}
 }

@@ -42,6 +42,19 @@ type Site struct {
 	Type string
 	// AwaitLine and AwaitCol locate the await (SiteHeld only; 0 otherwise).
 	AwaitLine, AwaitCol int
+	// Inner is the type rustc's help names as the one that is not Send
+	// (or not Sync) when it differs from Type: for "within `Node`, the
+	// trait `Send` is not implemented for `std::rc::Weak<u32>`" it is
+	// "std::rc::Weak<u32>". Its help may name a type deep inside a std
+	// type (`*mut ()` for a guard): trust it only beside Struct.
+	Inner string
+	// Struct is the type of the program that holds Inner, as rustc
+	// spells it: the "within `Node`" of its help, or else a Type that is
+	// not a std type (the `Node` of "has type `&Node`", references
+	// stripped). "" when rustc names no such type. rustc never names the
+	// field: a rule finds the fields of Struct whose type spells Inner
+	// (rc-arc changes that field and what flows into it).
+	Struct string
 }
 
 // siteAt is a Site resolved to byte offsets in the current pass's source
@@ -163,9 +176,11 @@ func forward(off int, passes [][]rewrite.Edit) int {
 }
 
 // siteGuards returns the guards only the compiler knows: a `let g =
-// <call>;` in a Send-required body whose binding a SiteHeld site names
-// with a guard type (a guard returned by a method, perhaps of another
-// crate), and, for a SiteBody site, a `let g = x.m(..);` where m is a fn
+// <value>;` in a Send-required body whose binding a SiteHeld site names
+// (a guard returned by a method, perhaps of another crate, or any other
+// value rustc says is not Send: a `watch::Ref`, a `RefMut`, an `Rc`, a
+// `Box<dyn Trait>`; scoping ends its life before the await whatever its
+// type), and, for a SiteBody site, a `let g = x.m(..);` where m is a fn
 // of this file declared to return that guard type. Guards already in
 // found are skipped. A site guard's recv is nil: the Mutex is not visible.
 func siteGuards(fc *fileCtx, found []*guard) []*guard {
@@ -191,12 +206,16 @@ func siteGuards(fc *fileCtx, found []*guard) []*guard {
 	var fns *guardFnSet // guard-returning fns of this file
 	for _, s := range fc.sites {
 		kind := siteGuardKind(s.Type)
-		if kind == "" {
+		if kind == "" && (s.Kind != SiteHeld || s.Type == "") {
 			continue
 		}
 		switch s.Kind {
 		case SiteHeld:
-			if decl := letAt(fc.root, s.off); decl != nil {
+			if kind == "" {
+				// Not a lock guard: the type as rustc names it.
+				kind = s.Type
+			}
+			if decl := letAt(fc.root, s.off); decl != nil && bindsAt(decl, s.off) {
 				add(decl, kind)
 			}
 		case SiteBody:
@@ -225,15 +244,18 @@ func siteGuards(fc *fileCtx, found []*guard) []*guard {
 }
 
 // siteGuard builds and traces the guard bound by decl, or returns nil when
-// decl is not a plain `let name = <call>;` statement of a Send-required
-// body or the guard is not alive at an await.
+// decl is not a plain `let name = <value>;` statement of a Send-required
+// body (a call, for a lock guard) or the guard is not alive at an await.
 func siteGuard(fc *fileCtx, decl *sitter.Node, kind string) *guard {
 	if decl.ChildByFieldName("alternative") != nil {
 		return nil
 	}
 	pat := decl.ChildByFieldName("pattern")
+	if pat != nil && pat.Type() == "mut_pattern" && pat.NamedChildCount() == 1 {
+		pat = pat.NamedChild(0)
+	}
 	val := unparen(decl.ChildByFieldName("value"))
-	if pat == nil || pat.Type() != "identifier" || val == nil || val.Type() != "call_expression" {
+	if pat == nil || pat.Type() != "identifier" || val == nil || siteGuardKind(kind) != "" && val.Type() != "call_expression" {
 		return nil
 	}
 	block := decl.Parent()
@@ -255,11 +277,19 @@ func siteGuard(fc *fileCtx, decl *sitter.Node, kind string) *guard {
 		return nil
 	}
 	g := &guard{name: text(fc.src, pat), kind: kind, decl: decl, lock: val,
-		block: block, body: b, stmts: stmts, at: at}
+		block: block, body: b, stmts: stmts, at: at, bind: pat}
 	if !g.trace(fc) {
 		return nil
 	}
 	return g
+}
+
+// bindsAt reports whether off lies in decl before the end of its pattern
+// (rustc's span of a held binding starts at `mut`): a site in the value is
+// a temporary of that expression, not the binding.
+func bindsAt(decl *sitter.Node, off int) bool {
+	pat := decl.ChildByFieldName("pattern")
+	return pat != nil && int(decl.StartByte()) <= off && off < int(pat.EndByte())
 }
 
 // letAt returns the innermost let_declaration that holds off.

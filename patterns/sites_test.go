@@ -106,19 +106,32 @@ fn g(s: &'static Store) {
 	}
 }
 
-func TestSiteOfOtherTypeFindsNoGuard(t *testing.T) {
+// A value of any type rustc names as not Send is scoped when it is not
+// used after the await (a RefCell's Ref here), and reported with its type
+// when it is.
+func TestSiteOfAnyNonSendTypeIsScoped(t *testing.T) {
 	src := `async fn tick() {}
 fn g(s: &'static Store) {
     tokio::spawn(async move {
         let e = s.cell();
+        println!("{}", *e);
         tick().await;
     });
 }
 `
 	cfg := DefaultConfig()
-	cfg.Sites = []Site{{Path: "test.rs", Kind: SiteHeld, Line: 4, Col: 13, Type: "Ref<'_, u64>", AwaitLine: 5, AwaitCol: 16}}
-	if r := runString(t, cfg, src); r.Changed() || len(r.Findings) != 0 {
-		t.Fatalf("changed or findings: %+v\n%s", r.Findings, r.Out)
+	cfg.Sites = []Site{{Path: "test.rs", Kind: SiteHeld, Line: 4, Col: 13, Type: "Ref<'_, u64>", AwaitLine: 6, AwaitCol: 16}}
+	r := runString(t, cfg, src)
+	if !strings.Contains(string(r.Out), "        {\n            let e = s.cell();\n            println!(\"{}\", *e);\n        }\n        tick().await;") {
+		t.Fatalf("not scoped:\n%s", r.Out)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Site == nil || r.Findings[0].Site.Line != 4 {
+		t.Fatalf("findings: %+v", r.Findings)
+	}
+	late := strings.Replace(src, "        tick().await;\n", "        tick().await;\n        drop(e);\n", 1)
+	r = runString(t, cfg, late)
+	if r.Changed() || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Reason, "`e` has type `Ref<'_, u64>`, which is not Send, and is used after the await") {
+		t.Fatalf("used after the await: %+v\n%s", r.Findings, r.Out)
 	}
 }
 

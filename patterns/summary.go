@@ -22,6 +22,10 @@ type Summary struct {
 	types []string  // the names the file declares types and traits by
 	mods  []string  // the paths of its inline modules
 	words []uint64  // wordHash of its identifiers starting with an upper-case letter
+	// typeDefs are the file's struct, enum, alias and trait definitions
+	// (tokenTypeDefs), for rc-arc's Send by containment; read only from
+	// a file that spells what may make a type not Send (mayDeclareNotSend).
+	typeDefs map[string][]*typeDef
 
 	// What the second look needs to know before reading the file again
 	// (Index.MayNeedLook): each async body, Send-required whatever the
@@ -65,6 +69,9 @@ type sumCall struct {
 func Summarize(path string, src []byte) *Summary {
 	s := &Summary{Path: path}
 	body := bytes.TrimPrefix(src, bom)
+	if mayDeclareNotSend(body) {
+		s.typeDefs = tokenTypeDefs(body, path)
+	}
 	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) && !mayHandOffFns(body) {
 		return s // no async fn, async block, spawn or other Send context
 	}

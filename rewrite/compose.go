@@ -162,3 +162,25 @@ func mergeRefs(a, b []EditRef) []EditRef {
 	}
 	return u
 }
+
+// Edits returns the edits of cs, without their provenance.
+func Edits(cs []Composed) []Edit {
+	out := make([]Edit, len(cs))
+	for i, c := range cs {
+		out[i] = c.Edit
+	}
+	return out
+}
+
+// Images returns where the replacements of edits (in normal form, on
+// some source) lie in the result of applying them.
+func Images(edits []Edit) [][2]int {
+	out := make([][2]int, len(edits))
+	d := 0
+	for i, e := range edits {
+		s := e.Start + d
+		out[i] = [2]int{s, s + len(e.New)}
+		d += len(e.New) - (e.End - e.Start)
+	}
+	return out
+}

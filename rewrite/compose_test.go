@@ -188,3 +188,26 @@ func randEdits(r *rand.Rand, size int) []Edit {
 	}
 	return n
 }
+
+// TestImages: each edit's replacement lies where Images says in the
+// result, for random edit sets.
+func TestImages(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for n := 0; n < 2000; n++ {
+		orig := randText(r, r.Intn(30))
+		edits := randEdits(r, len(orig))
+		res, err := Apply(orig, edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, im := range Images(edits) {
+			if got := string(res[im[0]:im[1]]); got != edits[i].New {
+				t.Fatalf("%q %v: edit %d's image %v holds %q, want %q", orig, edits, i, im, got, edits[i].New)
+			}
+			// The bytes before the first edit are the original's.
+			if i == 0 && string(res[:im[0]]) != string(orig[:edits[0].Start]) {
+				t.Fatalf("%q %v: prefix changed", orig, edits)
+			}
+		}
+	}
+}

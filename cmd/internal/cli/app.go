@@ -151,8 +151,8 @@ sendfix repairs the common causes of "future cannot be sent between threads
 safely" in tokio code, by editing the source text in place:
   mutex-scope  scope a std MutexGuard so that it drops before an .await
   tokio-mutex  use tokio::sync::Mutex where the guard must stay held
-  rc-arc       Rc moved into a spawned future becomes Arc
-               (Rc<RefCell<T>> becomes Arc<Mutex<T>>)
+  rc-arc       a value that is not Send in a spawned future: Rc becomes Arc,
+               RefCell Mutex, Cell an atomic (or the local is scoped)
 
 Each PATH is a Rust file or a directory, searched for *.rs files; .gitignore
 files are honoured and .git/ and target/ are always skipped. A file named on

@@ -36,7 +36,7 @@ func flagValues(name string) []string {
 }
 
 // valueNone lists the flags whose value is no file name.
-var valueNone = map[string]bool{"jobs": true, "max-passes": true, "exclude": true}
+var valueNone = map[string]bool{"jobs": true, "max-rounds": true, "exclude": true}
 
 // valueDir lists the flags whose value is a directory.
 var valueDir = map[string]bool{"cargo": true}

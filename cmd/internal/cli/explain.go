@@ -140,9 +140,9 @@ Silence it with ` + "`// sendfix:ignore tokio-mutex`" + ` or
 `,
 	},
 	patterns.RuleRcArc: {
-		name:  "RcInSendFuture",
-		short: "An Rc reaches a future that must be Send: it becomes Arc (Rc<RefCell<T>> becomes Arc<Mutex<T>>).",
-		text: `An ` + "`Rc`" + ` is captured by, or held in, a future that must be Send.
+		name:  "NotSendValueInSendFuture",
+		short: "A future that must be Send holds a value whose type is not Send (an Rc, a RefCell or Cell shared, a trait object): the types change (Rc to Arc, RefCell to Mutex, ...).",
+		text: `A future that must be Send holds a value whose type is not Send.
 
 Erroneous code example:
 
@@ -151,16 +151,38 @@ Erroneous code example:
         println!("{:?}", data);
     });
 
-Why rustc rejects it: ` + "`Rc`" + `'s reference count is not atomic, so ` + "`Rc<T>`" + ` is
-never ` + "`Send`" + `: two threads could change the count at once. A spawned future
-that captures an Rc fails with "captured value is not ` + "`Send`" + `", even when the Rc
-is dropped before any await. ` + "`Rc<RefCell<T>>`" + ` and ` + "`std::rc::Weak`" + ` fail the same way,
-and ` + "`Arc<RefCell<T>>`" + ` still fails because ` + "`RefCell`" + ` is not ` + "`Sync`" + `.
+Why rustc rejects it: ` + "`tokio::spawn`" + ` moves the task between threads, so its
+future must be Send, and so must everything it holds: what a spawned block
+captures, every parameter of a spawned async fn (` + "`&self`" + ` of a method
+future too), and every local alive at an await. Send follows containment:
+a struct is Send when all its fields are, and rustc says which field is not
+("within ` + "`Client`" + `, the trait ` + "`Send`" + ` is not implemented for ` + "`Rc<Config>`" + `").
+` + "`Rc`" + ` and ` + "`std::rc::Weak`" + ` are never Send; ` + "`RefCell`" + ` and ` + "`Cell`" + ` are not Sync,
+so neither ` + "`&RefCell<T>`" + ` nor ` + "`Arc<RefCell<T>>`" + ` is Send; a ` + "`dyn Trait`" + ` is Send
+only when it says so (` + "`dyn Trait + Send`" + `, or a ` + "`Send`" + ` supertrait). A
+captured Rc fails even when no await follows.
 
-What sendfix does: the Rc's type, constructor and clones become ` + "`Arc`" + ` (and
-` + "`Weak`" + ` becomes ` + "`std::sync::Weak`" + `); an ` + "`Rc<RefCell<T>>`" + ` becomes ` + "`Arc<Mutex<T>>`" + `, with
-` + "`.borrow()`" + ` and ` + "`.borrow_mut()`" + ` turned into ` + "`.lock().unwrap()`" + ` (mutex-scope then
-scopes any of those guards held across an await). Imports are added once:
+What sendfix does: it computes, from the struct, enum and alias
+definitions of the file, which part of the value's type is not Send, and
+changes the group of every spelling that must change with it (bindings,
+fn parameters and results, struct fields and aliases the value flows
+through by moves, clones, ` + "`Rc::clone(&self.f)`" + `, ` + "`.map(Rc::downgrade)`" + `,
+struct literals, calls of the file's fns and methods, ` + "`v.push(x)`" + `), with
+the imports; then it checks the new types again and adds what is still
+missing:
+  - ` + "`Rc`" + ` becomes ` + "`Arc`" + `, ` + "`std::rc::Weak`" + ` becomes ` + "`std::sync::Weak`" + `;
+  - ` + "`RefCell<T>`" + ` becomes ` + "`Mutex<T>`" + `, ` + "`.borrow()`" + ` / ` + "`.borrow_mut()`" + ` become
+    ` + "`.lock().unwrap()`" + ` (mutex-scope then scopes a guard that meets an await);
+    a RefCell around tokio's Mutex or RwLock is removed instead
+    (` + "`.borrow().lock().await`" + ` becomes ` + "`.lock().await`" + `);
+  - ` + "`Cell<u64>`" + ` (any integer or bool) becomes ` + "`AtomicU64`" + ` with ` + "`load`" + ` / ` + "`store`" + ` /
+    ` + "`fetch_add`" + ` (` + "`Ordering::SeqCst`" + `); a Cell of another type becomes a ` + "`Mutex`" + `;
+  - ` + "`dyn Trait`" + ` becomes ` + "`dyn Trait + Send + Sync`" + ` (only what it lacks: a boxed
+    ` + "`dyn FnMut`" + ` inside a Mutex gets ` + "`+ Send`" + `), and the generic fns of the file
+    that box a ` + "`T: Trait`" + ` into one get the same bound.
+A local that is not used after the await is scoped in a block instead, so
+that it is dropped before it (a ` + "`drop(x)`" + ` after ` + "`x`" + ` was borrowed does not end
+it for rustc). The example becomes:
 
     use std::sync::Arc;
 
@@ -170,15 +192,29 @@ scopes any of those guards held across an await). Imports are added once:
     });
 
 When it refuses (the finding is reported "not fixed", with the reason):
-  - the Rc type is public API (a ` + "`pub`" + ` field, fn signature or type): use
+  - the type is public API (a ` + "`pub`" + ` field, fn signature or type): use
     --allow-public;
-  - ` + "`Rc<Cell<T>>`" + `: Cell is not Sync, and an atomic or a Mutex is a design choice;
-  - ` + "`try_borrow`" + ` / ` + "`try_borrow_mut`" + `, which have no same-meaning Mutex method;
-  - the Rc flows somewhere sendfix cannot follow (it is passed to code outside
-    the files given).
+  - what is not Send has no step: a raw pointer, a ` + "`MutexGuard`" + `, a type
+    declared in another file;
+  - a value sendfix cannot follow would keep the old type (a fn called in a
+    macro or passed as a value, a method called on a receiver of unknown
+    type, a field read whose struct it cannot tell);
+  - a call with no same-meaning replacement: ` + "`try_borrow`" + `, ` + "`Cell::take`" + ` on an
+    atomic, two borrows alive at once (one Mutex would deadlock), a
+    ` + "`.borrow()`" + ` of a RefCell around a lock not followed by a lock method;
+  - a trait object would need Send or Sync that an implementation of the
+    trait in the file, or a closure the file boxes, does not have.
+  - a change would fall inside an inline module (` + "`mod m { .. }`" + `), whose
+    own imports sendfix does not edit.
+
+What it takes to be Send (no finding): a type of another crate or a
+generic parameter; a trait object of a trait it cannot see (another
+crate's may have Send as a supertrait); a definition under ` + "`#[cfg(..)]`" + `
+(another configuration may define the name otherwise); a type with
+` + "`unsafe impl Send`" + `.
 
 Silence it with ` + "`// sendfix:ignore rc-arc`" + ` on the line before the statement or
-item that binds the Rc.
+item that binds the value.
 `,
 	},
 }

@@ -58,10 +58,6 @@ func checkFormat(o *options, given bool) error {
 		return usagef("--list and --format %s cannot be used together", o.format)
 	case o.format == "json" && o.write:
 		return usagef("--message-format json gives the fixes as suggestions against the files as they are, which --write changes: use one or the other")
-	case o.format == "json" && o.cargo.enabled():
-		// The hook is cargoMessages (messages_cargo.go); compiler-in-the-loop
-		// mode does not call it yet.
-		return usagef("--message-format json cannot be used with --cargo or --diagnostics yet")
 	}
 	return nil
 }
@@ -91,10 +87,14 @@ func newFormatter(a *App, o *options, r *report) formatter {
 // status is the part of a one-line report that says what became of a
 // finding.
 func status(f patterns.Finding) string {
-	if f.Fixed {
-		return "fix: " + f.Fix // proposed or applied: the mode says which
+	tried := ""
+	if len(f.Tried) > 0 {
+		tried = "; tried: " + triedText(f)
 	}
-	return "not fixed: " + f.Reason
+	if f.Fixed {
+		return "fix: " + f.Fix + tried // proposed or applied: the mode says which
+	}
+	return "not fixed: " + f.Reason + tried
 }
 
 type shortFormat struct{}

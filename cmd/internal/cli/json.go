@@ -74,7 +74,31 @@ type jsonFinding struct {
 	Fixed   bool     `json:"fixed"`
 	Fix     string   `json:"fix,omitempty"`
 	Reason  string   `json:"reason,omitempty"`
+	// Site and Tried are --cargo's: the Send failure rustc reported that
+	// the finding answers, and the candidate fixes tried for it.
+	Site  *jsonSite     `json:"site,omitempty"`
+	Tried []jsonAttempt `json:"tried,omitempty"`
 }
+
+type jsonSite struct {
+	Line   int      `json:"line"`
+	Column int      `json:"column"`
+	Kind   string   `json:"kind"` // held, captured or body
+	Type   string   `json:"type,omitempty"`
+	Inner  string   `json:"inner,omitempty"`
+	Struct string   `json:"struct,omitempty"`
+	Await  *jsonPos `json:"await,omitempty"`
+}
+
+type jsonAttempt struct {
+	Rung    string `json:"rung"`
+	Fix     string `json:"fix"`
+	Verdict string `json:"verdict"`
+	Kept    bool   `json:"kept"`
+}
+
+// siteKinds name a site's kind in JSON.
+var siteKinds = map[patterns.SiteKind]string{patterns.SiteHeld: "held", patterns.SiteCaptured: "captured", patterns.SiteBody: "body"}
 
 type jsonFile struct {
 	Path     string        `json:"path"`
@@ -99,6 +123,7 @@ type jsonSummary struct {
 	Unfixed      map[string]int `json:"unfixed"`
 	Suppressed   int            `json:"suppressed"`
 	Interrupted  bool           `json:"interrupted"`
+	Cargo        *cargoStats    `json:"cargo,omitempty"` // --cargo: rounds, builds, time
 }
 
 func toJSONFindings(fs []patterns.Finding) []jsonFinding {
@@ -110,6 +135,15 @@ func toJSONFindings(fs []patterns.Finding) []jsonFinding {
 		}
 		if f.Await != nil {
 			j.Await = &jsonPos{f.Await.Line, f.Await.Col}
+		}
+		if s := f.Site; s != nil {
+			j.Site = &jsonSite{Line: s.Line, Column: s.Col, Kind: siteKinds[s.Kind], Type: s.Type, Inner: s.Inner, Struct: s.Struct}
+			if s.AwaitLine > 0 {
+				j.Site.Await = &jsonPos{s.AwaitLine, s.AwaitCol}
+			}
+		}
+		for _, a := range f.Tried {
+			j.Tried = append(j.Tried, jsonAttempt{Rung: a.Rung.String(), Fix: a.Fix, Verdict: a.Verdict, Kept: a.Kept})
 		}
 		out = append(out, j)
 	}

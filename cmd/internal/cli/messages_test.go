@@ -90,7 +90,7 @@ func TestMessageFormatInWorkspace(t *testing.T) {
 	ctx := context.Background()
 	check("from the root", runIn(t, ctx, root, nil, "", "--message-format", "json"))
 	check("from the package's src", runIn(t, ctx, filepath.Join(app, "src"), nil, "", "--message-format=json", ".."))
-	args, err := cargoArgs([]string{"--message-format", "json"}, filepath.Join(app, "src", "bin"))
+	args, err := cargoArgs([]string{"--no-verify", "--message-format", "json"}, filepath.Join(app, "src", "bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestMessageFormatFlags(t *testing.T) {
 		{[]string{"--message-format", "json", "--format", "short"}, "--format short and --message-format json cannot be used together"},
 		{[]string{"--message-format", "json", "-w"}, "use one or the other"},
 		{[]string{"--message-format", "json", "--json"}, "--json and --format json cannot be used together"},
-		{[]string{"--message-format", "json", "--cargo"}, "cannot be used with --cargo or --diagnostics yet"},
+		{[]string{"--message-format", "json", "--cargo", "-w"}, "use one or the other"},
 	} {
 		r := runScripted(t, dir, eng, false, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.msg) {

@@ -50,6 +50,9 @@ type report struct {
 	name   string        // how the user calls the command, for hints
 	wd     string        // the working directory, for given
 
+	// cargo are the compiler loop's figures, for the JSON summary.
+	cargo *cargoStats
+
 	scanned, changed, written, errors int
 	suppressed, reported              int
 	fixed, unfixed                    map[string]int
@@ -213,7 +216,7 @@ func (r *report) finish(interrupted bool) int {
 		err := r.json.finish(jsonSummary{
 			FilesScanned: r.scanned, FilesChanged: r.changed, FilesWritten: r.written,
 			Errors: r.errors, Fixed: r.fixed, Unfixed: r.unfixed, Suppressed: r.suppressed,
-			Interrupted: interrupted,
+			Interrupted: interrupted, Cargo: r.cargo,
 		})
 		r.stdout.Flush()
 		if err != nil {
@@ -365,8 +368,10 @@ type mark struct {
 // bindingLabel is what the mark under a finding's binding says.
 func bindingLabel(f patterns.Finding) string {
 	switch {
+	case f.Rule == ruleRustc && f.Site != nil && f.Site.Type != "":
+		return "has type `" + f.Site.Type + "`, which is not `Send`"
 	case f.Rule == patterns.RuleRcArc:
-		return "holds an `Rc`, which is not `Send`"
+		return "is not `Send`"
 	case strings.ContainsAny(f.Name, "(."):
 		return "temporary guard created here"
 	}
@@ -464,6 +469,9 @@ func (h *humanPrinter) finding(w io.Writer, path string, src []byte, f patterns.
 		fmt.Fprintf(w, "%s %s %s (%s)\n", eq, h.paint(styleBold, "fix:"), indent("fix:", f.Fix), where)
 	} else {
 		fmt.Fprintf(w, "%s %s %s\n", eq, h.paint(styleBold, "note:"), indent("note:", "not fixed: "+f.Reason))
+	}
+	if len(f.Tried) > 0 {
+		fmt.Fprintf(w, "%s %s %s\n", eq, h.paint(styleBold, "tried:"), indent("tried:", triedText(f)))
 	}
 	fmt.Fprintln(w)
 }

@@ -14,7 +14,10 @@ import (
 // (so the binary also works when called directly). Without a PATH the
 // current package is fixed: the folder of the nearest Cargo.toml above
 // the current directory, or of the one --manifest-path names, as cargo
-// chooses its package. Every other flag is sendfix's own.
+// chooses its package. As cargo fix does, it verifies by default: the
+// compiler loop (--cargo) decides which fixes to keep; --no-verify makes
+// it fix what the syntax proves, as plain sendfix. Every other flag is
+// sendfix's own.
 func CargoMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "sendfix" {
 		args = args[1:]
@@ -35,7 +38,9 @@ func CargoMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // cargoArgs rewrites the arguments of `cargo sendfix` into sendfix's:
 // --manifest-path is taken out and, when no PATH is given, the package's
 // folder (relative to wd, so that paths print as cargo prints them) is
-// added. Help, version, --explain and completion need no package.
+// added; --cargo comes first unless --no-verify, --cargo or --diagnostics
+// is given or the PATHs are not one package (several, or "-"). Help,
+// version, --explain and completion need no package.
 func cargoArgs(args []string, wd string) ([]string, error) {
 	manifest := ""
 	var rest []string
@@ -71,11 +76,17 @@ func cargoArgs(args []string, wd string) ([]string, error) {
 	if d := fs.ArgsLenAtDash(); d >= 0 {
 		given = d
 	}
+	verify := func(args []string) []string {
+		if o.cargo.noVerify || o.cargo.enabled() || given > 1 || given == 1 && fs.Arg(0) == "-" {
+			return args
+		}
+		return append([]string{"--cargo"}, args...)
+	}
 	if given > 0 {
 		if manifest != "" {
 			return nil, errors.New("--manifest-path and PATH arguments cannot be used together")
 		}
-		return rest, nil
+		return verify(rest), nil
 	}
 	var dir string
 	if manifest != "" {
@@ -107,7 +118,7 @@ func cargoArgs(args []string, wd string) ([]string, error) {
 	if d := fs.ArgsLenAtDash(); d >= 0 {
 		at := len(rest) - (fs.NArg() - d) - 1 // the index of "--"
 		out := append(append(append([]string(nil), rest[:at]...), dir), rest[at:]...)
-		return out, nil
+		return verify(out), nil
 	}
-	return append(rest, dir), nil
+	return verify(append(rest, dir)), nil
 }

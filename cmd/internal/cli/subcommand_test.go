@@ -22,11 +22,14 @@ func TestCargoArgs(t *testing.T) {
 		want []string
 		err  string
 	}{
-		{pkg, []string{"--check"}, []string{"--check", "."}, ""},
-		{src, []string{"-w"}, []string{"-w", ".."}, ""},
-		{src, []string{"--json", "lib.rs"}, []string{"--json", "lib.rs"}, ""},
-		{root, []string{"--manifest-path", "other/Cargo.toml", "-q"}, []string{"-q", "other"}, ""},
-		{root, []string{"--manifest-path=pkg/Cargo.toml"}, []string{"pkg"}, ""},
+		{pkg, []string{"--check"}, []string{"--cargo", "--check", "."}, ""},
+		{pkg, []string{"--no-verify", "--check"}, []string{"--no-verify", "--check", "."}, ""},
+		{pkg, []string{"a.rs", "b.rs"}, []string{"a.rs", "b.rs"}, ""},
+		{pkg, []string{"--diagnostics", "m.json"}, []string{"--diagnostics", "m.json", "."}, ""},
+		{src, []string{"-w"}, []string{"--cargo", "-w", ".."}, ""},
+		{src, []string{"--json", "lib.rs"}, []string{"--cargo", "--json", "lib.rs"}, ""},
+		{root, []string{"--manifest-path", "other/Cargo.toml", "-q"}, []string{"--cargo", "-q", "other"}, ""},
+		{root, []string{"--manifest-path=pkg/Cargo.toml"}, []string{"--cargo", "pkg"}, ""},
 		{pkg, []string{"--rules", "rc-arc", "--cargo", "--", "--features", "x"}, []string{"--rules", "rc-arc", "--cargo", ".", "--", "--features", "x"}, ""},
 		{pkg, []string{"--help"}, []string{"--help"}, ""},
 		{pkg, []string{"--explain", "rc-arc"}, []string{"--explain", "rc-arc"}, ""},
@@ -93,7 +96,7 @@ func TestCargoSendfix(t *testing.T) {
 		return out.String(), errb.String(), code
 	}
 
-	stdout, stderr, code := cargoRun(demo, "--check")
+	stdout, stderr, code := cargoRun(demo, "--no-verify", "--check")
 	if code != 1 || !strings.HasPrefix(stdout, "--- a/src/main.rs\n+++ b/src/main.rs\n@@ ") {
 		t.Fatalf("cargo sendfix --check: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -105,10 +108,10 @@ func TestCargoSendfix(t *testing.T) {
 	}
 	// From a subdirectory the package is found upward; --manifest-path
 	// selects it from outside; a PATH overrides the package.
-	if _, stderr, code := cargoRun(filepath.Join(demo, "src"), "--check", "--format", "short"); code != 1 || !strings.Contains(stderr, "1 file scanned") {
+	if _, stderr, code := cargoRun(filepath.Join(demo, "src"), "--no-verify", "--check", "--format", "short"); code != 1 || !strings.Contains(stderr, "1 file scanned") {
 		t.Errorf("from src/: exit %d\n%s", code, stderr)
 	}
-	stdout, _, code = cargoRun(root, "--manifest-path", "demo/Cargo.toml", "--format", "short")
+	stdout, _, code = cargoRun(root, "--manifest-path", "demo/Cargo.toml", "--no-verify", "--format", "short")
 	if code != 0 || !strings.HasPrefix(stdout, "demo/src/main.rs:8:17: mutex-scope: ") {
 		t.Errorf("--manifest-path: exit %d, stdout %q", code, stdout)
 	}
@@ -120,13 +123,13 @@ func TestCargoSendfix(t *testing.T) {
 	}
 
 	// --write, then the package is clean.
-	if _, stderr, code := cargoRun(demo, "--write"); code != 0 || !strings.Contains(stderr, "(applied)") {
+	if _, stderr, code := cargoRun(demo, "--no-verify", "--write"); code != 0 || !strings.Contains(stderr, "(applied)") {
 		t.Fatalf("cargo sendfix --write: exit %d\n%s", code, stderr)
 	}
 	if got := readFile(t, filepath.Join(demo, "src", "main.rs")); got != golden {
 		t.Errorf("--write gave:\n%s", got)
 	}
-	if stdout, stderr, code := cargoRun(demo, "--check"); code != 0 || stdout != "" {
+	if stdout, stderr, code := cargoRun(demo, "--no-verify", "--check"); code != 0 || stdout != "" {
 		t.Errorf("--check after --write: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

@@ -1,0 +1,33 @@
+use std::rc::Rc;
+
+struct Config {
+    retries: u32,
+}
+
+struct Client {
+    config: Rc<Config>,
+}
+
+impl Client {
+    fn new(config: Config) -> Self {
+        Client { config: Rc::new(config) }
+    }
+
+    async fn call(&self) -> u32 {
+        tick().await;
+        self.config.retries
+    }
+}
+
+async fn tick() {}
+
+async fn handle(client: Client) {
+    let n = client.call().await;
+    println!("{n}");
+}
+
+#[tokio::main]
+async fn main() {
+    let client = Client::new(Config { retries: 3 });
+    tokio::spawn(handle(client)).await.unwrap();
+}
