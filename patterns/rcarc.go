@@ -97,7 +97,10 @@ func rcArcAny(fc *fileCtx) bool {
 	r := newRcFile(fc)
 	for _, b := range fc.bodies {
 		if b.send {
-			r.sendAt = append(r.sendAt, b.node.StartByte())
+			// The block's start, not the fn's: collect asks whether a
+			// Send-required body starts inside a fn's block, and an
+			// async fn's own body is one.
+			r.sendAt = append(r.sendAt, b.block.StartByte())
 		}
 	}
 	sort.Slice(r.sendAt, func(i, j int) bool { return r.sendAt[i] < r.sendAt[j] })

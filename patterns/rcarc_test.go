@@ -429,3 +429,38 @@ func TestRcArcTypeOfAnotherFile(t *testing.T) {
 		t.Fatalf("a type of another crate was taken for this crate's: %+v", res.Findings)
 	}
 }
+
+// TestRcArcAsyncFnBody: a local of a Send-required async fn's own body
+// (its future spawned, or awaited from a spawned block) held across an
+// await is found; the same fn awaited only where no Send is needed is not.
+func TestRcArcAsyncFnBody(t *testing.T) {
+	const fn = `use std::rc::Rc;
+async fn tick() {}
+async fn task() {
+    let local = Rc::new(1u32);
+    for _ in 0..2 {
+        tick().await;
+    }
+    println!("{local}");
+}
+`
+	cases := []struct {
+		name, main string
+		want       bool
+	}{
+		{"spawned", "tokio::spawn(task());", true},
+		{"awaited from a spawned block", "tokio::spawn(async move { task().await });", true},
+		{"awaited in main", "task().await;", false},
+		{"spawn_local", "tokio::task::spawn_local(task());", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := fn + "#[tokio::main]\nasync fn main() {\n    " + c.main + "\n}\n"
+			res := rcOnly(t, src, false)
+			got := strings.Contains(string(res.Out), "let local = Arc::new(1u32);")
+			if got != c.want || !c.want && string(res.Out) != src {
+				t.Errorf("changed = %v, want %v; findings %+v\n%s", got, c.want, res.Findings, res.Out)
+			}
+		})
+	}
+}
