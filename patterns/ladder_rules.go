@@ -61,7 +61,7 @@ func tempDoubt(unsure, temp string, awaitLine int) string {
 // rustc reports (a captured use names one of them).
 func (r *rcFile) groupAbout(g *rcGroup) [][2]int {
 	var out [][2]int
-	for k, s := range r.sites {
+	for k, s := range r.spellings {
 		if s.id != nil && r.find(k) == g.root {
 			out = append(out, [2]int{int(s.id.StartByte()), int(s.id.EndByte())})
 		}

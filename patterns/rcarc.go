@@ -64,14 +64,14 @@ var refCellRefused = map[string]bool{
 
 // newRcFile returns the rule's empty view of fc.
 func newRcFile(fc *fileCtx) *rcFile {
-	return &rcFile{fc: fc, src: fc.src, uf: map[siteKey]siteKey{}, sites: map[siteKey]*rcSite{},
-		siteOf: map[uint32]siteKey{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}, enums: map[string]*sitter.Node{},
-		fnImpl: map[uint32]*sitter.Node{}, siteTypes: map[siteKey]*ty{}, groups: map[siteKey]*rcGroup{},
+	return &rcFile{fc: fc, src: fc.src, uf: map[spellingKey]spellingKey{}, spellings: map[spellingKey]*rcSpelling{},
+		spellingOf: map[uint32]spellingKey{}, fns: map[string][]*sitter.Node{}, structs: map[string]*sitter.Node{}, enums: map[string]*sitter.Node{},
+		fnImpl: map[uint32]*sitter.Node{}, spellingTypes: map[spellingKey]*ty{}, groups: map[spellingKey]*rcGroup{},
 		mentionAt: map[int]*rcMention{}, methodCalls: map[string][]*sitter.Node{}}
 }
 
-// analyse collects the rule's facts of the file: bindings, sites,
-// mentions, calls, and the groups of sites values flow between.
+// analyse collects the rule's facts of the file: bindings, spellings,
+// mentions, calls, and the groups of spellings values flow between.
 func (r *rcFile) analyse() {
 	for _, u := range r.stdUses() {
 		for _, n := range u.names {

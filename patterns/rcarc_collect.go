@@ -10,21 +10,23 @@ import (
 )
 
 // rcBind is a local binding as rc-arc sees it: where its identifier
-// starts, and its site (zero for a binding the rule does not track: a
+// starts, and its spelling (zero for a binding the rule does not track: a
 // pattern's, a closure parameter's).
 type rcBind struct {
-	start uint32
-	site  siteKey
+	start    uint32
+	spelling spellingKey
 }
 
-// rcSite is a place whose type a group decides.
-type rcSite struct {
-	key  siteKey
+// rcSpelling is a place whose type a group decides: a let, a parameter,
+// a result, a field or an alias, where the file spells (or infers) a
+// type. (A Site, sites.go, is what the compiler reports.)
+type rcSpelling struct {
+	key  spellingKey
 	name string
 	id   *sitter.Node // the identifier of the binding, for positions
 	pub  bool
 	typ  *sitter.Node // the declared type of a parameter
-	// decl declares the site: the let_declaration, the parameter, the
+	// decl declares the spelling: the let_declaration, the parameter, the
 	// function_item (result), the field_declaration or the type_item.
 	decl *sitter.Node
 	// impl is the impl or trait a parameter, result or let is written
@@ -38,7 +40,7 @@ type rcMention struct {
 	word  string
 	span  *sitter.Node // what to replace: the identifier, or a `std::rc::Rc` path
 	full  bool         // span is a full path (`std::rc::Rc`)
-	owner siteKey
+	owner spellingKey
 }
 
 // rcBorrow is a call of a RefCell or Cell method: `x.borrow()`,
@@ -47,7 +49,7 @@ type rcBorrow struct {
 	method     string
 	recvNode   *sitter.Node // the receiver expression, or its last token in a macro
 	tokenField bool         // in a macro's tokens, the receiver is a field (`a.b.borrow()`)
-	recv       siteKey      // the receiver's site, the zero key when unknown
+	recv       spellingKey  // the receiver's spelling, the zero key when unknown
 	opaque     bool         // the receiver is not one the rule can follow
 	start, end int          // the `borrow()` text, method name through `)`
 	stmt       *sitter.Node // nearest statement, for overlap checks
@@ -57,18 +59,18 @@ type rcBorrow struct {
 
 // rcFile is the rule's view of one file.
 type rcFile struct {
-	fc       *fileCtx
-	src      []byte
-	uf       map[siteKey]siteKey
-	sites    map[siteKey]*rcSite
-	siteOf   map[uint32]siteKey // binding sites by their identifier's start
-	mods     []*sitter.Node     // the file's inline modules (outermost), once inModule asks
-	fns      map[string][]*sitter.Node
-	structs  map[string]*sitter.Node
-	enums    map[string]*sitter.Node
-	mentions []*rcMention
-	borrows  []*rcBorrow
-	uses     []*sitter.Node
+	fc         *fileCtx
+	src        []byte
+	uf         map[spellingKey]spellingKey
+	spellings  map[spellingKey]*rcSpelling
+	spellingOf map[uint32]spellingKey // binding spellings by their identifier's start
+	mods       []*sitter.Node         // the file's inline modules (outermost), once inModule asks
+	fns        map[string][]*sitter.Node
+	structs    map[string]*sitter.Node
+	enums      map[string]*sitter.Node
+	mentions   []*rcMention
+	borrows    []*rcBorrow
+	uses       []*sitter.Node
 	// What collect's walk saw for the later steps, in source order: the
 	// nodes value flows go through (see link), with the nearest
 	// struct_expression (for a field initializer) or let_declaration (for
@@ -82,10 +84,10 @@ type rcFile struct {
 	shadowed map[string]bool
 	rcWeak   bool // a bare `Weak` is std::rc's
 	syncWeak bool // a bare `Weak` is std::sync's
-	// tenv is the file's type environment (see env); siteTypes the
-	// types of sites computed so far.
-	tenv      *typeEnv
-	siteTypes map[siteKey]*ty
+	// tenv is the file's type environment (see env); spellingTypes the
+	// types of spellings computed so far.
+	tenv          *typeEnv
+	spellingTypes map[spellingKey]*ty
 	// mentionAt are the mentions by the start of their span; dyns the
 	// trait objects (dynamic_type nodes) and impls the trait impls the
 	// file spells.
@@ -110,15 +112,15 @@ type rcFile struct {
 	// methodCalls are the method calls (`x.m(..)`, and `f.m` field
 	// calls), by method name.
 	methodCalls map[string][]*sitter.Node
-	// lets are the let sites, by position (see localsHeld).
-	lets []siteKey
+	// lets are the let spellings, by position (see localsHeld).
+	lets []spellingKey
 	// groups are the groups fixes need, by root, in the order first
 	// needed (groupOrder); byRoot the mentions of each group.
-	groups     map[siteKey]*rcGroup
+	groups     map[spellingKey]*rcGroup
 	groupOrder []*rcGroup
-	byRoot     map[siteKey][]*rcMention
+	byRoot     map[spellingKey][]*rcMention
 	fnImpl     map[uint32]*sitter.Node // the impl a fn is written in, by the fn's start
-	fields     map[string]siteKey      // field name -> site, the zero key when several structs have it
+	fields     map[string]spellingKey  // field name -> spelling, the zero key when several structs have it
 }
 
 // rcFlowNode is a node link looks at: a let, a field initializer, a call
@@ -128,14 +130,14 @@ type rcFlowNode struct {
 	typ   string
 }
 
-func (r *rcFile) site(key siteKey, name string, id *sitter.Node) *rcSite {
-	if s, ok := r.sites[key]; ok {
+func (r *rcFile) spelling(key spellingKey, name string, id *sitter.Node) *rcSpelling {
+	if s, ok := r.spellings[key]; ok {
 		return s
 	}
-	s := &rcSite{key: key, name: name, id: id}
-	r.sites[key] = s
-	if key.kind == siteLet || key.kind == siteParam {
-		r.siteOf[id.StartByte()] = key
+	s := &rcSpelling{key: key, name: name, id: id}
+	r.spellings[key] = s
+	if key.kind == spellingLet || key.kind == spellingParam {
+		r.spellingOf[id.StartByte()] = key
 	}
 	if !r.uf[key].ok() {
 		r.uf[key] = key
@@ -170,7 +172,7 @@ func (r *rcFile) holdsSend(block *sitter.Node) bool {
 	return i < len(r.sendAt) && r.sendAt[i] < block.EndByte()
 }
 
-// collect walks the file once and records bindings, sites, mentions and
+// collect walks the file once and records bindings, spellings, mentions and
 // method calls.
 func (r *rcFile) collect() {
 	src := r.src
@@ -236,14 +238,14 @@ func (r *rcFile) collect() {
 					if pat == nil || pat.Type() != "identifier" {
 						continue
 					}
-					s := r.site(key, text(src, pat), pat)
+					s := r.spelling(key, text(src, pat), pat)
 					s.decl, s.impl = p, nearest(up, "impl_item")
 					s.pub = hasPub(n)
 					s.typ = p.ChildByFieldName("type")
 				}
 			}
 			if rt := n.ChildByFieldName("return_type"); rt != nil {
-				s := r.site(resultKey(n), name, n.ChildByFieldName("name"))
+				s := r.spelling(resultKey(n), name, n.ChildByFieldName("name"))
 				s.decl, s.impl = n, nearest(up, "impl_item")
 				s.pub = hasPub(n)
 			}
@@ -254,14 +256,14 @@ func (r *rcFile) collect() {
 				id = id.NamedChild(int(id.NamedChildCount()) - 1)
 			}
 			if scope, _ := up.parent(); id != nil && id.Type() == "identifier" && scope != nil {
-				s := r.site(letKey(n), text(src, id), id)
+				s := r.spelling(letKey(n), text(src, id), id)
 				s.decl, s.impl = n, nearest(up, "impl_item")
 			}
 		case "struct_item":
 			name := text(src, n.ChildByFieldName("name"))
 			r.structs[name] = n
 			fieldsOf(src, n.ChildByFieldName("body"), "", func(key string, id, decl *sitter.Node, pub bool) {
-				s := r.site(fieldKey(name, key), key, id)
+				s := r.spelling(fieldKey(name, key), key, id)
 				s.decl = decl
 				s.pub = hasPub(n) && pub
 			})
@@ -274,7 +276,7 @@ func (r *rcFile) collect() {
 						continue
 					}
 					fieldsOf(src, v.ChildByFieldName("body"), text(src, v.ChildByFieldName("name"))+".", func(key string, id, decl *sitter.Node, _ bool) {
-						s := r.site(fieldKey(name, key), key, id)
+						s := r.spelling(fieldKey(name, key), key, id)
 						s.decl = decl
 						s.pub = hasPub(n)
 					})
@@ -282,7 +284,7 @@ func (r *rcFile) collect() {
 			}
 		case "type_item":
 			nm := n.ChildByFieldName("name")
-			s := r.site(aliasKey(text(src, nm)), text(src, nm), nm)
+			s := r.spelling(aliasKey(text(src, nm)), text(src, nm), nm)
 			s.decl = n
 			s.pub = hasPub(n)
 		case "identifier", "type_identifier":
@@ -354,12 +356,12 @@ func fieldsOf(src []byte, body *sitter.Node, prefix string, f func(key string, i
 	}
 }
 
-// tupleFieldKey returns the site of the field a tuple struct's or enum
+// tupleFieldKey returns the spelling of the field a tuple struct's or enum
 // variant's type node t declares, or the zero key.
-func tupleFieldKey(src []byte, t *sitter.Node) siteKey {
+func tupleFieldKey(src []byte, t *sitter.Node) spellingKey {
 	list := t.Parent()
 	if list == nil || list.Type() != "ordered_field_declaration_list" {
-		return siteKey{}
+		return spellingKey{}
 	}
 	key := ""
 	fieldsOf(src, list, "", func(k string, id, _ *sitter.Node, _ bool) {
@@ -372,7 +374,7 @@ func tupleFieldKey(src []byte, t *sitter.Node) siteKey {
 
 // ownerFieldKey returns the key of field key of the struct or enum
 // variant whose body is list.
-func ownerFieldKey(src []byte, list *sitter.Node, key string) siteKey {
+func ownerFieldKey(src []byte, list *sitter.Node, key string) spellingKey {
 	switch item := list.Parent(); {
 	case key == "" || item == nil:
 	case item.Type() == "struct_item" || item.Type() == "union_item":
@@ -382,12 +384,12 @@ func ownerFieldKey(src []byte, list *sitter.Node, key string) siteKey {
 			return fieldKey(text(src, e.ChildByFieldName("name")), text(src, item.ChildByFieldName("name"))+"."+key)
 		}
 	}
-	return siteKey{}
+	return spellingKey{}
 }
 
-// literalFieldKey returns the site a struct literal's field fills:
+// literalFieldKey returns the spelling a struct literal's field fills:
 // `S { f: .. }`, `Enum::Variant { f: .. }`.
-func (r *rcFile) literalFieldKey(se *sitter.Node, field string) siteKey {
+func (r *rcFile) literalFieldKey(se *sitter.Node, field string) spellingKey {
 	name := r.structExprName(se)
 	if i := strings.LastIndex(name, "::"); i >= 0 && r.enums[lastSegment(name[:i])] != nil {
 		return fieldKey(lastSegment(name[:i]), name[i+2:]+"."+field)
@@ -513,12 +515,12 @@ func (r *rcFile) resolveCalls() {
 		recv := b.recvNode
 		switch {
 		case recv.Type() == "identifier" && b.tokenField:
-			b.recv = r.fieldSite(text(r.src, recv))
+			b.recv = r.fieldSpelling(text(r.src, recv))
 			b.opaque = !b.recv.ok()
 		case recv.Type() == "identifier":
 			b.recv, b.opaque = r.resolve(recv, text(r.src, recv))
 		case recv.Type() == "field_expression":
-			b.recv = r.fieldSiteOf(recv)
+			b.recv = r.fieldSpellingOf(recv)
 			b.opaque = !b.recv.ok()
 		default:
 			b.opaque = true

@@ -14,12 +14,12 @@ import (
 // Send-required async fn (`self` included), or a local of a Send-required
 // body alive at one of its awaits.
 type heldValue struct {
-	name string
-	id   *sitter.Node // the binding's identifier (or `self`): the finding's position
-	site siteKey      // the binding's site; zero for `self`
-	t    *ty          // the value's type
-	body *asyncBody
-	how  string // how the future holds it, for the message
+	name     string
+	id       *sitter.Node // the binding's identifier (or `self`): the finding's position
+	spelling spellingKey  // the binding's spelling; zero for `self`
+	t        *ty          // the value's type
+	body     *asyncBody
+	how      string // how the future holds it, for the message
 	// local is the life of a local, traced as mutex-scope traces a
 	// guard's (nil for captures and parameters).
 	local *guard
@@ -88,8 +88,8 @@ func (r *rcFile) paramsHeld(b *asyncBody, add func(*heldValue)) {
 		case "parameter":
 			k := paramKey(b.node, i)
 			i++
-			if s := r.sites[k]; s != nil {
-				add(&heldValue{name: s.name, id: s.id, site: k, t: r.siteType(k, 0), body: b, how: how})
+			if s := r.spellings[k]; s != nil {
+				add(&heldValue{name: s.name, id: s.id, spelling: k, t: r.spellingType(k, 0), body: b, how: how})
 			}
 		}
 	}
@@ -106,11 +106,11 @@ func (r *rcFile) capturesHeld(b *asyncBody, add func(*heldValue)) {
 		}
 		for _, name := range r.useNames(u) {
 			bd := r.resolveBind(u, name)
-			if bd == nil || !bd.site.ok() || bd.start >= b.node.StartByte() {
+			if bd == nil || !bd.spelling.ok() || bd.start >= b.node.StartByte() {
 				continue
 			}
-			s := r.sites[bd.site]
-			add(&heldValue{name: s.name, id: s.id, site: bd.site, t: r.siteType(bd.site, 0), body: b, how: how})
+			s := r.spellings[bd.spelling]
+			add(&heldValue{name: s.name, id: s.id, spelling: bd.spelling, t: r.spellingType(bd.spelling, 0), body: b, how: how})
 		}
 	}
 }
@@ -121,9 +121,9 @@ func (r *rcFile) capturesHeld(b *asyncBody, add func(*heldValue)) {
 // (rustc then still counts it as held).
 func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
 	if r.lets == nil {
-		r.lets = []siteKey{}
-		for k := range r.sites {
-			if k.kind == siteLet {
+		r.lets = []spellingKey{}
+		for k := range r.spellings {
+			if k.kind == spellingLet {
 				r.lets = append(r.lets, k)
 			}
 		}
@@ -134,8 +134,8 @@ func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
 		if k.at >= b.block.EndByte() {
 			break
 		}
-		s := r.sites[k]
-		t := r.siteType(k, 0)
+		s := r.spellings[k]
+		t := r.spellingType(k, 0)
 		if len(r.env().lacks(t, traitSend)) == 0 {
 			continue
 		}
@@ -157,7 +157,7 @@ func (r *rcFile) localsHeld(b *asyncBody, add func(*heldValue)) {
 		if !g.trace(r.fc) || t.kind != tyRef && r.movedFirst(g) {
 			continue
 		}
-		add(&heldValue{name: s.name, id: s.id, site: k, t: t, body: b, local: g,
+		add(&heldValue{name: s.name, id: s.id, spelling: k, t: t, body: b, local: g,
 			how: fmt.Sprintf("it is held across the await at line %d%s", lineOf(r.src, awaitKeyword(r.src, g.await)), sendWhy(b))})
 	}
 }

@@ -21,9 +21,9 @@ const (
 	stepDyn                       // trait objects gain the auto traits they lack
 )
 
-// rcGroup is the set of sites that change together, and its fix.
+// rcGroup is the set of spellings that change together, and its fix.
 type rcGroup struct {
-	root    siteKey
+	root    spellingKey
 	by      string // the held value that first needed the group, for messages
 	steps   rcStep
 	cell    string                 // stepCell: the atomic type (`AtomicU64`), or "Mutex"
@@ -128,8 +128,8 @@ func (r *rcFile) steps(fx *rcFix) (fresh bool) {
 	return fresh
 }
 
-// group returns the group of a site, made on first use.
-func (r *rcFile) group(k siteKey) *rcGroup {
+// group returns the group of a spelling, made on first use.
+func (r *rcFile) group(k spellingKey) *rcGroup {
 	root := r.find(k)
 	g := r.groups[root]
 	if g == nil {
@@ -147,7 +147,7 @@ func (r *rcFile) stepFor(l lack) (*rcGroup, rcStep, *refusal) {
 		return nil, 0, refuse(refusePlacement, 0, "%s, in a type declared in another file; sendfix changes a type only in the file that declares it", l)
 	}
 	line := lineOf(r.src, leaf.at())
-	var owner siteKey
+	var owner spellingKey
 	var step rcStep
 	switch leaf.kind {
 	case tyDyn:
@@ -235,10 +235,10 @@ func (r *rcFile) addStep(g *rcGroup, step rcStep, l lack) bool {
 }
 
 // groupMentions returns the mentions of Rc, Weak, RefCell and Cell that
-// belong to the group's sites.
+// belong to the group's spellings.
 func (r *rcFile) groupMentions(g *rcGroup) []*rcMention {
 	if r.byRoot == nil {
-		r.byRoot = map[siteKey][]*rcMention{}
+		r.byRoot = map[spellingKey][]*rcMention{}
 		for _, m := range r.mentions {
 			if m.owner.ok() {
 				root := r.find(m.owner)
@@ -249,11 +249,11 @@ func (r *rcFile) groupMentions(g *rcGroup) []*rcMention {
 	return r.byRoot[g.root]
 }
 
-// rcDyn is a trait object spelled in the file, with the site it belongs to.
+// rcDyn is a trait object spelled in the file, with the spelling it belongs to.
 type rcDyn struct {
 	t     *ty // lowered: name is the principal trait
 	top   *sitter.Node
-	owner siteKey
+	owner spellingKey
 }
 
 // groupDyns returns the trait objects spelled in the group's types.
@@ -380,7 +380,7 @@ func (r *rcFile) inModule(g *rcGroup) *refusal {
 // type, a fn of the group called where its arguments cannot be followed,
 // a field read where its struct cannot be told.
 func (r *rcFile) groupRefusal(g *rcGroup) *refusal {
-	for k, s := range r.sites {
+	for k, s := range r.spellings {
 		if k.ok() && r.find(k) == g.root && s.pub && !r.fc.cfg.AllowPublic {
 			return refuse(refusePublic, 0, "the type of `%s` is public API (line %d); changing it may break code outside the given files (use --allow-public)", s.name, lineOf(r.src, int(s.id.StartByte())))
 		}
@@ -389,8 +389,8 @@ func (r *rcFile) groupRefusal(g *rcGroup) *refusal {
 		return refuse(refuseUnresolved, 0, "%s", why)
 	}
 	for _, lost := range r.lostFields {
-		for k := range r.sites {
-			if k.kind == siteField && k.field == lost.field && r.find(k) == g.root {
+		for k := range r.spellings {
+			if k.kind == spellingField && k.field == lost.field && r.find(k) == g.root {
 				return refuse(refuseUnresolved, 0, "`%s` at line %d may read the field `%s` of the group of `%s`, but sendfix cannot tell which struct it reads; not changed", text(r.src, lost.node), lineOf(r.src, int(lost.node.StartByte())), lost.field, g.by)
 			}
 		}
@@ -406,8 +406,8 @@ func (r *rcFile) cellTraits(g *rcGroup) *refusal {
 	if g.steps&(stepMutex|stepCell) == 0 {
 		return nil
 	}
-	for k := range r.sites {
-		if k.kind != siteField || r.find(k) != g.root || r.structs[k.owner] == nil || !ownsCell(r.siteType(k, 0)) {
+	for k := range r.spellings {
+		if k.kind != spellingField || r.find(k) != g.root || r.structs[k.owner] == nil || !ownsCell(r.spellingType(k, 0)) {
 			continue
 		}
 		for at := r.structs[k.owner].PrevNamedSibling(); at != nil && at.Type() == "attribute_item"; at = at.PrevNamedSibling() {
@@ -420,7 +420,7 @@ func (r *rcFile) cellTraits(g *rcGroup) *refusal {
 	}
 	for _, c := range r.methodCalls["clone"] {
 		for _, k := range r.passThrough(c.ChildByFieldName("function").ChildByFieldName("value")) {
-			if t := stripRefs(r.siteType(k, 0)); r.find(k) == g.root && t.kind == tyPath && (t.name == "RefCell" || t.name == "Cell") {
+			if t := stripRefs(r.spellingType(k, 0)); r.find(k) == g.root && t.kind == tyPath && (t.name == "RefCell" || t.name == "Cell") {
 				return refuse(refuseCounterpart, 0, "the %s at line %d is cloned, which its Mutex or atomic could not be; not changed", t.name, lineOf(r.src, int(c.StartByte())))
 			}
 		}
@@ -453,7 +453,7 @@ func ownsCell(t *ty) bool {
 // refuses calls with no same-meaning rewrite, and calls on receivers it
 // cannot follow when the group has a step they may need.
 func (r *rcFile) callEdits(g *rcGroup) *refusal {
-	inGroup := func(k siteKey) bool { return k.ok() && r.find(k) == g.root }
+	inGroup := func(k spellingKey) bool { return k.ok() && r.find(k) == g.root }
 	refCell := g.steps&(stepMutex|stepUnwrap) != 0
 	var locks []*rcBorrow
 	for _, b := range r.borrows {
@@ -557,8 +557,8 @@ func (r *rcFile) wrapsLock(t *ty) bool {
 // name shared by several fns), whose argument would keep its Rc.
 func (r *rcFile) untracedCalls(g *rcGroup) string {
 	fns := map[uint32]bool{}
-	for k := range r.sites {
-		if (k.kind == siteParam || k.kind == siteResult) && r.find(k) == g.root {
+	for k := range r.spellings {
+		if (k.kind == spellingParam || k.kind == spellingResult) && r.find(k) == g.root {
 			fns[k.at] = true
 		}
 	}

@@ -7,46 +7,48 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 )
 
-// siteKind says what kind of place a siteKey names.
-type siteKind uint8
+// spellingKind says what kind of place a spellingKey names.
+type spellingKind uint8
 
 const (
-	siteNone   siteKind = iota // the zero key: no site
-	siteField                  // a field of a struct of the file
-	siteLet                    // a `let` binding
-	siteParam                  // a parameter of a fn of the file
-	siteResult                 // the result of a fn of the file
-	siteAlias                  // a type alias of the file
+	spellingNone   spellingKind = iota // the zero key: no spelling
+	spellingField                      // a field of a struct of the file
+	spellingLet                        // a `let` binding
+	spellingParam                      // a parameter of a fn of the file
+	spellingResult                     // the result of a fn of the file
+	spellingAlias                      // a type alias of the file
 )
 
-// siteKey names a place whose type a group decides. It is comparable, so
-// it keys maps; the zero siteKey names no site.
-type siteKey struct {
-	kind  siteKind
+// spellingKey names a place whose type a group decides. It is comparable, so
+// it keys maps; the zero spellingKey names no spelling.
+type spellingKey struct {
+	kind  spellingKind
 	at    uint32 // the let_declaration's or function_item's start (let, param, result)
 	index int    // the parameter's index among the fn's `parameter`s
 	owner string // the struct (field) or the alias (alias)
 	field string // the field's name (field)
 }
 
-func letKey(let *sitter.Node) siteKey { return siteKey{kind: siteLet, at: let.StartByte()} }
-func paramKey(fn *sitter.Node, i int) siteKey {
-	return siteKey{kind: siteParam, at: fn.StartByte(), index: i}
+func letKey(let *sitter.Node) spellingKey { return spellingKey{kind: spellingLet, at: let.StartByte()} }
+func paramKey(fn *sitter.Node, i int) spellingKey {
+	return spellingKey{kind: spellingParam, at: fn.StartByte(), index: i}
 }
-func resultKey(fn *sitter.Node) siteKey { return siteKey{kind: siteResult, at: fn.StartByte()} }
-func fieldKey(owner, field string) siteKey {
-	return siteKey{kind: siteField, owner: owner, field: field}
+func resultKey(fn *sitter.Node) spellingKey {
+	return spellingKey{kind: spellingResult, at: fn.StartByte()}
 }
-func aliasKey(name string) siteKey { return siteKey{kind: siteAlias, owner: name} }
-func (k siteKey) ok() bool         { return k.kind != siteNone }
-func (k siteKey) ofFn(fn *sitter.Node) bool {
-	return (k.kind == siteParam || k.kind == siteResult) && k.at == fn.StartByte()
+func fieldKey(owner, field string) spellingKey {
+	return spellingKey{kind: spellingField, owner: owner, field: field}
 }
-func (k siteKey) ofStruct(name string) bool { return k.kind == siteField && k.owner == name }
+func aliasKey(name string) spellingKey { return spellingKey{kind: spellingAlias, owner: name} }
+func (k spellingKey) ok() bool         { return k.kind != spellingNone }
+func (k spellingKey) ofFn(fn *sitter.Node) bool {
+	return (k.kind == spellingParam || k.kind == spellingResult) && k.at == fn.StartByte()
+}
+func (k spellingKey) ofStruct(name string) bool { return k.kind == spellingField && k.owner == name }
 
 // less orders keys, so that a group's representative does not depend on
 // the order of unions.
-func (k siteKey) less(o siteKey) bool {
+func (k spellingKey) less(o spellingKey) bool {
 	switch {
 	case k.kind != o.kind:
 		return k.kind < o.kind
@@ -61,7 +63,7 @@ func (k siteKey) less(o siteKey) bool {
 }
 
 // find returns the representative of k's group.
-func (r *rcFile) find(k siteKey) siteKey {
+func (r *rcFile) find(k spellingKey) spellingKey {
 	for {
 		p, ok := r.uf[k]
 		if !ok || p == k {
@@ -72,7 +74,7 @@ func (r *rcFile) find(k siteKey) siteKey {
 }
 
 // union merges the groups of a and b.
-func (r *rcFile) union(a, b siteKey) {
+func (r *rcFile) union(a, b spellingKey) {
 	if !a.ok() || !b.ok() {
 		return
 	}
@@ -87,17 +89,17 @@ func (r *rcFile) union(a, b siteKey) {
 	}
 }
 
-// fieldSite returns the site of a struct field of the file by field name,
+// fieldSpelling returns the spelling of a struct field of the file by field name,
 // when exactly one struct has a field of that name.
-func (r *rcFile) fieldSite(name string) siteKey {
+func (r *rcFile) fieldSpelling(name string) spellingKey {
 	if r.fields == nil {
-		r.fields = map[string]siteKey{}
-		for k := range r.sites {
-			if k.kind != siteField {
+		r.fields = map[string]spellingKey{}
+		for k := range r.spellings {
+			if k.kind != spellingField {
 				continue
 			}
 			if _, dup := r.fields[k.field]; dup {
-				r.fields[k.field] = siteKey{}
+				r.fields[k.field] = spellingKey{}
 			} else {
 				r.fields[k.field] = k
 			}
@@ -106,18 +108,18 @@ func (r *rcFile) fieldSite(name string) siteKey {
 	return r.fields[name]
 }
 
-// fieldSiteOf returns the site of the field a field expression reads:
+// fieldSpellingOf returns the spelling of the field a field expression reads:
 // the field of the struct its receiver is (`self.schema` in an impl of
 // Factory), else the one struct field of that name in the file.
-func (r *rcFile) fieldSiteOf(fe *sitter.Node) siteKey {
+func (r *rcFile) fieldSpellingOf(fe *sitter.Node) spellingKey {
 	name := text(r.src, fe.ChildByFieldName("field"))
 	if st := r.structOf(fe.ChildByFieldName("value")); st != "" {
-		if k := fieldKey(st, name); r.sites[k] != nil {
+		if k := fieldKey(st, name); r.spellings[k] != nil {
 			return k
 		}
-		return siteKey{}
+		return spellingKey{}
 	}
-	return r.fieldSite(name)
+	return r.fieldSpelling(name)
 }
 
 // lostField is a field read whose struct the rule cannot tell, when
@@ -137,20 +139,20 @@ func (r *rcFile) lost(fe *sitter.Node) {
 	}
 }
 
-// resolve returns the site of the binding name refers to at id, and
+// resolve returns the spelling of the binding name refers to at id, and
 // whether it is a binding the rule does not track (a pattern's, a closure
 // parameter's).
-func (r *rcFile) resolve(id *sitter.Node, name string) (siteKey, bool) {
+func (r *rcFile) resolve(id *sitter.Node, name string) (spellingKey, bool) {
 	best := r.resolveBind(id, name)
 	if best == nil {
-		return siteKey{}, false
+		return spellingKey{}, false
 	}
-	return best.site, !best.site.ok()
+	return best.spelling, !best.spelling.ok()
 }
 
 // resolveBind returns the local binding name refers to at node at, from
 // the facts layer (scope- and shadow-aware, macro tokens and format
-// arguments included), with its site; nil for an item, a path, an
+// arguments included), with its spelling; nil for an item, a path, an
 // unknown name, or `self` (whose type the impl gives, see selfParam).
 func (r *rcFile) resolveBind(at *sitter.Node, name string) *rcBind {
 	f := r.fc.facts()
@@ -168,7 +170,7 @@ func (r *rcFile) resolveBind(at *sitter.Node, name string) *rcBind {
 	if bd.Ident == nil || bd.Name == "self" {
 		return nil
 	}
-	return &rcBind{start: bd.Ident.StartByte(), site: r.siteOf[bd.Ident.StartByte()]}
+	return &rcBind{start: bd.Ident.StartByte(), spelling: r.spellingOf[bd.Ident.StartByte()]}
 }
 
 // localFn returns the fn of the file a call calls, when the name is
@@ -257,8 +259,8 @@ func (r *rcFile) calledFn(call *sitter.Node) *sitter.Node {
 // genericParam reports whether a parameter's type names a type
 // parameter of its fn or of the fn's impl (`value: T`): a value passed
 // there keeps its own type, which the caller's binding decides.
-func (r *rcFile) genericParam(k siteKey) bool {
-	s := r.sites[k]
+func (r *rcFile) genericParam(k spellingKey) bool {
+	s := r.spellings[k]
 	if s == nil || s.typ == nil {
 		return false
 	}
@@ -313,44 +315,44 @@ var intoMethods = map[string]bool{
 	"append": true, "replace": true, "get_or_insert": true, "or_insert": true, "send": true,
 }
 
-// intoTarget returns the site of the receiver of `recv.push(..)` and the
+// intoTarget returns the spelling of the receiver of `recv.push(..)` and the
 // like, the zero key for any other call.
-func (r *rcFile) intoTarget(call *sitter.Node) siteKey {
+func (r *rcFile) intoTarget(call *sitter.Node) spellingKey {
 	f := call.ChildByFieldName("function")
 	if f == nil || f.Type() != "field_expression" || !intoMethods[text(r.src, f.ChildByFieldName("field"))] {
-		return siteKey{}
+		return spellingKey{}
 	}
 	if s := r.passThrough(f.ChildByFieldName("value")); len(s) > 0 {
 		return s[0]
 	}
-	return siteKey{}
+	return spellingKey{}
 }
 
-// flowTarget returns the site an expression node flows into, looking up
+// flowTarget returns the spelling an expression node flows into, looking up
 // from n: a let, a struct field initializer, an argument of a fn of the
 // file, a fn's result, a type of a parameter, field or alias.
-func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
+func (r *rcFile) flowTarget(n *sitter.Node) spellingKey {
 	child := n
 	for p := n.Parent(); p != nil; child, p = p, p.Parent() {
 		switch p.Type() {
 		case "let_declaration":
 			if pat := p.ChildByFieldName("pattern"); pat != nil {
 				k := letKey(p)
-				if _, ok := r.sites[k]; ok {
+				if _, ok := r.spellings[k]; ok {
 					return k
 				}
 			}
-			return siteKey{}
+			return spellingKey{}
 		case "field_initializer":
 			if v := p.ChildByFieldName("value"); v != nil && contains(v, n) {
 				if se := ancestor(p, "struct_expression"); se != nil {
 					k := r.literalFieldKey(se, text(r.src, p.ChildByFieldName("field")))
-					if _, ok := r.sites[k]; ok {
+					if _, ok := r.spellings[k]; ok {
 						return k
 					}
 				}
 			}
-			return siteKey{}
+			return spellingKey{}
 		case "arguments":
 			call := p.Parent()
 			if call != nil && call.Type() == "call_expression" {
@@ -379,7 +381,7 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 		case "parameter":
 			fn := p.Parent().Parent()
 			if p.Parent().Type() != "parameters" || fn == nil || fn.Type() != "function_item" {
-				return siteKey{}
+				return spellingKey{}
 			}
 			i := 0
 			for _, q := range namedChildren(p.Parent()) {
@@ -395,7 +397,7 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 			if list := p.Parent(); list != nil {
 				return ownerFieldKey(r.src, list, text(r.src, p.ChildByFieldName("name")))
 			}
-			return siteKey{}
+			return spellingKey{}
 		case "ordered_field_declaration_list":
 			return tupleFieldKey(r.src, child)
 		case "type_item":
@@ -409,18 +411,18 @@ func (r *rcFile) flowTarget(n *sitter.Node) siteKey {
 					return resultKey(p)
 				}
 			}
-			return siteKey{}
+			return spellingKey{}
 		case "closure_expression", "expression_statement":
-			return siteKey{}
+			return spellingKey{}
 		}
 	}
-	return siteKey{}
+	return spellingKey{}
 }
 
-// passThrough returns the sites whose value an expression passes on
+// passThrough returns the spellings whose value an expression passes on
 // (moved, referenced, cloned, upgraded): `x`, `&x`, `x.clone()`,
 // `Rc::clone(&x)`, `v.iter().map(Rc::downgrade).collect()`, `vec![a, b]`.
-func (r *rcFile) passThrough(e *sitter.Node) []siteKey {
+func (r *rcFile) passThrough(e *sitter.Node) []spellingKey {
 	e = unparen(e)
 	if e == nil {
 		return nil
@@ -428,14 +430,14 @@ func (r *rcFile) passThrough(e *sitter.Node) []siteKey {
 	switch e.Type() {
 	case "identifier":
 		if s, _ := r.resolve(e, text(r.src, e)); s.ok() {
-			return []siteKey{s}
+			return []spellingKey{s}
 		}
 	case "reference_expression":
 		return r.passThrough(e.ChildByFieldName("value"))
 	case "field_expression":
-		// `job.label`: the field's site.
-		if s := r.fieldSiteOf(e); s.ok() {
-			return []siteKey{s}
+		// `job.label`: the field's spelling.
+		if s := r.fieldSpellingOf(e); s.ok() {
+			return []spellingKey{s}
 		}
 		r.lost(e)
 	case "call_expression":
@@ -465,13 +467,13 @@ func (r *rcFile) passThrough(e *sitter.Node) []siteKey {
 		if text(r.src, e.ChildByFieldName("macro")) != "vec" {
 			return nil
 		}
-		var out []siteKey
+		var out []spellingKey
 		for _, c := range namedChildren(e) {
 			if c.Type() != "token_tree" {
 				continue
 			}
 			for i := 0; i < int(c.ChildCount()); i++ {
-				if s := r.tokenValueSite(c, i); s.ok() {
+				if s := r.tokenValueSpelling(c, i); s.ok() {
 					out = append(out, s)
 				}
 			}
@@ -481,14 +483,14 @@ func (r *rcFile) passThrough(e *sitter.Node) []siteKey {
 	return nil
 }
 
-// tokenValueSite returns the site of the value the token at i of a token
+// tokenValueSpelling returns the spelling of the value the token at i of a token
 // tree names: a binding (`a`, `a.clone()`) or a field of the file
 // (`x.f`, `x.f.clone()`); "" for anything else, such as a method name or
 // the receiver of a field access.
-func (r *rcFile) tokenValueSite(tt *sitter.Node, i int) siteKey {
+func (r *rcFile) tokenValueSpelling(tt *sitter.Node, i int) spellingKey {
 	t := tt.Child(i)
 	if t.Type() != "identifier" {
-		return siteKey{}
+		return spellingKey{}
 	}
 	tok := func(j int) string {
 		if j < 0 || j >= int(tt.ChildCount()) {
@@ -497,16 +499,16 @@ func (r *rcFile) tokenValueSite(tt *sitter.Node, i int) siteKey {
 		return text(r.src, tt.Child(j))
 	}
 	if i+1 < int(tt.ChildCount()) && tt.Child(i+1).Type() == "token_tree" {
-		return siteKey{} // a call or method call
+		return spellingKey{} // a call or method call
 	}
 	if tok(i+1) == "." && tok(i+2) != "clone" {
-		return siteKey{} // the receiver of a field access
+		return spellingKey{} // the receiver of a field access
 	}
 	if tok(i-1) == "." {
-		return r.fieldSite(text(r.src, t))
+		return r.fieldSpelling(text(r.src, t))
 	}
 	if tok(i-1) == "::" {
-		return siteKey{}
+		return spellingKey{}
 	}
 	s, _ := r.resolve(t, text(r.src, t))
 	return s
@@ -526,8 +528,8 @@ func isRcPath(src []byte, p *sitter.Node) bool {
 
 // rcAssoc returns the associated fn name after a mention of Rc
 // (`Rc::strong_count`, `Rc::<T>::new`, or the same in a macro's tokens)
-// and the first binding site named in its arguments.
-func (r *rcFile) rcAssoc(m *rcMention) (string, siteKey) {
+// and the first binding spelling named in its arguments.
+func (r *rcFile) rcAssoc(m *rcMention) (string, spellingKey) {
 	n := m.span
 	if p := n.Parent(); p != nil && p.Type() == "generic_type" && p.ChildByFieldName("type") == n {
 		n = p
@@ -543,7 +545,7 @@ func (r *rcFile) rcAssoc(m *rcMention) (string, siteKey) {
 				}
 			}
 		}
-		return name, siteKey{}
+		return name, spellingKey{}
 	}
 	if tt := m.node.Parent(); tt != nil && tt.Type() == "token_tree" {
 		var i int
@@ -554,18 +556,18 @@ func (r *rcFile) rcAssoc(m *rcMention) (string, siteKey) {
 			if i+3 < int(tt.ChildCount()) && tt.Child(i+3).Type() == "token_tree" {
 				args := tt.Child(i + 3)
 				for j := 0; j < int(args.ChildCount()); j++ {
-					if s := r.tokenValueSite(args, j); s.ok() {
+					if s := r.tokenValueSpelling(args, j); s.ok() {
 						return name, s
 					}
 				}
 			}
-			return name, siteKey{}
+			return name, spellingKey{}
 		}
 	}
-	return "", siteKey{}
+	return "", spellingKey{}
 }
 
-// link computes mention owners and unions the sites values flow between.
+// link computes mention owners and unions the spellings values flow between.
 func (r *rcFile) link() {
 	for _, m := range r.mentions {
 		m.owner = r.flowTarget(m.span)
@@ -580,14 +582,14 @@ func (r *rcFile) link() {
 			m.owner = arg
 		}
 	}
-	// Flows: every site's value expressions.
+	// Flows: every spelling's value expressions.
 	for _, f := range r.flows {
 		n := f.n
 		switch f.typ {
 		case "let_declaration":
 			if v := n.ChildByFieldName("value"); v != nil {
 				k := letKey(n)
-				if _, ok := r.sites[k]; ok {
+				if _, ok := r.spellings[k]; ok {
 					for _, s := range r.passThrough(v) {
 						r.union(k, s)
 					}
@@ -607,7 +609,7 @@ func (r *rcFile) link() {
 				field = text(r.src, v)
 			}
 			k := r.literalFieldKey(se, field)
-			if _, ok := r.sites[k]; ok && v != nil {
+			if _, ok := r.spellings[k]; ok && v != nil {
 				for _, s := range r.passThrough(v) {
 					r.union(k, s)
 				}
@@ -623,7 +625,7 @@ func (r *rcFile) link() {
 			if owner, prefix := r.tupleCtor(n); owner != "" {
 				for i, a := range namedChildren(n.ChildByFieldName("arguments")) {
 					key := fieldKey(owner, prefix+strconv.Itoa(i))
-					if r.sites[key] != nil {
+					if r.spellings[key] != nil {
 						for _, s := range r.passThrough(a) {
 							r.union(key, s)
 						}
@@ -634,13 +636,13 @@ func (r *rcFile) link() {
 				args := n.ChildByFieldName("arguments")
 				for i, a := range namedChildren(args) {
 					k := paramKey(fn, i)
-					if _, ok := r.sites[k]; ok && !r.genericParam(k) {
+					if _, ok := r.spellings[k]; ok && !r.genericParam(k) {
 						for _, s := range r.passThrough(a) {
 							r.union(k, s)
 						}
 					}
 				}
-				if _, ok := r.sites[resultKey(fn)]; ok {
+				if _, ok := r.spellings[resultKey(fn)]; ok {
 					if lt := f.up; lt != nil && unparen(lt.ChildByFieldName("value")) == n {
 						r.union(resultKey(fn), letKey(lt))
 					}
@@ -656,9 +658,9 @@ func (r *rcFile) link() {
 			}
 		}
 	}
-	// Aliases: a site whose type names an alias shares its group.
+	// Aliases: a spelling whose type names an alias shares its group.
 	for _, m := range r.typeIdents {
-		if k := aliasKey(text(r.src, m)); r.sites[k] != nil {
+		if k := aliasKey(text(r.src, m)); r.spellings[k] != nil {
 			if o := r.flowTarget(m); o.ok() && o != k {
 				r.union(o, k)
 			}

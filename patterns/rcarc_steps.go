@@ -372,10 +372,10 @@ func (r *rcFile) boxedClosuresSend(need []autoTrait) *refusal {
 			}
 			for _, name := range r.useNames(u) {
 				bd := r.resolveBind(u, name)
-				if bd == nil || !bd.site.ok() || bd.start >= c.StartByte() {
+				if bd == nil || !bd.spelling.ok() || bd.start >= c.StartByte() {
 					continue
 				}
-				t := r.siteType(bd.site, 0)
+				t := r.spellingType(bd.spelling, 0)
 				for _, tr := range need {
 					if ls := env.lacks(t, tr); len(ls) > 0 {
 						return refuse(refuseCounterpart, 0, "the closure boxed at line %d captures `%s`, and %s; not changed", lineOf(r.src, int(c.StartByte())), name, ls[0])
@@ -416,8 +416,8 @@ func (r *rcFile) constructorBounds(trait string, need []autoTrait) []rewrite.Edi
 			continue
 		}
 		k, _ := r.resolve(a, text(r.src, a))
-		s := r.sites[k]
-		if k.kind != siteParam || s == nil || s.typ == nil {
+		s := r.spellings[k]
+		if k.kind != spellingParam || s == nil || s.typ == nil {
 			continue
 		}
 		for _, b := range r.paramBounds(s, trait) {
@@ -435,7 +435,7 @@ func (r *rcFile) constructorBounds(trait string, need []autoTrait) []rewrite.Edi
 // paramBounds returns the bound lists that say a parameter's type
 // implements trait: `impl Trait`, or the bounds of its type parameter in
 // the fn's generics and where clause.
-func (r *rcFile) paramBounds(s *rcSite, trait string) []*sitter.Node {
+func (r *rcFile) paramBounds(s *rcSpelling, trait string) []*sitter.Node {
 	spells := func(n *sitter.Node) bool {
 		for _, w := range boundWords(r.src, n) {
 			if w == trait {

@@ -43,38 +43,38 @@ func (r *rcFile) implSelf(im *sitter.Node) *ty {
 	return lowerType(r.src, im.ChildByFieldName("type"), nil)
 }
 
-// siteType returns the type of a site: declared, or inferred from the
+// spellingType returns the type of a spelling: declared, or inferred from the
 // value of a let.
-func (r *rcFile) siteType(k siteKey, depth int) *ty {
-	if t, ok := r.siteTypes[k]; ok {
+func (r *rcFile) spellingType(k spellingKey, depth int) *ty {
+	if t, ok := r.spellingTypes[k]; ok {
 		return t
 	}
-	s := r.sites[k]
+	s := r.spellings[k]
 	if s == nil || s.decl == nil || depth > 16 {
 		return opaqueTy
 	}
-	r.siteTypes[k] = opaqueTy // a cycle of lets is opaque
+	r.spellingTypes[k] = opaqueTy // a cycle of lets is opaque
 	self := r.implSelf(s.impl)
 	t := opaqueTy
 	switch k.kind {
-	case siteLet:
+	case spellingLet:
 		if tn := s.decl.ChildByFieldName("type"); tn != nil {
 			t = lowerType(r.src, tn, self)
 		} else {
 			t = r.exprType(s.decl.ChildByFieldName("value"), depth+1)
 		}
-	case siteField:
+	case spellingField:
 		tn := s.decl.ChildByFieldName("type")
 		if tn == nil {
 			tn = s.decl // a tuple field: the declaration is its type
 		}
 		t = lowerType(r.src, tn, self)
-	case siteParam, siteAlias:
+	case spellingParam, spellingAlias:
 		t = lowerType(r.src, s.decl.ChildByFieldName("type"), self)
-	case siteResult:
+	case spellingResult:
 		t = lowerType(r.src, s.decl.ChildByFieldName("return_type"), self)
 	}
-	r.siteTypes[k] = t
+	r.spellingTypes[k] = t
 	return t
 }
 
@@ -106,7 +106,7 @@ func (r *rcFile) exprType(e *sitter.Node, depth int) *ty {
 	switch e.Type() {
 	case "identifier":
 		if k, _ := r.resolve(e, text(r.src, e)); k.ok() {
-			return r.siteType(k, depth+1)
+			return r.spellingType(k, depth+1)
 		}
 	case "self":
 		return r.selfParamType(e)
