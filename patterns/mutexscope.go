@@ -120,7 +120,7 @@ type scopeCtx struct {
 	// for a candidate the compiler judges (trustCandidates).
 	trust bool
 	// unknownTemp is the first expression around a temporary guard whose
-	// ownership is unknown, and unknownWhy the doubt (tempSite).
+	// ownership is unknown, and unknownWhy the doubt (tempWrapper).
 	unknownTemp *sitter.Node
 	unknownWhy  string
 }
