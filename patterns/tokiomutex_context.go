@@ -18,33 +18,39 @@ import (
 // every caller is async and in view), and a lock in a sync closure of
 // async code that runs within its statement is hoisted before it.
 
-// lockModes holds the decisions about the file's sync fns, made once.
+// lockModes decides how each lock call of a swap is taken (callModeAt),
+// and holds the decisions about the file's sync fns, made once.
 type lockModes struct {
 	p        *swapPlan
-	fnMode   map[*sitter.Node]lockMode
-	fnWhy    map[*sitter.Node]*refusal
-	visiting map[*sitter.Node]bool  // fns whose mode is being decided (recursion)
-	calls    map[*sitter.Node][]int // fns made async -> where their calls end (for `.await`)
-	order    []*sitter.Node         // fns made async, in the order decided
+	fnMode   map[*sitter.Node]lockMode // sync fn -> how its lock calls are taken (blocking, or the fn made async)
+	fnWhy    map[*sitter.Node]*refusal // sync fn -> why its lock calls cannot be taken at all (nil: they can)
+	visiting map[*sitter.Node]bool     // fns whose mode is being decided (recursion)
+	calls    map[*sitter.Node][]int    // fns made async -> where their calls end (for `.await`)
+	order    []*sitter.Node            // fns made async, in the order decided
 }
 
+// newLockModes makes the lock modes of plan p, with no fn decided yet.
 func newLockModes(p *swapPlan) *lockModes {
 	return &lockModes{p: p, fnMode: map[*sitter.Node]lockMode{}, fnWhy: map[*sitter.Node]*refusal{},
 		visiting: map[*sitter.Node]bool{}, calls: map[*sitter.Node][]int{}}
 }
 
-// callMode is where a node runs: a mode, or a closure to hoist the lock
-// out of, or why neither fits.
+// callMode is how code at a node takes a tokio lock: a mode, or a closure
+// to hoist the lock out of, or why neither fits.
 type callMode struct {
 	mode  lockMode
 	hoist *sitter.Node // the sync closure in async code the lock is hoisted out of
 	why   *refusal
 }
 
-// callModeAt says how code at n can take a tokio lock. lockCall says n is a
-// lock call, which may be hoisted out of a sync closure.
+// callModeAt says how lock call n can take a tokio lock; one in a sync
+// closure of async code may be hoisted out of it.
 func (lm *lockModes) callModeAt(n *sitter.Node) callMode { return lm.where(n, true) }
 
+// where says how code at n can take a tokio lock: from the nearest
+// async block, fn or closure around it. lockCall says n is a lock call,
+// which may be hoisted out of a sync closure; other code (a macro's
+// tokens) may not.
 func (lm *lockModes) where(n *sitter.Node, lockCall bool) callMode {
 	src := lm.p.fc.src
 	line := lineOf(src, int(n.StartByte()))
