@@ -49,8 +49,8 @@ func (lm *lockModes) callModeAt(n *sitter.Node) callMode { return lm.where(n, tr
 
 // where says how code at n can take a tokio lock: from the nearest
 // async block, fn or closure around it. lockCall says n is a lock call,
-// which may be hoisted out of a sync closure; other code (a macro's
-// tokens) may not.
+// which may be hoisted out of a sync closure; other code (the call of a
+// sync fn, a macro's tokens) may not.
 func (lm *lockModes) where(n *sitter.Node, lockCall bool) callMode {
 	src := lm.p.fc.src
 	line := lineOf(src, int(n.StartByte()))
