@@ -1,6 +1,26 @@
 // Package patterns finds the anti-patterns that make a tokio future non-Send
 // and computes byte edits that repair them. It does no file I/O and prints
 // nothing: source bytes in, findings and edits out.
+//
+// The rules (AllRules) act on futures that must be Send (sendctx*.go: the
+// Send contexts, and the async fns they await across files, by Index) and
+// ask one facts layer about bindings, uses, moves and ownership
+// (facts*.go). mutex-scope (mutexscope*.go) scopes a lock guard before the
+// await; tokio-mutex (tokiomutex*.go) swaps a std lock for tokio's when
+// its guard must stay held; rc-arc (rcarc*.go, types*.go) changes a type
+// that is not Send. Guards are found once (guards*.go), imports read and
+// edited in one place (imports*.go), and a rule that cannot prove its fix
+// returns a refusal (refusal.go), which becomes Finding.Reason.
+//
+// Engine.Run runs the rules in passes: the fixes of a pass apply, the
+// result is parsed again and the rules run on it, up to MaxPasses. Under
+// the compiler, Config.Sites names the failures rustc reported and
+// Engine.Ladder proposes Candidates for each (ladder*.go).
+//
+// Each word keeps one meaning: a Site is a failure the compiler reported;
+// a plan is a rule's decided change before it becomes edits; a lock call
+// is a `.lock()` tokio-mutex converts. README.md in this folder has the
+// glossary, and every shape each rule knows and refuses.
 package patterns
 
 import "sendfix/rewrite"

@@ -12,13 +12,13 @@ import (
 // to know about its life: its bindings, where it is used and the first
 // await of its future that happens while it is alive.
 //
-// The guards pass hands its guards to tokio-mutex (fileCtx.held): those
-// that must stay held across the await. tokio-mutex reads kind, name,
-// decl (its pattern field for the position), lock, recv, acq, await,
-// body and usedLate; see fileCtx.held and fileCtx.heldTemps.
+// mutex-scope hands tokio-mutex the guards that must stay held across
+// the await (fileCtx.held, fileCtx.heldTemps). tokio-mutex reads kind,
+// name, decl (for the position: its pattern field, when it has one),
+// lock, recv, acq, await, body and usedLate.
 type guard struct {
 	name string
-	kind string // MutexGuard, RwLockReadGuard, RwLockWriteGuard
+	kind string // MutexGuard, RwLockReadGuard, RwLockWriteGuard; "local" for rc-arc's non-Send local it scopes
 	// decl is the let_declaration of a let-bound guard (a let-else too);
 	// for a guard bound by an `if let Ok(g) = m.lock()` pattern the
 	// let_condition, for `match m.lock() { Ok(g) => .. }` the match_arm
@@ -621,7 +621,7 @@ func isDropOf(src []byte, stmt *sitter.Node, name string) bool {
 	if call.Type() != "call_expression" || calleeName(src, call) != "drop" {
 		return false
 	}
-	a := spawnArg(call)
+	a := firstArg(call)
 	return a != nil && a.Type() == "identifier" && text(src, a) == name && call.ChildByFieldName("arguments").NamedChildCount() == 1
 }
 

@@ -10,7 +10,7 @@ import (
 // The import fact: every use declaration of a file, read from the tree
 // once per pass, and what a name means where it is written. Rules ask it
 // instead of reading use declarations (or the file's text) themselves;
-// useEditor (importedit.go) changes them.
+// useEditor (imports_edit.go) changes them.
 
 // useLeaf is one binding a use declaration makes: `Mutex` of
 // `use std::sync::{Arc, Mutex};`, `M` of `use std::sync::Mutex as M;`,

@@ -120,7 +120,7 @@ type scopeCtx struct {
 	// for a candidate the compiler judges (trustCandidates).
 	trust bool
 	// unknownTemp is the first expression around a temporary guard whose
-	// ownership is unknown, and unknownWhy the doubt (tempSite).
+	// ownership is unknown, and unknownWhy the doubt (tempWrapper).
 	unknownTemp *sitter.Node
 	unknownWhy  string
 }
@@ -267,7 +267,7 @@ func (sc *scopeCtx) plan(g *guard, blockGuards []*guard) (scopePlan, *scopeRefus
 			}
 		}
 		// Bindings that may borrow from what the block declares.
-		for _, c := range sc.candidates(g, p.end) {
+		for _, c := range sc.mayBorrowers(g, p.end) {
 			if chain[c] || dset[c] && sc.isGuardBinding(c, blockGuards) {
 				continue
 			}
@@ -394,10 +394,10 @@ func (sc *scopeCtx) declaredIn(g *guard, end int, chain map[BindingID]bool) map[
 	return set
 }
 
-// candidates are the bindings that may borrow from the block: those its
+// mayBorrowers are the bindings that may borrow from the block: those its
 // lets declare and those declared before it that it mentions (a value may
 // be stored in them: `out.push(g.name.as_str())`).
-func (sc *scopeCtx) candidates(g *guard, end int) []BindingID {
+func (sc *scopeCtx) mayBorrowers(g *guard, end int) []BindingID {
 	f := sc.fc.facts()
 	seen := map[BindingID]bool{}
 	var out []BindingID

@@ -253,7 +253,7 @@ func (sc *scopeCtx) tempProposal(b *asyncBody, root *sitter.Node, a temp, aw *si
 	f := Finding{Rule: RuleMutexScope, Pos: Pos{Offset: int(a.acq.StartByte())}, Await: &Pos{Offset: awaitOff}, Name: name,
 		Message: fmt.Sprintf("temporary `%s` of `%s` %s is held across %s%s", a.kind, name, where,
 			map[bool]string{true: "an await point", false: "the await"}[form != ""], sendWhy(b))}
-	p, why, unsure := sc.tempSite(root, a, aw)
+	p, why, unsure := sc.tempWrapper(root, a, aw)
 	if p == nil || unsure != "" {
 		f.Reason = fmt.Sprintf("%s (temporary guard of `%s`, await at line %d)", why, name, awaitLine)
 		if strings.Contains(where, "receiver") {
@@ -312,14 +312,14 @@ func tempWhere(src []byte, root, acq, aw *sitter.Node) (where, form string) {
 	return "in a statement that awaits later", ""
 }
 
-// tempSite returns the smallest expression around temporary a (within
+// tempWrapper returns the smallest expression around temporary a (within
 // root, evaluated before the await) that can be bound in a block and
 // whose value is independent of the guard; or nil and why not. With the
 // compiler in the loop (Config.Candidates), when there is none, the
 // smallest such expression whose ownership the syntax cannot tell comes
 // back with unsure saying the doubt.
-func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (site *sitter.Node, why, unsure string) {
-	p, why := sc.tempSiteSure(root, a, aw)
+func (sc *scopeCtx) tempWrapper(root *sitter.Node, a temp, aw *sitter.Node) (wrapper *sitter.Node, why, unsure string) {
+	p, why := sc.tempWrapperSure(root, a, aw)
 	if p != nil || sc.unknownTemp == nil {
 		sc.unknownTemp = nil
 		return p, why, ""
@@ -329,10 +329,10 @@ func (sc *scopeCtx) tempSite(root *sitter.Node, a temp, aw *sitter.Node) (site *
 	return p, why, unsure
 }
 
-// tempSiteSure is tempSite without candidates; under Config.Candidates
+// tempWrapperSure is tempWrapper without candidates; under Config.Candidates
 // it records the first expression of unknown ownership in
 // sc.unknownTemp.
-func (sc *scopeCtx) tempSiteSure(root *sitter.Node, a temp, aw *sitter.Node) (*sitter.Node, string) {
+func (sc *scopeCtx) tempWrapperSure(root *sitter.Node, a temp, aw *sitter.Node) (*sitter.Node, string) {
 	fc := sc.fc
 	f := fc.facts()
 	gid := f.synthetic("guard")

@@ -268,7 +268,7 @@ func (ix *Index) MayNeedLook(s *Summary, cfg Config) bool {
 	return false
 }
 
-// Look is the plan's second look at a file past MayMatch, the file at
+// Look is the schedule's second look at a file past MayMatch, the file at
 // path, before the guard-returning fns of other files are known: which
 // of keys (the candidate keys of those fns, see GuardFnCandidates) src
 // may call in a body that may have to be Send, before an await
@@ -319,7 +319,7 @@ func Declarers(cands, calls [][]string) []int {
 func (ix *Index) GuardFn(key string) bool { return ix.guardDecls[key] != "" }
 
 // AddGuardFns adds the guard-returning fns of the summaries (GuardFns
-// alone: the parse of the files that declare the fns a plan's files
+// alone: the parse of the files that declare the fns a schedule's files
 // call) to the Index. It must not be called while the Index is in use.
 func (ix *Index) AddGuardFns(sums ...*Summary) {
 	for _, s := range sums {

@@ -196,10 +196,10 @@ func goldenInputs(t *testing.T) []string {
 
 // checkPrefilter runs src, the file at path, through the engine under
 // cfg and idx and fails when the engine reports a finding that MayMatch
-// or Index.MayMatch ruled out, with idx and with planIdx (the Index a run
+// or Index.MayMatch ruled out, with idx and with schedIdx (the Index a run
 // builds, whose guard-returning fns are only those of the declarations
-// the plan parses). It returns the number of findings.
-func checkPrefilter(t *testing.T, name, path string, src []byte, cfg Config, idx, planIdx *Index) int {
+// the schedule parses). It returns the number of findings.
+func checkPrefilter(t *testing.T, name, path string, src []byte, cfg Config, idx, schedIdx *Index) int {
 	e := NewEngine(cfg, idx)
 	res := e.Run(path, src)
 	e.Close()
@@ -213,10 +213,10 @@ func checkPrefilter(t *testing.T, name, path string, src []byte, cfg Config, idx
 	if !idx.MayMatch(path, src, cfg) {
 		t.Errorf("%s: Index.MayMatch is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
-	if !planIdx.MayMatch(path, src, cfg) {
-		t.Errorf("%s: Index.MayMatch with the planned guard fns is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
+	if !schedIdx.MayMatch(path, src, cfg) {
+		t.Errorf("%s: Index.MayMatch with the scheduled guard fns is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
-	if !planIdx.MayNeedLook(Summarize(path, src), cfg) {
+	if !schedIdx.MayNeedLook(Summarize(path, src), cfg) {
 		t.Errorf("%s: Index.MayNeedLook is false but the engine reports %s at %d:%d", name, f.Rule, f.Pos.Line, f.Pos.Col)
 	}
 	return len(res.Findings)
@@ -350,7 +350,7 @@ func TestPrefilterGuardFnsElsewhere(t *testing.T) {
 			name := filepath.Base(in) + "#" + string(rune('a'+i))
 			sum := e.Summarize("src/main.rs", out)
 			guards := &Summary{Path: "src/lock.rs", GuardFns: decls}
-			// The plan's Index gets only the declarations a run parses:
+			// The schedule's Index gets only the declarations a run parses:
 			// those of src's candidate keys that out calls.
 			lazy := &Summary{Path: "src/lock.rs", GuardFns: map[string]string{}}
 			for _, k := range CalledKeys(out, names) {
@@ -502,10 +502,10 @@ func TestPrefilterCorpus(t *testing.T) {
 		tokens[i] = &Summary{Path: s.Path, fns: s.fns, calls: s.calls, uses: s.uses, types: s.types, mods: s.mods, words: s.words}
 	}
 	idx := NewIndex(sums...)
-	// The plan's Index, for each configuration: the tokens' facts, and the
+	// The schedule's Index, for each configuration: the tokens' facts, and the
 	// guard-returning fns of the declaring files whose candidate keys a
 	// file passing MayMatch calls in the second look (Index.Look).
-	planned := map[bool]*Index{}
+	scheduled := map[bool]*Index{}
 	for _, c := range []Config{cfg, all} {
 		tokIdx := NewIndex(tokens...)
 		called := map[string]bool{}
@@ -527,7 +527,7 @@ func TestPrefilterCorpus(t *testing.T) {
 			}
 		}
 		tokIdx.AddGuardFns(guardSums...)
-		planned[c.AllAsync] = tokIdx
+		scheduled[c.AllAsync] = tokIdx
 	}
 
 	var mu sync.Mutex
@@ -535,7 +535,7 @@ func TestPrefilterCorpus(t *testing.T) {
 	parallel(t, files, func(_ **Engine, i int, src []byte) {
 		n := 0
 		for _, c := range []Config{cfg, all} {
-			k := checkPrefilter(t, files[i], files[i], src, c, idx, planned[c.AllAsync])
+			k := checkPrefilter(t, files[i], files[i], src, c, idx, scheduled[c.AllAsync])
 			if k > 0 && !c.AllAsync {
 				// The corpus compiles: a finding under the default
 				// rules is a false one.
@@ -738,7 +738,7 @@ func TestCalledKeys(t *testing.T) {
 }
 
 // TestPrefilterCounterexamples: programs that reviews found the prefilter
-// or the plan's lazily parsed declarations to skip, and the variants around
+// or the schedule's lazily parsed declarations to skip, and the variants around
 // them; valid Rust that rustc rejects only with the Send error, but for two
 // the parser reads without errors all the same (`async const fn`, an impl
 // for the never type, which needs nightly). Each must get a finding from
@@ -929,7 +929,7 @@ pub fn r#ref(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
 		sum := s.Summarize("src/main.rs", b)
 		s.Close()
 		checkCandidates(t, name, GuardFnCandidates(b), sum.GuardFns)
-		if checkPrefilter(t, name, "src/main.rs", b, DefaultConfig(), NewIndex(sum), plannedGuards(b, b, sum)) == 0 {
+		if checkPrefilter(t, name, "src/main.rs", b, DefaultConfig(), NewIndex(sum), scheduledGuards(b, b, sum)) == 0 {
 			t.Errorf("%s: the engine reports nothing", name)
 		}
 	}
@@ -944,17 +944,17 @@ pub fn r#ref(m: &Mutex<u64>) -> MutexGuard<'_, u64> { m.lock().unwrap() }
 		declSum, callSum := s.Summarize("src/lock.rs", decl), s.Summarize("src/main.rs", call)
 		s.Close()
 		checkCandidates(t, name, GuardFnCandidates(decl), declSum.GuardFns)
-		if checkPrefilter(t, name, "src/main.rs", call, DefaultConfig(), NewIndex(declSum, callSum), plannedGuards(call, decl, declSum, callSum)) == 0 {
+		if checkPrefilter(t, name, "src/main.rs", call, DefaultConfig(), NewIndex(declSum, callSum), scheduledGuards(call, decl, declSum, callSum)) == 0 {
 			t.Errorf("%s: the engine reports nothing", name)
 		}
 	}
 }
 
-// plannedGuards is the Index a run builds for the file caller from a
+// scheduledGuards is the Index a run builds for the file caller from a
 // declaring file, its source decl summarized in sum: the summaries' token
 // facts, and the declarations of decl's candidate keys
 // (GuardFnCandidates) that caller calls before an await.
-func plannedGuards(caller, decl []byte, sum *Summary, others ...*Summary) *Index {
+func scheduledGuards(caller, decl []byte, sum *Summary, others ...*Summary) *Index {
 	cands := map[string]bool{}
 	for _, k := range GuardFnCandidates(decl) {
 		cands[k] = true

@@ -56,13 +56,17 @@ func calleeName(src []byte, call *sitter.Node) string {
 }
 
 // spawnArg returns the future argument of a spawning call.
-func spawnArg(call *sitter.Node) *sitter.Node {
+func spawnArg(call *sitter.Node) *sitter.Node { return firstArg(call) }
+
+// firstArg returns the first argument of a call, comments skipped (nil
+// when there is none).
+func firstArg(call *sitter.Node) *sitter.Node {
 	args := call.ChildByFieldName("arguments")
 	if args == nil {
 		return nil
 	}
 	for _, a := range namedChildren(args) {
-		// A comment before the future is a named child too.
+		// A comment before the argument is a named child too.
 		if t := a.Type(); t != "line_comment" && t != "block_comment" {
 			return a
 		}

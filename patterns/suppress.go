@@ -22,7 +22,7 @@ import (
 // binding) is. A fix that a suppressed finding would have made is not
 // made; a fix of another finding still applies in full, even where its
 // edits reach into a suppressed node (a tokio-mutex swap changes every
-// lock site of the Mutex).
+// lock call of the Mutex).
 
 // ignoreDirective is the comment text that suppresses findings.
 const ignoreDirective = "sendfix:ignore"

@@ -8,7 +8,7 @@ package patterns
 // among the files given (crate mode, tokiomutex_crate.go): an import swap
 // changes what `Mutex` means for every Mutex of the file, and tracing
 // which `Mutex::new` feeds which receiver needs data flow sendfix does
-// not have. So every std lock of the family moves, every lock site is
+// not have. So every std lock of the family moves, every lock call is
 // converted, or nothing changes and each held guard is reported with the
 // reason. Mutex and RwLock are separate families, each swapped when one
 // of its guards must stay held.
@@ -20,10 +20,10 @@ package patterns
 //	tokiomutex_types.go    whether a lock's type is std's (types, names, fields)
 //	tokiomutex_place.go    whether a spelling's type is decided in the files given
 //	tokiomutex_emit.go     refusals before any edit; imports, paths, statics
-//	tokiomutex_sites.go    lock sites and their shapes
-//	tokiomutex_context.go  where a site runs: .await, blocking_*, or a sync fn made async
+//	tokiomutex_calls.go    lock calls and their shapes
+//	tokiomutex_context.go  where a lock call runs: .await, blocking_*, or a sync fn made async
 //	tokiomutex_hoist.go    a lock in a sync closure of async code, taken before the statement
-//	tokiomutex_macro.go    lock sites and spellings in macro tokens
+//	tokiomutex_macro.go    lock calls and spellings in macro tokens
 //	tokiomutex_crate.go    crate mode: the other files' facts and the crate's decision
 //	imports.go, imports_edit.go  the import fact and the use-list editor
 //
@@ -42,7 +42,7 @@ package patterns
 //	static M: Mutex<T> = Mutex::new(x);   -> .. = Mutex::const_new(x);
 //	    (tokio >= 1.30, or its `parking_lot` feature, which `full` enables)
 //
-// Lock sites (tokiomutex_sites.go), with L = `lock().await` (`read()`,
+// Lock calls (tokiomutex_calls.go), with L = `lock().await` (`read()`,
 // `write()`) in async code and L = `blocking_lock()` in sync code no
 // runtime thread runs:
 //
@@ -212,9 +212,13 @@ func guardProposal(fc *fileCtx, g *guard, plan *swapPlan, cv *crateView) proposa
 // summary says what a plan changed, for Finding.Fix.
 func (p *swapPlan) summary(cv *crateView) string {
 	var parts []string
-	parts = append(parts, fmt.Sprintf("%d lock sites", p.sites))
-	if p.block > 0 {
-		parts = append(parts, fmt.Sprintf("%d as %s off the runtime", p.block, p.blockingWord()))
+	calls := fmt.Sprintf("%d lock calls", p.calls)
+	if p.calls == 1 {
+		calls = "1 lock call"
+	}
+	parts = append(parts, calls)
+	if p.blocking > 0 {
+		parts = append(parts, fmt.Sprintf("%d as %s off the runtime", p.blocking, p.blockingWord()))
 	}
 	if p.hoisted > 0 {
 		parts = append(parts, fmt.Sprintf("%d taken before a statement instead of in its sync closure", p.hoisted))

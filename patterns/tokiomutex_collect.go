@@ -9,7 +9,7 @@ import (
 // swapPlan is the file-wide swap of a set of lock families: all its
 // edits, or why there are none. It is made in three steps: collect (one
 // walk of the tree gathers what the swap looks at), decide (refusals:
-// counterparts, placement, lock sites), emit (the edits).
+// counterparts, placement, lock calls), emit (the edits).
 type swapPlan struct {
 	fc    *fileCtx
 	im    *fileImports
@@ -17,8 +17,8 @@ type swapPlan struct {
 	crate *crateView // the other files of the crate; nil when the file stands alone
 
 	edits     []rewrite.Edit
-	sites     int      // lock sites converted
-	block     int      // of which to blocking_*()
+	calls     int      // lock calls converted
+	blocking  int      // of which to blocking_*()
 	hoisted   int      // locks hoisted out of sync closures
 	madeAsync []string // sync fns made async
 	why       *refusal // nil when the swap is possible
@@ -44,7 +44,7 @@ type swapPlan struct {
 	imported  map[string]bool           // names bound by use declarations
 	childMods bool                      // the file declares `mod name;`: its private items are visible in other files
 
-	sc         *siteCtx                       // where lock sites run (tokiomutex_context.go)
+	modes      *lockModes                     // how each lock call is taken: await, blocking, hoisted (tokiomutex_context.go)
 	hoists     map[*sitter.Node]*closureHoist // guards hoisted out of sync closures, by statement
 	hoistOrder []*sitter.Node                 // their statements, in the order found
 }
@@ -68,7 +68,7 @@ func newPlan(fc *fileCtx, fams lockFamily, cv *crateView) *swapPlan {
 		fields: map[string][]*sitter.Node{}, statics: map[string]*sitter.Node{},
 		idents: map[string][]*sitter.Node{}, fns: map[string][]*sitter.Node{},
 		local: map[string]bool{}, localMods: map[string]bool{}}
-	p.sc = newSiteCtx(p)
+	p.modes = newLockModes(p)
 	p.collect()
 	return p
 }

@@ -9,7 +9,7 @@ import (
 	"sendfix/rewrite"
 )
 
-// Where a lock site runs decides its tokio form: `.lock().await` in async
+// Where a lock call runs decides its tokio form: `.lock().await` in async
 // code, `.blocking_lock()` in sync code no runtime thread runs (a closure
 // given to spawn_blocking or std::thread::spawn, a fn only those call, a
 // sync `main` that enters no runtime). `blocking_*` on a runtime thread
@@ -18,69 +18,75 @@ import (
 // every caller is async and in view), and a lock in a sync closure of
 // async code that runs within its statement is hoisted before it.
 
-// siteCtx holds the decisions about the file's sync fns, made once.
-type siteCtx struct {
+// lockModes decides how each lock call of a swap is taken (callModeAt),
+// and holds the decisions about the file's sync fns, made once.
+type lockModes struct {
 	p        *swapPlan
-	fnMode   map[*sitter.Node]lockMode
-	fnWhy    map[*sitter.Node]*refusal
-	visiting map[*sitter.Node]bool  // fns whose mode is being decided (recursion)
-	calls    map[*sitter.Node][]int // fns made async -> where their calls end (for `.await`)
-	order    []*sitter.Node         // fns made async, in the order decided
+	fnMode   map[*sitter.Node]lockMode // sync fn -> how its lock calls are taken (blocking, or the fn made async)
+	fnWhy    map[*sitter.Node]*refusal // sync fn -> why its lock calls cannot be taken at all (nil: they can)
+	visiting map[*sitter.Node]bool     // fns whose mode is being decided (recursion)
+	calls    map[*sitter.Node][]int    // fns made async -> where their calls end (for `.await`)
+	order    []*sitter.Node            // fns made async, in the order decided
 }
 
-func newSiteCtx(p *swapPlan) *siteCtx {
-	return &siteCtx{p: p, fnMode: map[*sitter.Node]lockMode{}, fnWhy: map[*sitter.Node]*refusal{},
+// newLockModes makes the lock modes of plan p, with no fn decided yet.
+func newLockModes(p *swapPlan) *lockModes {
+	return &lockModes{p: p, fnMode: map[*sitter.Node]lockMode{}, fnWhy: map[*sitter.Node]*refusal{},
 		visiting: map[*sitter.Node]bool{}, calls: map[*sitter.Node][]int{}}
 }
 
-// siteWhere is where a node runs: a mode, or a closure to hoist the lock
-// out of, or why neither fits.
-type siteWhere struct {
+// callMode is how code at a node takes a tokio lock: a mode, or a closure
+// to hoist the lock out of, or why neither fits.
+type callMode struct {
 	mode  lockMode
 	hoist *sitter.Node // the sync closure in async code the lock is hoisted out of
 	why   *refusal
 }
 
-// siteAt says how code at n can take a tokio lock. lockSite says n is a
-// lock call, which may be hoisted out of a sync closure.
-func (sc *siteCtx) siteAt(n *sitter.Node) siteWhere { return sc.where(n, true) }
+// callModeAt says how lock call n can take a tokio lock; one in a sync
+// closure of async code may be hoisted out of it.
+func (lm *lockModes) callModeAt(n *sitter.Node) callMode { return lm.where(n, true) }
 
-func (sc *siteCtx) where(n *sitter.Node, lockSite bool) siteWhere {
-	src := sc.p.fc.src
+// where says how code at n can take a tokio lock: from the nearest
+// async block, fn or closure around it. lockCall says n is a lock call,
+// which may be hoisted out of a sync closure; other code (the call of a
+// sync fn, a macro's tokens) may not.
+func (lm *lockModes) where(n *sitter.Node, lockCall bool) callMode {
+	src := lm.p.fc.src
 	line := lineOf(src, int(n.StartByte()))
 	for a := n.Parent(); a != nil; a = a.Parent() {
 		switch a.Type() {
 		case "async_block":
-			return siteWhere{mode: modeAwait}
+			return callMode{mode: modeAwait}
 		case "function_item":
 			if isAsyncFn(src, a) {
-				return siteWhere{mode: modeAwait}
+				return callMode{mode: modeAwait}
 			}
-			m, why := sc.syncFnMode(a)
-			return siteWhere{mode: m, why: why}
+			m, why := lm.syncFnMode(a)
+			return callMode{mode: m, why: why}
 		case "closure_expression":
 			if isBlockingSpawnArg(src, a) {
-				return siteWhere{mode: modeBlocking}
+				return callMode{mode: modeBlocking}
 			}
 			if strings.HasPrefix(text(src, a), "async") {
-				return siteWhere{mode: modeAwait}
+				return callMode{mode: modeAwait}
 			}
 			// A plain sync closure runs where it is called; assume its
 			// enclosing code (iterator adapters and the like).
-			outer := sc.where(a, false)
+			outer := lm.where(a, false)
 			if outer.why != nil || outer.mode != modeAwait {
 				return outer
 			}
-			if !lockSite {
-				return siteWhere{why: refuse(refuseSyncCode, line, "the code at line %d is in a sync closure inside async code: `.lock().await` cannot go there, nor `.await` after a call, and `blocking_lock()` would panic on a runtime thread", line)}
+			if !lockCall {
+				return callMode{why: refuse(refuseSyncCode, line, "the code at line %d is in a sync closure inside async code: `.lock().await` cannot go there, nor `.await` after a call, and `blocking_lock()` would panic on a runtime thread", line)}
 			}
-			if why := sc.p.hoistable(n, a); why != nil {
-				return siteWhere{why: why}
+			if why := lm.p.hoistable(n, a); why != nil {
+				return callMode{why: why}
 			}
-			return siteWhere{mode: modeAwait, hoist: a}
+			return callMode{mode: modeAwait, hoist: a}
 		}
 	}
-	return siteWhere{why: refuse(refuseSyncCode, line, "the lock at line %d is outside any function", line)}
+	return callMode{why: refuse(refuseSyncCode, line, "the lock at line %d is outside any function", line)}
 }
 
 // isBlockingSpawnArg reports whether a closure is the argument of
@@ -109,14 +115,14 @@ func isBlockingSpawn(src []byte, call *sitter.Node) bool {
 // syncFnMode decides how a sync fn's locks become tokio's: blocking when
 // every caller runs off the runtime, async (the fn made async and its
 // calls awaited) when every caller is async code, refused otherwise.
-func (sc *siteCtx) syncFnMode(fn *sitter.Node) (lockMode, *refusal) {
-	if m, ok := sc.fnMode[fn]; ok {
-		return m, sc.fnWhy[fn]
+func (lm *lockModes) syncFnMode(fn *sitter.Node) (lockMode, *refusal) {
+	if m, ok := lm.fnMode[fn]; ok {
+		return m, lm.fnWhy[fn]
 	}
-	m, why := sc.decideFn(fn)
-	sc.fnMode[fn], sc.fnWhy[fn] = m, why
+	m, why := lm.decideFn(fn)
+	lm.fnMode[fn], lm.fnWhy[fn] = m, why
 	if m == modeAwait {
-		sc.order = append(sc.order, fn)
+		lm.order = append(lm.order, fn)
 	}
 	return m, why
 }
@@ -128,19 +134,19 @@ type fnCaller struct {
 	mode    lockMode
 }
 
-func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
-	p := sc.p
+func (lm *lockModes) decideFn(fn *sitter.Node) (lockMode, *refusal) {
+	p := lm.p
 	src := p.fc.src
 	name := fnName(src, fn)
 	line := lineOf(src, int(fn.StartByte()))
 	refused := func(format string, args ...any) (lockMode, *refusal) {
 		return modeRefuse, refuse(refuseSyncCode, line, "sync fn `%s` (line %d) locks the %s: %s", name, line, p.fams.lockName(), fmt.Sprintf(format, args...))
 	}
-	if sc.visiting[fn] {
+	if lm.visiting[fn] {
 		return refused("it is reached recursively")
 	}
-	sc.visiting[fn] = true
-	defer delete(sc.visiting, fn)
+	lm.visiting[fn] = true
+	defer delete(lm.visiting, fn)
 	if root, lib := crateRoot(p.fc.path); name == "main" && root && !lib && fn.Parent() == p.fc.root {
 		if at := enters(src, fn); at > 0 {
 			return refused("it enters a runtime at line %d, where `blocking_*` would panic", at)
@@ -197,7 +203,7 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 				// method name may be another type's method.
 				return refused("`.%s(..)` at line %d may be another type's method of that name, which sendfix cannot tell from this one", name, at)
 			}
-			w := sc.where(par, false)
+			w := lm.where(par, false)
 			if w.why != nil {
 				return modeRefuse, w.why
 			}
@@ -206,7 +212,7 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 			callers = append(callers, fnCaller{awaitAt: -1, line: at, mode: modeBlocking}) // spawn_blocking(name)
 		case par != nil && par.Type() == "token_tree":
 			// A call inside macro arguments runs where the macro does.
-			w := sc.where(par, false)
+			w := lm.where(par, false)
 			if w.why != nil {
 				return modeRefuse, w.why
 			}
@@ -232,18 +238,18 @@ func (sc *siteCtx) decideFn(fn *sitter.Node) (lockMode, *refusal) {
 	case async == nil:
 		return modeBlocking, nil
 	case blocking != nil:
-		return refused("it is called from async code at line %d and from code off the runtime at line %d: `.lock().await` cannot go in a sync fn and `blocking_%s()` would panic on a runtime thread", async.line, blocking.line, sc.method())
+		return refused("it is called from async code at line %d and from code off the runtime at line %d: `.lock().await` cannot go in a sync fn and `blocking_%s()` would panic on a runtime thread", async.line, blocking.line, lm.method())
 	}
 	for _, c := range callers {
 		if c.awaitAt < 0 {
 			return refused("it is called from async code inside macro arguments at line %d, where sendfix cannot add `.await`", c.line)
 		}
 	}
-	if why := sc.canBeAsync(fn); why != "" {
-		return refused("it is called from async code at line %d, where `blocking_%s()` would panic, and it cannot be made async: %s", async.line, sc.method(), why)
+	if why := lm.canBeAsync(fn); why != "" {
+		return refused("it is called from async code at line %d, where `blocking_%s()` would panic, and it cannot be made async: %s", async.line, lm.method(), why)
 	}
 	for _, c := range callers {
-		sc.calls[fn] = append(sc.calls[fn], c.awaitAt)
+		lm.calls[fn] = append(lm.calls[fn], c.awaitAt)
 	}
 	return modeAwait, nil
 }
@@ -301,8 +307,8 @@ func isSelfRecv(fe *sitter.Node) bool {
 }
 
 // method is the lock method of the plan's first family, for messages.
-func (sc *siteCtx) method() string {
-	if sc.p.fams.has(famMutex) {
+func (lm *lockModes) method() string {
+	if lm.p.fams.has(famMutex) {
 		return "lock"
 	}
 	return "read"
@@ -326,8 +332,8 @@ func enters(src []byte, fn *sitter.Node) int {
 var notSendTypes = map[string]bool{"Rc": true, "RefCell": true, "Cell": true, "UnsafeCell": true}
 
 // canBeAsync returns why a sync fn cannot become `async fn`, or "".
-func (sc *siteCtx) canBeAsync(fn *sitter.Node) string {
-	src := sc.p.fc.src
+func (lm *lockModes) canBeAsync(fn *sitter.Node) string {
+	src := lm.p.fc.src
 	for _, c := range namedChildren(fn) {
 		if c.Type() == "function_modifiers" {
 			for _, w := range strings.Fields(text(src, c)) {
@@ -358,7 +364,7 @@ func (sc *siteCtx) canBeAsync(fn *sitter.Node) string {
 		case "call_expression":
 			if lockKind(src, n) != "" {
 				recv := n.ChildByFieldName("function").ChildByFieldName("value")
-				if !sc.p.recvIsStd(recv) {
+				if !lm.p.recvIsStd(recv) {
 					why = fmt.Sprintf("it also takes a lock that stays std's or is not known at line %d, whose guard would be held across the new await", lineOf(src, int(n.StartByte())))
 				}
 			}
@@ -372,10 +378,10 @@ func (sc *siteCtx) canBeAsync(fn *sitter.Node) string {
 
 // asyncEdits makes the fns decided async: `async` before `fn` (or its
 // `unsafe`), `.await` after each call.
-func (sc *siteCtx) asyncEdits() []rewrite.Edit {
-	src := sc.p.fc.src
+func (lm *lockModes) asyncEdits() []rewrite.Edit {
+	src := lm.p.fc.src
 	var out []rewrite.Edit
-	for _, fn := range sc.order {
+	for _, fn := range lm.order {
 		at := -1
 		for _, c := range childrenOf(fn) {
 			if c.Type() == "function_modifiers" || c.Type() == "fn" {
@@ -387,10 +393,10 @@ func (sc *siteCtx) asyncEdits() []rewrite.Edit {
 			continue
 		}
 		out = append(out, rewrite.Edit{Start: at, End: at, New: "async "})
-		for _, e := range sc.calls[fn] {
+		for _, e := range lm.calls[fn] {
 			out = append(out, rewrite.Edit{Start: e, End: e, New: ".await"})
 		}
-		sc.p.madeAsync = append(sc.p.madeAsync, fnName(src, fn))
+		lm.p.madeAsync = append(lm.p.madeAsync, fnName(src, fn))
 	}
 	return out
 }

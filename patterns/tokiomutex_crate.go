@@ -19,7 +19,7 @@ import (
 // binary crate's main.rs alone, or a whole src/ tree), nothing outside
 // the crate can see a lock type except through `pub` items of a library
 // crate. The swap then covers the crate: a type alias in one file and
-// its lock sites in another move together, fields, parameters, bounds and
+// its lock calls in another move together, fields, parameters, bounds and
 // generic arguments of every file with them, and `pub` items of a binary
 // crate are no public API.
 //

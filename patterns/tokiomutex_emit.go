@@ -33,7 +33,7 @@ func (p *swapPlan) decide() *refusal {
 	}
 	// std's into_inner/get_mut return a LockResult, tokio's the value: a
 	// call the swap does not remove would change type. Calls on a
-	// PoisonError in a lock site's error handling go with it.
+	// PoisonError in a lock call's error handling go with it.
 	for _, n := range p.inners {
 		if p.inLockErrorPath(n) || !p.mayBeSwapped(n.ChildByFieldName("function").ChildByFieldName("value")) {
 			continue
@@ -72,7 +72,7 @@ func (p *swapPlan) spells() bool {
 }
 
 // inLockErrorPath reports whether n sits in the error handling of a lock
-// site that the swap removes: the argument of `.lock().unwrap_or_else(..)`,
+// call that the swap removes: the argument of `.lock().unwrap_or_else(..)`,
 // a non-Ok arm of `match m.lock()`, the else of `if let Ok(..) = m.lock()`
 // or of `let Ok(..) = m.lock() else`.
 func (p *swapPlan) inLockErrorPath(n *sitter.Node) bool {
@@ -138,17 +138,17 @@ func (p *swapPlan) emit() *refusal {
 		return why
 	}
 	for _, call := range p.lockUses {
-		edits, ok, why := p.siteEdits(call)
+		edits, ok, why := p.callEdits(call)
 		if why != nil {
 			return why
 		}
 		if !ok {
 			continue
 		}
-		p.sites++
+		p.calls++
 		for _, e := range edits {
 			if strings.Contains(e.New, "blocking_") {
-				p.block++
+				p.blocking++
 				break
 			}
 		}
@@ -159,11 +159,11 @@ func (p *swapPlan) emit() *refusal {
 		if why != nil {
 			return why
 		}
-		p.sites += n
+		p.calls += n
 		p.edits = append(p.edits, edits...)
 	}
 	p.edits = append(p.edits, p.hoistStmtEdits()...)
-	p.edits = append(p.edits, p.sc.asyncEdits()...)
+	p.edits = append(p.edits, p.modes.asyncEdits()...)
 	if _, err := rewrite.Apply(src, p.edits); err != nil {
 		return refuse(refuseInternal, 0, "internal: %v", err)
 	}

@@ -90,7 +90,7 @@ var noCounterpart = map[string]lockFamily{
 	"is_poisoned": famAll, "clear_poison": famAll,
 }
 
-// lockMode is how a lock site becomes a tokio lock.
+// lockMode is how a lock call becomes a tokio lock.
 type lockMode int
 
 const (

@@ -26,13 +26,12 @@ import (
 
 // closureHoist is the guard hoisted before one statement.
 type closureHoist struct {
-	stmt  *sitter.Node // the statement (a direct child of a block)
-	tail  bool         // the block's tail expression: no drop after it
-	recv  string       // the receiver's text
-	call  string       // `book.lock().await`
-	name  string       // the guard's name
-	mut   bool
-	sites int
+	stmt *sitter.Node // the statement (a direct child of a block)
+	tail bool         // the block's tail expression: no drop after it
+	recv string       // the receiver's text
+	call string       // `book.lock().await`
+	name string       // the guard's name
+	mut  bool
 }
 
 // eagerMethods call their closure before they return.
@@ -83,12 +82,12 @@ func chainMethod(src []byte, call *sitter.Node) (string, *sitter.Node) {
 	return text(src, fn.ChildByFieldName("field")), fn.ChildByFieldName("value")
 }
 
-// guardExpr returns the expression of a lock site that is the guard
+// guardExpr returns the expression of a lock call that is the guard
 // (`m.lock().unwrap()`, `.expect(..)`, `.unwrap_or_else(recover)`, `?`,
 // `.map_err(F)?`, `.ok()?`) and whose error path the swap may drop, or
 // nil.
 func guardExpr(src []byte, call *sitter.Node) *sitter.Node {
-	a, ok := siteAcquisition(src, call)
+	a, ok := callAcquisition(src, call)
 	if !ok || !valueShape(a.shape) || errorPathDoes(src, a) != nil {
 		return nil
 	}
@@ -311,7 +310,7 @@ func hoistNeedsMut(src []byte, acq *sitter.Node) bool {
 	return true
 }
 
-// hoistEdits replaces one lock site in a sync closure by the guard
+// hoistEdits replaces one lock call in a sync closure by the guard
 // hoisted before its statement; the statement's own edits come from
 // hoistStmtEdits.
 func (p *swapPlan) hoistEdits(call, clo *sitter.Node) ([]rewrite.Edit, *refusal) {
@@ -331,7 +330,6 @@ func (p *swapPlan) hoistEdits(call, clo *sitter.Node) ([]rewrite.Edit, *refusal)
 		p.hoistOrder = append(p.hoistOrder, st)
 	}
 	h.mut = h.mut || hoistNeedsMut(src, acq)
-	h.sites++
 	p.hoisted++
 	return []rewrite.Edit{{Start: int(recv.StartByte()), End: int(acq.EndByte()), New: h.name}}, nil
 }

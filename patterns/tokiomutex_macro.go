@@ -139,7 +139,7 @@ func (p *swapPlan) macroRecvIs(root string, fields []string, at *sitter.Node, k 
 	return root != "self" && p.nameIs(root, at, 0, k)
 }
 
-// convertMacro converts the lock sites of one macro's token trees:
+// convertMacro converts the lock calls of one macro's token trees:
 // `.lock().unwrap()` and `.lock().expect("..")`.
 func (p *swapPlan) convertMacro(root *sitter.Node) (int, []rewrite.Edit, *refusal) {
 	src := p.fc.src
@@ -190,7 +190,7 @@ func (p *swapPlan) convertMacro(root *sitter.Node) (int, []rewrite.Edit, *refusa
 				why = refuse(refuseUnresolved, line, "the lock at line %d inside a macro is on a receiver whose %s type sendfix cannot find %s (a std %s spelled elsewhere would stay std)", line, p.fams.lockName(), p.where(), p.fams.lockName())
 				return
 			}
-			at := p.sc.where(tt, false)
+			at := p.modes.where(tt, false)
 			if at.why != nil {
 				why = at.why
 				return
@@ -206,7 +206,7 @@ func (p *swapPlan) convertMacro(root *sitter.Node) (int, []rewrite.Edit, *refusa
 			}
 			edits = append(edits, rewrite.Edit{Start: int(ts[i+1].n.StartByte()), End: int(ts[end].n.EndByte()), New: tokioLock(method, at.mode)})
 			if at.mode == modeBlocking {
-				p.block++
+				p.blocking++
 			}
 		}
 	})

@@ -125,7 +125,7 @@ func TestSwapPathsAndStatics(t *testing.T) {
 	}
 }
 
-func TestSwapLockSites(t *testing.T) {
+func TestSwapLockCalls(t *testing.T) {
 	head := "use std::sync::Mutex;\n\n"
 	tests := []struct{ name, in, want string }{
 		{"unwrap", "async fn f(m: &Mutex<u8>) {\n    let g = m.lock().unwrap();\n}\n",
@@ -325,7 +325,7 @@ func TestTokioMutexFindings(t *testing.T) {
 		if f.Rule != RuleTokioMutex || !f.Fixed || f.Pos.Line != 6 || f.Pos.Col != 13 || f.Await == nil || f.Await.Line != 8 {
 			t.Errorf("finding %+v", f)
 		}
-		if want := "guard `g` is used after `work().await` at line 8: switched `m` to tokio::sync::Mutex (1 lock sites"; !strings.Contains(f.Fix, want) {
+		if want := "guard `g` is used after `work().await` at line 8: switched `m` to tokio::sync::Mutex (1 lock call"; !strings.Contains(f.Fix, want) {
 			t.Errorf("fix %q, want %q", f.Fix, want)
 		}
 		if !strings.Contains(string(r.Out), "let mut g = m.lock().await;") || !strings.Contains(string(r.Out), "use tokio::sync::Mutex;") {
@@ -474,7 +474,7 @@ func TestSwapForeignPlacement(t *testing.T) {
 	}
 }
 
-// TestSwapRwLock checks the RwLock family: its sites, guards, statics and
+// TestSwapRwLock checks the RwLock family: its lock calls, guards, statics and
 // macro tokens move to tokio; a std Mutex of the same file stays.
 func TestSwapRwLock(t *testing.T) {
 	in := "use std::sync::{Mutex, RwLock, RwLockReadGuard};\n" +

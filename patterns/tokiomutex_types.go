@@ -323,7 +323,7 @@ func (p *swapPlan) recvIs(recv *sitter.Node, depth int, k recvKind) bool {
 		if methodName(src, recv) == "clone" {
 			return p.recvIs(recv.ChildByFieldName("function").ChildByFieldName("value"), depth+1, k)
 		}
-		if a := spawnArg(recv); a != nil && calleeName(src, recv) == "clone" {
+		if a := firstArg(recv); a != nil && calleeName(src, recv) == "clone" {
 			return p.recvIs(a, depth+1, k)
 		}
 		if k == kindStd && p.isStdCtor(recv, 0) || k == kindOther && p.buildsOther(recv, 0) {

@@ -22,7 +22,7 @@
 #
 # Every timing is wall-clock, the median of RUNS runs, the commands
 # alternating so that a disturbance of the machine hits each alike. For
-# each corpus it also checks the plan's promise: the findings and the
+# each corpus it also checks the schedule's promise: the findings and the
 # diffs of a run are those of a run that parses every file
 # (SENDFIX_EXHAUSTIVE=1).
 set -euo pipefail

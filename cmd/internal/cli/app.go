@@ -428,7 +428,8 @@ func (a *App) Run(args []string) int {
 }
 
 // flagUsages renders the flag table: pflag's own marks every boolean
-// "[=true|false]" and prints machine-dependent defaults.
+// "[=true|false]" and prints machine-dependent defaults (an int flag
+// whose default is 0, such as --jobs, says its default in its text).
 func flagUsages(fs *pflag.FlagSet) string {
 	type row struct{ left, usage string }
 	var rows []row
@@ -442,7 +443,7 @@ func flagUsages(fs *pflag.FlagSet) string {
 		if f.Value.Type() != "bool" && name != "" {
 			left += " " + name
 		}
-		if f.Value.Type() == "string" && f.DefValue != "" && f.DefValue != "<stdin>" {
+		if f.Value.Type() == "string" && f.DefValue != "" && f.DefValue != "<stdin>" || f.Value.Type() == "int" && f.DefValue != "0" {
 			usage += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
 		if f.DefValue == "<stdin>" {

@@ -405,8 +405,8 @@ func TestJSON(t *testing.T) {
 }
 
 func TestSummaryGroupsByNumbersNotNames(t *testing.T) {
-	got := digits.ReplaceAllString("guard `l2` is used after `fetch2(..).await` at line 41 (3 lock sites)", "N")
-	if want := "guard `l2` is used after `fetch2(..).await` at line N (N lock sites)"; got != want {
+	got := digits.ReplaceAllString("guard `l2` is used after `fetch2(..).await` at line 41 (3 lock calls)", "N")
+	if want := "guard `l2` is used after `fetch2(..).await` at line N (N lock calls)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

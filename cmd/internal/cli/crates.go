@@ -7,7 +7,7 @@ import "sendfix/patterns"
 // spelled in one file and locked in another then moves in both. Only the
 // files that may report a finding (need; nil: any file) are probed, and
 // only the crates around one that asks for a swap are read. The files of
-// a crate that swaps are run even where the plan said they need no run.
+// a crate that swaps are run even where the schedule said they need no run.
 func (a *App) planCrates(o *options, files []*fileEntry, readErr []error, need []bool, idx *patterns.Index) {
 	if idx == nil {
 		return

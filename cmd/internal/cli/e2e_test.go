@@ -74,14 +74,14 @@ func TestEndToEndArticleSolution1(t *testing.T) {
 	}
 }
 
-// TestEndToEndPlanAcrossFiles runs the real engine over a crate whose
+// TestEndToEndScheduleAcrossFiles runs the real engine over a crate whose
 // guards come from fns of other files (a method of an impl, a free fn, a
 // trait's method), whose Rc reaches a spawned block, and whose other
 // files only look like candidates (a `read` of std::fs, tokio's
-// `lock().await`): the plan's prefilters and the lazily parsed
+// `lock().await`): the schedule's prefilters and the lazily parsed
 // declarations must let through exactly the files a run without them
 // reports, which --all-async with every file named reaches too.
-func TestEndToEndPlanAcrossFiles(t *testing.T) {
+func TestEndToEndScheduleAcrossFiles(t *testing.T) {
 	dir := t.TempDir()
 	tree(t, dir, map[string]string{
 		"src/lock.rs": `use std::sync::{Mutex, MutexGuard};
@@ -205,7 +205,7 @@ async fn main() {
 }
 
 // TestEndToEndRawAsyncFn: an async fn with a raw name, spawned from
-// another file, must be Send: the plan finds the spawning file by the
+// another file, must be Send: the schedule finds the spawning file by the
 // name as written there (found in review).
 func TestEndToEndRawAsyncFn(t *testing.T) {
 	dir := t.TempDir()

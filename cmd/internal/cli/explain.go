@@ -86,7 +86,7 @@ dropped earlier, because the code uses it after the await.
 
 What sendfix does: it switches the Mutex to ` + "`tokio::sync::Mutex`" + `, whose guard
 is ` + "`Send`" + ` and may be held across awaits (` + "`std::sync::RwLock`" + ` likewise to
-` + "`tokio::sync::RwLock`" + `: ` + "`.read().await`" + `, ` + "`.write().await`" + `). Every lock site of
+` + "`tokio::sync::RwLock`" + `: ` + "`.read().await`" + `, ` + "`.write().await`" + `). Every lock call of
 that lock in the file changes with it; when every file of the crate is
 given (a binary's src/main.rs alone, or all of src/), every file of the
 crate does:
@@ -98,7 +98,7 @@ crate does:
     notify().await;
     list.push(2);
 
-When it swaps, each lock site becomes tokio's:
+When it swaps, each lock call becomes tokio's:
   - ` + "`.lock().unwrap()`" + `, ` + "`.expect(..)`" + `, ` + "`.unwrap_or_else(|e| e.into_inner())`" + `, ` + "`?`" + `,
     ` + "`.map_err(F)?`" + `, ` + "`.ok()?`" + `, ` + "`if let Ok(g) = m.lock()`" + `, ` + "`match m.lock()`" + `,
     ` + "`let Ok(g) = m.lock() else`" + `: ` + "`.lock().await`" + ` (the error path goes: tokio's
@@ -129,7 +129,7 @@ When it refuses (the finding is reported "not fixed", with the reason):
     like-for-like tokio counterpart;
   - the lock type is public API (a ` + "`pub`" + ` item; in crate mode only of a library
     crate): use --allow-public;
-  - a lock site cannot be converted, the lock's type is not spelled in the
+  - a lock call cannot be converted, the lock's type is not spelled in the
     files given, or a spelling's type is decided by another crate's item;
   - in crate mode, any file of the crate refuses (the reason names it).
 

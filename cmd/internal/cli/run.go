@@ -30,7 +30,7 @@ func (a *App) runPaths(o *options) int {
 		return rep.finish(false)
 	}
 	ctx := a.Context
-	// With a scanning engine the plan's first look at each file starts
+	// With a scanning engine the schedule's first look at each file starts
 	// while the walk goes on.
 	var look *looker
 	var found func(string)
@@ -47,7 +47,7 @@ func (a *App) runPaths(o *options) int {
 	var need []bool // nil: every file is run
 	var idx *patterns.Index
 	if look != nil {
-		readErr, need, idx = a.plan(ctx, o, files, look.finish())
+		readErr, need, idx = a.schedule(ctx, o, files, look.finish())
 		a.planCrates(o, files, readErr, need, idx)
 	} else {
 		readErr, idx = a.summarize(ctx, o, files)
@@ -105,7 +105,7 @@ func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readE
 			case readErr[i] != nil:
 				results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
 			case need != nil && !need[i]:
-				// plan showed that no rule can report anything here.
+				// schedule showed that no rule can report anything here.
 				results <- indexed{i, &outcome{display: files[i].display, scanned: true}}
 			default:
 				if *e == nil {

@@ -5,7 +5,7 @@
 //	                              parse-only baseline of the benchmark
 //	corpus stats [-j N] [-v] PATH...
 //	                              how many files and bytes each step of the
-//	                              command's plan lets through, how many it
+//	                              command's schedule lets through, how many it
 //	                              parses, and how the Index matched calls
 //	                              (-v: the files parsed, and why)
 //	corpus slow [-j N] PATH...    Engine.Run on every file (all rules,
@@ -157,7 +157,7 @@ func (c *count) add(src []byte) {
 }
 
 // stats prints what fraction of the corpus each step of the command's
-// plan lets through (see cmd/internal/cli/plan.go), the files it parses,
+// schedule lets through (see cmd/internal/cli/schedule.go), the files it parses,
 // and the files with findings when those are run.
 func stats(files []string, jobs int, verbose bool) {
 	cfg := patterns.DefaultConfig()
@@ -240,7 +240,7 @@ func stats(files []string, jobs int, verbose bool) {
 			return
 		}
 		if n != idx.MayMatch(path, src, cfg) {
-			fmt.Fprintf(os.Stderr, "corpus: %s: the plan's second look and Index.MayMatch disagree\n", path)
+			fmt.Fprintf(os.Stderr, "corpus: %s: the schedule's second look and Index.MayMatch disagree\n", path)
 		}
 		need.add(src)
 		var by []string

@@ -8,7 +8,7 @@ import (
 	"sendfix/rewrite"
 )
 
-// Lock sites: every zero-argument `.lock()` (`.read()`, `.write()`) of a
+// Lock calls: every zero-argument `.lock()` (`.read()`, `.write()`) of a
 // lock the swap moves becomes tokio's, in the shape it was written:
 //
 //	m.lock().unwrap() / .expect(..)               -> m.L
@@ -22,10 +22,10 @@ import (
 // where it does more than propagate the error, panic, recover the guard
 // or do nothing (it logs, retries, exits...), the swap is refused.
 
-// siteEdits returns the edits that turn one lock call into a tokio lock
+// callEdits returns the edits that turn one lock call into a tokio lock
 // and whether it is converted (false for a lock that is not std's of the
 // plan's families, already tokio's, or of std::io's handles), or why not.
-func (p *swapPlan) siteEdits(call *sitter.Node) ([]rewrite.Edit, bool, *refusal) {
+func (p *swapPlan) callEdits(call *sitter.Node) ([]rewrite.Edit, bool, *refusal) {
 	src := p.fc.src
 	fe := call.ChildByFieldName("function")
 	recv := fe.ChildByFieldName("value")
@@ -51,7 +51,7 @@ func (p *swapPlan) siteEdits(call *sitter.Node) ([]rewrite.Edit, bool, *refusal)
 	case !std:
 		return nil, false, refuse(refuseUnresolved, line, "the lock at line %d is on %s, whose %s type sendfix cannot find %s (a std %s spelled elsewhere would stay std)", line, lockLabel(src, recv), p.fams.lockName(), p.where(), p.fams.lockName())
 	}
-	at := p.sc.siteAt(call)
+	at := p.modes.callModeAt(call)
 	if at.why != nil {
 		return nil, false, at.why
 	}
@@ -64,12 +64,12 @@ func (p *swapPlan) siteEdits(call *sitter.Node) ([]rewrite.Edit, bool, *refusal)
 	return e, why == nil, why
 }
 
-// siteAcquisition classifies the lock site call in the shapes guards.go
+// callAcquisition classifies the lock call in the shapes guards.go
 // names (acqShape, the vocabulary mutex-scope records on each guard it
 // hands over): the acquisition's whole expression and its error
 // handling. ok is false for a shape the swap does not convert (a bare
 // `.lock()` used as a Result, `while let`, a let chain).
-func siteAcquisition(src []byte, call *sitter.Node) (acq acquisition, ok bool) {
+func callAcquisition(src []byte, call *sitter.Node) (acq acquisition, ok bool) {
 	par := call.Parent()
 	if par == nil {
 		return acq, false
@@ -171,7 +171,7 @@ func errorPathDoes(src []byte, a acquisition) *sitter.Node {
 	return nil
 }
 
-// shapeEdits returns the edits of a lock site in async code or sync code
+// shapeEdits returns the edits of a lock call in async code or sync code
 // off the runtime: lock is the tokio call that replaces `lock()`.
 func (p *swapPlan) shapeEdits(call, recv *sitter.Node, method, lock string) ([]rewrite.Edit, *refusal) {
 	src := p.fc.src
@@ -190,7 +190,7 @@ func (p *swapPlan) shapeEdits(call, recv *sitter.Node, method, lock string) ([]r
 		}
 		return refuse(refuseErrorPath, line, "%s of the lock at line %d (`%s`) does more than propagate the error; tokio's lock cannot be poisoned, so it would be dropped: convert it by hand", path, line, compactText(src, what))
 	}
-	acq, ok := siteAcquisition(src, call)
+	acq, ok := callAcquisition(src, call)
 	if !ok {
 		return nil, unknown
 	}

@@ -19,7 +19,7 @@ type guardSummarizer interface {
 }
 
 // scans reports whether the App's engines are patterns engines, whose
-// rules the plan's prefilters describe. Test fakes are not; they go
+// rules the schedule's prefilters describe. Test fakes are not; they go
 // through summarize and process alone. (Comparing the factory, rather
 // than making an engine to look at, keeps the count of engines a run
 // makes what the fakes' tests expect.)
@@ -27,7 +27,7 @@ func (a *App) scans() bool {
 	return reflect.ValueOf(a.newEngine).Pointer() == reflect.ValueOf(engineFactory(newPatternsEngine)).Pointer()
 }
 
-// plan is the first part of a run over many files when the engine is a
+// schedule is the first part of a run over many files when the engine is a
 // patterns engine, built so that most files are read twice at most and
 // never parsed, and a file is parsed only to be run:
 //
@@ -54,12 +54,12 @@ func (a *App) scans() bool {
 // which the Index drops once built.
 //
 // With SENDFIX_EXHAUSTIVE=1 in the environment every file is run, with
-// the guard-returning fns of every file: the plan's promise, that it
+// the guard-returning fns of every file: the schedule's promise, that it
 // changes no result, can be checked against that.
 //
 // looks holds the first step's result for the files looked at already, by
 // absolute path (see looker); the others are looked at here.
-func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks map[string]*firstLook) (readErr []error, need []bool, idx *patterns.Index) {
+func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, looks map[string]*firstLook) (readErr []error, need []bool, idx *patterns.Index) {
 	readErr = make([]error, len(files))
 	need = make([]bool, len(files))
 	sums := make([]*patterns.Summary, len(files))
@@ -168,8 +168,8 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 		}
 	}
 	if exhaustive {
-		// For checking the plan: every file is run, and the run's
-		// findings and diffs must be the same as with the plan.
+		// For checking the schedule: every file is run, and the run's
+		// findings and diffs must be the same as with the schedule.
 		for i := range need {
 			need[i] = readErr[i] == nil
 		}
@@ -177,7 +177,7 @@ func (a *App) plan(ctx context.Context, o *options, files []*fileEntry, looks ma
 	return readErr, need, idx
 }
 
-// firstLook is what the plan's first step learns of a file from one read.
+// firstLook is what the schedule's first step learns of a file from one read.
 type firstLook struct {
 	err   error // the read error
 	size  int
@@ -226,7 +226,7 @@ func startLooking(ctx context.Context, o *options) *looker {
 			defer l.wg.Done()
 			for p := range l.paths {
 				if ctx.Err() != nil {
-					continue // the plan sees the interrupt
+					continue // the schedule sees the interrupt
 				}
 				look := takeLook(p, o.cfg, &bufs)
 				l.mu.Lock()
