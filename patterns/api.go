@@ -57,10 +57,6 @@ type Config struct {
 	// in the ladder's order. Without it such a fix is a refusal whose
 	// Reason states the doubt. See ladder.go.
 	Candidates bool
-	// Package holds the sources of the package's other files, by the path
-	// each is known by, for candidates that span files (Candidates only;
-	// see fileCtx.pkg).
-	Package map[string][]byte
 	// Edition is the Rust edition of the files ("2015", "2018", "2021",
 	// "2024"); "" when unknown. Edition 2024 drops an `if let`
 	// scrutinee's temporaries before its else branch, so an await there

@@ -72,10 +72,7 @@ type fileCtx struct {
 	fx              *facts   // built on first use by facts()
 	guards          []*guard // findGuards's result, computed once per pass
 	guardsDone      bool
-	// pkg is the package's other files, for candidates that span files
-	// (Config.Candidates only; nil otherwise). See ladder_pkg.go.
-	pkg *pkgView
-	imp *fileImports // the import fact, read on first need (imports.go)
+	imp             *fileImports // the import fact, read on first need (imports.go)
 }
 
 // facts returns the facts layer of this pass's tree, built on first use.

@@ -58,23 +58,12 @@ func composeFixes(srcs []*fixSource, passes [][]rewrite.Edit, body []byte, prefi
 		}
 	}
 	owners := map[rewrite.EditRef][]int{}
-	parent := make([]int, len(srcs))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) { parent[find(a)] = find(b) }
+	fixed := make([]bool, len(srcs))
 	for i, s := range srcs {
 		if s == nil {
 			continue
 		}
+		fixed[i] = true
 		for _, e := range s.edits {
 			j, ok := index[key{s.pass, e}]
 			if !ok {
@@ -88,25 +77,47 @@ func composeFixes(srcs []*fixSource, passes [][]rewrite.Edit, body []byte, prefi
 	if err != nil {
 		return nil, err
 	}
-	compOwner := make([]int, len(comps))
+	edits := make([]rewrite.Edit, len(comps))
+	compOwners := make([][]int, len(comps))
 	for c, comp := range comps {
-		compOwner[c] = -1
 		for _, r := range comp.From {
-			for _, i := range owners[r] {
-				if compOwner[c] < 0 {
-					compOwner[c] = i
-				}
-				union(i, compOwner[c])
-			}
+			compOwners[c] = append(compOwners[c], owners[r]...)
 		}
-		if compOwner[c] < 0 {
+		if len(compOwners[c]) == 0 {
 			return nil, fmt.Errorf("the edit at byte %d belongs to no finding", comp.Start+prefix)
+		}
+		edits[c] = rewrite.Edit{Start: comp.Start + prefix, End: comp.End + prefix, New: comp.New}
+	}
+	return GroupFixes(fixed, edits, compOwners), nil
+}
+
+// GroupFixes groups findings into Fixes by the edits they share: edit c
+// belongs to the findings owners[c] (each of them fixed), and findings
+// that share an edit, directly or through others, are one Fix. Every
+// finding i with fixed[i] is in exactly one Fix, with no edits when it
+// owns none; an edit that has no owner is left out. Fixes come in the
+// order of their first finding, their edits in the order given.
+func GroupFixes(fixed []bool, edits []rewrite.Edit, owners [][]int) []Fix {
+	parent := make([]int, len(fixed))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, os := range owners {
+		for _, i := range os[min(1, len(os)):] {
+			parent[find(i)] = find(os[0])
 		}
 	}
 	byRoot := map[int]*Fix{}
 	var order []int
-	for i, s := range srcs {
-		if s == nil {
+	for i, ok := range fixed {
+		if !ok {
 			continue
 		}
 		r := find(i)
@@ -116,13 +127,17 @@ func composeFixes(srcs []*fixSource, passes [][]rewrite.Edit, body []byte, prefi
 		}
 		byRoot[r].Findings = append(byRoot[r].Findings, i)
 	}
-	for c, comp := range comps {
-		f := byRoot[find(compOwner[c])]
-		f.Edits = append(f.Edits, rewrite.Edit{Start: comp.Start + prefix, End: comp.End + prefix, New: comp.New})
+	for c, e := range edits {
+		if len(owners[c]) == 0 {
+			continue
+		}
+		if f := byRoot[find(owners[c][0])]; f != nil {
+			f.Edits = append(f.Edits, e)
+		}
 	}
 	out := make([]Fix, len(order))
 	for k, r := range order {
 		out[k] = *byRoot[r]
 	}
-	return out, nil
+	return out
 }

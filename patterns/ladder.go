@@ -40,8 +40,8 @@ package patterns
 //     default (the let or expression at Finding.Pos) fits a guard; a rule
 //     whose finding sits away from what rustc names (rc-arc: the Rc's
 //     binding, while rustc names the captured use) lists the bindings.
-//   - extra carries the edits of other files (fileCtx.pkg gives their
-//     sources and trees) for a fix that spans the package.
+//   - extra carries the edits of other files, for a fix that spans the
+//     package.
 //
 // Each candidate is a complete edit set: its own edits, followed by the
 // sure fixes its result calls for (rules run again on the result, keeping
@@ -303,10 +303,6 @@ func (e *Engine) Ladder(path string, src []byte) *LadderResult {
 	scan := scanBodies(path, cur, root, e.idx, cfg.AllAsync)
 	fc.bodies, fc.fx = scan.bodies, scan.fx
 	markSites(fc, mine, src, prefix, nil)
-	if len(cfg.Package) > 0 {
-		fc.pkg = newPkgView(le, path)
-		defer fc.pkg.close()
-	}
 	props := le.propose(fc)
 	props, _ = findSuppressions(cur, root).filter(props)
 	lines := lineStarts(src)
@@ -471,4 +467,12 @@ func touchesAny(edits []rewrite.Edit, ranges [][2]int) bool {
 		}
 	}
 	return false
+}
+
+// bomLen is the length of src's leading BOM, 0 when it has none.
+func bomLen(src []byte) int {
+	if len(src) >= len(bom) && string(src[:len(bom)]) == string(bom) {
+		return len(bom)
+	}
+	return 0
 }

@@ -157,7 +157,7 @@ func (a *App) runCargo(o *options) int {
 	case !filepath.IsAbs(targetDir):
 		targetDir = filepath.Join(wd, targetDir)
 	}
-	scratch, release, err := scratchTree(root, targetDir)
+	scratch, targetDir, release, err := scratchTree(a.Context, root, targetDir, r.notef)
 	if err != nil {
 		rep.fail(c.path, err)
 		return rep.finish(false)

@@ -33,7 +33,7 @@ type checker func(ctx context.Context) ([]*rustcDiag, error)
 type workTree interface {
 	read(path string) ([]byte, error)
 	write(path string, data []byte) error
-	// rustFiles lists the .rs files of the workspace (for Config.Package).
+	// rustFiles lists the .rs files of the workspace.
 	rustFiles() ([]string, error)
 	// packageOf names the package a file belongs to: the folder of the
 	// nearest Cargo.toml above it.
@@ -288,14 +288,13 @@ func appendFailure(fs []sendFailure, f sendFailure) []sendFailure {
 // again on the texts of the day.
 func candKey(c patterns.Candidate) string { return c.Rung.String() + "\x00" + c.Finding.Fix }
 
-// packageSources returns the sources of the .rs files of path's package,
-// as the loop has them (Config.Package).
-func (l *loop) packageSources(path string) map[string][]byte {
+// packageSources returns the sources of the .rs files of pkg, as the
+// loop has them.
+func (l *loop) packageSources(pkg string) map[string][]byte {
 	paths, err := l.tree.rustFiles()
 	if err != nil {
 		return nil
 	}
-	pkg := l.tree.packageOf(path)
 	out := map[string][]byte{}
 	for _, p := range paths {
 		if l.tree.packageOf(p) != pkg {
@@ -308,23 +307,50 @@ func (l *loop) packageSources(path string) map[string][]byte {
 	return out
 }
 
+// pkgPlan is what choose computes once per package and round: the crate
+// plan of tokio-mutex over the package's sources, and what the swap
+// changes in each file of the crates that swap. Nothing it reads changes
+// while a round's candidates are chosen (choose writes no file), so the
+// files of a package share it.
+type pkgPlan struct {
+	cfg        patterns.Config // Sites: the live sites of every file of the package
+	idx        *patterns.Index
+	crateFiles []string
+	swaps      map[string][]rewrite.Edit // by file, computed on first need
+	swapsDone  bool
+}
+
+// plan returns the plan of package pkg, whose live sites are sites.
+func (l *loop) plan(pkg string, sites []patterns.Site) *pkgPlan {
+	pp := &pkgPlan{cfg: l.cfg}
+	pp.cfg.Sites = sites
+	if l.crates != nil {
+		pp.idx, pp.crateFiles = l.crates(pp.cfg, l.packageSources(pkg))
+	}
+	return pp
+}
+
 // choose computes the ladder of every live site on the committed texts
 // and picks for each its best candidate not yet failed. A candidate whose
 // edits overlap one already picked waits for the next round.
 func (l *loop) choose() ([]*loopFix, error) {
 	byFile := map[string][]*loopSite{}
 	var paths []string
+	pkgSites := map[string][]patterns.Site{}
 	for _, s := range l.live() {
 		p := s.failure.site.Path
 		if byFile[p] == nil {
 			paths = append(paths, p)
 		}
 		byFile[p] = append(byFile[p], s)
+		pkg := l.tree.packageOf(p)
+		pkgSites[pkg] = append(pkgSites[pkg], s.failure.site)
 	}
 	if len(paths) == 0 {
 		return nil, nil
 	}
 	sort.Strings(paths)
+	plans := map[string]*pkgPlan{}
 	var fixes []*loopFix
 	picked := map[string][]rewrite.Edit{}
 	for _, p := range paths {
@@ -332,21 +358,21 @@ func (l *loop) choose() ([]*loopFix, error) {
 		if err != nil {
 			return nil, err
 		}
+		pkg := l.tree.packageOf(p)
+		pp := plans[pkg]
+		if pp == nil {
+			pp = l.plan(pkg, pkgSites[pkg])
+			plans[pkg] = pp
+		}
 		cfg := l.cfg
 		cfg.Sites = nil
 		for _, s := range byFile[p] {
 			cfg.Sites = append(cfg.Sites, s.failure.site)
 		}
-		cfg.Package = l.packageSources(p)
-		var idx *patterns.Index
-		var crateFiles []string
-		if l.crates != nil {
-			idx, crateFiles = l.crates(cfg, cfg.Package)
-		}
-		e := l.engine(cfg, idx)
+		e := l.engine(cfg, pp.idx)
 		res := e.Ladder(p, lf.cur)
 		e.Close()
-		l.swapElsewhere(res, p, cfg, idx, crateFiles)
+		l.swapElsewhere(res, p, pp)
 		if res.Internal != nil {
 			l.note("warning: %s: %v", p, res.Internal)
 		}
@@ -381,40 +407,44 @@ func (l *loop) choose() ([]*loopFix, error) {
 
 // swapElsewhere adds to every tokio swap candidate of res the edits the
 // swap makes in the other files of p's crate, when crate mode decided it
-// (crateFiles): the lock type spelled in one file moves with the lock
+// (pp.crateFiles): the lock type spelled in one file moves with the lock
 // sites of another, as a run over the whole crate would move them.
-func (l *loop) swapElsewhere(res *patterns.LadderResult, p string, cfg patterns.Config, idx *patterns.Index, crateFiles []string) {
-	if idx == nil || len(crateFiles) == 0 {
+func (l *loop) swapElsewhere(res *patterns.LadderResult, p string, pp *pkgPlan) {
+	if pp.idx == nil || len(pp.crateFiles) == 0 {
 		return
 	}
-	var extra []patterns.FileEdits
-	done := false
 	for i := range res.Sites {
 		for j := range res.Sites[i].Candidates {
 			c := &res.Sites[i].Candidates[j]
 			if c.Rung != patterns.RungTokioSwap {
 				continue
 			}
-			if !done {
-				extra, done = l.crateSwapEdits(p, cfg, idx, crateFiles), true
+			for _, q := range pp.crateFiles {
+				if es := l.crateSwapEdits(pp)[q]; q != p && len(es) > 0 {
+					c.Edits = append(c.Edits, patterns.FileEdits{Path: q, Edits: es})
+				}
 			}
-			c.Edits = append(c.Edits, extra...)
 		}
 	}
 }
 
-// crateSwapEdits runs tokio-mutex alone on the crate's files other than
-// p and returns what it changes in each.
-func (l *loop) crateSwapEdits(p string, cfg patterns.Config, idx *patterns.Index, crateFiles []string) []patterns.FileEdits {
+// crateSwapEdits runs tokio-mutex alone on the files of the crates that
+// swap and returns, by file, the edits it makes there: the small edits
+// of each fix, so that a suggestion's spans cover what changes. They are
+// computed once per plan: a file's swap does not depend on which file's
+// site asks for it.
+func (l *loop) crateSwapEdits(pp *pkgPlan) map[string][]rewrite.Edit {
+	if pp.swapsDone {
+		return pp.swaps
+	}
+	pp.swapsDone = true
+	cfg := pp.cfg
 	cfg.Rules = map[string]bool{patterns.RuleTokioMutex: true, patterns.RuleMutexScope: false, patterns.RuleRcArc: false}
 	cfg.Sites = nil
-	e := patterns.NewEngine(cfg, idx)
+	e := patterns.NewEngine(cfg, pp.idx)
 	defer e.Close()
-	var out []patterns.FileEdits
-	for _, q := range crateFiles {
-		if q == p {
-			continue
-		}
+	pp.swaps = map[string][]rewrite.Edit{}
+	for _, q := range pp.crateFiles {
 		f, err := l.file(q)
 		if err != nil {
 			continue
@@ -423,7 +453,22 @@ func (l *loop) crateSwapEdits(p string, cfg patterns.Config, idx *patterns.Index
 		if res.Internal != nil || bytes.Equal(res.Out, f.cur) {
 			continue
 		}
-		out = append(out, patterns.FileEdits{Path: q, Edits: []rewrite.Edit{{Start: 0, End: len(f.cur), New: string(res.Out)}}})
+		pp.swaps[q] = fixEdits(res)
+	}
+	return pp.swaps
+}
+
+// fixEdits returns the edits of all of res's Fixes, sorted: applied to
+// res.In they give res.Out. Should they not (a Result whose Fixes miss
+// a change), it is one edit of the whole file, which does.
+func fixEdits(res *patterns.Result) []rewrite.Edit {
+	var out []rewrite.Edit
+	for _, fx := range res.Fixes {
+		out = append(out, fx.Edits...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	if got, err := rewrite.Apply(res.In, out); err != nil || !bytes.Equal(got, res.Out) {
+		return []rewrite.Edit{{Start: 0, End: len(res.In), New: string(res.Out)}}
 	}
 	return out
 }

@@ -321,3 +321,56 @@ func TestLoopUndoesAFixAMaskedErrorHid(t *testing.T) {
 		t.Errorf("b: %s", got)
 	}
 }
+
+// The crate plan is made once per package and round, whatever the number
+// of files with a site: 10 files, one round, one plan.
+func TestLoopPlansOncePerPackageAndRound(t *testing.T) {
+	files := map[string]string{}
+	for i := 0; i < 10; i++ {
+		files[fmt.Sprintf("src/f%d.rs", i)] = fakeFile(2, nil)
+	}
+	l, _ := newFakeLoop(files)
+	plans := 0
+	l.crates = func(cfg patterns.Config, sources map[string][]byte) (*patterns.Index, []string) {
+		plans++
+		if len(sources) != 10 || len(cfg.Sites) != 20 {
+			t.Errorf("plan over %d files and %d sites, want 10 and 20", len(sources), len(cfg.Sites))
+		}
+		return crateIndex(cfg, sources)
+	}
+	if err := l.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if l.rounds != 1 || plans != 1 {
+		t.Errorf("%d rounds, %d plans; want 1 and 1", l.rounds, plans)
+	}
+}
+
+// The swap's edits in the file that decides the lock's type are the
+// small edits of its fixes, not a replacement of the whole file, so a
+// suggestion's span covers what changes.
+func TestCrateSwapEditsAreSmall(t *testing.T) {
+	state := "//! The state.\nuse std::sync::Mutex;\n\npub(crate) struct State {\n    pub(crate) jobs: Mutex<Vec<u32>>,\n}\n"
+	main := "mod state;\nuse std::sync::Arc;\nuse state::State;\nasync fn tick() {}\n" +
+		"fn start(s: Arc<State>) {\n    tokio::spawn(async move {\n        let mut jobs = s.jobs.lock().unwrap();\n        jobs.push(1);\n        tick().await;\n        jobs.push(2);\n    });\n}\n"
+	l, _ := newFakeLoop(map[string]string{"src/state.rs": state, "src/main.rs": main})
+	l.crates, l.files = crateIndex, map[string]*loopFile{}
+	site := patterns.Site{Path: "src/main.rs", Kind: patterns.SiteHeld, Line: 7, Col: 17, Type: "std::sync::MutexGuard<'_, Vec<u32>>", AwaitLine: 9, AwaitCol: 16}
+	pp := l.plan("", []patterns.Site{site})
+	if len(pp.crateFiles) == 0 {
+		t.Fatal("the crate does not swap")
+	}
+	es := l.crateSwapEdits(pp)["src/state.rs"]
+	if len(es) == 0 {
+		t.Fatalf("no swap edits for src/state.rs: %v", l.crateSwapEdits(pp))
+	}
+	for _, e := range es {
+		if e.End-e.Start > len("std::sync::Mutex") || len(e.New) > len("tokio::sync::Mutex")+2 {
+			t.Errorf("edit %d..%d %q is not small", e.Start, e.End, e.New)
+		}
+	}
+	got, err := rewrite.Apply([]byte(state), es)
+	if err != nil || !strings.Contains(string(got), "use tokio::sync::Mutex;") {
+		t.Errorf("applied: %v\n%s", err, got)
+	}
+}

@@ -147,59 +147,28 @@ func (l *loop) fixesOf(path string, fs []patterns.Finding, sites []*loopSite) []
 	if lf == nil || bytes.Equal(lf.orig, lf.cur) {
 		return nil
 	}
-	parent := make([]int, len(fs))
-	for i := range parent {
-		parent[i] = i
+	fixed := make([]bool, len(fs))
+	for i := range fs {
+		fixed[i] = sites[i].fix != nil && fs[i].Fixed
 	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	owner := make([]int, len(lf.comp))
+	owners := make([][]int, len(lf.comp))
 	for c, im := range rewrite.Images(lf.comp) {
-		owner[c] = -1
 		for i, s := range sites {
-			if s.fix == nil || !fs[i].Fixed {
+			if !fixed[i] {
 				continue
 			}
-			sp, ok := s.fix.spans[path]
-			if !ok || sp[0] > im[1] || im[0] > sp[1] {
-				continue
+			if sp, ok := s.fix.spans[path]; ok && sp[0] <= im[1] && im[0] <= sp[1] {
+				owners[c] = append(owners[c], i)
 			}
-			if owner[c] < 0 {
-				owner[c] = i
-			}
-			parent[find(i)] = find(owner[c])
 		}
-		if owner[c] < 0 {
+		if len(owners[c]) == 0 {
 			return nil
 		}
 	}
-	byRoot := map[int]*patterns.Fix{}
-	var order []int
-	for i := range fs {
-		if sites[i].fix == nil || !fs[i].Fixed {
-			continue
-		}
-		r := find(i)
-		if byRoot[r] == nil {
-			byRoot[r] = &patterns.Fix{}
-			order = append(order, r)
-		}
-		byRoot[r].Findings = append(byRoot[r].Findings, i)
-	}
-	for c, e := range lf.comp {
-		f := byRoot[find(owner[c])]
-		f.Edits = append(f.Edits, e)
-	}
-	out := make([]patterns.Fix, 0, len(order))
-	for _, r := range order {
-		if len(byRoot[r].Edits) > 0 {
-			out = append(out, *byRoot[r])
+	var out []patterns.Fix
+	for _, f := range patterns.GroupFixes(fixed, lf.comp, owners) {
+		if len(f.Edits) > 0 {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // manifestHasWorkspace matches a [workspace] table header.
@@ -93,32 +94,60 @@ func (d dirTree) packageOf(path string) string {
 }
 
 // scratchTree returns a scratch copy of the workspace at root for the
-// loop's candidates, and a function that releases it. The copy lives in
-// the target folder (sendfix-scratch), kept between runs: a file whose
-// bytes are already there is not written again, so cargo finds it
-// unchanged and builds stay incremental from run to run. When another run
-// holds that folder, a temporary one is used and removed.
-func scratchTree(root, targetDir string) (string, func(), error) {
+// loop's candidates, the target folder to build it in, and a function
+// that releases both. The copy lives in the target folder
+// (sendfix-scratch), kept between runs: a file whose bytes are already
+// there is not written again, so cargo finds it unchanged and builds stay
+// incremental from run to run.
+//
+// Only one run at a time may build a copy of the workspace in one target
+// folder: cargo records the sources of a workspace member relative to the
+// target folder when they are inside it, and gives every copy of a
+// workspace the same build units, so a second copy checked there would be
+// judged fresh against the first copy's files and report their errors
+// (none, once fixed) for its own. So when another run holds the copy,
+// this one waits for it (saying so through note; the runs' builds would
+// take turns on the target folder anyway). When the lock cannot be taken
+// at all (the target folder cannot be written, or a lock file a killed
+// run left where locks are files), the copy is a temporary folder with a
+// target folder of its own, removed on release.
+func scratchTree(ctx context.Context, root, targetDir string, note func(string, ...any)) (dir, target string, release func(), err error) {
 	stable := filepath.Join(targetDir, "sendfix-scratch")
 	if err := os.MkdirAll(targetDir, 0o755); err == nil {
-		if release, ok := tryLock(stable + ".lock"); ok {
+		release, held := tryLock(stable + ".lock")
+		for waited := false; release == nil && held; release, held = tryLock(stable + ".lock") {
+			if !waited {
+				note("waiting for another sendfix run to release %s", stable+".lock")
+				waited = true
+			}
+			select {
+			case <-ctx.Done():
+				return "", "", nil, ctx.Err()
+			case <-time.After(lockPoll):
+			}
+		}
+		if release != nil {
 			if err := syncTree(root, stable, targetDir); err != nil {
 				release()
-				return "", nil, err
+				return "", "", nil, err
 			}
-			return stable, release, nil
+			return stable, targetDir, release, nil
 		}
 	}
-	dst, err := os.MkdirTemp("", "sendfix-cargo-")
+	tmp, err := os.MkdirTemp("", "sendfix-cargo-")
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
+	dst := filepath.Join(tmp, "workspace")
 	if err := syncTree(root, dst, targetDir); err != nil {
-		os.RemoveAll(dst)
-		return "", nil, err
+		os.RemoveAll(tmp)
+		return "", "", nil, err
 	}
-	return dst, func() { os.RemoveAll(dst) }, nil
+	return dst, filepath.Join(tmp, "target"), func() { os.RemoveAll(tmp) }, nil
 }
+
+// lockPoll is how often a run waiting for the scratch copy tries its lock.
+var lockPoll = 200 * time.Millisecond
 
 // syncTree makes dst a copy of the workspace at root, but target/ and
 // .git/ (and targetDir, when inside root): files whose bytes dst already
