@@ -32,6 +32,7 @@ type goldenCase struct {
 	Edition         string   // "2021" unless a directive says otherwise
 	Args            []string // extra sendfix flags
 	ExpectSendError bool     // a no-change case whose input must fail with the Send error
+	TokioUnstable   bool     // compiled with --cfg tokio_unstable and tokio's tracing feature
 
 	Err error // a problem with the case files themselves
 }
@@ -154,6 +155,11 @@ func (c *goldenCase) parseDirectives() error {
 			if _, err := configFor(c.Args); err != nil {
 				return err
 			}
+		case "tokio-unstable":
+			if hasVal {
+				return fmt.Errorf("directive tokio-unstable takes no value")
+			}
+			c.TokioUnstable = true
 		case "expect":
 			if val != "send-error" {
 				return fmt.Errorf("expect=%q: only send-error is known", val)

@@ -48,7 +48,7 @@ func TestGolden(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no cases under testdata/*/")
 	}
-	judge := &compileJudge{cases: cases}
+	judge, unstable := judges(cases)
 	byGroup := map[string][]*goldenCase{}
 	var groups []string
 	for _, c := range cases {
@@ -64,11 +64,35 @@ func TestGolden(t *testing.T) {
 					if !*update {
 						t.Parallel() // -update writes files the compile judge reads
 					}
-					testCase(t, c, judge)
+					j := judge
+					if c.TokioUnstable {
+						j = unstable
+					}
+					testCase(t, c, j)
 				})
 			}
 		})
 	}
+}
+
+// judges returns the compile judges of the cases: one project for the
+// cases as they are, and one built with tokio's unstable API (`// golden:
+// tokio-unstable`: `--cfg tokio_unstable` and tokio's tracing feature,
+// which tokio's task::Builder needs) for the others. The second has a
+// target folder of its own: its flags build tokio differently, once.
+func judges(cases []*goldenCase) (plain, unstable *compileJudge) {
+	plain, unstable = &compileJudge{}, &compileJudge{}
+	for _, c := range cases {
+		if c.TokioUnstable {
+			unstable.cases = append(unstable.cases, c)
+		} else {
+			plain.cases = append(plain.cases, c)
+		}
+	}
+	if dir, err := cargoDir(); err == nil {
+		unstable.proj = cargoProject{Dir: dir + "-unstable", Name: "unstable", Unstable: true}
+	}
+	return plain, unstable
 }
 
 func testCase(t *testing.T, c *goldenCase, judge *compileJudge) {

@@ -11,15 +11,15 @@ import (
 // cannot pass every case silently.
 
 func TestParseDirectives(t *testing.T) {
-	src := "\xef\xbb\xbf// golden: run\r\n//! doc\r\n// golden: edition=2024\n// golden: args=--skip tokio-mutex --all-async\n// golden: expect=send-error\nfn main() {}\n// golden: edition=2021\n"
+	src := "\xef\xbb\xbf// golden: run\r\n//! doc\r\n// golden: edition=2024\n// golden: args=--skip tokio-mutex --all-async\n// golden: expect=send-error\n// golden: tokio-unstable\nfn main() {}\n// golden: edition=2021\n"
 	c := &goldenCase{Input: []byte(src), Edition: "2021"}
 	if err := c.parseDirectives(); err != nil {
 		t.Fatal(err)
 	}
-	if !c.Run || c.Edition != "2024" || !c.ExpectSendError || strings.Join(c.Args, " ") != "--skip tokio-mutex --all-async" {
+	if !c.Run || c.Edition != "2024" || !c.ExpectSendError || !c.TokioUnstable || strings.Join(c.Args, " ") != "--skip tokio-mutex --all-async" {
 		t.Errorf("got run=%v edition=%s expect=%v args=%q", c.Run, c.Edition, c.ExpectSendError, c.Args)
 	}
-	for _, bad := range []string{"// golden: edition=2018\n", "// golden: nope\n", "// golden: args=--rules nope\n", "// golden: args=--frobnicate\n"} {
+	for _, bad := range []string{"// golden: edition=2018\n", "// golden: nope\n", "// golden: args=--rules nope\n", "// golden: args=--frobnicate\n", "// golden: tokio-unstable=yes\n"} {
 		c := &goldenCase{Input: []byte(bad)}
 		if err := c.parseDirectives(); err == nil {
 			t.Errorf("%q: no error", bad)
