@@ -299,7 +299,7 @@ func compareFindings(want []expectedFinding, got []patterns.Finding) []string {
 		}
 		found := false
 		for _, f := range fs {
-			hay := strings.ToLower(f.Message + "\n" + f.Reason + "\n" + f.Fix)
+			hay := strings.ToLower(f.Message + "\n" + f.Reason + "\n" + f.Fix + "\n" + strings.Join(f.Notes, "\n"))
 			if strings.Contains(hay, strings.ToLower(w.Text)) {
 				found = true
 			}

@@ -104,6 +104,10 @@ type Finding struct {
 	Fixed   bool
 	Fix     string // what the fix did, when Fixed
 	Reason  string // why it was not fixed, when !Fixed
+	// Notes add what a reviewer should know and the finding does not
+	// rest on: a call that may mean several async fns and so carried no
+	// Send requirement to this one.
+	Notes []string
 	// Site is the compiler's report this finding answers (Config.Sites);
 	// nil for a finding of the syntax alone.
 	Site *Site

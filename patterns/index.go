@@ -35,6 +35,9 @@ type Index struct {
 	// requirement) by how they were matched: precise (one fn), ambiguous
 	// (several; not propagated), none (no fn of the given files).
 	Calls struct{ Precise, Ambiguous, None int }
+	// amb says, for an async fn, which ambiguous call would have made it
+	// Send-required, or also would have (index_ambig.go).
+	amb map[int32]ambNote
 	// crates are the complete crates among the files given, by file
 	// (tokiomutex_crate.go's AddCrates).
 	crates map[string]*Crate
@@ -178,6 +181,8 @@ type ixBuild struct {
 	methods map[string][]int32 // name -> methods, any crate
 	free    map[key2][]int32   // crate, name -> free fns
 	edges   map[int32][]int32
+	many    []int32   // the fns of the last call resolve found ambiguous
+	amb     []ambCall // the ambiguous calls that carry a Send requirement
 }
 
 type (
@@ -262,6 +267,7 @@ func (b *ixBuild) propagate(sums []*Summary) {
 			switch {
 			case to < -1:
 				ix.Calls.Ambiguous++
+				b.ambiguous(s, f, c)
 				continue
 			case to < 0:
 				ix.Calls.None++
@@ -301,6 +307,7 @@ func (b *ixBuild) propagate(sums []*Summary) {
 			}
 		}
 	}
+	b.noteAmbiguous()
 }
 
 // sendFn reports whether the async fn of the file at path with the given

@@ -166,6 +166,7 @@ func (e *Engine) propose(fc *fileCtx) []proposal {
 			p.f.Site = &site
 		}
 	}
+	noteAmbiguous(fc.bodies, props)
 	return props
 }
 

@@ -31,14 +31,15 @@ func (b *ixBuild) resolve(f *ixFile, c lexCall) int32 {
 }
 
 // oneOf returns the only fn of ids, noFn when there is none, manyFns when
-// there are several.
-func oneOf(ids []int32) int32 {
+// there are several (then b.many holds them, for the ambiguity notes).
+func (b *ixBuild) oneOf(ids []int32) int32 {
 	switch len(ids) {
 	case 0:
 		return noFn
 	case 1:
 		return ids[0]
 	}
+	b.many = ids
 	return manyFns
 }
 
@@ -56,7 +57,7 @@ func (b *ixBuild) inImpl(f *ixFile, c lexCall, name string) int32 {
 	case len(ids) == 0 && c.trait != "":
 		ids = b.byOwner[key3{f.crate, c.trait, name}]
 	}
-	return oneOf(ids)
+	return b.oneOf(ids)
 }
 
 // byReceiver resolves `x.name(..)`, the receiver's type unknown: the only
@@ -65,7 +66,7 @@ func (b *ixBuild) inImpl(f *ixFile, c lexCall, name string) int32 {
 func (b *ixBuild) byReceiver(f *ixFile, name string) int32 {
 	ids := b.methods[name]
 	if len(ids) != 1 {
-		return oneOf(ids)
+		return b.oneOf(ids)
 	}
 	if !f.sum.spells(b.ix.fns[ids[0]].owner) {
 		return noFn
@@ -96,7 +97,7 @@ func (b *ixBuild) bare(f *ixFile, mods, name string) int32 {
 			}
 		}
 	}
-	return oneOf(ids)
+	return b.oneOf(ids)
 }
 
 func containsID(ids []int32, id int32) bool {
@@ -182,7 +183,7 @@ func (b *ixBuild) inPlace(pl place, name string) int32 {
 		return noFn
 	}
 	if pl.typ != "" {
-		return oneOf(b.byOwner[key3{pl.crate, pl.typ, name}])
+		return b.oneOf(b.byOwner[key3{pl.crate, pl.typ, name}])
 	}
 	if pl.tail == "" {
 		if id, ok := b.byKey[key4{pl.crate, pl.mod, "", name}]; ok {
@@ -195,7 +196,7 @@ func (b *ixBuild) inPlace(pl place, name string) int32 {
 			ids = append(ids, id)
 		}
 	}
-	return oneOf(ids)
+	return b.oneOf(ids)
 }
 
 // useOf returns the import of alias in the inline modules mods, or nil.

@@ -19,6 +19,9 @@ type asyncBody struct {
 	// a Send bound, a Send box), so what it captures must be Send too, not
 	// only what it holds across its awaits.
 	moved bool
+	// note: an ambiguous call would have made this body Send-required
+	// (Index.ambiguityNote); findings in it say so.
+	note string
 }
 
 // spawnKind classifies a call by what it does with a future argument.
@@ -179,6 +182,9 @@ func scanBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync
 				b.send = true
 				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, why)
 			}
+			if len(idx.amb) > 0 {
+				b.note = idx.ambiguityNote(path, fnKeyOf(src, n, up))
+			}
 			bodies = append(bodies, b)
 			byStart[rangeKey(n)] = b
 		case "async_block":
@@ -211,6 +217,9 @@ func scanBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync
 	})
 	// Outer bodies come first, so one pass in order settles inheritance.
 	for _, b := range bodies {
+		if outer := outers[b]; outer != nil && !local[b] && !b.moved {
+			b.note = outer.note // it would have shared the requirement
+		}
 		if b.node.Type() != "async_block" || b.send {
 			continue
 		}
@@ -232,6 +241,24 @@ func scanBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync
 		}
 	}
 	return &bodyScan{bodies: bodies, fns: h.fns, fx: m.fx}
+}
+
+// noteAmbiguous adds to each proposal the note of the innermost body
+// around its position (asyncBody.note): an ambiguous call that would have
+// made that body Send-required.
+func noteAmbiguous(bodies []*asyncBody, props []proposal) {
+	for i := range props {
+		off := props[i].f.Pos.Offset
+		var in *asyncBody
+		for _, b := range bodies {
+			if int(b.node.StartByte()) <= off && off < int(b.node.EndByte()) {
+				in = b // bodies are in source order: the last is the innermost
+			}
+		}
+		if in != nil && in.note != "" {
+			props[i].f.Notes = append(props[i].f.Notes, in.note)
+		}
+	}
 }
 
 // rangeKey identifies a node by its byte range.

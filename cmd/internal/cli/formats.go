@@ -91,6 +91,9 @@ func status(f patterns.Finding) string {
 	if len(f.Tried) > 0 {
 		tried = "; tried: " + triedText(f)
 	}
+	for _, n := range f.Notes {
+		tried += "; note: " + n
+	}
 	if f.Fixed {
 		return "fix: " + f.Fix + tried // proposed or applied: the mode says which
 	}

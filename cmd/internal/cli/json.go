@@ -74,6 +74,7 @@ type jsonFinding struct {
 	Fixed   bool     `json:"fixed"`
 	Fix     string   `json:"fix,omitempty"`
 	Reason  string   `json:"reason,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 	// Site and Tried are --cargo's: the Send failure rustc reported that
 	// the finding answers, and the candidate fixes tried for it.
 	Site  *jsonSite     `json:"site,omitempty"`
@@ -131,7 +132,7 @@ func toJSONFindings(fs []patterns.Finding) []jsonFinding {
 	for _, f := range fs {
 		j := jsonFinding{
 			Rule: f.Rule, Line: f.Pos.Line, Column: f.Pos.Col, Name: f.Name,
-			Message: f.Message, Fixed: f.Fixed, Fix: f.Fix, Reason: f.Reason,
+			Message: f.Message, Fixed: f.Fixed, Fix: f.Fix, Reason: f.Reason, Notes: f.Notes,
 		}
 		if f.Await != nil {
 			j.Await = &jsonPos{f.Await.Line, f.Await.Col}

@@ -455,6 +455,9 @@ func (m *messageFormat) diagnostic(sg *suggestions, i int) *msgDiagnostic {
 		Code:     &msgCode{Code: "sendfix::" + f.Rule},
 		Spans:    findingSpans(sg.name, sg.lines, f),
 		Children: []msgDiagnostic{sg.child(i)}}
+	for _, n := range f.Notes {
+		d.Children = append(d.Children, childNote("note", n))
+	}
 	if e, ok := explanations[f.Rule]; ok {
 		d.Code.Explanation = strPtr(e.text)
 	}

@@ -473,6 +473,9 @@ func (h *humanPrinter) finding(w io.Writer, path string, src []byte, f patterns.
 	if len(f.Tried) > 0 {
 		fmt.Fprintf(w, "%s %s %s\n", eq, h.paint(styleBold, "tried:"), indent("tried:", triedText(f)))
 	}
+	for _, n := range f.Notes {
+		fmt.Fprintf(w, "%s %s %s\n", eq, h.paint(styleBold, "note:"), indent("note:", n))
+	}
 	fmt.Fprintln(w)
 }
 
