@@ -234,14 +234,14 @@ func (ix *Index) MayMatch(path string, src []byte, cfg Config) bool {
 	}
 	r := ix.reading(path, src, cfg.AllAsync)
 	defer r.fs.release()
-	guards, rc := ix.mayRules(src, cfg, r)
+	guards, rc := ix.mayRules(path, src, cfg, r)
 	return guards || rc
 }
 
 // mayRules is Index.MayMatch rule by rule, for a file past MayMatch and
 // its reading r: whether the guard rules and rc-arc may report in src.
-func (ix *Index) mayRules(src []byte, cfg Config, r *sendReading) (guards, rc bool) {
-	rc = cfg.Rules[RuleRcArc] && mayRcWords(src) && r.rcTrigger()
+func (ix *Index) mayRules(path string, src []byte, cfg Config, r *sendReading) (guards, rc bool) {
+	rc = cfg.Rules[RuleRcArc] && mayRcWords(src) && r.rcTrigger() && r.rcHeldMay(ix, path)
 	guards = guardRules(cfg) && ix.mayHoldGuard(src, r.guardSite)
 	return guards, rc
 }
@@ -288,7 +288,7 @@ func (ix *Index) Look(path string, src []byte, keys map[string]bool, cfg Config)
 	if len(cfg.Sites) > 0 {
 		return called, true
 	}
-	guards, rc := ix.mayRules(src, cfg, r)
+	guards, rc := ix.mayRules(path, src, cfg, r)
 	return called, guards || rc
 }
 

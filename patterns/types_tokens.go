@@ -3,6 +3,7 @@ package patterns
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // tokenTypeDefs reads a file's struct, enum, union, alias and trait
@@ -14,7 +15,16 @@ import (
 // is never found not Send by a misreading: a definition that fails to read
 // is left out, and a type of no definition is opaque.
 func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
-	toks := itemTokens(src)
+	buf, _ := itemTokenBufs.Get().(*[]string)
+	if buf == nil {
+		buf = new([]string)
+	}
+	toks := itemTokensInto((*buf)[:0], src)
+	defer func() {
+		clear(toks)
+		*buf = toks[:0]
+		itemTokenBufs.Put(buf)
+	}()
 	p := &tokReader{toks: toks}
 	defs := map[string][]*typeDef{}
 	var impls []autoImpl
@@ -93,14 +103,21 @@ func tokenTypeDefs(src []byte, path string) map[string][]*typeDef {
 	return defs
 }
 
-// itemTokens returns src's tokens without the bodies of fns (as the
+// itemTokenBufs recycles the token slices of tokenTypeDefs, which keeps
+// none of them.
+var itemTokenBufs sync.Pool
+
+// itemTokensInto returns src's tokens without the bodies of fns (as the
 // parser's reading of definitions, fileTypeDefs, does not enter them):
 // most of a file's tokens, and most of the cost of reading its
 // definitions, are in those bodies. A body is the first `{..}` after `fn`
 // outside brackets; a `,`, `;` or `}` there first ends a fn pointer type
 // or a declaration without a body.
-func itemTokens(src []byte) []string {
-	var toks []string
+// They are appended to toks. A word is allocated once per file, however
+// often the file spells it: the definitions keep a few words, and a
+// file's words repeat.
+func itemTokensInto(toks []string, src []byte) []string {
+	words := map[string]string{}
 	afterFn, depth, skip := false, 0, 0
 	eachToken(src, func(_, i, j int) bool {
 		c := src[i]
@@ -134,7 +151,12 @@ func itemTokens(src []byte) []string {
 		if j-i == 2 && c == 'f' && src[i+1] == 'n' {
 			afterFn, depth = true, 0
 		}
-		toks = append(toks, string(src[i:j]))
+		w, ok := words[string(src[i:j])]
+		if !ok {
+			w = string(src[i:j])
+			words[w] = w
+		}
+		toks = append(toks, w)
 		return true
 	})
 	return toks

@@ -1,0 +1,233 @@
+package patterns
+
+import (
+	"strings"
+	"testing"
+)
+
+// rcGateCase is a crate for rc-arc's gate: its files by path, the first
+// the one looked at.
+type rcGateCase struct {
+	name  string
+	files [][2]string
+}
+
+// gateLooks returns, for the first file of c under an Index of all its
+// files: whether the engine reports rc-arc there, whether rcTrigger and
+// rcHeldMay let it through, and Index.MayMatch.
+func gateLooks(t *testing.T, c rcGateCase) (found, trigger, held, may bool) {
+	t.Helper()
+	cfg := Config{Rules: map[string]bool{RuleRcArc: true}}
+	var sums []*Summary
+	for _, f := range c.files {
+		sums = append(sums, Summarize(f[0], []byte(f[1])))
+	}
+	ix := NewIndex(sums...)
+	path, src := c.files[0][0], []byte(c.files[0][1])
+	e := NewEngine(cfg, ix)
+	res := e.Run(path, src)
+	e.Close()
+	for _, f := range res.Findings {
+		found = found || f.Rule == RuleRcArc
+	}
+	r := ix.reading(path, src, false)
+	defer r.fs.release()
+	return found, r.rcTrigger(), r.rcHeldMay(ix, path), ix.MayMatch(path, src, cfg)
+}
+
+// TestRcGateLetsThrough: for each way a value held by a Send-required
+// future gets a type that is not Send without the body spelling it (a
+// fn's result, a method's result, `self`, a field, an alias, an import
+// alias, a type of another file of the crate, a trait object, a cell
+// behind a reference), the engine reports it and the gate lets the file
+// through.
+func TestRcGateLetsThrough(t *testing.T) {
+	spawnMain := func(body string) string {
+		return `#[tokio::main]
+async fn main() {
+    ` + body + `
+}
+async fn tick() {}
+`
+	}
+	cases := []rcGateCase{
+		{"a fn's result", [][2]string{{"src/main.rs", `use std::rc::Rc;
+fn make() -> Rc<i32> { Rc::new(1) }
+` + spawnMain(`let x = make();
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();`)}}},
+		{"a method's result", [][2]string{{"src/main.rs", `use std::rc::Rc;
+struct Maker;
+impl Maker { fn shared(&self) -> Rc<i32> { Rc::new(1) } }
+` + spawnMain(`let m = Maker;
+    let x = m.shared();
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();`)}}},
+		{"Self::new", [][2]string{{"src/main.rs", `use std::rc::Rc;
+struct Job { data: Rc<i32> }
+impl Job {
+    fn new() -> Self { Job { data: Rc::new(1) } }
+    fn start() {
+        let j = Self::new();
+        tokio::spawn(async move { let _ = &j; tick().await; });
+    }
+}
+async fn tick() {}
+fn main() { Job::start(); }
+`}}},
+		{"self of an Rc-holding struct", [][2]string{{"src/main.rs", `use std::rc::Rc;
+struct Job { data: Rc<i32> }
+impl Job {
+    async fn run(self) { let _ = &self; tick().await; }
+}
+async fn tick() {}
+#[tokio::main]
+async fn main() {
+    tokio::spawn(Job { data: Rc::new(1) }.run()).await.unwrap();
+}
+`}}},
+		{"a field", [][2]string{{"src/main.rs", `use std::rc::Rc;
+struct Job { data: Rc<i32> }
+fn job() -> Job { Job { data: Rc::new(1) } }
+` + spawnMain(`let x = job().data;
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();`)}}},
+		{"a type alias", [][2]string{{"src/main.rs", `use std::rc::Rc;
+type Shared = Rc<i32>;
+async fn run(s: Shared) { let _ = &s; tick().await; }
+async fn tick() {}
+#[tokio::main]
+async fn main() { let s: Shared = Rc::new(1); tokio::spawn(run(s)).await.unwrap(); }
+`}}},
+		{"a struct of another file", [][2]string{
+			{"src/main.rs", `mod state;
+use std::rc::Rc;
+use state::State;
+async fn run(s: State) { let _ = &s; tick().await; }
+async fn tick() {}
+#[tokio::main]
+async fn main() { tokio::spawn(run(State { n: Rc::new(1) })).await.unwrap(); }
+`},
+			{"src/state.rs", `use std::rc::Rc;
+pub struct State { pub n: Rc<i32> }
+`}}},
+		{"a trait object", [][2]string{{"src/main.rs", `use std::rc::Rc;
+fn hook() -> Box<dyn Fn()> { Box::new(|| ()) }
+fn unused() -> Rc<i32> { Rc::new(1) }
+` + spawnMain(`let _ = unused();
+    let h = hook();
+    tokio::spawn(async move { h(); tick().await; }).await.unwrap();`)}}},
+	}
+	found := 0
+	for _, c := range cases {
+		f, trigger, held, may := gateLooks(t, c)
+		if f {
+			found++
+		} else {
+			t.Logf("%s: no finding", c.name)
+		}
+		if f && !(trigger && held && may) {
+			t.Errorf("%s: the engine reports rc-arc, but rcTrigger %v, rcHeldMay %v, Index.MayMatch %v", c.name, trigger, held, may)
+		}
+	}
+	if found < len(cases)-2 {
+		t.Fatalf("the engine reports rc-arc in %d of %d cases: the check proves little", found, len(cases))
+	}
+}
+
+// TestRcGateStops: files that spell Rc and spawn, where no Send-required
+// body's fn spells anything that leads to a type that is not Send, are
+// not let through, though rcTrigger alone would.
+func TestRcGateStops(t *testing.T) {
+	cases := []rcGateCase{
+		{"Rc in a sync fn only", [][2]string{{"src/main.rs", `use std::rc::Rc;
+fn count(r: Rc<i32>) -> i32 { *r }
+fn local() -> i32 { count(Rc::new(1)) }
+#[tokio::main]
+async fn main() {
+    let n = local();
+    tokio::spawn(async move { println!("{n}"); }).await.unwrap();
+}
+`}}},
+		{"a method of a Send struct", [][2]string{{"src/main.rs", `use std::rc::Rc;
+use std::sync::Arc;
+struct Server { port: u16, name: Arc<String> }
+impl Server {
+    async fn serve(&self) { println!("{} {}", self.port, self.name); }
+}
+fn cache() -> Rc<Vec<u8>> { Rc::new(Vec::new()) }
+#[tokio::main]
+async fn main() {
+    let s = Arc::new(Server { port: 1, name: Arc::new(String::new()) });
+    tokio::spawn(async move { s.serve().await; }).await.unwrap();
+}
+fn warm() { let _ = cache(); }
+`}}},
+		{"an Rc-holding struct of another crate's file", [][2]string{
+			{"src/main.rs", `use std::rc::Rc;
+struct Plain { n: u64 }
+fn plain() -> Plain { Plain { n: 1 } }
+#[tokio::main]
+async fn main() {
+    let p = plain();
+    tokio::spawn(async move { println!("{}", p.n); }).await.unwrap();
+}
+fn shared() -> Rc<u8> { Rc::new(1) }
+`},
+			{"other/src/lib.rs", `use std::rc::Rc;
+pub struct Plain { pub n: Rc<u64> }
+`}}},
+	}
+	for _, c := range cases {
+		f, trigger, held, may := gateLooks(t, c)
+		if f {
+			t.Errorf("%s: the engine reports rc-arc in a file meant to have nothing", c.name)
+		}
+		if !trigger {
+			t.Errorf("%s: rcTrigger stops it already: the case proves nothing of rcHeldMay", c.name)
+		}
+		if held || may {
+			t.Errorf("%s: rcHeldMay %v, Index.MayMatch %v; want both false", c.name, held, may)
+		}
+	}
+}
+
+// TestRcGateWords: the words the gate reads as leading to a leaf, in the
+// parameters and body of the fn around a Send-required body.
+func TestRcGateWords(t *testing.T) {
+	src := `use std::rc::Rc;
+use std::cell::RefCell as Slot;
+struct Holds { x: Rc<u8> }
+struct Plain { y: u8 }
+struct Nested { h: Holds }
+struct Ptr { p: *const u8 }
+impl Holds { fn get(&self) -> Self { todo!() } fn n(&self) -> u8 { 1 } }
+impl Plain { fn get(&self) -> Self { todo!() } }
+fn mk() -> Nested { todo!() }
+fn plain() -> Plain { todo!() }
+`
+	fs := readFile([]byte(src))
+	defer fs.release()
+	ix := NewIndex(Summarize("src/main.rs", []byte(src)))
+	g := newRCGate(fs, ix, "src/main.rs")
+	for w, want := range map[string]bool{
+		"Rc": true, "Weak": true, "RefCell": true, "Cell": true, "MutexGuard": true, "dyn": true,
+		"Slot": true, "Holds": true, "Nested": true, "Ptr": true, "Plain": false, "u8": false, "Arc": false, "Mutex": false,
+	} {
+		if got := g.leads(w); got != want {
+			t.Errorf("leads(%s) = %v, want %v", w, got, want)
+		}
+	}
+	for w, want := range map[string]bool{"mk": true, "plain": false, "n": false, "get": true} {
+		if got := g.fnLeads(w); got != want {
+			t.Errorf("fnLeads(%s) = %v, want %v", w, got, want)
+		}
+	}
+	for _, c := range []struct {
+		impl string
+		want bool
+	}{{"Holds", true}, {"Plain", false}} {
+		k := int32(strings.Index(src, "impl "+c.impl+" { fn get(&self)"))
+		self := fs.tokenAt(int(k) + len("impl "+c.impl+" { fn get(&"))
+		if got := g.implLeads(self); got != c.want {
+			t.Errorf("implLeads(self of %s) = %v, want %v", c.impl, got, c.want)
+		}
+	}
+}
