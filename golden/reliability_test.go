@@ -378,6 +378,19 @@ var compileExceptions = map[string]string{}
 // per edition (`#[path]` keeps each file's bytes: a BOM, CRLF, tabs), so
 // one cargo check judges them all.
 func judgeVariants(t *testing.T, written []variantOutput) {
+	// The variants of `tokio-unstable` cases need tokio's unstable API,
+	// which a third build of tokio would cost: their diffs are checked
+	// above, and rustc judges the cases themselves (TestGolden).
+	stable := written[:0:0]
+	for _, w := range written {
+		if !w.c.TokioUnstable {
+			stable = append(stable, w)
+		}
+	}
+	if n := len(written) - len(stable); n > 0 {
+		t.Logf("%d variants of tokio-unstable cases not compiled here", n)
+	}
+	written = stable
 	if len(written) == 0 {
 		t.Fatal("no file was written: nothing to judge")
 	}
