@@ -149,6 +149,10 @@ type fileSyntax struct {
 	vars      []lexSpawnVar
 	varCallee [][2]string
 	spawned   []spawnedCall
+	// slots: the token twin of the hand-offs (readSendSlots) found a
+	// place where the model may hand a future to a Send context other
+	// than a spawn; without one, handoffCalls finds no fn handed over.
+	slots bool
 }
 
 // frame is an open bracket of the walk, or a closure's expression body.

@@ -1,6 +1,9 @@
 package patterns
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // The Send-context model read from tokens: what the token reading of a
 // file (lexfile.go) must take for Send-required so that it holds every
@@ -43,66 +46,71 @@ func (fs *fileSyntax) spawnKind(last, full string) spawnKind {
 }
 
 // markHandOffs marks the async bodies the tree's model may hand to a Send
-// context the reading does not see (sendctx_handoff.go, asyncFnWhy):
-//   - in a file that spells `Send`, `BoxFuture` or `boxed` (handoffWords),
-//     every async block not handed to a local run;
-//   - an async fn of an impl or trait in a file that spells `async_trait`,
-//     or of an impl of a trait in a file that spells `Send`;
-//   - in a file that spells one of handoffWords, an async fn whose name is
-//     used as a value or called as an argument (`get(handler)`,
-//     `run(job(1))`, `|| job()`), which the model marks by name;
+// context the reading does not see (sendctx_handoff.go, asyncFnWhy), as
+// the token twin of its hand-offs reads them (readSendSlots):
+//   - an async block lying in a hand-off region (an argument of a call of
+//     a fn with a Send slot, a `.boxed()` receiver, the value of a `let`
+//     typed with a Send word, the body of a fn whose signature spells
+//     one), or bound by `let NAME = async ..` where NAME is named in one;
+//   - an async fn of an impl or trait an `#[async_trait]` (not `?Send`)
+//     is written on, or of an impl of a trait of the file whose signature of the fn
+//     spells a Send word;
+//   - in a file that spells `Future` (as every hand-off of a fn but a
+//     spawn's does), an async fn whose name is named in a hand-off region
+//     (`run(job(1))`, `register(handler)`), which the model marks by name;
 //   - a body written in one of those (not through a fn or closure, not
 //     handed to a local run).
 func (fs *fileSyntax) markHandOffs() {
-	handoff := false
-	for _, w := range handoffWords {
-		handoff = handoff || hasWord(fs.src, w)
+	ss := fs.readSendSlots()
+	fs.slots = len(ss.regions) > 0 || len(ss.traitSend) > 0 || len(ss.asyncTrait) > 0
+	asyncTrait := hasWord(fs.src, []byte("async_trait"))
+	var names map[string]bool
+	if len(ss.regions) > 0 {
+		names = fs.handedNames(ss)
 	}
-	asyncTrait, send := hasWord(fs.src, []byte("async_trait")), hasWord(fs.src, []byte("Send"))
-	var handed map[string]bool
 	for i := range fs.bodies {
 		b := &fs.bodies[i]
 		if b.fn < 0 {
-			b.handOff = b.spawn != localRun && (handoff || b.parent >= 0 && fs.bodies[b.parent].handOff)
+			handed := ss.within(b.open) || b.bind != "" && names[b.bind]
+			b.handOff = b.spawn != localRun && (handed || b.parent >= 0 && fs.bodies[b.parent].handOff)
 			continue
 		}
 		f := &fs.fns[b.fn]
 		switch {
-		case asyncTrait && f.owner != "", send && f.trait != "":
+		case asyncTrait && f.owner != "" && ss.asyncTrait[fs.ownerBrace(f)], f.trait != "" && ss.traitSend[f.trait+"|"+f.name]:
 			b.handOff = true
-		case handoff:
-			if handed == nil {
-				handed = fs.handedNames()
-			}
-			b.handOff = handed[f.name]
+		default:
+			b.handOff = names[f.name]
 		}
 	}
 }
 
-// handedNames returns the names of the file's async fns that a token use
-// may hand to a Send context: not after `fn`, and not followed by `(`
-// unless after `(`, `,` or `|` (an argument, a closure's result).
-func (fs *fileSyntax) handedNames() map[string]bool {
+// ownerBrace returns the brace of the impl or trait body f is written
+// right in, or -1.
+func (fs *fileSyntax) ownerBrace(f *lexFn) int32 {
+	if k := fs.tokenAt(int(f.sig[0])); k >= 0 {
+		return fs.toks[k].up
+	}
+	return -1
+}
+
+// handedNames returns which names of the file's async fns (in a file
+// that spells `Future`) and of its `let NAME = async ..` bindings a
+// hand-off region names: the model hands those over by name.
+func (fs *fileSyntax) handedNames(ss *sendSlots) map[string]bool {
 	names := map[string]bool{}
-	for _, f := range fs.fns {
-		if f.async {
-			names[f.name] = false
+	if bytes.Contains(fs.src, kwFuture) {
+		for _, f := range fs.fns {
+			if f.async {
+				names[f.name] = false
+			}
 		}
 	}
-	for k := range fs.toks {
-		t := fs.toks[k]
-		if t.kind != tokIdent {
-			continue
-		}
-		w := strings.TrimPrefix(string(fs.src[t.s:t.e]), "r#")
-		seen, ok := names[w]
-		if !ok || seen || fs.word(int32(k)-1, "fn") {
-			continue
-		}
-		q := int32(k)
-		if !fs.is(q+1, '(') || fs.is(q-1, '(') || fs.is(q-1, ',') || fs.is(q-1, '|') {
-			names[w] = true
+	for _, b := range fs.bodies {
+		if b.bind != "" {
+			names[b.bind] = false
 		}
 	}
+	fs.namesWithin(ss, names)
 	return names
 }

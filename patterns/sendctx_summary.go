@@ -32,6 +32,18 @@ func mayHandOffFns(src []byte) bool {
 	return false
 }
 
+// mayHandOff reports whether a parse of the file may find a fn handed to
+// a Send context other than a spawn (handoffCalls): the tokens show a
+// Send slot, or their reading is unsure (unbalanced brackets, a span it
+// reads as no body). TestHandOffNeedsSlots holds it to handoffCalls.
+func (fs *fileSyntax) mayHandOff() bool {
+	return fs.slots || !fs.balanced || len(fs.loose) > 0
+}
+
+// ParsedForHandOffs reports whether summarizing the file parsed it for
+// the fns it hands to a Send context other than a spawn.
+func (s *Summary) ParsedForHandOffs() bool { return s != nil && s.handParsed }
+
 // summaryParsers are the parsers handoffCalls parses with: Summarize runs
 // in many goroutines at once, each file on its own.
 var summaryParsers = sync.Pool{New: func() any {

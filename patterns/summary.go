@@ -32,6 +32,7 @@ type Summary struct {
 	// Index (root) or sharing fns[via]'s requirement; whether the reading
 	// has loose spans or unbalanced brackets.
 	bodies     []sumBody
+	handParsed bool // the file was parsed for the fns it hands over (handoffCalls)
 	loose      bool
 	unbalanced bool
 }
@@ -97,7 +98,10 @@ func Summarize(path string, src []byte) *Summary {
 		}
 		s.calls = append(s.calls, sc)
 	}
-	s.calls = append(s.calls, handoffCalls(body)...)
+	if fs.mayHandOff() && mayHandOffFns(body) {
+		s.handParsed = true
+		s.calls = append(s.calls, handoffCalls(body)...)
+	}
 	return s
 }
 

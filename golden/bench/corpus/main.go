@@ -161,7 +161,7 @@ func (c *count) add(src []byte) {
 // and the files with findings when those are run.
 func stats(files []string, jobs int, verbose bool) {
 	cfg := patterns.DefaultConfig()
-	var all, async, may, guardDecl, need, found count
+	var all, async, may, handed, guardDecl, need, found count
 	sums := make([]*patterns.Summary, len(files))
 	pos := map[string]int{}
 	for i, f := range files {
@@ -176,6 +176,9 @@ func stats(files []string, jobs int, verbose bool) {
 		sums[i] = patterns.Summarize(path, src)
 		if patterns.MayNeedSummary(src) {
 			async.add(src)
+		}
+		if sums[i].ParsedForHandOffs() {
+			handed.add(src)
 		}
 		candsOf[i], mayOf[i] = facts.GuardFnCandidates, facts.MayMatch
 		if facts.MayMatch {
@@ -274,13 +277,14 @@ func stats(files []string, jobs int, verbose bool) {
 	line("corpus (read once, summarized from tokens)", &all)
 	line("name async, spawn or Guard", &async)
 	line("MayMatch (read again)", &may)
+	line("parsed for hand-offs (summary)", &handed)
 	line("declare a guard fn called (parsed for it)", &guardDecl)
 	line("Index.MayMatch (parsed and run)", &need)
 	line("with findings", &found)
 	fmt.Printf("Index: %d calls matched to one fn, %d to several (not propagated), %d to none of the given files; built in %v\n",
 		idx.Calls.Precise, idx.Calls.Ambiguous, idx.Calls.None, built.Round(time.Millisecond))
-	fmt.Printf("files parsed: %d (%d for guard fns, %d run); files with findings: %d\n",
-		guardDecl.n.Load()+need.n.Load(), guardDecl.n.Load(), need.n.Load(), found.n.Load())
+	fmt.Printf("files parsed: %d (%d for hand-offs, %d for guard fns, %d run); files with findings: %d\n",
+		handed.n.Load()+guardDecl.n.Load()+need.n.Load(), handed.n.Load(), guardDecl.n.Load(), need.n.Load(), found.n.Load())
 	if verbose {
 		for _, p := range parsed {
 			fmt.Printf("  parsed %s %s\n", p, why[p])

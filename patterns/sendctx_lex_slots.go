@@ -1,0 +1,457 @@
+package patterns
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+)
+
+// The token twin of the Send-context model's hand-offs (sendctx_model.go,
+// sendctx_handoff.go): where, reading tokens only, the tree's model may
+// hand a future to a Send context other than a spawn. The model hands a
+// future over only through
+//   - a call of a fn of the file (by name: free fn, method, `Type::f`)
+//     whose parameter has a Send slot: a type parameter or `impl ..`
+//     bounded by Send or a trait of the file implying it, `Fn(..) -> Fut`
+//     with such a Fut, a Send box (paramSlot); its bounds are written in
+//     the fn's signature or its impl's or trait's header;
+//   - `.boxed()` of futures' FutureExt (boxedRecv);
+//   - a `let x: T = e;` whose T is a Send box (handoffs.let);
+//   - the values returned by a fn declared to return `impl Future + Send`
+//     or a Send box (handoffs.results);
+// and every type that decides one of those spells `Send`, `BoxFuture`, or
+// the name of a trait or type alias of the file whose definition spells
+// one of those (through others of the file). The reading takes the token
+// ranges where such a hand-off may happen (sendSlots.regions); what lies
+// outside them the model hands to nothing but spawns.
+
+// sendSlots is what the token reading knows of a file's Send contexts
+// other than spawns.
+type sendSlots struct {
+	// regions are the token ranges [from, to] (sorted, disjoint) in which
+	// the model may hand a future or a maker of futures to a Send context:
+	// the arguments of a call of a fn with a Send slot, the receiver of
+	// `.boxed()`, the value of a `let` typed with a Send word, the body of
+	// a fn whose signature spells one.
+	regions [][2]int32
+	// traitSend holds "Trait|fn" for each fn signature of a trait of the
+	// file that spells a Send word: an async fn implementing it may have
+	// to be Send (asyncFnWhy).
+	traitSend map[string]bool
+	// asyncTrait holds the body braces of the impls and traits an
+	// `#[async_trait]` (not `?Send`) is written on.
+	asyncTrait map[int32]bool
+}
+
+// slotFn is a fn whose signature, or its impl's or trait's header, spells
+// a Send word: the impl's type or trait's name it is written in ("" for
+// a free fn), and whether it takes self.
+type slotFn struct {
+	owner  string
+	method bool
+}
+
+// sendWordsSeed are the words every Send slot, Send result and Send box
+// the model knows spells, or a trait or alias of the file spelling them.
+var sendWordsSeed = []string{"Send", "BoxFuture"}
+
+// lexDef is a trait or type alias of the file: its name and the tokens of
+// its definition up to its body's `{` or its `;`.
+type lexDef struct {
+	name     string
+	from, to int32
+}
+
+// lexSig is a fn's signature: the tokens from `fn` to the `{` or `;` that
+// ends it, the brace of the impl or trait body it is written in (-1), and
+// whether it has a body.
+type lexSig struct {
+	name     string
+	from, to int32
+	up       int32
+	body     bool
+	method   bool  // its first parameter is self
+	ret      int32 // the token after the `->` of its result type, or -1
+}
+
+// lexOwner is an impl or trait body: the impl's type (lastTopIdent) or
+// the trait's name, its header's tokens, and whether an `#[async_trait]`
+// (asyncTraitAttr's) is written on it.
+type lexOwner struct {
+	name       string
+	from, to   int32
+	trait      bool
+	asyncTrait bool
+}
+
+// readSendSlots reads the file's Send contexts from its tokens.
+func (fs *fileSyntax) readSendSlots() *sendSlots {
+	ss := &sendSlots{}
+	seed := false
+	for _, w := range sendWordsSeed {
+		seed = seed || hasWord(fs.src, []byte(w))
+	}
+	if !seed && !hasWord(fs.src, []byte("async_trait")) {
+		return ss // no word of a Send bound: the model reads no slot
+	}
+	var defs []lexDef
+	var sigs []lexSig
+	owners := map[int32]lexOwner{} // impl or trait body brace -> what it is
+	n := int32(len(fs.toks))
+	for k := int32(0); k < n; k++ {
+		if fs.toks[k].kind != tokIdent {
+			continue
+		}
+		switch fs.text(k) {
+		case "fn":
+			name, next := fs.itemName(k + 1)
+			if name == "" {
+				continue
+			}
+			if end := fs.headerEnd(next); end >= 0 {
+				sigs = append(sigs, lexSig{name, k, end, fs.toks[k].up, fs.is(end, '{'), fs.takesSelf(next), fs.resultType(next, end)})
+			}
+		case "trait":
+			name, next := fs.itemName(k + 1)
+			if name == "" {
+				continue
+			}
+			if end := fs.headerEnd(next); end >= 0 {
+				defs = append(defs, lexDef{name, k, end})
+				if fs.is(end, '{') {
+					owners[end] = lexOwner{name, k, end, true, fs.asyncTraitAttr(k)}
+				}
+			}
+		case "type":
+			if name := fs.ident(k + 1); name != "" {
+				if end := fs.headerEnd(k + 2); end >= 0 {
+					defs = append(defs, lexDef{name, k, end})
+				}
+			}
+		case "impl":
+			if end := fs.headerEnd(k + 1); fs.is(end, '{') {
+				from, to := int(fs.toks[k].e), int(fs.toks[end].s)
+				if f := topFor(fs.src[from:to]); f >= 0 {
+					from += f + len("for")
+				}
+				owners[end] = lexOwner{lastTopIdent(fs.src[from:to]), k, end, false, fs.asyncTraitAttr(k)}
+			}
+		}
+	}
+	words := map[string]bool{}
+	for _, w := range sendWordsSeed {
+		words[w] = true
+	}
+	// A trait or alias whose definition spells a Send word: to a fixed
+	// point, for those defined through others.
+	for changed := true; changed; {
+		changed = false
+		for _, d := range defs {
+			if !words[d.name] && fs.spellsAny(d.from, d.to, words) {
+				words[d.name], changed = true, true
+			}
+		}
+	}
+	ss.asyncTrait = map[int32]bool{}
+	for brace, o := range owners {
+		if o.asyncTrait {
+			ss.asyncTrait[brace] = true
+		}
+	}
+	slots := map[string][]slotFn{}
+	var regions [][2]int32
+	for _, s := range sigs {
+		o, owned := owners[s.up]
+		if !fs.spellsAny(s.from, s.to, words) && (!owned || !fs.spellsAny(o.from, o.to, words)) {
+			continue
+		}
+		slots[s.name] = append(slots[s.name], slotFn{o.name, s.method})
+		if s.ret < 0 || !fs.spellsAny(s.ret, s.to, words) {
+			continue // no Send result
+		}
+		if s.body && fs.pair[s.to] > s.to {
+			regions = append(regions, [2]int32{s.to, fs.pair[s.to]})
+		}
+		if owned && o.trait {
+			if ss.traitSend == nil {
+				ss.traitSend = map[string]bool{}
+			}
+			ss.traitSend[o.name+"|"+s.name] = true
+		}
+	}
+	futures := bytes.Contains(fs.src, []byte("futures"))
+	for k := int32(0); k < n; k++ {
+		if fs.toks[k].kind != tokIdent {
+			continue
+		}
+		w := fs.ident(k)
+		switch {
+		case w == "let":
+			if r, ok := fs.sendLet(k, words); ok {
+				regions = append(regions, r)
+			}
+		case w == "boxed" && futures && fs.is(k-1, '.') && fs.is(k+1, '('):
+			regions = append(regions, [2]int32{fs.exprStart(k - 1), k})
+		case slots[w] != nil && !fs.word(k-1, "fn") && fs.mayCallSlot(k, slots[w]):
+			open := k + 1
+			if fs.colons(open+1) && fs.is(open+2, '<') {
+				open = fs.angleClose(open+2) + 1 // a turbofish
+			}
+			if fs.is(open, '(') && fs.pair[open] > open {
+				regions = append(regions, [2]int32{open, fs.pair[open]})
+			}
+		}
+	}
+	ss.regions = mergeRanges(regions)
+	return ss
+}
+
+// spellsAny reports whether a token in [from, to] is an identifier of
+// words (a raw identifier's without its `r#`).
+func (fs *fileSyntax) spellsAny(from, to int32, words map[string]bool) bool {
+	for k := from; k <= to && int(k) < len(fs.toks); k++ {
+		if w := fs.identBytes(int32(k)); w != nil && words[string(w)] { // no allocation for the lookup
+			return true
+		}
+	}
+	return false
+}
+
+// identBytes returns the identifier at token k without a raw prefix, or
+// nil when k is no identifier.
+func (fs *fileSyntax) identBytes(k int32) []byte {
+	t := fs.toks[k]
+	if t.kind != tokIdent {
+		return nil
+	}
+	w := fs.src[t.s:t.e]
+	if len(w) > 2 && w[0] == 'r' && w[1] == '#' {
+		w = w[2:]
+	}
+	return w
+}
+
+// sendLet returns the tokens of the value of the `let` at k when its type
+// spells one of words: `let x: BoxFuture<'_, ()> = <value>;`. A `let` of
+// a condition (`if let`, `while let`, a let chain) has no type.
+func (fs *fileSyntax) sendLet(k int32, words map[string]bool) ([2]int32, bool) {
+	if fs.word(k-1, "if") || fs.word(k-1, "while") || fs.is(k-1, '&') || fs.is(k-1, '|') {
+		return [2]int32{}, false
+	}
+	eq := int32(-1)
+	angles := 0
+	q := k + 1
+	for ; int(q) < len(fs.toks) && eq < 0; q++ {
+		if p := fs.pair[q]; p > q {
+			q = p
+			continue
+		} else if p >= 0 || fs.is(q, ';') {
+			return [2]int32{}, false // no value, or out of the group around
+		}
+		switch {
+		case fs.is(q, '<'):
+			angles++
+		case fs.is(q, '>') && !fs.is(q-1, '-'):
+			angles--
+		case fs.is(q, '=') && angles <= 0 && !fs.joined(q, q+1) && !fs.joined(q-1, q):
+			eq = q // not `==`, `=>`, `<=`, `>=`, `!=`
+		}
+	}
+	if eq < 0 || !fs.spellsAny(k, eq, words) {
+		return [2]int32{}, false
+	}
+	end := eq
+	for ; int(end+1) < len(fs.toks); end++ {
+		if p := fs.pair[end+1]; p > end+1 {
+			end = p - 1
+			continue
+		} else if p >= 0 || fs.is(end+1, ';') {
+			break
+		}
+	}
+	return [2]int32{eq, end + 1}, true
+}
+
+// joined reports whether tokens j and k exist and are punctuation
+// written with nothing between them (`=>`, `==`, `>=`).
+func (fs *fileSyntax) joined(j, k int32) bool {
+	return j >= 0 && int(k) < len(fs.toks) && fs.toks[j].kind == tokPunct && fs.toks[k].kind == tokPunct && fs.toks[j].e == fs.toks[k].s
+}
+
+// exprStart returns the first token of the statement, argument or
+// element whose tokens end before k: back over the tokens of the same
+// group to a `;` or `,`, or to the group's open bracket. The expression
+// ending at k (a receiver) starts there or later.
+func (fs *fileSyntax) exprStart(k int32) int32 {
+	q := k - 1
+	for ; q >= 0; q-- {
+		if p := fs.pair[q]; p >= 0 && p < q {
+			q = p // a group before: part of the expression
+			continue
+		} else if p > q || fs.is(q, ';') || fs.is(q, ',') {
+			break
+		}
+	}
+	return q + 1
+}
+
+// mergeRanges sorts ranges and merges those that overlap.
+func mergeRanges(rs [][2]int32) [][2]int32 {
+	if len(rs) == 0 {
+		return nil
+	}
+	slices.SortFunc(rs, func(a, b [2]int32) int { return int(a[0] - b[0]) })
+	out := rs[:1]
+	for _, r := range rs[1:] {
+		if last := &out[len(out)-1]; r[0] <= last[1] {
+			last[1] = max(last[1], r[1])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// within reports whether token k lies in one of the regions.
+func (ss *sendSlots) within(k int32) bool {
+	i, _ := slices.BinarySearchFunc(ss.regions, k, func(r [2]int32, k int32) int { return int(r[0] - k) })
+	// regions[i-1] is the last starting before k (or at it, when i finds it).
+	if i < len(ss.regions) && ss.regions[i][0] == k {
+		return true
+	}
+	return i > 0 && ss.regions[i-1][1] >= k
+}
+
+// namesWithin sets true the names (keys of names) that occur as an
+// identifier in a region, other than as the callee of a call awaited
+// right there: the model hands a fn over as the callee of a call handed
+// over or as a path, never as an awaited call (its awaits reach the
+// Index as the handed body's).
+func (fs *fileSyntax) namesWithin(ss *sendSlots, names map[string]bool) {
+	if len(names) == 0 {
+		return
+	}
+	for _, r := range ss.regions {
+		for k := r[0]; k <= r[1] && int(k) < len(fs.toks); k++ {
+			w := fs.identBytes(k)
+			if w == nil {
+				continue
+			}
+			if open := k + 1; fs.is(open, '(') && fs.pair[open] > open && fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await") {
+				continue // `name(..).await`: awaited, not handed over
+			}
+			if seen, ok := names[string(w)]; ok && !seen {
+				names[string(w)] = true
+			}
+		}
+	}
+}
+
+// resultType returns the token after the `->` of a fn signature whose
+// parameters (generics first) start at token k and whose header ends at
+// end, or -1 when it declares no result.
+func (fs *fileSyntax) resultType(k, end int32) int32 {
+	if fs.is(k, '<') {
+		k = fs.angleClose(k) + 1
+	}
+	if !fs.is(k, '(') || fs.pair[k] < k {
+		return -1
+	}
+	k = fs.pair[k] + 1
+	if fs.is(k, '-') && fs.is(k+1, '>') && k+2 <= end {
+		return k + 2
+	}
+	return -1
+}
+
+// mayCallSlot reports whether the identifier at k, followed by its
+// arguments, may call one of fns as callSlots resolves a call: `x.f(..)`
+// a method; `Self::f(..)` a fn of an impl or trait; `self::f`,
+// `crate::..::f`, `super::f`, `module::f` for a module of the file, and a
+// bare `f(..)` a free fn; `Type::f(..)` a fn of Type's impls or of the
+// trait Type. Other paths name no fn of the file.
+func (fs *fileSyntax) mayCallSlot(k int32, fns []slotFn) bool {
+	match := func(ok func(f slotFn) bool) bool {
+		for _, f := range fns {
+			if ok(f) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case fs.is(k-1, '.'):
+		return match(func(f slotFn) bool { return f.method })
+	case !fs.colons(k - 1):
+		return match(func(f slotFn) bool { return f.owner == "" })
+	}
+	seg := fs.ident(k - 3)
+	switch {
+	case seg == "":
+		return true // `<T as Trait>::f`, a generic type: any
+	case seg == "Self":
+		return match(func(f slotFn) bool { return f.owner != "" })
+	case seg == "self" || seg == "crate" || seg == "super" || fs.isMod(seg):
+		return match(func(f slotFn) bool { return f.owner == "" })
+	case isTypeName(seg):
+		return match(func(f slotFn) bool { return f.owner == seg })
+	}
+	return false
+}
+
+// isMod reports whether name is the name of an inline module of the file.
+func (fs *fileSyntax) isMod(name string) bool {
+	for _, m := range fs.mods {
+		if m == name || strings.HasSuffix(m, "::"+name) {
+			return true
+		}
+	}
+	return false
+}
+
+// asyncTraitAttr reports whether the attributes before the impl or trait
+// keyword at k hold an `#[async_trait]` that sendModel.asyncTraitAttr
+// takes: its path `async_trait`, `async_trait::async_trait` or
+// `::async_trait::async_trait`, its arguments without `Send`.
+func (fs *fileSyntax) asyncTraitAttr(k int32) bool {
+	q := k - 1
+	for q >= 0 {
+		switch {
+		case fs.word(q, "pub") || fs.word(q, "unsafe") || fs.word(q, "default") || fs.word(q, "auto"):
+			q--
+		case fs.is(q, ')') && fs.pair[q] >= 0 && fs.word(fs.pair[q]-1, "pub"):
+			q = fs.pair[q] - 1 // pub(crate)
+		case fs.is(q, ']') && fs.pair[q] > 0 && fs.is(fs.pair[q]-1, '#'):
+			open := fs.pair[q]
+			if fs.asyncTraitPath(open+1, q) {
+				return true
+			}
+			q = open - 2
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// asyncTraitPath reports whether the attribute tokens [k, end) are an
+// async_trait path, with arguments that do not spell `Send`.
+func (fs *fileSyntax) asyncTraitPath(k, end int32) bool {
+	var path strings.Builder
+	for ; k < end && !fs.is(k, '('); k++ {
+		path.WriteString(fs.text(k))
+	}
+	switch path.String() {
+	case "async_trait", "async_trait::async_trait", "::async_trait::async_trait":
+	default:
+		return false
+	}
+	if k < end && fs.pair[k] > k {
+		for q := k; q < fs.pair[k]; q++ {
+			if fs.word(q, "Send") {
+				return false
+			}
+		}
+	}
+	return true
+}
