@@ -33,11 +33,12 @@ func mayHandOffFns(src []byte) bool {
 }
 
 // mayHandOff reports whether a parse of the file may find a fn handed to
-// a Send context other than a spawn (handoffCalls): the tokens show a
-// Send slot, or their reading is unsure (unbalanced brackets, a span it
-// reads as no body). TestHandOffNeedsSlots holds it to handoffCalls.
+// a Send context other than a spawn (handoffCalls): it spells the words
+// of one (mayHandOffFns), and the tokens show a Send slot or their
+// reading is unsure (unbalanced brackets, a span it reads as no body).
+// TestHandOffNeedsSlots holds it to handoffCalls.
 func (fs *fileSyntax) mayHandOff() bool {
-	return fs.slots || !fs.balanced || len(fs.loose) > 0
+	return (fs.slots || !fs.balanced || len(fs.loose) > 0) && mayHandOffFns(fs.src)
 }
 
 // ParsedForHandOffs reports whether summarizing the file parsed it for
@@ -52,13 +53,11 @@ var summaryParsers = sync.Pool{New: func() any {
 	return p
 }}
 
-// handoffCalls returns the calls of fns that src hands to a Send context
+// handoffCalls parses src for the calls of fns it hands to a Send context
 // other than a spawn, as the Index matches calls (fromSpawn, with the
-// context's reason), or nil when mayHandOffFns is false.
+// context's reason). Callers ask fileSyntax.mayHandOff first: where it is
+// false, the parse finds none.
 func handoffCalls(src []byte) []sumCall {
-	if !mayHandOffFns(src) {
-		return nil
-	}
 	p := summaryParsers.Get().(*sitter.Parser)
 	tree, err := p.ParseCtx(context.Background(), nil, src)
 	summaryParsers.Put(p)

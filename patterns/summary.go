@@ -98,7 +98,7 @@ func Summarize(path string, src []byte) *Summary {
 		}
 		s.calls = append(s.calls, sc)
 	}
-	if fs.mayHandOff() && mayHandOffFns(body) {
+	if fs.mayHandOff() {
 		s.handParsed = true
 		s.calls = append(s.calls, handoffCalls(body)...)
 	}
