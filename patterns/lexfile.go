@@ -335,11 +335,20 @@ func (fs *fileSyntax) word(k int32, w string) bool {
 }
 
 // ident returns the identifier at k without a raw prefix, or "".
-func (fs *fileSyntax) ident(k int32) string {
+func (fs *fileSyntax) ident(k int32) string { return string(fs.identBytes(k)) }
+
+// identBytes is ident without the string: the identifier's bytes in the
+// source, or nil when k is no identifier.
+func (fs *fileSyntax) identBytes(k int32) []byte {
 	if k < 0 || int(k) >= len(fs.toks) || fs.toks[k].kind != tokIdent {
-		return ""
+		return nil
 	}
-	return strings.TrimPrefix(fs.text(k), "r#")
+	t := fs.toks[k]
+	w := fs.src[t.s:t.e]
+	if len(w) > 2 && w[0] == 'r' && w[1] == '#' {
+		w = w[2:]
+	}
+	return w
 }
 
 // itemName returns the name an item declares at token k, and the index

@@ -63,7 +63,6 @@ func (fs *fileSyntax) spawnKind(last, full string) spawnKind {
 func (fs *fileSyntax) markHandOffs() {
 	ss := fs.readSendSlots()
 	fs.slots = len(ss.regions) > 0 || len(ss.traitSend) > 0 || len(ss.asyncTrait) > 0
-	asyncTrait := hasWord(fs.src, []byte("async_trait"))
 	var names map[string]bool
 	if len(ss.regions) > 0 {
 		names = fs.handedNames(ss)
@@ -77,7 +76,7 @@ func (fs *fileSyntax) markHandOffs() {
 		}
 		f := &fs.fns[b.fn]
 		switch {
-		case asyncTrait && f.owner != "" && ss.asyncTrait[fs.ownerBrace(f)], f.trait != "" && ss.traitSend[f.trait+"|"+f.name]:
+		case len(ss.asyncTrait) > 0 && f.owner != "" && ss.asyncTrait[fs.ownerBrace(f)], f.trait != "" && ss.traitSend[f.trait+"|"+f.name]:
 			b.handOff = true
 		default:
 			b.handOff = names[f.name]

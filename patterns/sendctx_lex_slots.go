@@ -217,20 +217,6 @@ func (fs *fileSyntax) spellsAny(from, to int32, words map[string]bool) bool {
 	return false
 }
 
-// identBytes returns the identifier at token k without a raw prefix, or
-// nil when k is no identifier.
-func (fs *fileSyntax) identBytes(k int32) []byte {
-	t := fs.toks[k]
-	if t.kind != tokIdent {
-		return nil
-	}
-	w := fs.src[t.s:t.e]
-	if len(w) > 2 && w[0] == 'r' && w[1] == '#' {
-		w = w[2:]
-	}
-	return w
-}
-
 // sendLet returns the tokens of the value of the `let` at k when its type
 // spells one of words: `let x: BoxFuture<'_, ()> = <value>;`. A `let` of
 // a condition (`if let`, `while let`, a let chain) has no type.
