@@ -49,7 +49,6 @@ type rcGate struct {
 	names map[string]bool       // the names decided (true: may lead to a leaf)
 	busy  map[string]bool       // the names being decided (a cycle adds nothing)
 	impls map[int32]bool        // implLeads by the impl body's `{`
-	crate map[string]bool       // crate definitions being walked
 }
 
 // rcHeldMay reports whether some body that may have to be Send lies in a
@@ -85,7 +84,7 @@ func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 // newRCGate indexes the definitions, aliases and fns of fs by name.
 func newRCGate(fs *fileSyntax, ix *Index, path string) *rcGate {
 	g := &rcGate{fs: fs, ix: ix, path: path, defs: map[string][][2]int32{}, fns: map[string][][2]int32{},
-		body: map[int32]int32{}, names: map[string]bool{}, busy: map[string]bool{}, impls: map[int32]bool{}, crate: map[string]bool{}}
+		body: map[int32]int32{}, names: map[string]bool{}, busy: map[string]bool{}, impls: map[int32]bool{}}
 	n := int32(len(fs.toks))
 	for k := int32(0); k+1 < n; k++ {
 		if fs.toks[k].kind != tokIdent {
@@ -202,12 +201,9 @@ func (g *rcGate) leads(w string) bool {
 
 // crateLeads reports whether a definition of w in another file of the
 // crate (as the Index read it) names a leaf or a type that leads to one.
+// Only leads calls it, with w busy, so a cycle through the crate's
+// definitions ends there.
 func (g *rcGate) crateLeads(w string) bool {
-	if g.crate[w] {
-		return false
-	}
-	g.crate[w] = true
-	defer delete(g.crate, w)
 	for _, d := range g.ix.typeDefs(g.path, w) {
 		generic := map[string]bool{}
 		for _, p := range d.generics {

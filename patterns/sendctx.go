@@ -176,15 +176,14 @@ func scanBodies(path string, src []byte, root *sitter.Node, idx *Index, allAsync
 			if b.block == nil {
 				return true
 			}
+			key := fnKeyOf(src, n, up)
 			if why := m.asyncFnWhy(n); why != "" {
 				b.send, b.why = true, fmt.Sprintf("async fn `%s` must be Send: %s", b.name, why)
-			} else if why, ok := idx.sendFn(path, fnKeyOf(src, n, up)); ok {
+			} else if why, ok := idx.sendFn(path, key); ok {
 				b.send = true
 				b.why = fmt.Sprintf("async fn `%s` must be Send: %s", b.name, why)
 			}
-			if len(idx.amb) > 0 {
-				b.note = idx.ambiguityNote(path, fnKeyOf(src, n, up))
-			}
+			b.note = idx.ambiguityNote(path, key)
 			bodies = append(bodies, b)
 			byStart[rangeKey(n)] = b
 		case "async_block":
