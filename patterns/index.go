@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Index holds the cross-file facts the rules need: which async fns run in
@@ -41,6 +42,17 @@ type Index struct {
 	// crates are the complete crates among the files given, by file
 	// (tokiomutex_crate.go's AddCrates).
 	crates map[string]*Crate
+	// typesLater are the files whose type definitions are read when a
+	// type of their crate is first asked for (SummarizeTypesLater), by
+	// crate; typeMu guards them and types, which runs ask at once.
+	typesLater map[string][]typesLater
+	typeMu     sync.Mutex
+}
+
+// typesLater is a file whose type definitions are not read yet.
+type typesLater struct {
+	path string
+	read func() ([]byte, error)
 }
 
 // ixFile is where a file's fns sit.
@@ -98,6 +110,12 @@ func NewIndex(sums ...*Summary) *Index {
 			ix.files[s.Path] = f
 		}
 		f.sum = s
+		if s.readTypes != nil {
+			if ix.typesLater == nil {
+				ix.typesLater = map[string][]typesLater{}
+			}
+			ix.typesLater[f.crate] = append(ix.typesLater[f.crate], typesLater{s.Path, s.readTypes})
+		}
 		b.declare(f)
 	}
 	ix.send = make([]bool, len(ix.fns))

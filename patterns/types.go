@@ -380,6 +380,11 @@ func lowerDef(src []byte, n *sitter.Node) *typeDef {
 // was built from that belong to the crate of the file at path (not that
 // file's own, which the rule reads from its tree).
 func (ix *Index) typeDefs(path, name string) []*typeDef {
+	ix.typeMu.Lock()
+	defer ix.typeMu.Unlock()
+	if f := ix.files[path]; f != nil && len(ix.typesLater[f.crate]) > 0 {
+		ix.readTypesOf(f.crate)
+	}
 	var out []*typeDef
 	for _, d := range ix.types[name] {
 		if d.path != path && ix.sameCrate(path, d.path) {
@@ -387,6 +392,22 @@ func (ix *Index) typeDefs(path, name string) []*typeDef {
 		}
 	}
 	return out
+}
+
+// readTypesOf reads the type definitions of the files of crate whose
+// reading was put off (SummarizeTypesLater). A file that cannot be read
+// again contributes none: the run that reads it reports the error.
+func (ix *Index) readTypesOf(crate string) {
+	for _, l := range ix.typesLater[crate] {
+		src, err := l.read()
+		if err != nil {
+			continue
+		}
+		for n, ds := range tokenTypeDefs(bytes.TrimPrefix(src, bom), l.path) {
+			ix.types[n] = append(ix.types[n], ds...)
+		}
+	}
+	delete(ix.typesLater, crate)
 }
 
 // sameCrate reports whether two files belong to one crate, as the Index

@@ -207,7 +207,9 @@ func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
 	if cfg.MaxFileSize > 0 && len(src) > cfg.MaxFileSize {
 		l.sum = &patterns.Summary{Path: path}
 	} else {
-		l.sum = patterns.Summarize(path, src)
+		// The type definitions are read again when rc-arc asks for a
+		// type of the file's crate, if it does.
+		l.sum = patterns.SummarizeTypesLater(path, src, func() ([]byte, error) { return readSource(path) })
 	}
 	return l
 }
