@@ -95,6 +95,7 @@ type rcFile struct {
 	dyns        []*sitter.Node
 	dynsLowered []*rcDyn
 	impls       []*sitter.Node
+	imported    map[string]string // importedFrom's answers
 	// lostFields are field reads whose struct the rule could not tell,
 	// among several of the file with a field of that name.
 	lostFields []lostField

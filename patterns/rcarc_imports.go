@@ -287,7 +287,20 @@ func (r *rcFile) newUseAt(uses []*rcUse) (int, string) {
 
 // importedFrom returns the module a bare name is imported from by a `use`
 // of the file (`tokio::sync` for `use tokio::sync::Mutex;`), or "".
+// The type walk asks it for every name it meets: the answers are kept.
 func (r *rcFile) importedFrom(name string) string {
+	if m, ok := r.imported[name]; ok {
+		return m
+	}
+	m := r.importedFromUses(name)
+	if r.imported == nil {
+		r.imported = map[string]string{}
+	}
+	r.imported[name] = m
+	return m
+}
+
+func (r *rcFile) importedFromUses(name string) string {
 	for _, u := range r.stdUses() {
 		a := u.decl.ChildByFieldName("argument")
 		if a == nil {
