@@ -26,9 +26,9 @@ type Summary struct {
 	// (tokenTypeDefs), for rc-arc's Send by containment; read only from
 	// a file that spells what may make a type not Send (mayDeclareNotSend).
 	typeDefs map[string][]*typeDef
-	// readTypes, for a file summarized by SummarizeTypesLater that may
-	// declare a type that is not Send, gives its bytes again when the
-	// Index is first asked for a type of its crate (Index.typeDefs).
+	// readTypes, for a file summarized by SummarizeTypesLater, gives its
+	// bytes again when the Index is first asked for a type of its crate
+	// (Index.typeDefs).
 	readTypes func() ([]byte, error)
 
 	// What the second look needs to know before reading the file again
@@ -88,12 +88,11 @@ func SummarizeTypesLater(path string, src []byte, read func() ([]byte, error)) *
 func summarize(path string, src []byte, readTypes func() ([]byte, error)) *Summary {
 	s := &Summary{Path: path}
 	body := bytes.TrimPrefix(src, bom)
-	if mayDeclareNotSend(body) {
-		if readTypes != nil {
-			s.readTypes = readTypes
-		} else {
-			s.typeDefs = tokenTypeDefs(body, path)
-		}
+	switch {
+	case readTypes != nil:
+		s.readTypes = readTypes // mayDeclareNotSend is asked then
+	case mayDeclareNotSend(body):
+		s.typeDefs = tokenTypeDefs(body, path)
 	}
 	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) && !mayHandOffFns(body) {
 		return s // no async fn, async block, spawn or other Send context

@@ -395,15 +395,21 @@ func (ix *Index) typeDefs(path, name string) []*typeDef {
 }
 
 // readTypesOf reads the type definitions of the files of crate whose
-// reading was put off (SummarizeTypesLater). A file that cannot be read
-// again contributes none: the run that reads it reports the error.
+// reading was put off (SummarizeTypesLater), as Summarize would have:
+// those of a file that spells what may make a type not Send
+// (mayDeclareNotSend). A file that cannot be read again contributes
+// none: the run that reads it reports the error.
 func (ix *Index) readTypesOf(crate string) {
 	for _, l := range ix.typesLater[crate] {
 		src, err := l.read()
 		if err != nil {
 			continue
 		}
-		for n, ds := range tokenTypeDefs(bytes.TrimPrefix(src, bom), l.path) {
+		src = bytes.TrimPrefix(src, bom)
+		if !mayDeclareNotSend(src) {
+			continue
+		}
+		for n, ds := range tokenTypeDefs(src, l.path) {
 			ix.types[n] = append(ix.types[n], ds...)
 		}
 	}
