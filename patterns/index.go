@@ -42,11 +42,18 @@ type Index struct {
 	// crates are the complete crates among the files given, by file
 	// (tokiomutex_crate.go's AddCrates).
 	crates map[string]*Crate
-	// typesLater are the files whose type definitions are read when a
-	// type of their crate is first asked for (SummarizeTypesLater), by
-	// crate; typeMu guards them and types, which runs ask at once.
-	typesLater map[string][]typesLater
-	typeMu     sync.Mutex
+	// typesLater are, by crate, the files whose type definitions are
+	// read when a type of the crate is first asked for
+	// (SummarizeTypesLater). The map is not changed past NewIndex; each
+	// crate's reading happens once, while the runs ask at once.
+	typesLater map[string]*crateTypes
+}
+
+// crateTypes are the type definitions of a crate's files read on demand.
+type crateTypes struct {
+	once  sync.Once
+	files []typesLater
+	defs  map[string][]*typeDef // once read
 }
 
 // typesLater is a file whose type definitions are not read yet.
@@ -112,9 +119,14 @@ func NewIndex(sums ...*Summary) *Index {
 		f.sum = s
 		if s.readTypes != nil {
 			if ix.typesLater == nil {
-				ix.typesLater = map[string][]typesLater{}
+				ix.typesLater = map[string]*crateTypes{}
 			}
-			ix.typesLater[f.crate] = append(ix.typesLater[f.crate], typesLater{s.Path, s.readTypes})
+			ct := ix.typesLater[f.crate]
+			if ct == nil {
+				ct = &crateTypes{}
+				ix.typesLater[f.crate] = ct
+			}
+			ct.files = append(ct.files, typesLater{s.Path, s.readTypes})
 		}
 		b.declare(f)
 	}

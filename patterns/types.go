@@ -380,27 +380,33 @@ func lowerDef(src []byte, n *sitter.Node) *typeDef {
 // was built from that belong to the crate of the file at path (not that
 // file's own, which the rule reads from its tree).
 func (ix *Index) typeDefs(path, name string) []*typeDef {
-	ix.typeMu.Lock()
-	defer ix.typeMu.Unlock()
-	if f := ix.files[path]; f != nil && len(ix.typesLater[f.crate]) > 0 {
-		ix.readTypesOf(f.crate)
-	}
 	var out []*typeDef
 	for _, d := range ix.types[name] {
 		if d.path != path && ix.sameCrate(path, d.path) {
 			out = append(out, d)
 		}
 	}
+	if f := ix.files[path]; f != nil {
+		if ct := ix.typesLater[f.crate]; ct != nil {
+			ct.once.Do(ct.read)
+			for _, d := range ct.defs[name] {
+				if d.path != path {
+					out = append(out, d)
+				}
+			}
+		}
+	}
 	return out
 }
 
-// readTypesOf reads the type definitions of the files of crate whose
-// reading was put off (SummarizeTypesLater), as Summarize would have:
-// those of a file that spells what may make a type not Send
-// (mayDeclareNotSend). A file that cannot be read again contributes
-// none: the run that reads it reports the error.
-func (ix *Index) readTypesOf(crate string) {
-	for _, l := range ix.typesLater[crate] {
+// read reads the type definitions of the crate's files whose reading was
+// put off (SummarizeTypesLater), as Summarize would have: those of a
+// file that spells what may make a type not Send (mayDeclareNotSend). A
+// file that cannot be read again contributes none: the run that reads it
+// reports the error.
+func (ct *crateTypes) read() {
+	ct.defs = map[string][]*typeDef{}
+	for _, l := range ct.files {
 		src, err := l.read()
 		if err != nil {
 			continue
@@ -410,10 +416,10 @@ func (ix *Index) readTypesOf(crate string) {
 			continue
 		}
 		for n, ds := range tokenTypeDefs(src, l.path) {
-			ix.types[n] = append(ix.types[n], ds...)
+			ct.defs[n] = append(ct.defs[n], ds...)
 		}
 	}
-	delete(ix.typesLater, crate)
+	ct.files = nil
 }
 
 // sameCrate reports whether two files belong to one crate, as the Index
