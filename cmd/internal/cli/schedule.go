@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"reflect"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -175,10 +174,6 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			need[i] = readErr[i] == nil
 		}
 	}
-	// The looks' summaries and buffers are garbage now. The runs' memory
-	// is mostly the parser's, outside Go's heap: give the pages the looks
-	// grew the heap to back, so that the runs' trees do not add to them.
-	debug.FreeOSMemory()
 	return readErr, need, idx
 }
 
