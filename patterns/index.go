@@ -42,9 +42,13 @@ type Index struct {
 	// crates are the complete crates among the files given, by file
 	// (tokiomutex_crate.go's AddCrates).
 	crates map[string]*Crate
+	// callers are, for each fn, the fns that await a call matched to it
+	// (one of several, for an ambiguous call): the edges Send
+	// requirements and ambiguity notes follow, reversed (SeedReach).
+	callers map[int32][]int32
 	// typesLater are, by crate, the files whose type definitions are
 	// read when a type of the crate is first asked for
-	// (SummarizeTypesLater). The map is not changed past NewIndex; each
+	// (SummarizeLater). The map is not changed past NewIndex; each
 	// crate's reading happens once, while the runs ask at once.
 	typesLater map[string]*crateTypes
 }
@@ -117,7 +121,7 @@ func NewIndex(sums ...*Summary) *Index {
 			ix.files[s.Path] = f
 		}
 		f.sum = s
-		if s.readTypes != nil {
+		if s.reread != nil {
 			if ix.typesLater == nil {
 				ix.typesLater = map[string]*crateTypes{}
 			}
@@ -126,7 +130,7 @@ func NewIndex(sums ...*Summary) *Index {
 				ct = &crateTypes{}
 				ix.typesLater[f.crate] = ct
 			}
-			ct.files = append(ct.files, typesLater{s.Path, s.readTypes})
+			ct.files = append(ct.files, typesLater{s.Path, s.reread})
 		}
 		b.declare(f)
 	}
@@ -285,6 +289,7 @@ func (b *ixBuild) declare(f *ixFile) {
 func (b *ixBuild) propagate(sums []*Summary) {
 	ix := b.ix
 	b.edges = map[int32][]int32{}
+	ix.callers = map[int32][]int32{}
 	type item struct {
 		fn  int32
 		why string
@@ -319,6 +324,7 @@ func (b *ixBuild) propagate(sums []*Summary) {
 			default:
 				from := f.keys[s.fns[c.from].key]
 				b.edges[from] = append(b.edges[from], to)
+				ix.callers[to] = append(ix.callers[to], from)
 			}
 		}
 	}

@@ -67,6 +67,9 @@ func (b *ixBuild) ambiguous(s *Summary, f *ixFile, c sumCall) {
 	a := ambCall{from: -1, ids: ids, note: ambNote{call: callText(c.shape), path: s.Path, line: c.line, n: len(b.many), async: len(ids) == len(b.many)}}
 	if c.kind == fromFn {
 		a.from = f.keys[s.fns[c.from].key]
+		for _, id := range ids {
+			b.ix.callers[id] = append(b.ix.callers[id], a.from)
+		}
 	}
 	b.amb = append(b.amb, a)
 }

@@ -153,6 +153,10 @@ type fileSyntax struct {
 	// place where the model may hand a future to a Send context other
 	// than a spawn; without one, handoffCalls finds no fn handed over.
 	slots bool
+	// handWords: the wordHash of the names a hand-off of its slots may
+	// name (regionWords); nil when the reading is unsure (unbalanced
+	// brackets, loose spans): any name.
+	handWords []uint64
 	// macroImported: awaitMacroImported's answers, by macro name.
 	macroImported map[string]bool
 }

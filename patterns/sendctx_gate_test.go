@@ -4,14 +4,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// TestHandOffNeedsSlots holds the summary's gate to the parse it spares:
-// in every file of the corpus, of the golden cases and of the folders in
-// $SENDFIX_HANDOFF_DIRS (colon-separated) whose tokens show no Send slot
-// (mayHandOff false), handoffCalls finds no fn handed over.
+// TestHandOffNeedsSlots holds the summary's gates to the parse they
+// spare: in every file of the corpus, of the golden cases and of the
+// folders in $SENDFIX_HANDOFF_DIRS (colon-separated) whose tokens show no
+// Send slot (mayHandOff false), handoffCalls finds no fn handed over; in
+// the others, every fn it hands over is named by a word of the slot
+// regions (handWords, which HandOffGate matches).
 func TestHandOffNeedsSlots(t *testing.T) {
 	files := corpusFiles(t)
 	dirs := []string{filepath.Join("..", "golden", "testdata")}
@@ -36,10 +39,19 @@ func TestHandOffNeedsSlots(t *testing.T) {
 			continue
 		}
 		fsy := readFile(src)
-		may := fsy.mayHandOff()
+		may, words := fsy.mayHandOff(), fsy.handWords
 		fsy.release()
 		if may {
 			parsed++
+			// HandOffGate's promise: every fn the parse hands over is
+			// named by a word of the slot regions (or any may be).
+			if words != nil {
+				for _, c := range handoffCalls(src) {
+					if _, ok := slices.BinarySearch(words, wordHash([]byte(c.shape.name()))); !ok {
+						t.Errorf("%s:%d: `%s` is handed over, and no slot region of the tokens names it", p, c.line, c.shape.name())
+					}
+				}
+			}
 			continue
 		}
 		spared++
@@ -50,5 +62,74 @@ func TestHandOffNeedsSlots(t *testing.T) {
 	t.Logf("%d files may hand off: %d spared the parse, %d parsed", spared+parsed, spared, parsed)
 	if spared == 0 {
 		t.Error("the gate spared no file: the test checks nothing")
+	}
+}
+
+// handOffFiles are three files of a crate: jobs.rs holds a guard across an
+// await in `work`, run.rs hands `work` over as a Send future, other.rs
+// hands over a fn that reaches no guard.
+var handOffFiles = map[string]string{
+	"app/src/main.rs": "mod jobs;\nmod other;\nmod run;\nfn main() {}\n",
+	"app/src/jobs.rs": `use std::sync::Mutex;
+pub static M: Mutex<u32> = Mutex::new(0);
+async fn tick() {}
+pub async fn work() {
+    let mut g = M.lock().unwrap();
+    *g += 1;
+    tick().await;
+}
+`,
+	"app/src/run.rs": `use futures::future::BoxFuture;
+pub fn job() -> BoxFuture<'static, ()> {
+    Box::pin(crate::jobs::work())
+}
+`,
+	"app/src/other.rs": `use futures::future::BoxFuture;
+async fn idle() {}
+pub fn other() -> BoxFuture<'static, ()> {
+    Box::pin(idle())
+}
+`,
+}
+
+// TestHandOffGate: of the files that may hand a fn over, the gate names
+// only the one whose hand-off reaches the seed (the async fn holding a
+// guard across an await); parsed, that hand-off makes the seed
+// Send-required. Without a seed no file is parsed.
+func TestHandOffGate(t *testing.T) {
+	paths := []string{"app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs", "app/src/other.rs"}
+	sums := make([]*Summary, len(paths))
+	for i, p := range paths {
+		src := []byte(handOffFiles[p])
+		sums[i] = SummarizeLater(p, src, func() ([]byte, error) { return src, nil })
+	}
+	later := HandOffsLater(sums)
+	if len(later) != 2 {
+		t.Fatalf("files to parse for hand-offs: %v, want run.rs and other.rs", later)
+	}
+	ix := NewIndex(sums...)
+	if _, ok := ix.sendFn("app/src/jobs.rs", "||work"); ok {
+		t.Fatal("work is Send-required before any hand-off is read")
+	}
+	cfg := DefaultConfig()
+	keys, all := ix.HandOffSeeds("app/src/jobs.rs", []byte(handOffFiles["app/src/jobs.rs"]), nil, cfg)
+	if all || !slices.Equal(keys, []string{"||work"}) {
+		t.Fatalf("seeds of jobs.rs: %v (all %v), want [||work]", keys, all)
+	}
+	if k, _ := ix.HandOffSeeds("app/src/other.rs", []byte(handOffFiles["app/src/other.rs"]), nil, cfg); len(k) > 0 {
+		t.Errorf("seeds of other.rs, which holds no guard: %v", k)
+	}
+	gate := HandOffGate(sums, later, ix.SeedReach(map[string][]string{"app/src/jobs.rs": keys}))
+	if len(gate) != 1 || sums[gate[0]].Path != "app/src/run.rs" {
+		t.Fatalf("gate: %v, want run.rs alone", gate)
+	}
+	if n := sums[gate[0]].ReadHandOffs([]byte(handOffFiles["app/src/run.rs"])); n != 1 {
+		t.Fatalf("run.rs hands %d fns over, want 1", n)
+	}
+	if why, ok := NewIndex(sums...).sendFn("app/src/jobs.rs", "||work"); !ok || !strings.Contains(why, "returned by `job`") {
+		t.Errorf("after the hand-off, work: %q, %v", why, ok)
+	}
+	if g := HandOffGate(sums, later, ix.SeedReach(nil)); len(g) != 0 {
+		t.Errorf("without a seed the gate names %v", g)
 	}
 }

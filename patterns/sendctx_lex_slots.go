@@ -34,6 +34,11 @@ type sendSlots struct {
 	// `.boxed()`, the value of a `let` typed with a Send word, the body of
 	// a fn whose signature spells one.
 	regions [][2]int32
+	// handed are the token ranges whose names the model may hand over
+	// (regionWords): the regions as found, before they are merged (one
+	// may lie in an async block of another), but of a fn with a Send
+	// result only what its body returns (returned).
+	handed [][2]int32
 	// traitSend holds "Trait|fn" for each fn signature of a trait of the
 	// file that spells a Send word: an async fn implementing it may have
 	// to be Send (asyncFnWhy).
@@ -159,7 +164,7 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		}
 	}
 	slots := map[string][]slotFn{}
-	var regions [][2]int32
+	var regions, handed [][2]int32
 	for _, s := range sigs {
 		o, owned := owners[s.up]
 		if !fs.spellsAny(s.from, s.to, words) && (!owned || !fs.spellsAny(o.from, o.to, words)) {
@@ -171,6 +176,7 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		}
 		if s.body && fs.pair[s.to] > s.to {
 			regions = append(regions, [2]int32{s.to, fs.pair[s.to]})
+			handed = append(handed, fs.returned(s.to)...)
 		}
 		if owned && o.trait {
 			if ss.traitSend == nil {
@@ -188,20 +194,23 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		switch {
 		case w == "let":
 			if r, ok := fs.sendLet(k, words); ok {
-				regions = append(regions, r)
+				regions, handed = append(regions, r), append(handed, r)
 			}
 		case w == "boxed" && futures && fs.is(k-1, '.') && fs.is(k+1, '('):
-			regions = append(regions, [2]int32{fs.exprStart(k - 1), k})
+			r := [2]int32{fs.exprStart(k - 1), k}
+			regions, handed = append(regions, r), append(handed, r)
 		case slots[w] != nil && !fs.word(k-1, "fn") && fs.mayCallSlot(k, slots[w]):
 			open := k + 1
 			if fs.colons(open+1) && fs.is(open+2, '<') {
 				open = fs.angleClose(open+2) + 1 // a turbofish
 			}
 			if fs.is(open, '(') && fs.pair[open] > open {
-				regions = append(regions, [2]int32{open, fs.pair[open]})
+				r := [2]int32{open, fs.pair[open]}
+				regions, handed = append(regions, r), append(handed, r)
 			}
 		}
 	}
+	ss.handed = handed
 	ss.regions = mergeRanges(regions)
 	return ss
 }
@@ -266,16 +275,24 @@ func (fs *fileSyntax) joined(j, k int32) bool {
 
 // exprStart returns the first token of the statement, argument or
 // element whose tokens end before k: back over the tokens of the same
-// group to a `;` or `,`, or to the group's open bracket. The expression
+// group to a `;` or `,` (not one inside angle brackets), or to the
+// group's open bracket. The expression
 // ending at k (a receiver) starts there or later.
 func (fs *fileSyntax) exprStart(k int32) int32 {
 	q := k - 1
+	angles := 0 // a turbofish's `<..>` (`err::<(), _>(e)`): its `,` ends nothing
 	for ; q >= 0; q-- {
 		if p := fs.pair[q]; p >= 0 && p < q {
 			q = p // a group before: part of the expression
 			continue
-		} else if p > q || fs.is(q, ';') || fs.is(q, ',') {
+		} else if p > q || fs.is(q, ';') || fs.is(q, ',') && angles <= 0 {
 			break
+		}
+		switch {
+		case fs.is(q, '>') && !fs.is(q-1, '-') && !fs.is(q-1, '='):
+			angles++
+		case fs.is(q, '<'):
+			angles--
 		}
 	}
 	return q + 1
@@ -331,6 +348,77 @@ func (fs *fileSyntax) namesWithin(ss *sendSlots, names map[string]bool) {
 			}
 		}
 	}
+}
+
+// regionWords returns the wordHash of every name a hand-off in a region
+// may name (namesWithin's rule), sorted and distinct: the parse
+// (handoffCalls) hands over no fn by another name. An async block in a
+// region is handed over as a block, and what it awaits reaches the
+// Index as its calls: its names count only where a region of their own
+// holds them (a slot call written in the block). It is not nil.
+func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
+	out := []uint64{}
+	for _, r := range ss.handed {
+		for k := r[0]; k <= r[1] && int(k) < len(fs.toks); k++ {
+			if fs.word(k, "async") {
+				open := k + 1
+				if fs.word(open, "move") {
+					open++
+				}
+				if fs.is(open, '{') && fs.pair[open] > open {
+					k = fs.pair[open]
+					continue
+				}
+			}
+			w := fs.identBytes(k)
+			if w == nil {
+				continue
+			}
+			if open := k + 1; fs.is(open, '(') && fs.pair[open] > open && fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await") {
+				continue // `name(..).await`: awaited, not handed over
+			}
+			out = append(out, wordHash(w))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// returned returns the token ranges of what the body whose `{` is token
+// open may return, as the model reads them (returnedValues): its tail,
+// from past the last `;` of the block to its `}` (an `if` or `match`
+// there whole, with every arm), and each `return`'s operand, to the `;`
+// or bracket that ends it. Tails of nested blocks lie within.
+func (fs *fileSyntax) returned(open int32) [][2]int32 {
+	close := fs.pair[open]
+	tail := open
+	var out [][2]int32
+	for k := open + 1; k < close; k++ {
+		if p := fs.pair[k]; p > k {
+			k = p // a group: its own statements and returns are read below
+			continue
+		}
+		if fs.is(k, ';') {
+			tail = k
+		}
+	}
+	out = append(out, [2]int32{tail, close})
+	for k := open + 1; k < close; k++ {
+		if !fs.word(k, "return") {
+			continue
+		}
+		end := k + 1
+		for ; end < close; end++ {
+			if p := fs.pair[end]; p > end {
+				end = p
+				continue
+			} else if p >= 0 || fs.is(end, ';') {
+				break
+			}
+		}
+		out = append(out, [2]int32{k, end})
+	}
+	return out
 }
 
 // resultType returns the token after the `->` of a fn signature whose

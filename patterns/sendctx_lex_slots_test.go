@@ -73,6 +73,8 @@ fn f() { register(m::op_b); }`, yes: []string{"op_b"}},
 		{name: "impl's bound", src: `fn f() { let r = Runner::new(async { yes_a(); }); }`, yes: []string{"yes_a"}},
 		{name: "method", src: `fn f(p: &Pool) { p.submit(Box::pin(async { yes_a(); })); }`, yes: []string{"yes_a"}},
 		{name: "boxed", src: `fn f() { let b = async move { yes_a(); }.boxed(); }`, yes: []string{"yes_a"}},
+		{name: "boxed, turbofish", src: `async fn op_t<T, U>() {}
+fn f() { let b = op_t::<(), u8>().boxed(); }`, yes: []string{"op_t"}},
 		{name: "typed let", src: `fn f() { let j: BoxFuture<'static, ()> = Box::pin(async { yes_a(); }); }`, yes: []string{"yes_a"}},
 		{name: "typed let, alias", src: `fn f() { let j: Job = Box::pin(async { yes_a(); }); }`, yes: []string{"yes_a"}},
 		{name: "result", src: ``, yes: []string{"in_make", "handed_by_result"}},

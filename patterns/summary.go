@@ -26,10 +26,18 @@ type Summary struct {
 	// (tokenTypeDefs), for rc-arc's Send by containment; read only from
 	// a file that spells what may make a type not Send (mayDeclareNotSend).
 	typeDefs map[string][]*typeDef
-	// readTypes, for a file summarized by SummarizeTypesLater, gives its
-	// bytes again when the Index is first asked for a type of its crate
-	// (Index.typeDefs).
-	readTypes func() ([]byte, error)
+	// reread, for a file summarized by SummarizeLater, gives its bytes
+	// again: when the Index is first asked for a type of its crate
+	// (Index.typeDefs), and when the schedule parses it for its hand-offs
+	// (ReadHandOffs).
+	reread func() ([]byte, error)
+	// handLater: the file may hand a fn to a Send context other than a
+	// spawn (fileSyntax.mayHandOff) and was not parsed for those yet;
+	// handWords are the wordHash of the names such a hand-off may name
+	// (fileSyntax.handWords), or nil for any name (handAny).
+	handLater bool
+	handAny   bool
+	handWords []uint64
 
 	// What the second look needs to know before reading the file again
 	// (Index.MayNeedLook): each async body, Send-required whatever the
@@ -75,23 +83,23 @@ func Summarize(path string, src []byte) *Summary {
 	return summarize(path, src, nil)
 }
 
-// SummarizeTypesLater is Summarize without reading the file's type
-// definitions now: read gives the file's bytes again when the Index is
-// first asked for a type of the file's crate, which only rc-arc does, on
-// the few files it looks at. Most files spell a word of what may make a
-// type not Send (`dyn`, a raw pointer), and reading their definitions
-// would cost another pass over their tokens.
-func SummarizeTypesLater(path string, src []byte, read func() ([]byte, error)) *Summary {
-	return summarize(path, src, read)
+// SummarizeLater is Summarize from the tokens alone: what needs more is
+// put off, and reread gives the file's bytes again when it is needed:
+//   - the type definitions, when the Index is first asked for a type of
+//     the file's crate, which only rc-arc does, on the few files it looks
+//     at (most files spell a word of what may make a type not Send, `dyn`
+//     or a raw pointer, and reading their definitions is another pass
+//     over their tokens);
+//   - the fns it hands to a Send context other than a spawn, which need a
+//     parse: ReadHandOffs, for the files HandOffGate names.
+func SummarizeLater(path string, src []byte, reread func() ([]byte, error)) *Summary {
+	return summarize(path, src, reread)
 }
 
-func summarize(path string, src []byte, readTypes func() ([]byte, error)) *Summary {
-	s := &Summary{Path: path}
+func summarize(path string, src []byte, reread func() ([]byte, error)) *Summary {
+	s := &Summary{Path: path, reread: reread}
 	body := bytes.TrimPrefix(src, bom)
-	switch {
-	case readTypes != nil:
-		s.readTypes = readTypes // mayDeclareNotSend is asked then
-	case mayDeclareNotSend(body):
+	if reread == nil && mayDeclareNotSend(body) { // else asked when the types are read
 		s.typeDefs = tokenTypeDefs(body, path)
 	}
 	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) && !mayHandOffFns(body) {
@@ -120,8 +128,13 @@ func summarize(path string, src []byte, readTypes func() ([]byte, error)) *Summa
 		s.calls = append(s.calls, sc)
 	}
 	if fs.mayHandOff() {
-		s.handParsed = true
-		s.calls = append(s.calls, handoffCalls(body)...)
+		if reread == nil {
+			s.handParsed = true
+			s.calls = append(s.calls, handoffCalls(body)...)
+		} else {
+			s.handLater = true
+			s.handWords, s.handAny = fs.handWords, fs.handWords == nil
+		}
 	}
 	return s
 }

@@ -400,7 +400,7 @@ func (ix *Index) typeDefs(path, name string) []*typeDef {
 }
 
 // read reads the type definitions of the crate's files whose reading was
-// put off (SummarizeTypesLater), as Summarize would have: those of a
+// put off (SummarizeLater), as Summarize would have: those of a
 // file that spells what may make a type not Send (mayDeclareNotSend). A
 // file that cannot be read again contributes none: the run that reads it
 // reports the error.

@@ -122,6 +122,7 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			candKeys[n] = true
 		}
 	}
+	idx = a.withHandOffs(ctx, o, files, sums, may, candKeys, idx, exhaustive)
 	calls := make([][]string, len(files))
 	scan = slices.DeleteFunc(scan, func(i int) bool {
 		if o.cfg.MaxFileSize > 0 && sizes[i] > o.cfg.MaxFileSize {
@@ -202,9 +203,9 @@ func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
 	if cfg.MaxFileSize > 0 && len(src) > cfg.MaxFileSize {
 		l.sum = &patterns.Summary{Path: path}
 	} else {
-		// The type definitions are read again when rc-arc asks for a
-		// type of the file's crate, if it does.
-		l.sum = patterns.SummarizeTypesLater(path, src, func() ([]byte, error) { return readSource(path) })
+		// The type definitions and hand-offs are read again when they
+		// are needed, if they are.
+		l.sum = patterns.SummarizeLater(path, src, func() ([]byte, error) { return readSource(path) })
 	}
 	return l
 }

@@ -173,12 +173,9 @@ func stats(files []string, jobs int, verbose bool) {
 		i := pos[path]
 		all.add(src)
 		facts := patterns.Glance(src, cfg)
-		sums[i] = patterns.Summarize(path, src)
+		sums[i] = patterns.SummarizeLater(path, src, func() ([]byte, error) { return os.ReadFile(path) })
 		if patterns.MayNeedSummary(src) {
 			async.add(src)
-		}
-		if sums[i].ParsedForHandOffs() {
-			handed.add(src)
 		}
 		candsOf[i], mayOf[i] = facts.GuardFnCandidates, facts.MayMatch
 		if facts.MayMatch {
@@ -188,8 +185,6 @@ func stats(files []string, jobs int, verbose bool) {
 	t0 := time.Now()
 	idx := patterns.NewIndex(sums...)
 	built := time.Since(t0)
-	// The second look, and the guard-returning fns: the declaring files
-	// of a key a passing file calls.
 	keys := map[string]bool{}
 	for _, c := range candsOf {
 		for _, k := range c {
@@ -197,6 +192,45 @@ func stats(files []string, jobs int, verbose bool) {
 		}
 	}
 	var mu sync.Mutex
+	// The hand-off gate (cmd/internal/cli/schedule_handoff.go): the seeds
+	// of the files that may hold a finding, and the files whose
+	// hand-offs may reach one, parsed.
+	if later := patterns.HandOffsLater(sums); len(later) > 0 {
+		var seedFiles []string
+		for i, f := range files {
+			if mayOf[i] && sums[i].MaySeed() {
+				seedFiles = append(seedFiles, f)
+			}
+		}
+		seeds := map[string][]string{}
+		all := false
+		each(seedFiles, jobs, func(_ int, path string, src []byte) {
+			k, a := idx.HandOffSeeds(path, src, keys, cfg)
+			mu.Lock()
+			defer mu.Unlock()
+			all = all || a
+			if len(k) > 0 {
+				seeds[path] = k
+			}
+		})
+		if !all {
+			later = patterns.HandOffGate(sums, later, idx.SeedReach(seeds))
+		}
+		var parse []string
+		for _, i := range later {
+			parse = append(parse, files[i])
+		}
+		var added atomic.Int64
+		each(parse, jobs, func(_ int, path string, src []byte) {
+			handed.add(src)
+			added.Add(int64(sums[pos[path]].ReadHandOffs(src)))
+		})
+		if added.Load() > 0 {
+			idx = patterns.NewIndex(sums...)
+		}
+	}
+	// The second look, and the guard-returning fns: the declaring files
+	// of a key a passing file calls.
 	var passing []string
 	for i, f := range files {
 		if mayOf[i] {
@@ -277,7 +311,7 @@ func stats(files []string, jobs int, verbose bool) {
 	line("corpus (read once, summarized from tokens)", &all)
 	line("name async, spawn or Guard", &async)
 	line("MayMatch (read again)", &may)
-	line("parsed for hand-offs (summary)", &handed)
+	line("parsed for hand-offs (gate)", &handed)
 	line("declare a guard fn called (parsed for it)", &guardDecl)
 	line("Index.MayMatch (parsed and run)", &need)
 	line("with findings", &found)

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"sendfix/patterns"
+)
+
+// withHandOffs is the schedule's step between the Index of the token
+// summaries and the second look. The fns a file hands to a Send context
+// other than a spawn (a `F: Future + Send` parameter, a BoxFuture result)
+// need a parse of the file, which only the files patterns.HandOffGate
+// names get: those whose hand-offs may reach a seed, an async fn whose
+// Send requirement decides a finding (Index.HandOffSeeds, read from the
+// files that may hold one). With SENDFIX_EXHAUSTIVE=1 every file that may
+// hand one over is parsed. It returns the Index with their hand-offs: a
+// new one when a parse found one.
+func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, sums []*patterns.Summary, may []bool, candKeys map[string]bool, idx *patterns.Index, exhaustive bool) *patterns.Index {
+	parse := patterns.HandOffsLater(sums)
+	if len(parse) == 0 {
+		return idx
+	}
+	if !exhaustive {
+		var look []int
+		for i, s := range sums {
+			if may[i] && s.MaySeed() {
+				look = append(look, i)
+			}
+		}
+		var mu sync.Mutex
+		seeds := map[string][]string{}
+		all := false
+		a.each(ctx, o, look, nil, func(_ *engine, _ func() engine, i int) {
+			src, err := readSource(files[i].abs)
+			if err != nil {
+				return // the second look or the run reports it
+			}
+			keys, any := idx.HandOffSeeds(files[i].display, src, candKeys, o.cfg)
+			mu.Lock()
+			defer mu.Unlock()
+			all = all || any
+			if len(keys) > 0 {
+				seeds[files[i].display] = keys
+			}
+		})
+		if !all {
+			parse = patterns.HandOffGate(sums, parse, idx.SeedReach(seeds))
+		}
+		if len(parse) == 0 {
+			return idx
+		}
+	}
+	var added atomic.Int64
+	a.each(ctx, o, parse, nil, func(_ *engine, _ func() engine, i int) {
+		if src, err := readSource(files[i].abs); err == nil { // else the second look or the run reports it
+			added.Add(int64(sums[i].ReadHandOffs(src)))
+		}
+	})
+	if added.Load() == 0 {
+		return idx
+	}
+	idx = nil // not live beside the new one
+	return patterns.NewIndex(sums...)
+}

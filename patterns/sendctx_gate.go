@@ -1,0 +1,210 @@
+package patterns
+
+import (
+	"bytes"
+	"slices"
+)
+
+// The hand-off gate: the schedule summarizes every file from its tokens
+// (SummarizeLater) and parses for the fns it hands to a Send context
+// other than a spawn (handoffCalls) only a file whose hand-offs may
+// change a result. A hand-off makes the fn it names Send-required, and
+// through the Index's await edges the fns that one awaits; it can change
+// a finding only where it reaches an async fn whose requirement decides
+// whether a guard or an Rc is reported, or why (a seed, HandOffSeeds).
+// The fns that may reach a seed are the seeds and, to a fixed point, the
+// fns awaiting a call the Index matched to one of them (SeedReach). The
+// Index matches a hand-off to fns of the name it spells, so a file is
+// parsed when a name its slot regions spell (regionWords) is a name of
+// one of those fns.
+
+// HandOffSeeds returns the keys (fnKey) of the async fns of the file at path
+// whose Send requirement may decide whether, or why, a finding is made in
+// src: those whose requirement a body shares (via) where a guard site may
+// be held across an await, read as if every async body were
+// Send-required (the guard rules' sites, a guard-returning fn the Index
+// knows or one of keys, the candidate keys of the fns the run may learn
+// of); in a file where rc-arc may trigger, those of every body. all is
+// true when any fn may be one (cfg.Sites, brackets that do not balance).
+// A file that MayMatch or mayHoldSite rejects has none.
+func (ix *Index) HandOffSeeds(path string, src []byte, keys map[string]bool, cfg Config) (seeds []string, all bool) {
+	if !MayMatch(src, cfg) || !ix.mayHoldSite(src, keys, cfg) {
+		return nil, false
+	}
+	if len(cfg.Sites) > 0 {
+		return nil, true
+	}
+	r := ix.reading(path, src, true)
+	defer r.fs.release()
+	if r.whole {
+		return nil, true
+	}
+	fs := r.fs
+	seen := map[int32]bool{}
+	seed := func(i int) {
+		if v := fs.bodies[i].via; v >= 0 && !seen[v] {
+			seen[v] = true
+			seeds = append(seeds, fs.fns[v].key)
+		}
+	}
+	if cfg.Rules[RuleRcArc] && mayRcWords(src) {
+		for i := range fs.bodies {
+			seed(i)
+		}
+		return seeds, false
+	}
+	bodyAt := make(map[int32]int, len(fs.bodies)) // open brace -> body
+	for i, b := range fs.bodies {
+		bodyAt[b.open] = i
+	}
+	// Each body around a site that awaits after it.
+	around := func(off int) {
+		k := fs.tokenAt(off)
+		if k < 0 {
+			for i := range fs.bodies {
+				if s, e := r.span(i); s <= off && off < e && r.awaitsIn(off, e) {
+					seed(i)
+				}
+			}
+			return
+		}
+		for open := fs.enclosing(k); open >= 0; open = fs.enclosing(open) {
+			if i, ok := bodyAt[open]; ok {
+				if _, e := r.span(i); r.awaitsIn(off, e) {
+					seed(i)
+				}
+			}
+		}
+	}
+	// Every site, not the first: keep says no to go on.
+	keep := func(off int) bool {
+		if r.stmtMayHold(off) {
+			around(off)
+		}
+		return false
+	}
+	if guardRules(cfg) {
+		ix.mayHoldGuard(src, keep)
+	}
+	if len(keys) > 0 {
+		calledKeys(src, keys, keep)
+	}
+	return seeds, false
+}
+
+// MaySeed reports whether HandOffSeeds may give the file s summarizes a
+// seed: its brackets do not balance, or an async body of it shares an
+// async fn's requirement. When it is false the file need not be read for
+// its seeds.
+func (s *Summary) MaySeed() bool {
+	if s == nil {
+		return false
+	}
+	if s.unbalanced {
+		return true
+	}
+	for _, b := range s.bodies {
+		if b.via >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// HandOffsLater returns the indexes of the summaries of files still to
+// be parsed for their hand-offs (SummarizeLater).
+func HandOffsLater(sums []*Summary) []int {
+	var out []int
+	for i, s := range sums {
+		if s != nil && s.handLater {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// HandOffGate returns those of later (HandOffsLater's indexes into sums)
+// whose hand-offs may reach a seed: a name their slot regions spell is
+// one of reach (Index.SeedReach), or their reading cannot tell.
+func HandOffGate(sums []*Summary, later []int, reach map[string]bool) []int {
+	if len(reach) == 0 {
+		return nil
+	}
+	hashes := make([]uint64, 0, len(reach))
+	for n := range reach {
+		hashes = append(hashes, wordHash([]byte(n)))
+	}
+	slices.Sort(hashes)
+	var out []int
+	for _, i := range later {
+		if s := sums[i]; s.handAny || meets(s.handWords, hashes) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// meets reports whether two sorted slices share an element.
+func meets(a, b []uint64) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
+
+// SeedReach returns the names of the fns from which a seed may be
+// reached, the seeds' own included: seeds are fnKeys by file path
+// (HandOffSeeds), and the fns that await a call matched to one in the
+// set (Index.callers: precisely, or as one of the fns an ambiguous call
+// may mean) join it, to a fixed point. A hand-off (a call from a spawn,
+// as the Index matches calls: by name first) can make a seed
+// Send-required, or change why, or the ambiguity notes reaching it, only
+// through a fn of the set, so only by one of these names.
+func (ix *Index) SeedReach(seeds map[string][]string) map[string]bool {
+	in := map[int32]bool{}
+	var work []int32
+	for path, keys := range seeds {
+		f := ix.files[path]
+		if f == nil {
+			continue
+		}
+		for _, k := range keys {
+			if id, ok := f.keys[k]; ok && !in[id] {
+				in[id] = true
+				work = append(work, id)
+			}
+		}
+	}
+	for len(work) > 0 {
+		id := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, c := range ix.callers[id] {
+			if !in[c] {
+				in[c] = true
+				work = append(work, c)
+			}
+		}
+	}
+	names := make(map[string]bool, len(in))
+	for id := range in {
+		names[ix.fns[id].name] = true
+	}
+	return names
+}
+
+// ReadHandOffs parses src, the file s summarizes, for the fns it hands to
+// a Send context other than a spawn, adds them to s, and returns how many
+// it found.
+func (s *Summary) ReadHandOffs(src []byte) int {
+	calls := handoffCalls(bytes.TrimPrefix(src, bom))
+	s.calls = append(s.calls, calls...)
+	s.handLater, s.handParsed = false, true
+	return len(calls)
+}
