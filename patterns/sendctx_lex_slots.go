@@ -34,11 +34,14 @@ type sendSlots struct {
 	// `.boxed()`, the value of a `let` typed with a Send word, the body of
 	// a fn whose signature spells one.
 	regions [][2]int32
-	// handed are the token ranges whose names the model may hand over
-	// (regionWords): the regions as found, before they are merged (one
-	// may lie in an async block of another), but of a fn with a Send
-	// result only what its body returns (returned).
-	handed [][2]int32
+	// handed and handedCalls are the token ranges whose names the model
+	// may hand over (regionWords), as found, before they are merged (one
+	// may lie in an async block of another): handed, the arguments of a
+	// call of a slot fn, which may hand a fn over as a maker of futures
+	// by any name; handedCalls, where a future is handed (a typed let's
+	// value, a .boxed() receiver, what a fn with a Send result returns),
+	// whose fns are handed as the callees of calls.
+	handed, handedCalls [][2]int32
 	// traitSend holds "Trait|fn" for each fn signature of a trait of the
 	// file that spells a Send word: an async fn implementing it may have
 	// to be Send (asyncFnWhy).
@@ -164,7 +167,7 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		}
 	}
 	slots := map[string][]slotFn{}
-	var regions, handed [][2]int32
+	var regions, handed, calls [][2]int32
 	for _, s := range sigs {
 		o, owned := owners[s.up]
 		if !fs.spellsAny(s.from, s.to, words) && (!owned || !fs.spellsAny(o.from, o.to, words)) {
@@ -176,7 +179,7 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		}
 		if s.body && fs.pair[s.to] > s.to {
 			regions = append(regions, [2]int32{s.to, fs.pair[s.to]})
-			handed = append(handed, fs.returned(s.to)...)
+			calls = append(calls, fs.returned(s.to)...)
 		}
 		if owned && o.trait {
 			if ss.traitSend == nil {
@@ -194,11 +197,11 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		switch {
 		case w == "let":
 			if r, ok := fs.sendLet(k, words); ok {
-				regions, handed = append(regions, r), append(handed, r)
+				regions, calls = append(regions, r), append(calls, r)
 			}
 		case w == "boxed" && futures && fs.is(k-1, '.') && fs.is(k+1, '('):
 			r := [2]int32{fs.exprStart(k - 1), k}
-			regions, handed = append(regions, r), append(handed, r)
+			regions, calls = append(regions, r), append(calls, r)
 		case slots[w] != nil && !fs.word(k-1, "fn") && fs.mayCallSlot(k, slots[w]):
 			open := k + 1
 			if fs.colons(open+1) && fs.is(open+2, '<') {
@@ -210,7 +213,7 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 			}
 		}
 	}
-	ss.handed = handed
+	ss.handed, ss.handedCalls = handed, calls
 	ss.regions = mergeRanges(regions)
 	return ss
 }
@@ -352,13 +355,15 @@ func (fs *fileSyntax) namesWithin(ss *sendSlots, names map[string]bool) {
 
 // regionWords returns the wordHash of every name a hand-off in a region
 // may name (namesWithin's rule), sorted and distinct: the parse
-// (handoffCalls) hands over no fn by another name. An async block in a
-// region is handed over as a block, and what it awaits reaches the
-// Index as its calls: its names count only where a region of their own
-// holds them (a slot call written in the block). It is not nil.
+// (handoffCalls) hands over no fn by another name. Where a future is
+// handed (handedCalls), a fn is handed as the callee of a call: a name
+// followed by its arguments, or by a turbofish and its arguments. An
+// async block in a region is handed over as a block, and what it awaits
+// reaches the Index as its calls: its names count only where a region of
+// their own holds them (a slot call written in the block). It is not nil.
 func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
 	out := []uint64{}
-	for _, r := range ss.handed {
+	add := func(r [2]int32, callees bool) {
 		for k := r[0]; k <= r[1] && int(k) < len(fs.toks); k++ {
 			if fs.word(k, "async") {
 				open := k + 1
@@ -374,11 +379,25 @@ func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
 			if w == nil {
 				continue
 			}
-			if open := k + 1; fs.is(open, '(') && fs.pair[open] > open && fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await") {
+			open := k + 1
+			if fs.colons(open+1) && fs.is(open+2, '<') {
+				open = fs.angleClose(open+2) + 1 // a turbofish
+			}
+			args := fs.is(open, '(') && fs.pair[open] > open
+			if callees && !args {
+				continue
+			}
+			if args && fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await") {
 				continue // `name(..).await`: awaited, not handed over
 			}
 			out = append(out, wordHash(w))
 		}
+	}
+	for _, r := range ss.handed {
+		add(r, false)
+	}
+	for _, r := range ss.handedCalls {
+		add(r, true)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
