@@ -98,3 +98,103 @@ func TestGuardGateAwaitedLock(t *testing.T) {
 		t.Errorf("MayMatch is false for parking_lot's lock")
 	}
 }
+
+// TestRcGateBlockPrefix: for an async block, the gate reads the bindings
+// of its fn that its values may come from (the `let NAME` statements
+// before it that bind what it uses, in turn), not the whole fn; a call is
+// read as callType resolves it (by the type before `::`, the free fns
+// for a bare name, nothing for an awaited call). The engine reports each
+// of the first cases, which the gate must let through, and none of the
+// others, which it must stop.
+func TestRcGateBlockPrefix(t *testing.T) {
+	main := func(fn string) [][2]string {
+		return [][2]string{{"src/main.rs", "use std::rc::Rc;\nasync fn tick() {}\n" + fn + "\n#[tokio::main]\nasync fn main() { run().await; }\n"}}
+	}
+	through := []rcGateCase{
+		{"a capture computed from an Rc", main(`async fn run() {
+    let a = Rc::new(1);
+    let b = a.clone();
+    tokio::spawn(async move { let _ = &b; tick().await; }).await.unwrap();
+}`)},
+		{"a capture named in a format string", main(`async fn run() {
+    let name = Rc::new(String::new());
+    tokio::spawn(async move { tick().await; println!("{name}"); }).await.unwrap();
+}`)},
+		{"an associated fn's result", main(`struct Holder;
+impl Holder { fn new() -> Rc<u8> { Rc::new(1) } }
+struct Plain;
+impl Plain { fn new() -> u8 { 1 } }
+async fn run() {
+    let x = Holder::new();
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();
+}`)},
+		{"a parameter", main(`async fn run() { go(Rc::new(1)); }
+fn go(r: Rc<u8>) {
+    tokio::spawn(async move { let _ = &r; tick().await; });
+}`)},
+	}
+	for _, c := range through {
+		f, trigger, held, may := gateLooks(t, c)
+		if !f {
+			t.Errorf("%s: the engine reports nothing: the case proves nothing", c.name)
+		}
+		if !(trigger && held && may) {
+			t.Errorf("%s: the engine reports rc-arc, but rcTrigger %v, rcHeldMay %v, Index.MayMatch %v", c.name, trigger, held, may)
+		}
+	}
+	stops := []rcGateCase{
+		{"an Rc the block does not use", main(`async fn run() {
+    let local = Rc::new(1);
+    println!("{local}");
+    let n = 2;
+    tokio::spawn(async move { println!("{n}"); tick().await; }).await.unwrap();
+}`)},
+		{"an Rc after the block", main(`async fn run() {
+    let n = 2;
+    let h = tokio::spawn(async move { println!("{n}"); tick().await; });
+    let late = Rc::new(1);
+    println!("{late}");
+    h.await.unwrap();
+}`)},
+		{"a trait object in the fn's result", main(`async fn run() { start().unwrap(); }
+fn start() -> Result<(), Box<dyn std::error::Error>> {
+    let n = 2;
+    tokio::spawn(async move { println!("{n}"); tick().await; });
+    Ok(())
+}`)},
+		{"an awaited call's result", main(`async fn fetch() -> Result<u8, Rc<String>> { Ok(1) }
+async fn run() {
+    let v = fetch().await.unwrap();
+    tokio::spawn(async move { println!("{v}"); tick().await; }).await.unwrap();
+}`)},
+		{"another type's fn of the same name", main(`struct Holder;
+impl Holder { fn new() -> Rc<u8> { Rc::new(1) } }
+struct Plain;
+impl Plain { fn new() -> u8 { 1 } }
+async fn run() {
+    let _ = Holder::new();
+    let x = Plain::new();
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();
+}`)},
+		{"a method's name as a bare call", main(`struct Holder;
+impl Holder { fn make(&self) -> Rc<u8> { Rc::new(1) } }
+fn make() -> u8 { 1 }
+async fn run() {
+    let _ = Holder.make();
+    let x = make();
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();
+}`)},
+	}
+	for _, c := range stops {
+		f, trigger, held, may := gateLooks(t, c)
+		if f {
+			t.Errorf("%s: the engine reports rc-arc in a case meant to have nothing", c.name)
+		}
+		if !trigger {
+			t.Errorf("%s: rcTrigger stops it already: the case proves nothing of rcHeldMay", c.name)
+		}
+		if held || may {
+			t.Errorf("%s: rcHeldMay %v, Index.MayMatch %v; want both false", c.name, held, may)
+		}
+	}
+}
