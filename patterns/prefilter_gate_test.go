@@ -185,16 +185,5 @@ async fn run() {
     tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();
 }`)},
 	}
-	for _, c := range stops {
-		f, trigger, held, may := gateLooks(t, c)
-		if f {
-			t.Errorf("%s: the engine reports rc-arc in a case meant to have nothing", c.name)
-		}
-		if !trigger {
-			t.Errorf("%s: rcTrigger stops it already: the case proves nothing of rcHeldMay", c.name)
-		}
-		if held || may {
-			t.Errorf("%s: rcHeldMay %v, Index.MayMatch %v; want both false", c.name, held, may)
-		}
-	}
+	checkRcGateStops(t, stops)
 }

@@ -175,6 +175,13 @@ fn shared() -> Rc<u8> { Rc::new(1) }
 pub struct Plain { pub n: Rc<u64> }
 `}}},
 	}
+	checkRcGateStops(t, cases)
+}
+
+// checkRcGateStops checks that the engine reports no rc-arc in each case,
+// that rcTrigger lets it through and that rcHeldMay stops it.
+func checkRcGateStops(t *testing.T, cases []rcGateCase) {
+	t.Helper()
 	for _, c := range cases {
 		f, trigger, held, may := gateLooks(t, c)
 		if f {
