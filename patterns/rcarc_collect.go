@@ -88,6 +88,9 @@ type rcFile struct {
 	// types of spellings computed so far.
 	tenv          *typeEnv
 	spellingTypes map[spellingKey]*ty
+	// importedMods is importedFrom's answer for every name a `use`
+	// imports, built on its first call.
+	importedMods map[string]string
 	// mentionAt are the mentions by the start of their span; dyns the
 	// trait objects (dynamic_type nodes) and impls the trait impls the
 	// file spells.
