@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Index holds the cross-file facts the rules need: which async fns run in
@@ -41,6 +42,24 @@ type Index struct {
 	// crates are the complete crates among the files given, by file
 	// (tokiomutex_crate.go's AddCrates).
 	crates map[string]*Crate
+	// typesLater are, by crate, the files whose type definitions are
+	// read when a type of the crate is first asked for
+	// (SummarizeTypesLater). The map is not changed past NewIndex; each
+	// crate's reading happens once, while the runs ask at once.
+	typesLater map[string]*crateTypes
+}
+
+// crateTypes are the type definitions of a crate's files read on demand.
+type crateTypes struct {
+	once  sync.Once
+	files []typesLater
+	defs  map[string][]*typeDef // once read
+}
+
+// typesLater is a file whose type definitions are not read yet.
+type typesLater struct {
+	path string
+	read func() ([]byte, error)
 }
 
 // ixFile is where a file's fns sit.
@@ -98,6 +117,17 @@ func NewIndex(sums ...*Summary) *Index {
 			ix.files[s.Path] = f
 		}
 		f.sum = s
+		if s.readTypes != nil {
+			if ix.typesLater == nil {
+				ix.typesLater = map[string]*crateTypes{}
+			}
+			ct := ix.typesLater[f.crate]
+			if ct == nil {
+				ct = &crateTypes{}
+				ix.typesLater[f.crate] = ct
+			}
+			ct.files = append(ct.files, typesLater{s.Path, s.readTypes})
+		}
 		b.declare(f)
 	}
 	ix.send = make([]bool, len(ix.fns))

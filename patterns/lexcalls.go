@@ -475,7 +475,16 @@ func (fs *fileSyntax) awaitMacroTok(k int32) bool {
 		return false
 	}
 	if !fs.colons(k - 1) {
-		return awaitMacroImported(fs.src, name)
+		// Asked once per name and file: a file may invoke select! often.
+		if v, ok := fs.macroImported[name]; ok {
+			return v
+		}
+		if fs.macroImported == nil {
+			fs.macroImported = map[string]bool{}
+		}
+		v := awaitMacroImported(fs.src, name)
+		fs.macroImported[name] = v
+		return v
 	}
 	segs := fs.pathBefore(k)
 	if segs[0] == "" && len(segs) > 1 {

@@ -153,6 +153,8 @@ type fileSyntax struct {
 	// place where the model may hand a future to a Send context other
 	// than a spawn; without one, handoffCalls finds no fn handed over.
 	slots bool
+	// macroImported: awaitMacroImported's answers, by macro name.
+	macroImported map[string]bool
 }
 
 // frame is an open bracket of the walk, or a closure's expression body.

@@ -328,10 +328,29 @@ func (ix *Index) MayMatch(path string, src []byte, cfg Config) bool {
 	if len(cfg.Sites) > 0 {
 		return true
 	}
+	if !ix.mayHoldSite(src, nil, cfg) {
+		return false
+	}
 	r := ix.reading(path, src, cfg.AllAsync)
 	defer r.fs.release()
 	guards, rc := ix.mayRules(path, src, cfg, r)
 	return guards || rc
+}
+
+// mayHoldSite reports, from src's bytes alone, whether a reading of its
+// tokens may find anything for mayRules or calledKeys: a lock
+// acquisition or a call of a guard-returning fn (the file's own, the
+// Index's, or one of keys) anywhere, or an Rc of rc-arc. Each of those
+// asks the reading only to narrow such a site to the bodies that matter;
+// most async files hold none, and then their tokens need no reading.
+func (ix *Index) mayHoldSite(src []byte, keys map[string]bool, cfg Config) bool {
+	switch {
+	case len(cfg.Sites) > 0, cfg.Rules[RuleRcArc] && mayRcWords(src):
+		return true
+	case len(keys) > 0 && len(calledKeys(src, keys, nil)) > 0:
+		return true
+	}
+	return guardRules(cfg) && ix.mayHoldGuard(src, nil)
 }
 
 // mayRules is Index.MayMatch rule by rule, for a file past MayMatch and
@@ -390,6 +409,9 @@ func (ix *Index) MayNeedLook(s *Summary, cfg Config) bool {
 // called added (AddGuardFns), Index.MayMatch is may, or a called key
 // among them: one reading of src gives both.
 func (ix *Index) Look(path string, src []byte, keys map[string]bool, cfg Config) (called []string, may bool) {
+	if !ix.mayHoldSite(src, keys, cfg) {
+		return nil, false
+	}
 	r := ix.reading(path, src, cfg.AllAsync)
 	defer r.fs.release()
 	if len(keys) > 0 {

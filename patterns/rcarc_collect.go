@@ -88,9 +88,6 @@ type rcFile struct {
 	// types of spellings computed so far.
 	tenv          *typeEnv
 	spellingTypes map[spellingKey]*ty
-	// importedMods is importedFrom's answer for every name a `use`
-	// imports, built on its first call.
-	importedMods map[string]string
 	// mentionAt are the mentions by the start of their span; dyns the
 	// trait objects (dynamic_type nodes) and impls the trait impls the
 	// file spells.
@@ -98,6 +95,7 @@ type rcFile struct {
 	dyns        []*sitter.Node
 	dynsLowered []*rcDyn
 	impls       []*sitter.Node
+	imported    map[string]string // importedFrom's answers
 	// lostFields are field reads whose struct the rule could not tell,
 	// among several of the file with a field of that name.
 	lostFields []lostField

@@ -286,35 +286,40 @@ func (r *rcFile) newUseAt(uses []*rcUse) (int, string) {
 }
 
 // importedFrom returns the module a bare name is imported from by a `use`
-// of the file (`tokio::sync` for `use tokio::sync::Mutex;`), or "": the
-// first `use` that imports it. The lack walk asks it of every bare name
-// it meets, so the file's uses are read once, on the first call.
+// of the file (`tokio::sync` for `use tokio::sync::Mutex;`), or "".
+// The type walk asks it for every name it meets: the answers are kept.
 func (r *rcFile) importedFrom(name string) string {
-	if r.importedMods == nil {
-		r.importedMods = map[string]string{}
-		add := func(n string, path *sitter.Node) {
-			if _, ok := r.importedMods[n]; !ok {
-				r.importedMods[n] = strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, path)), ""), "::")
-			}
+	if m, ok := r.imported[name]; ok {
+		return m
+	}
+	m := r.importedFromUses(name)
+	if r.imported == nil {
+		r.imported = map[string]string{}
+	}
+	r.imported[name] = m
+	return m
+}
+
+func (r *rcFile) importedFromUses(name string) string {
+	for _, u := range r.stdUses() {
+		a := u.decl.ChildByFieldName("argument")
+		if a == nil {
+			continue
 		}
-		for _, u := range r.stdUses() {
-			a := u.decl.ChildByFieldName("argument")
-			if a == nil {
-				continue
+		switch a.Type() {
+		case "scoped_identifier":
+			if text(r.src, a.ChildByFieldName("name")) == name {
+				return strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a.ChildByFieldName("path"))), ""), "::")
 			}
-			switch a.Type() {
-			case "scoped_identifier":
-				add(text(r.src, a.ChildByFieldName("name")), a.ChildByFieldName("path"))
-			case "scoped_use_list":
-				for _, c := range namedChildren(a.ChildByFieldName("list")) {
-					if c.Type() == "identifier" {
-						add(text(r.src, c), a.ChildByFieldName("path"))
-					}
+		case "scoped_use_list":
+			for _, c := range namedChildren(a.ChildByFieldName("list")) {
+				if c.Type() == "identifier" && text(r.src, c) == name {
+					return strings.TrimPrefix(strings.Join(strings.Fields(text(r.src, a.ChildByFieldName("path"))), ""), "::")
 				}
 			}
 		}
 	}
-	return r.importedMods[name]
+	return ""
 }
 
 // usePath renders `path::Name` or `path::{A, B}`.

@@ -26,6 +26,10 @@ type Summary struct {
 	// (tokenTypeDefs), for rc-arc's Send by containment; read only from
 	// a file that spells what may make a type not Send (mayDeclareNotSend).
 	typeDefs map[string][]*typeDef
+	// readTypes, for a file summarized by SummarizeTypesLater, gives its
+	// bytes again when the Index is first asked for a type of its crate
+	// (Index.typeDefs).
+	readTypes func() ([]byte, error)
 
 	// What the second look needs to know before reading the file again
 	// (Index.MayNeedLook): each async body, Send-required whatever the
@@ -68,9 +72,26 @@ type sumCall struct {
 // fn over, contributes its path alone (the Index places files in crates
 // and modules by their paths).
 func Summarize(path string, src []byte) *Summary {
+	return summarize(path, src, nil)
+}
+
+// SummarizeTypesLater is Summarize without reading the file's type
+// definitions now: read gives the file's bytes again when the Index is
+// first asked for a type of the file's crate, which only rc-arc does, on
+// the few files it looks at. Most files spell a word of what may make a
+// type not Send (`dyn`, a raw pointer), and reading their definitions
+// would cost another pass over their tokens.
+func SummarizeTypesLater(path string, src []byte, read func() ([]byte, error)) *Summary {
+	return summarize(path, src, read)
+}
+
+func summarize(path string, src []byte, readTypes func() ([]byte, error)) *Summary {
 	s := &Summary{Path: path}
 	body := bytes.TrimPrefix(src, bom)
-	if mayDeclareNotSend(body) {
+	switch {
+	case readTypes != nil:
+		s.readTypes = readTypes // mayDeclareNotSend is asked then
+	case mayDeclareNotSend(body):
 		s.typeDefs = tokenTypeDefs(body, path)
 	}
 	if !hasWord(body, kwAsync) && !hasWord(body, kwSpawn) && !hasWord(body, kwSpawnOn) && !mayHandOffFns(body) {

@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 
@@ -289,21 +290,54 @@ func walkAll(n *sitter.Node, fn func(*sitter.Node)) {
 	}
 }
 
-// awaitMacroUse matches a `use` of a crate of awaitMacroCrates, up to its
-// `;`.
-var awaitMacroUse = regexp.MustCompile(`\buse\s+(?:::)?(?:tokio|futures|futures_util)\b[^;]*`)
-
 // awaitMacroImported reports whether a `use` of tokio or futures in src
 // names the macro name (`use tokio::{join, select};`), so that a bare
-// `join!(..)` is that crate's.
+// `join!(..)` is that crate's: from a word `use`, whitespace, an optional
+// `::`, one of awaitMacroCrates as a whole word, up to the next `;`, the
+// word name.
 func awaitMacroImported(src []byte, name string) bool {
-	word := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
-	for _, u := range awaitMacroUse.FindAll(src, -1) {
-		if word.Match(u) {
+	kwUse := []byte("use")
+	for off := 0; ; {
+		i := index(src[off:], kwUse)
+		if i < 0 {
+			return false
+		}
+		start := off + i
+		off = start + 1
+		if start > 0 && isASCIIIdentByte(src[start-1]) {
+			continue
+		}
+		k := start + len(kwUse)
+		for k < len(src) && isRegexpSpace(src[k]) {
+			k++
+		}
+		if k == start+len(kwUse) {
+			continue
+		}
+		if bytes.HasPrefix(src[k:], []byte("::")) {
+			k += 2
+		}
+		e := k
+		for e < len(src) && isASCIIIdentByte(src[e]) {
+			e++
+		}
+		if !awaitMacroCrates[string(src[k:e])] {
+			continue
+		}
+		end := e + bytes.IndexByte(src[e:], ';')
+		if end < e {
+			end = len(src)
+		}
+		if hasWord(src[e:end], []byte(name)) {
 			return true
 		}
 	}
-	return false
+}
+
+// isRegexpSpace reports whether c is what `\s` matches: space, tab,
+// newline, form feed, carriage return.
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // formatArg matches an inline format argument naming an identifier:

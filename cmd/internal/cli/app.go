@@ -418,6 +418,7 @@ func (a *App) Run(args []string) int {
 	if o == nil {
 		return exitOK
 	}
+	limitArenas(o.jobs)
 	if o.cargo.enabled() {
 		return a.runCargo(o)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"reflect"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -175,10 +174,6 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			need[i] = readErr[i] == nil
 		}
 	}
-	// The looks' summaries and buffers are garbage now. The runs' memory
-	// is mostly the parser's, outside Go's heap: give the pages the looks
-	// grew the heap to back, so that the runs' trees do not add to them.
-	debug.FreeOSMemory()
 	return readErr, need, idx
 }
 
@@ -207,7 +202,9 @@ func takeLook(path string, cfg patterns.Config, bufs *sync.Pool) *firstLook {
 	if cfg.MaxFileSize > 0 && len(src) > cfg.MaxFileSize {
 		l.sum = &patterns.Summary{Path: path}
 	} else {
-		l.sum = patterns.Summarize(path, src)
+		// The type definitions are read again when rc-arc asks for a
+		// type of the file's crate, if it does.
+		l.sum = patterns.SummarizeTypesLater(path, src, func() ([]byte, error) { return readSource(path) })
 	}
 	return l
 }
