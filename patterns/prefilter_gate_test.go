@@ -103,7 +103,8 @@ func TestGuardGateAwaitedLock(t *testing.T) {
 // of its fn that its values may come from (the `let NAME` statements
 // before it that bind what it uses, in turn), not the whole fn; a call is
 // read as callType resolves it (by the type before `::`, the free fns
-// for a bare name, nothing for an awaited call). The engine reports each
+// for a bare name, nothing for an awaited call), and a trait object
+// bounded by Send and Sync as no leaf. The engine reports each
 // of the first cases, which the gate must let through, and none of the
 // others, which it must stop.
 func TestRcGateBlockPrefix(t *testing.T) {
@@ -127,6 +128,12 @@ impl Plain { fn new() -> u8 { 1 } }
 async fn run() {
     let x = Holder::new();
     tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();
+}`)},
+		{"a trait object that is Send, not Sync, in an Arc", main(`use std::sync::Arc;
+struct Job { f: Arc<dyn Fn() + Send> }
+async fn run() {
+    let j = Job { f: Arc::new(|| ()) };
+    tokio::spawn(async move { (j.f)(); tick().await; }).await.unwrap();
 }`)},
 		{"a parameter", main(`async fn run() { go(Rc::new(1)); }
 fn go(r: Rc<u8>) {
@@ -162,6 +169,14 @@ fn start() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(async move { println!("{n}"); tick().await; });
     Ok(())
 }`)},
+		{"a trait object that is Send and Sync", main(`use std::sync::Arc;
+struct Job { f: Arc<dyn Fn() + Send + Sync> }
+type Hook = dyn Fn(u8) + Sync + Send;
+async fn run() {
+    let j = Job { f: Arc::new(|| ()) };
+    let h: Box<Hook> = Box::new(|_| ());
+    tokio::spawn(async move { (j.f)(); h(1); tick().await; }).await.unwrap();
+}`)},
 		{"an awaited call's result", main(`async fn fetch() -> Result<u8, Rc<String>> { Ok(1) }
 async fn run() {
     let v = fetch().await.unwrap();
@@ -186,4 +201,35 @@ async fn run() {
 }`)},
 	}
 	checkRcGateStops(t, stops)
+}
+
+// TestDynSendSync: a trait object is no leaf only when Send and Sync are
+// among its own bounds (not its principal trait's arguments), and never
+// when its bounds hold an arrow the parser may read otherwise.
+func TestDynSendSync(t *testing.T) {
+	for _, c := range []struct {
+		ty   string
+		want bool
+	}{
+		{"Box<dyn X + Send + Sync>", true},
+		{"Box<dyn Send + Sync>", true},
+		{"Box<dyn X + Send>", false},
+		{"Box<dyn X + Sync>", false},
+		{"Box<dyn Fn() -> u8 + Send + Sync>", false},
+		{"Box<dyn X<A, B> + Sync + Send>", true},
+		{"Box<dyn std::error::Error + std::marker::Send + Sync>", true},
+		{"Box<dyn for<'a> Fn(&'a u8) + Send + Sync>", true},
+		{"Box<dyn X<dyn Y + Send + Sync>>", false},
+		{"&(dyn X + Send + Sync)", true},
+		{"Box<dyn X + Send + Sync + 'static>", true},
+		{"Box<dyn X<Send, Sync>>", false},
+	} {
+		src := "type T = " + c.ty + ";"
+		fs := readFile([]byte(src))
+		k := fs.tokenAt(strings.Index(src, "dyn"))
+		if _, got := fs.dynSendSync(k); got != c.want {
+			t.Errorf("dynSendSync(%s) = %v, want %v", c.ty, got, c.want)
+		}
+		fs.release()
+	}
 }

@@ -1,6 +1,9 @@
 package patterns
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // rc-arc's gate on the tokens, past rcTrigger: the rule reports a value a
 // Send-required future holds (heldValues: a parameter of a Send-required
@@ -288,6 +291,12 @@ func (g *rcGate) spellsLeaf(from, to int32) bool {
 			if g.implLeads(k) {
 				return true
 			}
+		case fs.word(k, "dyn"):
+			end, sendSync := fs.dynSendSync(k)
+			if !sendSync {
+				return true
+			}
+			k = end // the model walks no further into a trait object
 		default:
 			if g.leads(fs.ident(k)) || g.callLeads(k) {
 				return true
@@ -295,6 +304,44 @@ func (g *rcGate) spellsLeaf(from, to int32) bool {
 		}
 	}
 	return false
+}
+
+// dynSendSync reads the bounds of the trait object whose `dyn` is token
+// k: it returns their last token, and whether Send and Sync are among
+// them (as the last segment of a bound outside the principal trait's
+// arguments), when the object implements both whatever the model asks of
+// it (lackWalk.dynHas). A bound list holding `->` (`dyn Fn() -> T + Send`,
+// where the parser may give the `+ Send` to the result) is never taken
+// for one.
+func (fs *fileSyntax) dynSendSync(k int32) (end int32, sendSync bool) {
+	depth, send, sync := 0, false, false
+	j := k + 1
+	for ; int(j) < len(fs.toks); j++ {
+		switch {
+		case fs.is(j, '-') && fs.is(j+1, '>'):
+			return j, false
+		case fs.is(j, '<'):
+			depth++
+		case fs.is(j, '>'):
+			if depth == 0 {
+				return j - 1, send && sync
+			}
+			depth--
+		case fs.is(j, '(') || fs.is(j, '['):
+			if fs.pair[j] < j {
+				return j, false
+			}
+			j = fs.pair[j]
+		case fs.is(j, ',') || fs.is(j, ')') || fs.is(j, ']') || fs.is(j, ';') || fs.is(j, '=') || fs.is(j, '{') || fs.is(j, '}'):
+			if depth == 0 {
+				return j - 1, send && sync
+			}
+		case depth == 0 && fs.toks[j].kind == tokIdent && (fs.is(j-1, '+') || fs.colons(j-1) || j == k+1) && (fs.is(j+1, '+') || fs.is(j+1, '>') || fs.is(j+1, ',') || fs.is(j+1, ')') || fs.is(j+1, ';')):
+			send = send || fs.word(j, "Send")
+			sync = sync || fs.word(j, "Sync")
+		}
+	}
+	return j - 1, false
 }
 
 // leads reports whether the type name w may lead to a leaf: it is one, or
@@ -351,8 +398,10 @@ func (g *rcGate) tyLeads(t *ty, generic map[string]bool) bool {
 		return false
 	}
 	switch t.kind {
-	case tyPtr, tyDyn:
+	case tyPtr:
 		return true
+	case tyDyn:
+		return !slices.Contains(t.bounds, "Send") || !slices.Contains(t.bounds, "Sync")
 	case tyPath:
 		if !generic[t.name] && (g.leads(t.name) || strings.HasSuffix(t.path, "rc::Weak")) {
 			return true
