@@ -261,7 +261,7 @@ func MayDeclareGuardFn(src []byte) bool {
 // `else` (`let Ok(g) = m.lock() else`), `{` (`if let Ok(g) = m.lock() {`,
 // `match m.lock() {`) or `&&` (a let chain); with parkingLot (the file
 // names parking_lot, whose lock() returns the guard itself) any
-// zero-argument call counts. A bare `.lock()` of std's Mutex returns a
+// zero-argument call not awaited counts. A bare `.lock()` of std's Mutex returns a
 // LockResult that no rule takes for a guard, and `.lock().await` is
 // tokio's Mutex: the files of async code that lock only those are not
 // parsed. Whitespace and comments may sit between the tokens; where a
@@ -295,10 +295,13 @@ func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool
 		if keep != nil && !keep(start) {
 			continue
 		}
+		j = skipTrivia(src, j+1)
+		if awaitAt(src, j) {
+			continue // `m.lock().await`: a future (tokio's lock), not a guard
+		}
 		if parkingLot {
 			return true
 		}
-		j = skipTrivia(src, j+1)
 		for j < len(src) && src[j] == ')' {
 			j = skipTrivia(src, j+1)
 		}
@@ -318,6 +321,15 @@ func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool
 			return true
 		}
 	}
+}
+
+// awaitAt reports whether the tokens at j are `.await`.
+func awaitAt(src []byte, j int) bool {
+	if j >= len(src) || src[j] != '.' {
+		return false
+	}
+	k := skipTrivia(src, j+1)
+	return bytes.HasPrefix(src[k:], kwAwait) && (k+len(kwAwait) == len(src) || !isIdentByte(src[k+len(kwAwait)]))
 }
 
 // skipTrivia returns the offset of the first byte at or after i that is

@@ -80,12 +80,16 @@ func (r *sendReading) awaitAfter(off int) bool {
 func (r *sendReading) guardSite(off int) bool { return r.awaitAfter(off) && r.stmtMayHold(off) }
 
 // stmtMayHold reports whether a guard taken by the call whose name starts
-// at off may outlive its statement, or meet an await in it: the
-// statement binds with `let` (`if let`, `while let` and `match` bind
-// within it), assigns (an `=` before the call), or holds an await after
-// the call; a call in a block's tail expression lives as long as the
-// statement around the block. Any other guard is a temporary, dropped at
-// the statement's `;` before any later await.
+// at off may be held across an await, judged by its statement: the
+// statement holds an await after the call (a temporary, or the binding of
+// an `if let`, `while let` or `match` scrutinee, lives to the statement's
+// end); or it is a `let` whose value is the acquisition itself
+// (letValue: what collectGuards binds) and an await follows in the same
+// block, where the guard lives; or it assigns (an `=` outside a `let`).
+// A call in a block's tail expression lives as long as the statement
+// around the block, which is judged as loosely as an assignment. Any
+// other guard is a temporary, dropped at the statement's end, or bound
+// by a `let` that no await follows before its block ends.
 func (r *sendReading) stmtMayHold(off int) bool {
 	fs := r.fs
 	if r.whole {
@@ -95,6 +99,7 @@ func (r *sendReading) stmtMayHold(off int) bool {
 	if k < 0 {
 		return true
 	}
+	name, tail := k, false
 	for {
 		open := fs.enclosing(k)
 		switch {
@@ -104,22 +109,107 @@ func (r *sendReading) stmtMayHold(off int) bool {
 			k = open // in parentheses or brackets: the statement around them
 			continue
 		}
-		start := k
-		for q := k - 1; q > open && !fs.is(q, ';'); q-- {
-			if p := fs.pair[q]; p >= 0 && p < q {
-				q = p
-			}
-			start = q
-		}
+		start := fs.stmtStart(k, open)
 		end, done := fs.stmtEnd(k, fs.pair[open])
-		if fs.binds(start, k) || r.awaitsIn(off, int(fs.toks[end].s)) {
+		if r.awaitsIn(off, int(fs.toks[end].s)) {
 			return true
+		}
+		if let, binds := fs.binds(start, k); binds {
+			switch {
+			case tail:
+				return true
+			case let:
+				// The guard is a `let`'s only when it is the value; it
+				// lives to the block's end.
+				return fs.letValue(name) && (!done || r.awaitsIn(int(fs.toks[end].s), int(fs.toks[fs.pair[open]].s)))
+			}
+			// An `if let` or `while let` binds within the statement;
+			// an assignment binds no guard a rule follows, but is let
+			// through.
+			return !fs.word(fs.skipAttrs(start), "if") && !fs.word(fs.skipAttrs(start), "while")
 		}
 		if done {
 			return false
 		}
-		k = open // a tail expression: the statement around the block
+		k, tail = open, true // a tail expression: the statement around the block
 	}
+}
+
+// letValue reports whether the acquisition whose call's name is token k
+// may be the whole value of the `let` around it, as letGuard and
+// tupleGuard take one: after the call's arguments and the error handling
+// (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`, `.map_err(..)`,
+// `.ok()`, `?`), past closing parentheses that group or end a tuple, comes
+// the `;`, a let-else's `else`, a match's `{` or a tuple's `,`. A
+// method, field, index or operator after it, or a call or macro it is an
+// argument of, makes the guard a temporary of the statement.
+func (fs *fileSyntax) letValue(k int32) bool {
+	j := k + 1
+	if !fs.is(j, '(') || fs.pair[j] < j {
+		return true // a turbofish, or what the tokens cannot tell
+	}
+	j = fs.pair[j] + 1
+	for {
+		switch {
+		case fs.is(j, '?'):
+			j++
+			continue
+		case fs.is(j, '.') && fs.is(j+2, '(') && fs.pair[j+2] > j+2 && acqHandlers[fs.ident(j+1)]:
+			j = fs.pair[j+2] + 1
+			continue
+		}
+		break
+	}
+	for {
+		switch {
+		case fs.is(j, ')') || fs.is(j, ','):
+			open := fs.pair[j]
+			if fs.is(j, ',') {
+				open = fs.enclosing(j)
+			}
+			if open < 0 || !fs.is(open, '(') || !fs.groups(open) {
+				return false // an argument
+			}
+			j = fs.pair[open] + 1
+			continue
+		case fs.is(j, ';'), fs.is(j, '{'), fs.word(j, "else"):
+			return true
+		}
+		return false
+	}
+}
+
+// acqHandlers are the methods of a lock call's error handling that
+// guardCall strips.
+var acqHandlers = map[string]bool{"unwrap": true, "expect": true, "unwrap_or_else": true, "map_err": true, "ok": true}
+
+// groups reports whether the parenthesis at open groups or makes a tuple
+// (the token before it is `=`, `(`, `,`, `&`, `*` or the `mut` of `&mut`)
+// rather than holding a call's or macro's arguments.
+func (fs *fileSyntax) groups(open int32) bool {
+	p := open - 1
+	if fs.word(p, "mut") && fs.is(p-1, '&') {
+		return true
+	}
+	return fs.is(p, '=') || fs.is(p, '(') || fs.is(p, ',') || fs.is(p, '&') || fs.is(p, '*')
+}
+
+// stmtStart returns the first token of the statement holding token k,
+// in the block whose `{` is open: the token after the `;` before it, or
+// after the `}` of a block-like expression that an identifier other than
+// `else` or `as` follows (as stmtEnd ends one).
+func (fs *fileSyntax) stmtStart(k, open int32) int32 {
+	start := k
+	for q := k - 1; q > open && !fs.is(q, ';'); q-- {
+		if fs.is(q, '}') && fs.toks[q+1].kind == tokIdent && !fs.word(q+1, "else") && !fs.word(q+1, "as") {
+			break
+		}
+		if p := fs.pair[q]; p >= 0 && p < q {
+			q = p
+		}
+		start = q
+	}
+	return start
 }
 
 // stmtEnd returns the token that ends the statement holding token k, in
@@ -146,15 +236,12 @@ func (fs *fileSyntax) stmtEnd(k, close int32) (end int32, done bool) {
 func (fs *fileSyntax) enclosing(k int32) int32 { return fs.toks[k].up }
 
 // binds reports whether the statement of tokens [start, k) may bind what
-// comes at k: it starts with `let` (after attributes), or holds an
+// comes at k: it starts with `let` (after attributes: let), or holds an
 // assignment's `=` outside brackets.
-func (fs *fileSyntax) binds(start, k int32) bool {
-	q := start
-	for fs.is(q, '#') && fs.is(q+1, '[') && fs.pair[q+1] > 0 {
-		q = fs.pair[q+1] + 1
-	}
+func (fs *fileSyntax) binds(start, k int32) (let, binds bool) {
+	q := fs.skipAttrs(start)
 	if fs.word(q, "let") {
-		return true
+		return true, true
 	}
 	for ; q < k; q++ {
 		if p := fs.pair[q]; p > q {
@@ -162,10 +249,19 @@ func (fs *fileSyntax) binds(start, k int32) bool {
 			continue
 		}
 		if fs.is(q, '=') && !fs.is(q+1, '=') && !fs.is(q+1, '>') && !fs.is(q-1, '=') && !fs.is(q-1, '!') && !fs.is(q-1, '<') && !fs.is(q-1, '>') {
-			return true
+			return false, true
 		}
 	}
-	return false
+	return false, false
+}
+
+// skipAttrs returns the first token at or after q that is not part of an
+// outer attribute `#[..]`.
+func (fs *fileSyntax) skipAttrs(q int32) int32 {
+	for fs.is(q, '#') && fs.is(q+1, '[') && fs.pair[q+1] > 0 {
+		q = fs.pair[q+1] + 1
+	}
+	return q
 }
 
 // awaitsIn reports whether an await keyword starts in (from, to).
@@ -263,6 +359,23 @@ func (ix *Index) mayRules(path string, src []byte, cfg Config, r *sendReading) (
 	rc = cfg.Rules[RuleRcArc] && mayRcWords(src) && r.rcTrigger() && r.rcHeldMay(ix, path)
 	guards = guardRules(cfg) && ix.mayHoldGuard(src, r.guardSite)
 	return guards, rc
+}
+
+// MayHoldGuard is Index.MayMatch for the guard rules alone: whether a
+// lock guard may be held across an await in src, the file at path, in a
+// body that may have to be Send. Where it is false, a run of the file
+// finds no guard for mutex-scope or tokio-mutex (PlanCrates probes no
+// such file).
+func (ix *Index) MayHoldGuard(path string, src []byte, cfg Config) bool {
+	if !guardRules(cfg) {
+		return false
+	}
+	if len(cfg.Sites) > 0 {
+		return true
+	}
+	r := ix.reading(path, src, cfg.AllAsync)
+	defer r.fs.release()
+	return ix.mayHoldGuard(src, r.guardSite)
 }
 
 // MayNeedLook reports whether the second look at the file summarized in

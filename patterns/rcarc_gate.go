@@ -1,6 +1,9 @@
 package patterns
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // rc-arc's gate on the tokens, past rcTrigger: the rule reports a value a
 // Send-required future holds (heldValues: a parameter of a Send-required
@@ -51,10 +54,14 @@ type rcGate struct {
 	impls map[int32]bool        // implLeads by the impl body's `{`
 }
 
-// rcHeldMay reports whether some body that may have to be Send lies in a
-// fn that spells a word that may lead to a type the model finds not Send
-// (see above). With no Index (any Index), or brackets that do not
-// balance, it is true.
+// rcHeldMay reports whether some body that may have to be Send may hold
+// a value whose type the model finds not Send (see above), read from
+// what decides those values' types: for an async fn, its parameters and
+// its body (not its declared result, which no held value takes: a call
+// of the fn is spelled by its name, which fnLeads follows); for an async
+// block, its own tokens and the statements before it in its fn that
+// mention what it uses (blockPrefix). With no Index (any Index), or
+// brackets that do not balance, it is true.
 func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 	if ix == nil || r.whole {
 		return true
@@ -69,12 +76,131 @@ func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 		if !ok {
 			return true // not in a fn: whatever the file spells
 		}
-		if done[from] {
+		if b.fn >= 0 {
+			if done[from] {
+				continue
+			}
+			done[from] = true
+			// From the fn's parameters on: its own name is no value.
+			if g.fnSpellsLeaf(from, to) {
+				return true
+			}
 			continue
 		}
-		done[from] = true
-		// From the fn's parameters on: its own name is no value.
-		if g.spellsLeaf(from+2, to) {
+		if g.spellsLeaf(b.open, b.close) || g.blockPrefix(from, to, b.open) {
+			return true
+		}
+	}
+	return false
+}
+
+// fnSpellsLeaf reports whether the fn whose tokens are [from, to] (from
+// its `fn` to its body's `}`) spells a word that may lead to a leaf in
+// its parameters or its body: its declared result and where clause (the
+// model takes no bound into account) are left out.
+func (g *rcGate) fnSpellsLeaf(from, to int32) bool {
+	open := g.fs.pair[to]
+	if !g.fs.is(to, '}') || open < 0 {
+		return g.spellsLeaf(from+2, to)
+	}
+	if rfrom, _, ok := g.result([2]int32{from, to}); ok {
+		return g.spellsLeaf(from+2, rfrom-3) || g.spellsLeaf(open, to)
+	}
+	return g.spellsLeaf(from+2, to)
+}
+
+// blockPrefix reports whether what an async block at open uses may take
+// a type that leads to a leaf from the tokens of its fn before it (fn is
+// the fn's `fn` token, to its body's `}`). The rule holds a value of the
+// block's fn only through a binding it tracks: a parameter of the fn, or
+// a `let` of a plain name (a pattern's and a closure parameter's are
+// not); its type is the one the binding spells or its value's
+// (exprType), which names the bindings it is computed from in turn. So
+// the parts read are the fn's parameters (up to its declared result) and
+// the `let NAME` statements before the block, each when it binds a word
+// the block uses (a word of a string literal in the block counts, as a
+// format string may capture it) or one a part read uses; they are read
+// as spellsLeaf reads tokens. A word after `.` or `::`, or before `::`,
+// is no binding's name and is not taken for one.
+func (g *rcGate) blockPrefix(fn, to, open int32) bool {
+	fs := g.fs
+	used := map[string]bool{}
+	g.uses(open, fs.pair[open]+1, used)
+	body := fs.pair[to]
+	if !fs.is(to, '}') || body < 0 || body > open {
+		return true
+	}
+	params := body
+	if rfrom, _, ok := g.result([2]int32{fn, to}); ok {
+		params = rfrom - 2
+	}
+	type part struct {
+		from, to int32
+		name     string // the let's name; "" for the parameters
+	}
+	parts := []part{{fn + 2, params, ""}}
+	for k := body + 1; k < open; k++ {
+		if !fs.word(k, "let") {
+			continue
+		}
+		n := k + 1
+		if fs.word(n, "mut") || fs.word(n, "ref") {
+			n++
+		}
+		name := fs.ident(n)
+		if name == "" || name == "_" || !(fs.is(n+1, ':') || fs.is(n+1, '=') || fs.is(n+1, ';')) {
+			continue // a pattern's bindings, or none: not tracked
+		}
+		end := n
+		for end < open && !(fs.is(end, ';') && fs.toks[end].up == fs.toks[k].up) && fs.pair[fs.toks[k].up] != end {
+			end++
+		}
+		parts = append(parts, part{k, end, name})
+	}
+	counted := make([]bool, len(parts))
+	for grew := true; grew; {
+		grew = false
+		for i, p := range parts {
+			if counted[i] || p.name != "" && !used[p.name] || p.name == "" && !g.mentions([2]int32{p.from, p.to}, used) {
+				continue
+			}
+			counted[i], grew = true, true
+			g.uses(p.from, p.to, used)
+		}
+	}
+	for i, p := range parts {
+		if counted[i] && g.spellsLeaf(p.from, p.to-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// uses adds to used the words of tokens [from, to) that may name a
+// binding (not after `.` or `::`, not before `::`), and the words of
+// their string literals.
+func (g *rcGate) uses(from, to int32, used map[string]bool) {
+	fs := g.fs
+	for k := from; k < to; k++ {
+		switch t := fs.toks[k]; t.kind {
+		case tokIdent:
+			if !fs.is(k-1, '.') && !fs.colons(k-1) && !(fs.is(k+1, ':') && fs.is(k+2, ':')) {
+				used[fs.ident(k)] = true
+			}
+		case tokLit:
+			eachWord(fs.src[t.s:t.e], func(i, j int) bool {
+				used[string(fs.src[int(t.s)+i:int(t.s)+j])] = true
+				return true
+			})
+		}
+	}
+}
+
+// mentions reports whether the tokens [sg[0], sg[1]) hold an identifier of
+// used.
+func (g *rcGate) mentions(sg [2]int32, used map[string]bool) bool {
+	for k := sg[0]; k < sg[1]; k++ {
+		if g.fs.toks[k].kind == tokIdent && used[g.fs.ident(k)] {
 			return true
 		}
 	}
@@ -165,14 +291,57 @@ func (g *rcGate) spellsLeaf(from, to int32) bool {
 			if g.implLeads(k) {
 				return true
 			}
+		case fs.word(k, "dyn"):
+			end, sendSync := fs.dynSendSync(k)
+			if !sendSync {
+				return true
+			}
+			k = end // the model walks no further into a trait object
 		default:
-			w := fs.ident(k)
-			if g.leads(w) || g.fnLeads(w) {
+			if g.leads(fs.ident(k)) || g.callLeads(k) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// dynSendSync reads the bounds of the trait object whose `dyn` is token
+// k: it returns their last token, and whether Send and Sync are among
+// them (as the last segment of a bound outside the principal trait's
+// arguments), when the object implements both whatever the model asks of
+// it (lackWalk.dynHas). A bound list holding `->` (`dyn Fn() -> T + Send`,
+// where the parser may give the `+ Send` to the result) is never taken
+// for one.
+func (fs *fileSyntax) dynSendSync(k int32) (end int32, sendSync bool) {
+	depth, send, sync := 0, false, false
+	j := k + 1
+	for ; int(j) < len(fs.toks); j++ {
+		switch {
+		case fs.is(j, '-') && fs.is(j+1, '>'):
+			return j, false
+		case fs.is(j, '<'):
+			depth++
+		case fs.is(j, '>'):
+			if depth == 0 {
+				return j - 1, send && sync
+			}
+			depth--
+		case fs.is(j, '(') || fs.is(j, '['):
+			if fs.pair[j] < j {
+				return j, false
+			}
+			j = fs.pair[j]
+		case fs.is(j, ',') || fs.is(j, ')') || fs.is(j, ']') || fs.is(j, ';') || fs.is(j, '=') || fs.is(j, '{') || fs.is(j, '}'):
+			if depth == 0 {
+				return j - 1, send && sync
+			}
+		case depth == 0 && fs.toks[j].kind == tokIdent && (fs.is(j-1, '+') || fs.colons(j-1) || j == k+1) && (fs.is(j+1, '+') || fs.is(j+1, '>') || fs.is(j+1, ',') || fs.is(j+1, ')') || fs.is(j+1, ';')):
+			send = send || fs.word(j, "Send")
+			sync = sync || fs.word(j, "Sync")
+		}
+	}
+	return j - 1, false
 }
 
 // leads reports whether the type name w may lead to a leaf: it is one, or
@@ -229,8 +398,10 @@ func (g *rcGate) tyLeads(t *ty, generic map[string]bool) bool {
 		return false
 	}
 	switch t.kind {
-	case tyPtr, tyDyn:
+	case tyPtr:
 		return true
+	case tyDyn:
+		return !slices.Contains(t.bounds, "Send") || !slices.Contains(t.bounds, "Sync")
 	case tyPath:
 		if !generic[t.name] && (g.leads(t.name) || strings.HasSuffix(t.path, "rc::Weak")) {
 			return true
@@ -244,20 +415,47 @@ func (g *rcGate) tyLeads(t *ty, generic map[string]bool) bool {
 	return false
 }
 
-// fnLeads reports whether the file has a fn called w whose signature
-// spells a word that may lead to a leaf: its declared result may be one.
-func (g *rcGate) fnLeads(w string) bool {
+// callLeads reports whether the name at token k may call a fn of the
+// file whose declared result spells a word that may lead to a leaf, as
+// callType resolves a call to a fn of the file: `name(..)` (or with a
+// turbofish) to the free fns called name (in no impl), `Type::name(..)`
+// to those of the impls of Type, `x.name(..)` and `Self::name(..)` to
+// those of any impl. A name no `(` or turbofish follows calls nothing,
+// and a call awaited right away (`f(..).await`) gives exprType nothing.
+func (g *rcGate) callLeads(k int32) bool {
+	fs := g.fs
+	w := fs.ident(k)
 	spans := g.fns[w]
-	if len(spans) == 0 {
+	if len(spans) == 0 || !fs.is(k+1, '(') && !(fs.is(k+1, ':') && fs.is(k+2, ':') && fs.is(k+3, '<')) {
 		return false
 	}
-	key := "fn " + w
+	if c := fs.pair[k+1]; fs.is(k+1, '(') && c > k && fs.is(c+1, '.') && fs.word(c+2, "await") {
+		return false // an awaited call's value has no type the model reads
+	}
+	inImpl, owner := false, ""
+	switch {
+	case fs.colons(k - 1):
+		inImpl = true
+		if fs.toks[k-3].kind == tokIdent && !fs.word(k-3, "Self") {
+			owner = fs.ident(k - 3)
+		}
+	case fs.is(k-1, '.'):
+		inImpl = true
+	}
+	key := "fn " + w + "|" + owner
+	if inImpl {
+		key += "|impl"
+	}
 	if v, ok := g.names[key]; ok || g.busy[key] {
 		return v
 	}
 	g.busy[key] = true
 	v := false
 	for _, s := range spans {
+		in, o := g.implOf(s[0])
+		if in != inImpl || owner != "" && o != "" && o != owner {
+			continue
+		}
 		if from, to, ok := g.result(s); ok && g.spellsLeaf(from, to) {
 			v = true
 			break
@@ -266,6 +464,28 @@ func (g *rcGate) fnLeads(w string) bool {
 	delete(g.busy, key)
 	g.names[key] = v
 	return v
+}
+
+// implOf reports whether the fn whose `fn` is token k lies in an impl
+// (at any depth, as fnImpl takes the nearest impl around a fn), and the
+// impl's type's name ("" when the tokens cannot tell).
+func (g *rcGate) implOf(k int32) (bool, string) {
+	fs := g.fs
+	for open := fs.toks[k].up; open >= 0; open = fs.toks[open].up {
+		if !fs.is(open, '{') {
+			continue
+		}
+		from := g.header(open)
+		if !g.implKeyword(from, open) {
+			continue
+		}
+		h := fs.src[fs.toks[from].s:fs.toks[open].s]
+		if f := topFor(h); f >= 0 {
+			h = h[f+len("for"):]
+		}
+		return true, lastTopIdent(h)
+	}
+	return false, ""
 }
 
 // result returns the token span of the declared result of the fn whose
@@ -295,18 +515,7 @@ func (g *rcGate) implLeads(k int32) bool {
 		if !fs.is(open, '{') {
 			continue
 		}
-		// The header: the tokens at the bracket's level before it, back
-		// to the end of the item before.
-		from := open
-		for j := open - 1; j >= 0 && fs.toks[j].up == fs.toks[open].up; j-- {
-			if fs.is(j, ';') || fs.is(j, '}') {
-				break
-			}
-			if p := fs.pair[j]; p >= 0 && p < j {
-				j = p
-			}
-			from = j
-		}
+		from := g.header(open)
 		if g.implKeyword(from, open) {
 			v, ok := g.impls[open]
 			if !ok {
@@ -318,6 +527,23 @@ func (g *rcGate) implLeads(k int32) bool {
 		}
 	}
 	return false
+}
+
+// header returns the first token of the header of the bracket at open:
+// the tokens at its level before it, back to the end of the item before.
+func (g *rcGate) header(open int32) int32 {
+	fs := g.fs
+	from := open
+	for j := open - 1; j >= 0 && fs.toks[j].up == fs.toks[open].up; j-- {
+		if fs.is(j, ';') || fs.is(j, '}') {
+			break
+		}
+		if p := fs.pair[j]; p >= 0 && p < j {
+			j = p
+		}
+		from = j
+	}
+	return from
 }
 
 // implKeyword reports whether tokens [from, open) hold the keyword `impl`

@@ -175,6 +175,13 @@ fn shared() -> Rc<u8> { Rc::new(1) }
 pub struct Plain { pub n: Rc<u64> }
 `}}},
 	}
+	checkRcGateStops(t, cases)
+}
+
+// checkRcGateStops checks that the engine reports no rc-arc in each case,
+// that rcTrigger lets it through and that rcHeldMay stops it.
+func checkRcGateStops(t *testing.T, cases []rcGateCase) {
+	t.Helper()
 	for _, c := range cases {
 		f, trigger, held, may := gateLooks(t, c)
 		if f {
@@ -202,7 +209,13 @@ impl Holds { fn get(&self) -> Self { todo!() } fn n(&self) -> u8 { 1 } }
 impl Plain { fn get(&self) -> Self { todo!() } }
 fn mk() -> Nested { todo!() }
 fn plain() -> Plain { todo!() }
+fn calls(h: Holds, p: Plain) { @mk(); @plain(); h.@n(); Holds::@get(&h); Plain::@get(&p); h.@get(); @get(); let f = @mk; @mk::<u8>(); }
 `
+	var at []int
+	for i := strings.IndexByte(src, '@'); i >= 0; i = strings.IndexByte(src, '@') {
+		at = append(at, i)
+		src = src[:i] + src[i+1:]
+	}
 	fs := readFile([]byte(src))
 	defer fs.release()
 	ix := NewIndex(Summarize("src/main.rs", []byte(src)))
@@ -215,9 +228,11 @@ fn plain() -> Plain { todo!() }
 			t.Errorf("leads(%s) = %v, want %v", w, got, want)
 		}
 	}
-	for w, want := range map[string]bool{"mk": true, "plain": false, "n": false, "get": true} {
-		if got := g.fnLeads(w); got != want {
-			t.Errorf("fnLeads(%s) = %v, want %v", w, got, want)
+	// mk(), plain(), h.n(), Holds::get, Plain::get, h.get() (any impl's),
+	// get() (no free fn get), mk not called, mk with a turbofish.
+	for i, want := range []bool{true, false, false, true, false, true, false, false, true} {
+		if got := g.callLeads(fs.tokenAt(at[i])); got != want {
+			t.Errorf("callLeads at call %d (%q) = %v, want %v", i, src[at[i]:at[i]+12], got, want)
 		}
 	}
 	for _, c := range []struct {

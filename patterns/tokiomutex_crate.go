@@ -401,7 +401,7 @@ func PlanCrates(cfg Config, idx *Index, paths []string, mayHold func(path string
 			continue
 		}
 		raw, err := read(p)
-		if err != nil || !mayAcquire(raw) {
+		if err != nil || !mayAcquire(raw) || !idx.MayHoldGuard(p, raw, cfg) {
 			continue
 		}
 		if pr := e.probe(p, raw); pr != nil {
