@@ -292,35 +292,39 @@ func hasAcquisition(src, name []byte, parkingLot bool, keep func(int) bool) bool
 		if j >= len(src) || src[j] != ')' {
 			continue // arguments: not a lock acquisition
 		}
-		if keep != nil && !keep(start) {
-			continue
-		}
-		j = skipTrivia(src, j+1)
-		if awaitAt(src, j) {
-			continue // `m.lock().await`: a future (tokio's lock), not a guard
-		}
-		if parkingLot {
-			return true
-		}
-		for j < len(src) && src[j] == ')' {
-			j = skipTrivia(src, j+1)
-		}
-		switch {
-		case j >= len(src):
-		case src[j] == '{', src[j] == '&' && j+1 < len(src) && src[j+1] == '&':
-			return true
-		case src[j] == '?':
-			return true // `m.lock()?`
-		case src[j] == '.':
-			k := skipTrivia(src, j+1)
-			if bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) ||
-				bytes.HasPrefix(src[k:], []byte("map_err")) || bytes.HasPrefix(src[k:], []byte("ok")) {
-				return true
-			}
-		case bytes.HasPrefix(src[j:], []byte("else")) && (j+4 == len(src) || !isIdentByte(src[j+4])):
+		// keep is asked last: it sees only acquisitions (HandOffSeeds
+		// collects them), and may cost more than the bytes.
+		if acquiresAt(src, skipTrivia(src, j+1), parkingLot) && (keep == nil || keep(start)) {
 			return true
 		}
 	}
+}
+
+// acquiresAt reports whether the zero-argument call whose `)` is just
+// before j takes a guard, by what follows it (see hasAcquisition).
+func acquiresAt(src []byte, j int, parkingLot bool) bool {
+	if awaitAt(src, j) {
+		return false // `m.lock().await`: a future (tokio's lock), not a guard
+	}
+	if parkingLot {
+		return true
+	}
+	for j < len(src) && src[j] == ')' {
+		j = skipTrivia(src, j+1)
+	}
+	switch {
+	case j >= len(src):
+		return false
+	case src[j] == '{', src[j] == '&' && j+1 < len(src) && src[j+1] == '&':
+		return true
+	case src[j] == '?':
+		return true // `m.lock()?`
+	case src[j] == '.':
+		k := skipTrivia(src, j+1)
+		return bytes.HasPrefix(src[k:], []byte("unwrap")) || bytes.HasPrefix(src[k:], []byte("expect")) ||
+			bytes.HasPrefix(src[k:], []byte("map_err")) || bytes.HasPrefix(src[k:], []byte("ok"))
+	}
+	return bytes.HasPrefix(src[j:], []byte("else")) && (j+4 == len(src) || !isIdentByte(src[j+4]))
 }
 
 // awaitAt reports whether the tokens at j are `.await`.
@@ -510,53 +514,51 @@ func hasGuardFnCall(src []byte, key string, keep func(int) bool) bool {
 		if start > 0 && isIdentByte(src[start-1]) || end < len(src) && isIdentByte(src[end]) {
 			continue
 		}
-		j := skipTrivia(src, end)
-		if !callFollows(src, j) || keep != nil && !keep(start) {
+		if !callFollows(src, skipTrivia(src, end)) {
 			continue
 		}
-		p := start - 1
-		for p >= 0 && isSpace(src[p]) {
-			p--
-		}
-		if free {
-			// `x.name(..)` is a method call, never the free fn's (a
-			// range `a..name(..)` is a call of it).
-			if p >= 0 && src[p] == '.' && (p == 0 || src[p-1] != '.') {
-				continue
-			}
+		// keep is asked last, as hasAcquisition does.
+		if guardFnCallAt(src, start, free, typed, method, anyReceiver) && (keep == nil || keep(start)) {
 			return true
 		}
-		switch {
-		case p < 0:
-		case src[p] == '/':
-			return true // a comment that may hide `::` or `.`
-		case src[p] == ':' && typed:
-			// `Type::name(..)` or `Self::name(..)`; after a module path
-			// (`io::read(..)`: a lower-case segment) only a free fn
-			// matches.
-			q := p - 1
-			for q >= 0 && (src[q] == ':' || isSpace(src[q])) {
-				q--
-			}
-			e := q + 1
-			for q >= 0 && isIdentByte(src[q]) {
-				q--
-			}
-			if e == q+1 || !(src[q+1] >= 'a' && src[q+1] <= 'z') {
-				return true
-			}
-		case src[p] == '.' && method:
-			if anyReceiver || receiverMaySelf(src, p) {
-				return true
-			}
-		default:
-			// A line comment may sit between the dot and the name.
-			ls := bytes.LastIndexByte(src[:p+1], '\n') + 1
-			if bytes.Contains(src[ls:p+1], []byte("//")) {
-				return true
-			}
-		}
 	}
+}
+
+// guardFnCallAt reports whether the call of the key's name at start may
+// be the key's fn, by what precedes the name (see hasGuardFnCall).
+func guardFnCallAt(src []byte, start int, free, typed, method, anyReceiver bool) bool {
+	p := start - 1
+	for p >= 0 && isSpace(src[p]) {
+		p--
+	}
+	if free {
+		// `x.name(..)` is a method call, never the free fn's (a range
+		// `a..name(..)` is a call of it).
+		return !(p >= 0 && src[p] == '.' && (p == 0 || src[p-1] != '.'))
+	}
+	switch {
+	case p < 0:
+		return false
+	case src[p] == '/':
+		return true // a comment that may hide `::` or `.`
+	case src[p] == ':' && typed:
+		// `Type::name(..)` or `Self::name(..)`; after a module path
+		// (`io::read(..)`: a lower-case segment) only a free fn matches.
+		q := p - 1
+		for q >= 0 && (src[q] == ':' || isSpace(src[q])) {
+			q--
+		}
+		e := q + 1
+		for q >= 0 && isIdentByte(src[q]) {
+			q--
+		}
+		return e == q+1 || !(src[q+1] >= 'a' && src[q+1] <= 'z')
+	case src[p] == '.' && method:
+		return anyReceiver || receiverMaySelf(src, p)
+	}
+	// A line comment may sit between the dot and the name.
+	ls := bytes.LastIndexByte(src[:p+1], '\n') + 1
+	return bytes.Contains(src[ls:p+1], []byte("//"))
 }
 
 // offsets are the sorted start offsets of a needle's occurrences in a
