@@ -3,6 +3,7 @@ package patterns
 import (
 	"bytes"
 	"slices"
+	"strings"
 )
 
 // The hand-off gate: the schedule summarizes every file from its tokens
@@ -18,78 +19,108 @@ import (
 // parsed when a name its slot regions spell (regionWords) is a name of
 // one of those fns.
 
-// HandOffSeeds returns the keys (fnKey) of the async fns of the file at path
-// whose Send requirement may decide whether, or why, a finding is made in
-// src: those whose requirement a body shares (via) where a guard site may
-// be held across an await, read as if every async body were
-// Send-required (the guard rules' sites, a guard-returning fn the Index
-// knows or one of keys, the candidate keys of the fns the run may learn
-// of); in a file where rc-arc may trigger, those of every body. all is
-// true when any fn may be one (cfg.Sites, brackets that do not balance).
-// A file that MayMatch or mayHoldSite rejects has none.
-func (ix *Index) HandOffSeeds(path string, src []byte, keys map[string]bool, cfg Config) (seeds []string, all bool) {
+// Seeds are the async fns of a file whose Send requirement may decide
+// whether, or why, a finding is made in it (Index.HandOffSeeds), by
+// fnKey.
+type Seeds struct {
+	// Keys: those of bodies where a guard may be held across an await
+	// (a lock acquisition, a call of a guard-returning fn the Index
+	// knows), read as if every async body were Send-required; in a file
+	// where rc-arc may trigger, those of every body.
+	Keys []string
+	// ByGuardFn: by candidate key (GuardFnCandidates of any file), those
+	// of bodies where a call of it may hold what it returns across an
+	// await: seeds when the key is a guard-returning fn, which a parse of
+	// its declaring file tells.
+	ByGuardFn map[string][]string
+	// All: any fn may be one (cfg.Sites, brackets that do not balance).
+	All bool
+}
+
+// HandOffSeeds returns the seeds of the file at path, whose bytes are
+// src, under cfg; keys are the candidate keys of the guard-returning fns
+// the run may learn of. A file that MayMatch or mayHoldSite rejects has
+// none.
+func (ix *Index) HandOffSeeds(path string, src []byte, keys map[string]bool, cfg Config) Seeds {
+	var out Seeds
 	if !MayMatch(src, cfg) || !ix.mayHoldSite(src, keys, cfg) {
-		return nil, false
+		return out
 	}
 	if len(cfg.Sites) > 0 {
-		return nil, true
+		out.All = true
+		return out
 	}
 	r := ix.reading(path, src, true)
 	defer r.fs.release()
 	if r.whole {
-		return nil, true
+		out.All = true
+		return out
 	}
 	fs := r.fs
-	seen := map[int32]bool{}
-	seed := func(i int) {
-		if v := fs.bodies[i].via; v >= 0 && !seen[v] {
-			seen[v] = true
-			seeds = append(seeds, fs.fns[v].key)
+	seed := func(dst *[]string, i int) {
+		if v := fs.bodies[i].via; v >= 0 && !slices.Contains(*dst, fs.fns[v].key) {
+			*dst = append(*dst, fs.fns[v].key)
 		}
 	}
 	if cfg.Rules[RuleRcArc] && mayRcWords(src) {
 		for i := range fs.bodies {
-			seed(i)
+			seed(&out.Keys, i)
 		}
-		return seeds, false
+	}
+	if !guardRules(cfg) {
+		return out
 	}
 	bodyAt := make(map[int32]int, len(fs.bodies)) // open brace -> body
 	for i, b := range fs.bodies {
 		bodyAt[b.open] = i
 	}
-	// Each body around a site that awaits after it.
-	around := func(off int) {
-		k := fs.tokenAt(off)
-		if k < 0 {
-			for i := range fs.bodies {
-				if s, e := r.span(i); s <= off && off < e && r.awaitsIn(off, e) {
-					seed(i)
+	// into returns a keep that adds to dst the fns of the bodies around
+	// a site that awaits after it, where the site's statement may hold
+	// the guard, and says no to go on to the next site.
+	into := func(dst *[]string) func(int) bool {
+		return func(off int) bool {
+			if !r.stmtMayHold(off) {
+				return false
+			}
+			k := fs.tokenAt(off)
+			if k < 0 {
+				for i := range fs.bodies {
+					if s, e := r.span(i); s <= off && off < e && r.awaitsIn(off, e) {
+						seed(dst, i)
+					}
+				}
+				return false
+			}
+			for open := fs.enclosing(k); open >= 0; open = fs.enclosing(open) {
+				if i, ok := bodyAt[open]; ok {
+					if _, e := r.span(i); r.awaitsIn(off, e) {
+						seed(dst, i)
+					}
 				}
 			}
-			return
+			return false
 		}
-		for open := fs.enclosing(k); open >= 0; open = fs.enclosing(open) {
-			if i, ok := bodyAt[open]; ok {
-				if _, e := r.span(i); r.awaitsIn(off, e) {
-					seed(i)
-				}
+	}
+	pl := importsParkingLot(src)
+	for _, m := range lockMethods {
+		hasAcquisition(src, m, pl, into(&out.Keys))
+	}
+	for key := range ix.guardDecls {
+		hasGuardFnCall(src, key, into(&out.Keys))
+	}
+	for key := range keys {
+		if !hasWord(src, []byte(key[strings.LastIndexAny(key, ".:")+1:])) {
+			continue
+		}
+		var ks []string
+		if hasGuardFnCall(src, key, into(&ks)); len(ks) > 0 {
+			if out.ByGuardFn == nil {
+				out.ByGuardFn = map[string][]string{}
 			}
+			out.ByGuardFn[key] = ks
 		}
 	}
-	// Every site, not the first: keep says no to go on.
-	keep := func(off int) bool {
-		if r.stmtMayHold(off) {
-			around(off)
-		}
-		return false
-	}
-	if guardRules(cfg) {
-		ix.mayHoldGuard(src, keep)
-	}
-	if len(keys) > 0 {
-		calledKeys(src, keys, keep)
-	}
-	return seeds, false
+	return out
 }
 
 // MaySeed reports whether HandOffSeeds may give the file s summarizes a

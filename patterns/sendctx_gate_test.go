@@ -112,14 +112,14 @@ func TestHandOffGate(t *testing.T) {
 		t.Fatal("work is Send-required before any hand-off is read")
 	}
 	cfg := DefaultConfig()
-	keys, all := ix.HandOffSeeds("app/src/jobs.rs", []byte(handOffFiles["app/src/jobs.rs"]), nil, cfg)
-	if all || !slices.Equal(keys, []string{"||work"}) {
-		t.Fatalf("seeds of jobs.rs: %v (all %v), want [||work]", keys, all)
+	seeds := ix.HandOffSeeds("app/src/jobs.rs", []byte(handOffFiles["app/src/jobs.rs"]), nil, cfg)
+	if seeds.All || !slices.Equal(seeds.Keys, []string{"||work"}) {
+		t.Fatalf("seeds of jobs.rs: %+v, want [||work]", seeds)
 	}
-	if k, _ := ix.HandOffSeeds("app/src/other.rs", []byte(handOffFiles["app/src/other.rs"]), nil, cfg); len(k) > 0 {
-		t.Errorf("seeds of other.rs, which holds no guard: %v", k)
+	if s := ix.HandOffSeeds("app/src/other.rs", []byte(handOffFiles["app/src/other.rs"]), nil, cfg); len(s.Keys) > 0 {
+		t.Errorf("seeds of other.rs, which holds no guard: %v", s.Keys)
 	}
-	gate := HandOffGate(sums, later, ix.SeedReach(map[string][]string{"app/src/jobs.rs": keys}))
+	gate := HandOffGate(sums, later, ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
 	if len(gate) != 1 || sums[gate[0]].Path != "app/src/run.rs" {
 		t.Fatalf("gate: %v, want run.rs alone", gate)
 	}
@@ -131,5 +131,36 @@ func TestHandOffGate(t *testing.T) {
 	}
 	if g := HandOffGate(sums, later, ix.SeedReach(nil)); len(g) != 0 {
 		t.Errorf("without a seed the gate names %v", g)
+	}
+}
+
+// TestHandOffSeedsGuardFn: a call of a candidate guard-returning fn gives
+// its seeds under the key, for the schedule to keep when a parse of the
+// declaring file says the fn returns a guard; a lock acquisition whose
+// guard is a temporary of its statement, or an awaited (tokio) lock,
+// gives none.
+func TestHandOffSeedsGuardFn(t *testing.T) {
+	src := []byte(`use std::sync::Mutex;
+async fn tick() {}
+async fn held(s: &State) {
+    let g = s.state();
+    tick().await;
+}
+async fn temp(m: &Mutex<Vec<u8>>) {
+    let n = m.lock().unwrap().len();
+    tick().await;
+}
+async fn tokio_lock(m: &tokio::sync::Mutex<u8>) {
+    let g = m.lock().await;
+    tick().await;
+}
+`)
+	ix := NewIndex(Summarize("src/a.rs", src))
+	s := ix.HandOffSeeds("src/a.rs", src, map[string]bool{"State.state": true, "other": true}, DefaultConfig())
+	if len(s.Keys) != 0 || s.All {
+		t.Errorf("seeds without a guard fn: %+v", s)
+	}
+	if got := s.ByGuardFn["State.state"]; !slices.Equal(got, []string{"||held"}) || len(s.ByGuardFn) != 1 {
+		t.Errorf("seeds by guard fn: %v, want State.state: [||held]", s.ByGuardFn)
 	}
 }

@@ -122,7 +122,7 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			candKeys[n] = true
 		}
 	}
-	idx = a.withHandOffs(ctx, o, files, sums, may, candKeys, idx, exhaustive)
+	idx = a.withHandOffs(ctx, o, files, sums, may, cands, candKeys, guards, idx, exhaustive)
 	calls := make([][]string, len(files))
 	scan = slices.DeleteFunc(scan, func(i int) bool {
 		if o.cfg.MaxFileSize > 0 && sizes[i] > o.cfg.MaxFileSize {
@@ -148,6 +148,7 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			}
 		}
 	}
+	decl = slices.DeleteFunc(decl, func(i int) bool { return guards[i] != nil }) // parsed for the hand-offs' seeds
 	largestFirst(decl)
 	a.each(ctx, o, decl, nil, func(e *engine, mk func() engine, i int) {
 		src, err := readSource(files[i].abs)

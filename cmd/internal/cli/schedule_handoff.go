@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 
 	"sendfix/patterns"
@@ -14,10 +13,14 @@ import (
 // need a parse of the file, which only the files patterns.HandOffGate
 // names get: those whose hand-offs may reach a seed, an async fn whose
 // Send requirement decides a finding (Index.HandOffSeeds, read from the
-// files that may hold one). With SENDFIX_EXHAUSTIVE=1 every file that may
-// hand one over is parsed. It returns the Index with their hand-offs: a
-// new one when a parse found one.
-func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, sums []*patterns.Summary, may []bool, candKeys map[string]bool, idx *patterns.Index, exhaustive bool) *patterns.Index {
+// files that may hold one). A seed that rests on a call of a candidate
+// guard-returning fn of another file counts when that fn returns a guard:
+// the declaring files of the candidates so called are parsed for their
+// guard fns (into guards, which the schedule's own step then does not
+// parse again). With SENDFIX_EXHAUSTIVE=1 every file that may hand one
+// over is parsed. It returns the Index with their hand-offs: a new one
+// when a parse found one.
+func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, sums []*patterns.Summary, may []bool, cands [][]string, candKeys map[string]bool, guards []*patterns.Summary, idx *patterns.Index, exhaustive bool) *patterns.Index {
 	parse := patterns.HandOffsLater(sums)
 	if len(parse) == 0 {
 		return idx
@@ -29,22 +32,48 @@ func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, 
 				look = append(look, i)
 			}
 		}
-		var mu sync.Mutex
-		seeds := map[string][]string{}
-		all := false
+		found := make([]patterns.Seeds, len(files))
 		a.each(ctx, o, look, nil, func(_ *engine, _ func() engine, i int) {
-			src, err := readSource(files[i].abs)
-			if err != nil {
-				return // the second look or the run reports it
+			if src, err := readSource(files[i].abs); err == nil { // else the second look or the run reports it
+				found[i] = idx.HandOffSeeds(files[i].display, src, candKeys, o.cfg)
 			}
-			keys, any := idx.HandOffSeeds(files[i].display, src, candKeys, o.cfg)
-			mu.Lock()
-			defer mu.Unlock()
-			all = all || any
+		})
+		called := make([][]string, len(files))
+		all := false
+		for i, s := range found {
+			all = all || s.All
+			for k := range s.ByGuardFn {
+				called[i] = append(called[i], k)
+			}
+		}
+		a.each(ctx, o, patterns.Declarers(cands, called), nil, func(e *engine, mk func() engine, i int) {
+			if src, err := readSource(files[i].abs); err == nil {
+				if *e == nil {
+					*e = mk()
+				}
+				guards[i] = (*e).(guardSummarizer).GuardSummary(files[i].display, src)
+			}
+		})
+		guardFn := map[string]bool{}
+		for _, g := range guards {
+			if g != nil {
+				for k := range g.GuardFns {
+					guardFn[k] = true
+				}
+			}
+		}
+		seeds := map[string][]string{}
+		for i, s := range found {
+			keys := s.Keys
+			for k, ks := range s.ByGuardFn {
+				if guardFn[k] {
+					keys = append(keys, ks...)
+				}
+			}
 			if len(keys) > 0 {
 				seeds[files[i].display] = keys
 			}
-		})
+		}
 		if !all {
 			parse = patterns.HandOffGate(sums, parse, idx.SeedReach(seeds))
 		}

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -192,9 +193,15 @@ func stats(files []string, jobs int, verbose bool) {
 		}
 	}
 	var mu sync.Mutex
+	engines := make([]*patterns.Engine, max(jobs, 1))
+	for i := range engines {
+		engines[i] = patterns.NewEngine(cfg, nil)
+	}
+	guardOf := make([]*patterns.Summary, len(files)) // the declaring files parsed for their guard fns
 	// The hand-off gate (cmd/internal/cli/schedule_handoff.go): the seeds
-	// of the files that may hold a finding, and the files whose
-	// hand-offs may reach one, parsed.
+	// of the files that may hold a finding (those resting on a candidate
+	// guard fn when its declaring file, parsed, says it is one), and the
+	// files whose hand-offs may reach one, parsed.
 	if later := patterns.HandOffsLater(sums); len(later) > 0 {
 		var seedFiles []string
 		for i, f := range files {
@@ -202,17 +209,46 @@ func stats(files []string, jobs int, verbose bool) {
 				seedFiles = append(seedFiles, f)
 			}
 		}
-		seeds := map[string][]string{}
-		all := false
+		found := make([]patterns.Seeds, len(files))
 		each(seedFiles, jobs, func(_ int, path string, src []byte) {
-			k, a := idx.HandOffSeeds(path, src, keys, cfg)
-			mu.Lock()
-			defer mu.Unlock()
-			all = all || a
-			if len(k) > 0 {
-				seeds[path] = k
-			}
+			found[pos[path]] = idx.HandOffSeeds(path, src, keys, cfg)
 		})
+		called := make([][]string, len(files))
+		all := false
+		for i, f := range found {
+			all = all || f.All
+			for k := range f.ByGuardFn {
+				called[i] = append(called[i], k)
+			}
+		}
+		var declFiles []string
+		for _, i := range patterns.Declarers(candsOf, called) {
+			declFiles = append(declFiles, files[i])
+		}
+		each(declFiles, jobs, func(w int, path string, src []byte) {
+			guardDecl.add(src)
+			guardOf[pos[path]] = engines[w].GuardSummary(path, src)
+		})
+		guardFn := map[string]bool{}
+		for _, g := range guardOf {
+			if g != nil {
+				for k := range g.GuardFns {
+					guardFn[k] = true
+				}
+			}
+		}
+		seeds := map[string][]string{}
+		for i, f := range found {
+			ks := f.Keys
+			for k, by := range f.ByGuardFn {
+				if guardFn[k] {
+					ks = append(ks, by...)
+				}
+			}
+			if len(ks) > 0 {
+				seeds[files[i]] = ks
+			}
+		}
 		if !all {
 			later = patterns.HandOffGate(sums, later, idx.SeedReach(seeds))
 		}
@@ -244,14 +280,12 @@ func stats(files []string, jobs int, verbose bool) {
 		calls[i], needOf[i] = idx.Look(path, src, keys, cfg)
 	})
 	var decl []string
+	guards := slices.DeleteFunc(slices.Clone(guardOf), func(g *patterns.Summary) bool { return g == nil })
 	for _, i := range patterns.Declarers(candsOf, calls) {
-		decl = append(decl, files[i])
+		if guardOf[i] == nil {
+			decl = append(decl, files[i])
+		}
 	}
-	engines := make([]*patterns.Engine, max(jobs, 1))
-	for i := range engines {
-		engines[i] = patterns.NewEngine(cfg, nil)
-	}
-	var guards []*patterns.Summary
 	each(decl, jobs, func(w int, path string, src []byte) {
 		guardDecl.add(src)
 		g := engines[w].GuardSummary(path, src)
