@@ -26,7 +26,8 @@ type Seeds struct {
 	// Keys: those of bodies where a guard may be held across an await
 	// (a lock acquisition, a call of a guard-returning fn the Index
 	// knows), read as if every async body were Send-required; in a file
-	// where rc-arc may trigger, those of every body.
+	// where rc-arc may trigger so read (its gate: rcTrigger, rcHeldMay),
+	// those of every body.
 	Keys []string
 	// ByGuardFn: by candidate key (GuardFnCandidates of any file), those
 	// of bodies where a call of it may hold what it returns across an
@@ -62,7 +63,9 @@ func (ix *Index) HandOffSeeds(path string, src []byte, keys map[string]bool, cfg
 			*dst = append(*dst, fs.fns[v].key)
 		}
 	}
-	if cfg.Rules[RuleRcArc] && mayRcWords(src) {
+	// rc-arc's gate read as if every body were Send-required: where it
+	// lets the file through, the rule may report in any body.
+	if cfg.Rules[RuleRcArc] && mayRcWords(src) && r.rcTrigger() && r.rcHeldMay(ix, path) {
 		for i := range fs.bodies {
 			seed(&out.Keys, i)
 		}
