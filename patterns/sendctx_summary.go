@@ -15,7 +15,9 @@ import (
 // bounded `F: Future + Send`, `get(handler)` where the bound is on the
 // handler's futures, `Box::pin(job())` returned as a BoxFuture). The
 // token reading sees spawns; these need the file's declarations, so the
-// few files that may hold one (mayHandOffFns) are parsed for them.
+// files that may hold one (mayHandOff) are parsed for them: by Summarize,
+// or, for a summary of SummarizeLater, by ReadHandOffs when the hand-off
+// gate (sendctx_gate.go) says they may matter.
 
 // mayHandOffFns reports whether the model may find a fn handed to a Send
 // context other than a spawn in src: it spells `Future` (as every such

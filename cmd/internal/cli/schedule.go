@@ -33,17 +33,21 @@ func (a *App) scans() bool {
 //
 //  1. every file is read, as the walk finds it (see looker): its tokens
 //     give its Summary (the async fns it declares, what its async bodies
-//     await and its spawns spawn, its imports: patterns.Summarize), and
-//     byte-level prefilters decide which files may hold a finding at all
-//     (MayMatch) and which may declare a guard-returning fn, under which
-//     keys (GuardFnCandidates);
+//     await and its spawns spawn, its imports: patterns.SummarizeLater,
+//     which puts off what needs more than tokens), and byte-level
+//     prefilters decide which files may hold a finding at all (MayMatch)
+//     and which may declare a guard-returning fn, under which keys
+//     (GuardFnCandidates);
 //  2. the Index is built from every file's summary: it knows which async
 //     fns must be Send;
-//  3. the files that may hold a finding are read again and looked at with
+//  3. the files whose hand-offs to a Send context other than a spawn may
+//     reach a fn that decides a finding are parsed for them, and the
+//     Index is built again with them (withHandOffs);
+//  4. the files that may hold a finding are read again and looked at with
 //     the Index (patterns.Index.Look): only a guard or an Rc in an async
 //     body that may have to be Send counts, and the candidate keys they
 //     call there are noted;
-//  4. the declaring files of a key so called are parsed for their
+//  5. the declaring files of a key so called are parsed for their
 //     guard-returning fns alone (a fn no file calls so changes no file's
 //     outcome), which join the Index; a file that calls one of those fns
 //     needs a run too.
@@ -54,8 +58,8 @@ func (a *App) scans() bool {
 // which the Index drops once built.
 //
 // With SENDFIX_EXHAUSTIVE=1 in the environment every file is run, with
-// the guard-returning fns of every file: the schedule's promise, that it
-// changes no result, can be checked against that.
+// the guard-returning fns and the hand-offs of every file: the schedule's
+// promise, that it changes no result, can be checked against that.
 //
 // looks holds the first step's result for the files looked at already, by
 // absolute path (see looker); the others are looked at here.
