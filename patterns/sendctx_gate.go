@@ -193,6 +193,48 @@ func meets(a, b []uint64) bool {
 	return false
 }
 
+// GuardKeysCalled returns, for each file, the candidate keys its seeds
+// rest on (Seeds.ByGuardFn): the calls Declarers takes to name the files
+// to parse for their guard fns.
+func GuardKeysCalled(found []Seeds) [][]string {
+	called := make([][]string, len(found))
+	for i, s := range found {
+		for k := range s.ByGuardFn {
+			called[i] = append(called[i], k)
+		}
+	}
+	return called
+}
+
+// ReachOf is SeedReach of the seeds found in the files at paths: a seed
+// of Seeds.ByGuardFn counts when guards (the GuardSummary of declaring
+// files) name its key as a guard-returning fn. all is true when a file's
+// seeds may be any fn (Seeds.All): then every file may matter.
+func (ix *Index) ReachOf(paths []string, found []Seeds, guards []*Summary) (reach map[string]bool, all bool) {
+	guardFn := map[string]bool{}
+	for _, g := range guards {
+		if g != nil {
+			for k := range g.GuardFns {
+				guardFn[k] = true
+			}
+		}
+	}
+	seeds := map[string][]string{}
+	for i, s := range found {
+		all = all || s.All
+		keys := s.Keys
+		for k, ks := range s.ByGuardFn {
+			if guardFn[k] {
+				keys = append(keys, ks...)
+			}
+		}
+		if len(keys) > 0 {
+			seeds[paths[i]] = keys
+		}
+	}
+	return ix.SeedReach(seeds), all
+}
+
 // SeedReach returns the names of the fns from which a seed may be
 // reached, the seeds' own included: seeds are fnKeys by file path
 // (HandOffSeeds), and the fns that await a call matched to one in the

@@ -164,3 +164,19 @@ async fn tokio_lock(m: &tokio::sync::Mutex<u8>) {
 		t.Errorf("seeds by guard fn: %v, want State.state: [||held]", s.ByGuardFn)
 	}
 }
+
+// TestReachOfGuardFn: a seed resting on a candidate guard fn counts only
+// when a declaring file's guard fns name the key.
+func TestReachOfGuardFn(t *testing.T) {
+	src := []byte("async fn tick() {}\nasync fn held() { tick().await; }\nasync fn caller() { held().await; }\n")
+	ix := NewIndex(Summarize("src/a.rs", src))
+	found := []Seeds{{ByGuardFn: map[string][]string{"State.state": {"||held"}}}}
+	if reach, all := ix.ReachOf([]string{"src/a.rs"}, found, nil); all || len(reach) != 0 {
+		t.Errorf("no guard fn known: reach %v (all %v), want none", reach, all)
+	}
+	guards := []*Summary{{Path: "src/state.rs", GuardFns: map[string]string{"State.state": "State.state"}}}
+	reach, _ := ix.ReachOf([]string{"src/a.rs"}, found, guards)
+	if !reach["held"] || !reach["caller"] || reach["tick"] {
+		t.Errorf("with State.state a guard fn: reach %v, want held and its caller", reach)
+	}
+}

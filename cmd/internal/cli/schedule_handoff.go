@@ -38,15 +38,7 @@ func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, 
 				found[i] = idx.HandOffSeeds(files[i].display, src, candKeys, o.cfg)
 			}
 		})
-		called := make([][]string, len(files))
-		all := false
-		for i, s := range found {
-			all = all || s.All
-			for k := range s.ByGuardFn {
-				called[i] = append(called[i], k)
-			}
-		}
-		a.each(ctx, o, patterns.Declarers(cands, called), nil, func(e *engine, mk func() engine, i int) {
+		a.each(ctx, o, patterns.Declarers(cands, patterns.GuardKeysCalled(found)), nil, func(e *engine, mk func() engine, i int) {
 			if src, err := readSource(files[i].abs); err == nil {
 				if *e == nil {
 					*e = mk()
@@ -54,28 +46,12 @@ func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, 
 				guards[i] = (*e).(guardSummarizer).GuardSummary(files[i].display, src)
 			}
 		})
-		guardFn := map[string]bool{}
-		for _, g := range guards {
-			if g != nil {
-				for k := range g.GuardFns {
-					guardFn[k] = true
-				}
-			}
+		paths := make([]string, len(files))
+		for i, f := range files {
+			paths[i] = f.display
 		}
-		seeds := map[string][]string{}
-		for i, s := range found {
-			keys := s.Keys
-			for k, ks := range s.ByGuardFn {
-				if guardFn[k] {
-					keys = append(keys, ks...)
-				}
-			}
-			if len(keys) > 0 {
-				seeds[files[i].display] = keys
-			}
-		}
-		if !all {
-			parse = patterns.HandOffGate(sums, parse, idx.SeedReach(seeds))
+		if reach, all := idx.ReachOf(paths, found, guards); !all {
+			parse = patterns.HandOffGate(sums, parse, reach)
 		}
 		if len(parse) == 0 {
 			return idx

@@ -213,44 +213,16 @@ func stats(files []string, jobs int, verbose bool) {
 		each(seedFiles, jobs, func(_ int, path string, src []byte) {
 			found[pos[path]] = idx.HandOffSeeds(path, src, keys, cfg)
 		})
-		called := make([][]string, len(files))
-		all := false
-		for i, f := range found {
-			all = all || f.All
-			for k := range f.ByGuardFn {
-				called[i] = append(called[i], k)
-			}
-		}
 		var declFiles []string
-		for _, i := range patterns.Declarers(candsOf, called) {
+		for _, i := range patterns.Declarers(candsOf, patterns.GuardKeysCalled(found)) {
 			declFiles = append(declFiles, files[i])
 		}
 		each(declFiles, jobs, func(w int, path string, src []byte) {
 			guardDecl.add(src)
 			guardOf[pos[path]] = engines[w].GuardSummary(path, src)
 		})
-		guardFn := map[string]bool{}
-		for _, g := range guardOf {
-			if g != nil {
-				for k := range g.GuardFns {
-					guardFn[k] = true
-				}
-			}
-		}
-		seeds := map[string][]string{}
-		for i, f := range found {
-			ks := f.Keys
-			for k, by := range f.ByGuardFn {
-				if guardFn[k] {
-					ks = append(ks, by...)
-				}
-			}
-			if len(ks) > 0 {
-				seeds[files[i]] = ks
-			}
-		}
-		if !all {
-			later = patterns.HandOffGate(sums, later, idx.SeedReach(seeds))
+		if reach, all := idx.ReachOf(files, found, guardOf); !all {
+			later = patterns.HandOffGate(sums, later, reach)
 		}
 		var parse []string
 		for _, i := range later {
