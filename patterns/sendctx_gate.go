@@ -159,7 +159,9 @@ func HandOffsLater(sums []*Summary) []int {
 
 // HandOffGate returns those of later (HandOffsLater's indexes into sums)
 // whose hand-offs may reach a seed: a name their slot regions spell is
-// one of reach (Index.SeedReach), or their reading cannot tell.
+// one of reach (Index.SeedReach), or a name a `use` of any file gives one
+// (`use crate::jobs::work as w;` then `Box::pin(w())`: the Index follows
+// the import to `work`), or their reading cannot tell.
 func HandOffGate(sums []*Summary, later []int, reach map[string]bool) []int {
 	if len(reach) == 0 {
 		return nil
@@ -168,7 +170,18 @@ func HandOffGate(sums []*Summary, later []int, reach map[string]bool) []int {
 	for n := range reach {
 		hashes = append(hashes, wordHash([]byte(n)))
 	}
+	for _, s := range sums {
+		if s == nil {
+			continue
+		}
+		for _, u := range s.uses {
+			if !u.glob && len(u.path) > 0 && u.alias != "" && reach[u.path[len(u.path)-1]] {
+				hashes = append(hashes, wordHash([]byte(u.alias)))
+			}
+		}
+	}
 	slices.Sort(hashes)
+	hashes = slices.Compact(hashes)
 	var out []int
 	for _, i := range later {
 		if s := sums[i]; s.handAny || meets(s.handWords, hashes) {

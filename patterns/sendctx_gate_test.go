@@ -134,6 +134,42 @@ func TestHandOffGate(t *testing.T) {
 	}
 }
 
+// TestHandOffGateAlias: a fn handed over under the name an import gives
+// it (`use crate::jobs::work as w;` then `Box::pin(w())`) is matched by
+// the Index to the fn it imports, so the gate parses the file that hands
+// it over.
+func TestHandOffGateAlias(t *testing.T) {
+	for _, c := range []struct{ name, run, extra string }{
+		{"use-as", "use crate::jobs::work as w;\nuse futures::future::BoxFuture;\npub fn job() -> BoxFuture<'static, ()> {\n    Box::pin(w())\n}\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{
+				"app/src/main.rs":  "mod jobs;\nmod run;\nmod reexp;\nfn main() {}\n",
+				"app/src/jobs.rs":  handOffFiles["app/src/jobs.rs"],
+				"app/src/run.rs":   c.run,
+				"app/src/reexp.rs": c.extra,
+			}
+			paths := []string{"app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs", "app/src/reexp.rs"}
+			sums := make([]*Summary, len(paths))
+			full := make([]*Summary, len(paths))
+			for i, p := range paths {
+				src := []byte(files[p])
+				sums[i] = SummarizeLater(p, src, func() ([]byte, error) { return src, nil })
+				full[i] = Summarize(p, src)
+			}
+			if _, ok := NewIndex(full...).sendFn("app/src/jobs.rs", "||work"); !ok {
+				t.Fatal("with every hand-off read, work is not Send-required: the case tests nothing")
+			}
+			ix := NewIndex(sums...)
+			seeds := ix.HandOffSeeds("app/src/jobs.rs", []byte(files["app/src/jobs.rs"]), nil, DefaultConfig())
+			gate := HandOffGate(sums, HandOffsLater(sums), ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
+			if len(gate) != 1 || sums[gate[0]].Path != "app/src/run.rs" {
+				t.Fatalf("gate: %v, want run.rs", gate)
+			}
+		})
+	}
+}
+
 // TestHandOffSeedsGuardFn: a call of a candidate guard-returning fn gives
 // its seeds under the key, for the schedule to keep when a parse of the
 // declaring file says the fn returns a guard; a lock acquisition whose
