@@ -184,7 +184,7 @@ func HandOffGate(sums []*Summary, later []int, reach map[string]bool) []int {
 	hashes = slices.Compact(hashes)
 	var out []int
 	for _, i := range later {
-		if s := sums[i]; s.handAny || meets(s.handWords, hashes) {
+		if s := sums[i]; s.handWords == nil || meets(s.handWords, hashes) {
 			out = append(out, i)
 		}
 	}
@@ -294,6 +294,6 @@ func (ix *Index) SeedReach(seeds map[string][]string) map[string]bool {
 func (s *Summary) ReadHandOffs(src []byte) int {
 	calls := handoffCalls(bytes.TrimPrefix(src, bom))
 	s.calls = append(s.calls, calls...)
-	s.handLater, s.handParsed = false, true
+	s.handLater = false
 	return len(calls)
 }

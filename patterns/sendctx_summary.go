@@ -43,10 +43,6 @@ func (fs *fileSyntax) mayHandOff() bool {
 	return (fs.slots || !fs.balanced || len(fs.loose) > 0) && mayHandOffFns(fs.src)
 }
 
-// ParsedForHandOffs reports whether summarizing the file parsed it for
-// the fns it hands to a Send context other than a spawn.
-func (s *Summary) ParsedForHandOffs() bool { return s != nil && s.handParsed }
-
 // summaryParsers are the parsers handoffCalls parses with: Summarize runs
 // in many goroutines at once, each file on its own.
 var summaryParsers = sync.Pool{New: func() any {

@@ -34,9 +34,8 @@ type Summary struct {
 	// handLater: the file may hand a fn to a Send context other than a
 	// spawn (fileSyntax.mayHandOff) and was not parsed for those yet;
 	// handWords are the wordHash of the names such a hand-off may name
-	// (fileSyntax.handWords), or nil for any name (handAny).
+	// (fileSyntax.handWords), or nil for any name.
 	handLater bool
-	handAny   bool
 	handWords []uint64
 
 	// What the second look needs to know before reading the file again
@@ -44,7 +43,6 @@ type Summary struct {
 	// Index (root) or sharing fns[via]'s requirement; whether the reading
 	// has loose spans or unbalanced brackets.
 	bodies     []sumBody
-	handParsed bool // the file was parsed for the fns it hands over (handoffCalls)
 	loose      bool
 	unbalanced bool
 }
@@ -129,11 +127,9 @@ func summarize(path string, src []byte, reread func() ([]byte, error)) *Summary 
 	}
 	if fs.mayHandOff() {
 		if reread == nil {
-			s.handParsed = true
 			s.calls = append(s.calls, handoffCalls(body)...)
 		} else {
-			s.handLater = true
-			s.handWords, s.handAny = fs.handWords, fs.handWords == nil
+			s.handLater, s.handWords = true, fs.handWords
 		}
 	}
 	return s
