@@ -343,7 +343,7 @@ func (fs *fileSyntax) namesWithin(ss *sendSlots, names map[string]bool) {
 			if w == nil {
 				continue
 			}
-			if open := k + 1; fs.is(open, '(') && fs.pair[open] > open && fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await") {
+			if open := k + 1; fs.is(open, '(') && fs.pair[open] > open && fs.awaitedAfter(open) {
 				continue // `name(..).await`: awaited, not handed over
 			}
 			if seen, ok := names[string(w)]; ok && !seen {
@@ -351,6 +351,13 @@ func (fs *fileSyntax) namesWithin(ss *sendSlots, names map[string]bool) {
 			}
 		}
 	}
+}
+
+// awaitedAfter reports whether the call whose arguments open at the `(`
+// open is awaited right there (`name(..).await`): its future is not
+// handed over (namesWithin, regionWords).
+func (fs *fileSyntax) awaitedAfter(open int32) bool {
+	return fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await")
 }
 
 // regionWords returns the wordHash of every name a hand-off in a region
@@ -387,7 +394,7 @@ func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
 			if callees && !args {
 				continue
 			}
-			if args && fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await") {
+			if args && fs.awaitedAfter(open) {
 				continue // `name(..).await`: awaited, not handed over
 			}
 			out = append(out, wordHash(w))
