@@ -5,7 +5,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Index holds the cross-file facts the rules need: which async fns run in
@@ -47,23 +46,10 @@ type Index struct {
 	// requirements and ambiguity notes follow, reversed (SeedReach).
 	callers map[int32][]int32
 	// typesLater are, by crate, the files whose type definitions are
-	// read when a type of the crate is first asked for
-	// (SummarizeLater). The map is not changed past NewIndex; each
-	// crate's reading happens once, while the runs ask at once.
+	// read when a type they may declare is first asked for
+	// (SummarizeLater, types_later.go). The map is not changed past
+	// NewIndex; the runs ask at once.
 	typesLater map[string]*crateTypes
-}
-
-// crateTypes are the type definitions of a crate's files read on demand.
-type crateTypes struct {
-	once  sync.Once
-	files []typesLater
-	defs  map[string][]*typeDef // once read
-}
-
-// typesLater is a file whose type definitions are not read yet.
-type typesLater struct {
-	path string
-	read func() ([]byte, error)
 }
 
 // ixFile is where a file's fns sit.

@@ -388,38 +388,10 @@ func (ix *Index) typeDefs(path, name string) []*typeDef {
 	}
 	if f := ix.files[path]; f != nil {
 		if ct := ix.typesLater[f.crate]; ct != nil {
-			ct.once.Do(ct.read)
-			for _, d := range ct.defs[name] {
-				if d.path != path {
-					out = append(out, d)
-				}
-			}
+			out = ct.defsOf(name, path, out)
 		}
 	}
 	return out
-}
-
-// read reads the type definitions of the crate's files whose reading was
-// put off (SummarizeLater), as Summarize would have: those of a
-// file that spells what may make a type not Send (mayDeclareNotSend). A
-// file that cannot be read again contributes none: the run that reads it
-// reports the error.
-func (ct *crateTypes) read() {
-	ct.defs = map[string][]*typeDef{}
-	for _, l := range ct.files {
-		src, err := l.read()
-		if err != nil {
-			continue
-		}
-		src = bytes.TrimPrefix(src, bom)
-		if !mayDeclareNotSend(src) {
-			continue
-		}
-		for n, ds := range tokenTypeDefs(src, l.path) {
-			ct.defs[n] = append(ct.defs[n], ds...)
-		}
-	}
-	ct.files = nil
 }
 
 // sameCrate reports whether two files belong to one crate, as the Index

@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -93,13 +94,21 @@ func TestTypeLacks(t *testing.T) {
 // TestTokenTypeDefsAgree: on every golden input and corpus file, the
 // definitions read from the tokens (for other files, through the Index)
 // never find a type not Send or not Sync that the parser's definitions
-// find Send and Sync, and miss few the parser finds.
+// find Send and Sync, and miss few the parser finds; and every name they
+// define is one declaredNames gives (the Index reads a file's definitions
+// for those names only).
 func TestTokenTypeDefsAgree(t *testing.T) {
 	var mu sync.Mutex
 	checked, missed := 0, 0
 	eachParsed(t, func(name string, src []byte, root *sitter.Node) {
 		parsed := fileTypeDefs(src, root)
 		toks := tokenTypeDefs(src, name)
+		declared := declaredNames(src)
+		for n := range toks {
+			if !slices.Contains(declared, n) {
+				t.Errorf("%s: `%s` has a definition, but declaredNames does not name it: the Index would not read it", name, n)
+			}
+		}
 		pe, te := &typeEnv{defs: parsed}, &typeEnv{defs: toks}
 		for n, ds := range parsed {
 			if ds[0].kind == "trait" {
