@@ -26,7 +26,11 @@ type sendReading struct {
 // to be Send under ix, for the file at path: with a nil ix (any Index) or
 // allAsync, every one.
 func (ix *Index) reading(path string, src []byte, allAsync bool) *sendReading {
-	fs := readFile(src)
+	return ix.readingOf(readFile(src), path, allAsync)
+}
+
+// readingOf is reading of the tokens fs read (the caller releases them).
+func (ix *Index) readingOf(fs *fileSyntax, path string, allAsync bool) *sendReading {
 	r := &sendReading{fs: fs, may: make([]bool, len(fs.bodies)), whole: !fs.balanced}
 	for i, b := range fs.bodies {
 		switch {
@@ -412,8 +416,14 @@ func (ix *Index) Look(path string, src []byte, keys map[string]bool, cfg Config)
 	if !ix.mayHoldSite(src, keys, cfg) {
 		return nil, false
 	}
-	r := ix.reading(path, src, cfg.AllAsync)
-	defer r.fs.release()
+	fs := readFile(src)
+	defer fs.release()
+	return ix.lookAt(fs, path, src, keys, cfg)
+}
+
+// lookAt is Look past mayHoldSite, with src's tokens read into fs.
+func (ix *Index) lookAt(fs *fileSyntax, path string, src []byte, keys map[string]bool, cfg Config) (called []string, may bool) {
+	r := ix.readingOf(fs, path, cfg.AllAsync)
 	if len(keys) > 0 {
 		called = calledKeys(src, keys, r.guardSite)
 	}

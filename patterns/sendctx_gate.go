@@ -48,16 +48,22 @@ func (ix *Index) HandOffSeeds(path string, src []byte, keys map[string]bool, cfg
 		return out
 	}
 	if len(cfg.Sites) > 0 {
-		out.All = true
-		return out
+		return Seeds{All: true}
 	}
-	r := ix.reading(path, src, true)
-	defer r.fs.release()
+	fs := readFile(src)
+	defer fs.release()
+	return ix.seedsAt(fs, path, src, keys, cfg)
+}
+
+// seedsAt is HandOffSeeds past its byte tests, with src's tokens read
+// into fs.
+func (ix *Index) seedsAt(fs *fileSyntax, path string, src []byte, keys map[string]bool, cfg Config) Seeds {
+	var out Seeds
+	r := ix.readingOf(fs, path, true)
 	if r.whole {
 		out.All = true
 		return out
 	}
-	fs := r.fs
 	seed := func(dst *[]string, i int) {
 		if v := fs.bodies[i].via; v >= 0 && !slices.Contains(*dst, fs.fns[v].key) {
 			*dst = append(*dst, fs.fns[v].key)

@@ -97,18 +97,11 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			sums[i].Path = f.display
 		}
 	}
-	var scan []int
-	for i := range files {
-		if may[i] {
-			scan = append(scan, i)
-		}
-	}
 	// The steps below parse a few files each; the largest go first, so
 	// that no worker starts a large file when the others are done.
 	largestFirst := func(idxs []int) {
 		sort.SliceStable(idxs, func(a, b int) bool { return sizes[idxs[a]] > sizes[idxs[b]] })
 	}
-	largestFirst(scan)
 
 	// The Index of the summaries knows which async fns must be Send.
 	idx = patterns.NewIndex(sums...)
@@ -126,23 +119,69 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			candKeys[n] = true
 		}
 	}
-	idx = a.withHandOffs(ctx, o, files, sums, may, cands, candKeys, guards, idx, exhaustive)
-	calls := make([][]string, len(files))
-	scan = slices.DeleteFunc(scan, func(i int) bool {
-		if o.cfg.MaxFileSize > 0 && sizes[i] > o.cfg.MaxFileSize {
-			need[i] = true // the run reports it is not analysed
-			return true
+	// One reading of each file's tokens gives its second look under this
+	// Index and its seeds for the hand-off gate; the look is taken again
+	// only if the hand-offs parsed give another Index.
+	lookAt := func(ix *patterns.Index) []int {
+		var out []int
+		for i := range files {
+			switch {
+			case !may[i]:
+			case o.cfg.MaxFileSize > 0 && sizes[i] > o.cfg.MaxFileSize:
+				need[i] = true // the run reports it is not analysed
+			case sums[i] == nil || ix.MayNeedLook(sums[i], o.cfg):
+				out = append(out, i)
+			}
 		}
-		return sums[i] != nil && !idx.MayNeedLook(sums[i], o.cfg)
-	})
-	a.each(ctx, o, scan, nil, func(_ *engine, _ func() engine, i int) {
+		largestFirst(out)
+		return out
+	}
+	calls := make([][]string, len(files))
+	reads, seeds := lookAt(idx), make([]bool, len(files))
+	looked := make([]bool, len(files))
+	for _, i := range reads {
+		looked[i] = true
+	}
+	var found []patterns.Seeds // nil: no file to parse for hand-offs, or every one
+	if len(patterns.HandOffsLater(sums)) > 0 && !exhaustive {
+		found = make([]patterns.Seeds, len(files))
+		for i, s := range sums {
+			if may[i] && s.MaySeed() {
+				seeds[i] = true
+				if !looked[i] {
+					reads = append(reads, i)
+				}
+			}
+		}
+		largestFirst(reads)
+	}
+	a.each(ctx, o, reads, nil, func(_ *engine, _ func() engine, i int) {
 		src, err := readSource(files[i].abs)
 		if err != nil {
 			readErr[i] = err
 			return
 		}
-		calls[i], need[i] = idx.Look(files[i].display, src, candKeys, o.cfg)
+		var s patterns.Seeds
+		calls[i], need[i], s = idx.LookSeeds(files[i].display, src, candKeys, o.cfg, looked[i], seeds[i])
+		if seeds[i] {
+			found[i] = s
+		}
 	})
+	if next := a.withHandOffs(ctx, o, files, sums, found, cands, guards, idx, exhaustive); next != idx {
+		idx = next
+		clear(calls)
+		for i := range need {
+			need[i] = false
+		}
+		a.each(ctx, o, lookAt(idx), nil, func(_ *engine, _ func() engine, i int) {
+			src, err := readSource(files[i].abs)
+			if err != nil {
+				readErr[i] = err
+				return
+			}
+			calls[i], need[i] = idx.Look(files[i].display, src, candKeys, o.cfg)
+		})
+	}
 	decl := patterns.Declarers(cands, calls)
 	if exhaustive {
 		decl = decl[:0]
