@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"unicode/utf8"
@@ -28,30 +27,15 @@ func readSourceInto(path string, buf []byte) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, errReason(err)
-	}
-	defer f.Close()
 	// Read up to the size stat gave and one byte more, which tells a file
 	// that grew meanwhile; such a file is read to its end.
 	want := int(st.Size()) + 1
 	if cap(buf) < want {
 		buf = make([]byte, 0, want)
 	}
-	data := buf[:0]
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, errReason(err)
-		}
+	data, err := readAll(path, buf[:0])
+	if err != nil {
+		return nil, errReason(err)
 	}
 	return data, checkText(data)
 }
