@@ -383,7 +383,7 @@ func (fs *fileSyntax) tokenAt(off int) int32 {
 // readFile reads src's structure from its tokens (see fileSyntax).
 func readFile(src []byte) *fileSyntax {
 	fs := lexTokens(src)
-	w := &walker{fs: fs, pend: map[int32]pending{}, line: 1}
+	w := &walker{fs: fs, pend: map[int32]pending{}, line: 1, words: wordBufs.Get().([]uint64)}
 	w.run()
 	fs.settle()
 	fs.markHandOffs()
@@ -395,9 +395,9 @@ type walker struct {
 	fs      *fileSyntax
 	stack   []frame
 	pend    map[int32]pending
-	words   map[uint64]bool
 	line    int32 // the line of lineOff
 	lineOff int32
+	words   []uint64 // the wordHash of each identifier starting with an upper-case letter
 }
 
 // inMacro reports whether the walk is inside a macro's tokens.
@@ -471,7 +471,6 @@ func (w *walker) lineOf(k int32) int32 {
 
 func (w *walker) run() {
 	fs := w.fs
-	w.words = map[uint64]bool{}
 	n := int32(len(fs.toks))
 	for k := int32(0); k < n; k++ {
 		t := fs.toks[k]
@@ -482,11 +481,14 @@ func (w *walker) run() {
 			w.identTok(k)
 		}
 	}
-	for wd := range w.words {
-		fs.words = append(fs.words, wd)
-	}
-	slices.Sort(fs.words)
+	slices.Sort(w.words)
+	fs.words = slices.Clone(slices.Compact(w.words))
+	wordBufs.Put(w.words[:0])
 }
+
+// wordBufs recycles the walk's words: a sum keeps them distinct, a file
+// spells them many times.
+var wordBufs = sync.Pool{New: func() any { return []uint64(nil) }}
 
 // punct handles the punctuation token k and returns the index of the
 // last token it consumed.
@@ -609,7 +611,7 @@ func (w *walker) identTok(k int32) {
 	fs := w.fs
 	t := fs.toks[k]
 	if c := fs.src[t.s]; c >= 'A' && c <= 'Z' {
-		w.words[wordHash(fs.src[t.s:t.e])] = true
+		w.words = append(w.words, wordHash(fs.src[t.s:t.e])) // made distinct after the walk
 	}
 	switch string(fs.src[t.s:t.e]) {
 	case "fn":
