@@ -116,7 +116,7 @@ func NewIndex(sums ...*Summary) *Index {
 				ct = &crateTypes{}
 				ix.typesLater[f.crate] = ct
 			}
-			ct.files = append(ct.files, typesLater{s.Path, s.reread})
+			ct.files = append(ct.files, typesLater{path: s.Path, read: s.reread, tokens: s.tokens, types: s.types})
 		}
 		b.declare(f)
 	}

@@ -19,9 +19,12 @@ type Summary struct {
 	fns   []lexFn   // the fns with a body, outside macros
 	calls []sumCall // the awaited and spawned calls that carry a Send requirement
 	uses  []lexUse  // the names imports bring in
-	types []string  // the names the file declares types and traits by
-	mods  []string  // the paths of its inline modules
-	words []uint64  // wordHash of its identifiers starting with an upper-case letter
+	types []string  // the names the file declares types and traits by (when tokens is true)
+	// tokens: the file was read into tokens (it spells async, spawn or
+	// a hand-off's words), so types holds every name it declares.
+	tokens bool
+	mods   []string // the paths of its inline modules
+	words  []uint64 // wordHash of its identifiers starting with an upper-case letter
 	// typeDefs are the file's struct, enum, alias and trait definitions
 	// (tokenTypeDefs), for rc-arc's Send by containment; read only from
 	// a file that spells what may make a type not Send (mayDeclareNotSend).
@@ -105,7 +108,7 @@ func summarize(path string, src []byte, reread func() ([]byte, error)) *Summary 
 	}
 	fs := readFile(body)
 	defer fs.release()
-	s.fns, s.uses, s.types, s.mods, s.words = fs.fns, fs.uses, fs.types, fs.mods, fs.words
+	s.fns, s.uses, s.types, s.mods, s.words, s.tokens = fs.fns, fs.uses, fs.types, fs.mods, fs.words, true
 	s.loose, s.unbalanced = len(fs.loose) > 0, !fs.balanced
 	s.bodies = make([]sumBody, len(fs.bodies))
 	for i, b := range fs.bodies {

@@ -9,9 +9,10 @@ import (
 // reads on demand (SummarizeLater): rc-arc's gate asks for the
 // definitions of many names (every type a held value spells), and few
 // are declared in the crate, so a file's definitions are read when a
-// name it may declare is first asked for. On the first ask each file that
-// may declare a type not Send (mayDeclareNotSend; the others add no
-// definition) is scanned for the names it may declare (declaredNames).
+// name it may declare is first asked for. The names a file declares are
+// those its summary read from its tokens; on the first ask, each other
+// file that may declare a type not Send (mayDeclareNotSend; the others
+// add no definition) is scanned for them (declaredNames).
 type crateTypes struct {
 	once   sync.Once
 	files  []typesLater
@@ -22,20 +23,31 @@ type crateTypes struct {
 	defs map[string][]*typeDef // the definitions read so far
 }
 
-// typesLater is a file whose type definitions are not read yet.
+// typesLater is a file whose type definitions are not read yet. When
+// tokens is true, its summary read its tokens, and types are the names
+// it declares.
 type typesLater struct {
-	path string
-	read func() ([]byte, error)
+	path   string
+	read   func() ([]byte, error)
+	tokens bool
+	types  []string
 }
 
-// scan records which files may declare which names. A file that cannot
-// be read again contributes none: the run that reads it reports the
-// error.
+// scan records which files may declare which names: those its summary
+// read from its tokens, else declaredNames of its bytes. A file that
+// cannot be read again contributes none: the run that reads it reports
+// the error.
 func (ct *crateTypes) scan() {
 	ct.byName = map[string][]int32{}
 	ct.read = make([]bool, len(ct.files))
 	ct.defs = map[string][]*typeDef{}
 	for i, l := range ct.files {
+		if l.tokens {
+			for _, n := range l.types {
+				ct.byName[n] = append(ct.byName[n], int32(i))
+			}
+			continue
+		}
 		src, err := l.read()
 		if err != nil || !mayDeclareNotSend(bytes.TrimPrefix(src, bom)) {
 			ct.read[i] = true
@@ -60,7 +72,7 @@ func (ct *crateTypes) defsOf(name, path string, out []*typeDef) []*typeDef {
 		}
 		ct.read[i] = true
 		l := ct.files[i]
-		if src, err := l.read(); err == nil {
+		if src, err := l.read(); err == nil && mayDeclareNotSend(bytes.TrimPrefix(src, bom)) {
 			for n, ds := range tokenTypeDefs(bytes.TrimPrefix(src, bom), l.path) {
 				ct.defs[n] = append(ct.defs[n], ds...)
 			}

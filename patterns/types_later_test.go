@@ -33,12 +33,15 @@ func TestCrateTypesOnDemand(t *testing.T) {
 		"src/b.rs": "pub struct Plain { x: u32 }", // spells no word that may make a type not Send
 		"src/c.rs": "use std::cell::Cell;\n// struct Holder is in a.rs\npub struct Counter { c: Cell<u8> }",
 		"src/d.rs": "use std::rc::Rc;\npub async fn f(h: Holder) {}",
+		"src/e.rs": "use std::rc::Rc;\npub struct Lexed { r: Rc<u8> }\nasync fn g() {}", // its summary knows what it declares
 	}
 	reads := map[string]int{}
 	ct := &crateTypes{}
 	for _, p := range []string{"src/a.rs", "src/b.rs", "src/c.rs", "src/d.rs"} {
-		ct.files = append(ct.files, typesLater{p, func() ([]byte, error) { reads[p]++; return []byte(files[p]), nil }})
+		ct.files = append(ct.files, typesLater{path: p, read: func() ([]byte, error) { reads[p]++; return []byte(files[p]), nil }})
 	}
+	ct.files = append(ct.files, typesLater{path: "src/e.rs", read: func() ([]byte, error) { reads["src/e.rs"]++; return []byte(files["src/e.rs"]), nil },
+		tokens: true, types: []string{"Lexed"}})
 	scanned := func() map[string]int {
 		return map[string]int{"src/a.rs": 1, "src/b.rs": 1, "src/c.rs": 1, "src/d.rs": 1}
 	}
@@ -61,6 +64,10 @@ func TestCrateTypesOnDemand(t *testing.T) {
 	if got := ct.defsOf("Plain", "src/d.rs", nil); len(got) != 0 {
 		t.Errorf("defsOf(Plain) = %v, want none: b.rs may declare no type that is not Send", got)
 	}
+	if got := ct.defsOf("Lexed", "src/d.rs", nil); len(got) != 1 || got[0].path != "src/e.rs" {
+		t.Errorf("defsOf(Lexed) = %v, want e.rs's", got)
+	}
+	want["src/e.rs"] = 1 // not scanned: read once, for Lexed
 	if !maps.Equal(reads, want) {
 		t.Errorf("reads after more asks: %v, want %v (each file read at most once more)", reads, want)
 	}

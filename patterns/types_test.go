@@ -95,8 +95,8 @@ func TestTypeLacks(t *testing.T) {
 // definitions read from the tokens (for other files, through the Index)
 // never find a type not Send or not Sync that the parser's definitions
 // find Send and Sync, and miss few the parser finds; and every name they
-// define is one declaredNames gives (the Index reads a file's definitions
-// for those names only).
+// define is one declaredNames gives, and one the file's token summary
+// gives (the Index reads a file's definitions for those names only).
 func TestTokenTypeDefsAgree(t *testing.T) {
 	var mu sync.Mutex
 	checked, missed := 0, 0
@@ -104,9 +104,13 @@ func TestTokenTypeDefsAgree(t *testing.T) {
 		parsed := fileTypeDefs(src, root)
 		toks := tokenTypeDefs(src, name)
 		declared := declaredNames(src)
+		sum := SummarizeLater(name, src, func() ([]byte, error) { return src, nil })
 		for n := range toks {
 			if !slices.Contains(declared, n) {
 				t.Errorf("%s: `%s` has a definition, but declaredNames does not name it: the Index would not read it", name, n)
+			}
+			if sum.tokens && !slices.Contains(sum.types, n) {
+				t.Errorf("%s: `%s` has a definition, but the summary's types do not name it: the Index would not read it", name, n)
 			}
 		}
 		pe, te := &typeEnv{defs: parsed}, &typeEnv{defs: toks}
