@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -13,7 +14,7 @@ import (
 // the prefilter's necessary condition for usesParkingLot (imports.go),
 // which the rules ask.
 func importsParkingLot(src []byte) bool {
-	return strings.Contains(string(src), "parking_lot")
+	return bytes.Contains(src, []byte("parking_lot"))
 }
 
 // fileGuardFns returns the guard-returning fns visible to fc: those of the

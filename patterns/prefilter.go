@@ -735,6 +735,16 @@ func calledNames(src []byte, names map[string]bool, keep func(int) bool) []strin
 	if len(names) == 0 {
 		return nil
 	}
+	if len(names) <= searchedNames {
+		if out, ok := calledNamesSearched(src, names, keep); ok {
+			return out
+		}
+	}
+	return calledNamesWords(src, names, keep)
+}
+
+// calledNamesWords is calledNames reading every word of src.
+func calledNamesWords(src []byte, names map[string]bool, keep func(int) bool) []string {
 	// Most words of a file are none of the names: their first byte or
 	// their length tells, without hashing the word.
 	var first [256]bool
