@@ -339,7 +339,8 @@ func spellsRcType(text []byte, declared map[string]bool) bool {
 // both TYPE.NAME and TYPE::NAME, TYPE being the impl's type (its last
 // path segment outside angle brackets) or the trait's name; nothing for a
 // fn of an impl of a type whose name ends in Guard, which guardDeclKey
-// does not index either. Every key guardFns gives is among them; a
+// does not index either, nor for a fn whose result the tokens show to be
+// tokio's guard (lex_guardfn.go). Every key guardFns gives is among them; a
 // reading the parser would not share (a fn in a macro's tokens, an impl
 // of a reference type) only adds keys.
 func GuardFnCandidates(src []byte) []string {
@@ -364,14 +365,36 @@ func GuardFnCandidates(src []byte) []string {
 		// (an attribute's end) or a qualifier.
 		last = ";"
 	)
+	// The fns returning a guard type, and the guard kinds the file
+	// imports from tokio at its top level (outside every bracket), read
+	// from the use declarations there: a fn returning tokio's guard is
+	// no candidate (notGuardFn).
+	var (
+		fns     []guardReturn
+		tokio   = map[string]bool{}
+		outside = 0  // the brackets open
+		useFrom = -1 // after a top-level `use`, until its `;`
+	)
 	add := func(k string) {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
+		fns[len(fns)-1].keys = append(fns[len(fns)-1].keys, k)
 	}
 	eachToken(src, func(t, i, j int) bool {
 		tok := string(src[i:j])
+		if t == tokPunct && outside == 0 && tok == ";" && useFrom >= 0 {
+			tokioGuardUses(src[useFrom:i], tokio)
+			useFrom = -1
+		}
+		if t == tokIdent && tok == "use" && outside == 0 {
+			useFrom = j
+		}
+		if t == tokPunct {
+			switch tok {
+			case "(", "[", "{":
+				outside++
+			case ")", "]", "}":
+				outside = max(outside-1, 0)
+			}
+		}
 		switch {
 		case header != "" && depth.braces == 0 && depth.parens == 0 && (tok == "}" || tok == ";" && depth.angles > 0):
 			// No header holds these outside its brackets: the header was
@@ -419,9 +442,12 @@ func GuardFnCandidates(src []byte) []string {
 			if bytes.HasPrefix(src[k:], []byte("r#")) {
 				e = identEnd(src, k+2)
 			}
-			if e == k || !returnsGuard(src[e:signatureEnd(src, e)]) {
+			sig := src[e:signatureEnd(src, e)]
+			if e == k || !returnsGuard(sig) {
 				break
 			}
+			ty, _ := returnType(sig)
+			fns = append(fns, guardReturn{ty: ty})
 			name := string(src[k:e])
 			switch top := len(blocks) - 1; {
 			case top < 0 || !blocks[top].item || blocks[top].owner == "":
@@ -438,6 +464,22 @@ func GuardFnCandidates(src []byte) []string {
 		bang.see(src, t, i, j)
 		return true
 	})
+	keep := map[string]bool{}
+	for _, f := range fns {
+		if f.ty == "" || !notGuardFn(f.ty, tokio) {
+			for _, k := range f.keys {
+				keep[k] = true
+			}
+		}
+	}
+	for _, f := range fns {
+		for _, k := range f.keys {
+			if keep[k] && !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
 	return out
 }
 
