@@ -344,14 +344,20 @@ func spellsRcType(text []byte, declared map[string]bool) bool {
 // reading the parser would not share (a fn in a macro's tokens, an impl
 // of a reference type) only adds keys.
 func GuardFnCandidates(src []byte) []string {
+	return readGuardFns(src).cands
+}
+
+// readGuardFns reads GuardFnCandidates and, where the tokens are sure of
+// each candidate fn, the keys and kinds guardFns would give
+// (lex_guardfn.go).
+func readGuardFns(src []byte) guardFnReading {
 	type block struct {
 		owner string // the impl's type or the trait's name
 		item  bool   // an impl or trait body
 		macro bool   // a macro's braces (`name! { .. }`), or inside them
+		plain bool   // an impl of a type path (not `&T`, `(A, B)`, `dyn T`)
 	}
 	var (
-		out    []string
-		seen   = map[string]bool{}
 		blocks []block
 		// The header of an impl or trait being read: its kind, its
 		// brackets, the owner name so far; header == "" outside one.
@@ -359,6 +365,7 @@ func GuardFnCandidates(src []byte) []string {
 		depth   bracketDepth
 		owner   string
 		nameSet bool // trait: the name is read
+		plain   bool // the impl's header spells no bracket, `&`, `*` or `dyn` outside its generics
 		bang    macroBang
 		// The last significant token, for telling an item's `impl` from
 		// `impl Trait` in a type: an item starts after `;`, `{`, `}`, `]`
@@ -372,8 +379,9 @@ func GuardFnCandidates(src []byte) []string {
 	var (
 		fns     []guardReturn
 		tokio   = map[string]bool{}
-		outside = 0  // the brackets open
-		useFrom = -1 // after a top-level `use`, until its `;`
+		outside = 0    // the brackets open
+		useFrom = -1   // after a top-level `use`, until its `;`
+		macros  []bool // for each bracket open: in a macro's tokens
 	)
 	add := func(k string) {
 		fns[len(fns)-1].keys = append(fns[len(fns)-1].keys, k)
@@ -391,8 +399,10 @@ func GuardFnCandidates(src []byte) []string {
 			switch tok {
 			case "(", "[", "{":
 				outside++
+				macros = append(macros, bang.open || len(macros) > 0 && macros[len(macros)-1])
 			case ")", "]", "}":
 				outside = max(outside-1, 0)
+				macros = macros[:max(len(macros)-1, 0)]
 			}
 		}
 		switch {
@@ -404,10 +414,13 @@ func GuardFnCandidates(src []byte) []string {
 				blocks = blocks[:len(blocks)-1]
 			}
 		case header != "":
+			if header == "impl" && depth == (bracketDepth{}) && (tok == "&" || tok == "*" || tok == "(" || tok == "[" || tok == "dyn") {
+				plain = false
+			}
 			top := t == tokPunct && depth.step(src, i, bang.open)
 			switch {
 			case top && tok == "{":
-				blocks = append(blocks, block{owner: owner, item: true})
+				blocks = append(blocks, block{owner: owner, item: true, plain: header != "impl" && header != "impl-where" || plain})
 				header = ""
 			case top && tok == ";":
 				header = ""
@@ -435,7 +448,7 @@ func GuardFnCandidates(src []byte) []string {
 				blocks = blocks[:len(blocks)-1]
 			}
 		case t == tokIdent && (tok == "impl" || tok == "trait") && itemStart(last) && (len(blocks) == 0 || !blocks[len(blocks)-1].macro):
-			header, depth, owner, nameSet = tok, bracketDepth{}, "", false
+			header, depth, owner, nameSet, plain = tok, bracketDepth{}, "", false, true
 		case tok == "fn":
 			k := skipTrivia(src, j)
 			e := identEnd(src, k)
@@ -447,15 +460,23 @@ func GuardFnCandidates(src []byte) []string {
 				break
 			}
 			ty, _ := returnType(sig)
-			fns = append(fns, guardReturn{ty: ty})
 			name := string(src[k:e])
+			f := guardReturn{ty: ty, body: signatureEnd(src, e) < len(src) && src[signatureEnd(src, e)] == '{',
+				macro: len(macros) > 0 && macros[len(macros)-1] || len(blocks) > 0 && blocks[len(blocks)-1].macro}
+			f.self, f.selfKnown = selfParam(sig)
+			fns = append(fns, f)
 			switch top := len(blocks) - 1; {
-			case top < 0 || !blocks[top].item || blocks[top].owner == "":
-				// Outside an impl or trait; or an impl of a type with no
-				// name the lexer can read (a tuple, a reference), which
-				// guardDeclKey does not index: the name alone only adds.
+			case top < 0 || !blocks[top].item:
+				fns[len(fns)-1].name = name
+				add(name)
+			case blocks[top].owner == "" || !blocks[top].plain:
+				// An impl of a type with no name the lexer can read (a
+				// tuple, a reference), which guardDeclKey does not index:
+				// the name alone only adds.
+				fns[len(fns)-1].unsure = true
 				add(name)
 			case !strings.HasSuffix(blocks[top].owner, "Guard"):
+				fns[len(fns)-1].owner, fns[len(fns)-1].name = blocks[top].owner, name
 				add(blocks[top].owner + "." + name)
 				add(blocks[top].owner + "::" + name)
 			}
@@ -464,23 +485,7 @@ func GuardFnCandidates(src []byte) []string {
 		bang.see(src, t, i, j)
 		return true
 	})
-	keep := map[string]bool{}
-	for _, f := range fns {
-		if f.ty == "" || !notGuardFn(f.ty, tokio) {
-			for _, k := range f.keys {
-				keep[k] = true
-			}
-		}
-	}
-	for _, f := range fns {
-		for _, k := range f.keys {
-			if keep[k] && !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+	return guardFnsRead(fns, tokio)
 }
 
 // itemStart reports whether an `impl` or `trait` after the token last

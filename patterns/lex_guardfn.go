@@ -12,10 +12,114 @@ import (
 // `tokio::`, or a guard type the file imports from tokio at its top
 // level, as tokioGuardImports reads them) is none, and needs no parse.
 
-// guardReturn is what the tokens say of a candidate fn's result type.
+// guardReturn is what the tokens say of a fn whose signature returns a
+// guard type (returnsGuard).
 type guardReturn struct {
 	keys []string // its keys (GuardFnCandidates')
 	ty   string   // its result type without whitespace; "" when unsure
+	// name, and owner when it is written right in an impl or trait body:
+	// the key guardDeclKey gives, with self (a self parameter); both ""
+	// for a fn of an impl of a type whose name ends in Guard.
+	name, owner     string
+	self, selfKnown bool
+	body            bool // a `{` ends its signature (the tree's function_item)
+	macro           bool // in a macro's tokens, which the parser reads as no item
+	unsure          bool // written in an impl whose type the tokens cannot name
+}
+
+// guardFnReading is readGuardFns': the candidates, and when certain, the
+// guard-returning fns guardFns gives (key -> guard kind).
+type guardFnReading struct {
+	cands   []string
+	decls   map[string]string
+	certain bool
+}
+
+// guardFnsRead settles readGuardFns' fns, with the guard kinds the file
+// imports from tokio.
+func guardFnsRead(fns []guardReturn, tokio map[string]bool) guardFnReading {
+	r := guardFnReading{decls: map[string]string{}, certain: true}
+	keep := map[string]bool{}
+	for _, f := range fns {
+		if f.ty == "" || !notGuardFn(f.ty, tokio) {
+			for _, k := range f.keys {
+				keep[k] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range fns {
+		for _, k := range f.keys {
+			if keep[k] && !seen[k] {
+				seen[k] = true
+				r.cands = append(r.cands, k)
+			}
+		}
+	}
+	for _, f := range fns {
+		switch {
+		case f.macro || f.unsure || f.ty == "" || f.owner != "" && !f.selfKnown:
+			r.certain = false
+		case !f.body, f.name == "", notGuardFn(f.ty, tokio):
+			// A declaration without a body (the tree's
+			// function_signature_item), a fn of a guard's impl, tokio's
+			// guard: guardFns indexes none.
+		case f.owner == "":
+			r.decls[f.name] = siteGuardKind(f.ty)
+		case f.self:
+			r.decls[f.owner+"."+f.name] = siteGuardKind(f.ty)
+		default:
+			r.decls[f.owner+"::"+f.name] = siteGuardKind(f.ty)
+		}
+	}
+	return r
+}
+
+// selfParam reports whether the fn signature sig (from after the fn's
+// name) takes a self parameter as the tree reads one: `self`, `mut self`,
+// `&self`, `&'a mut self` first, followed by `,` or `)`; `self: Box<Self>`
+// is a parameter of another kind. ok is false when the parameters are not
+// found, or an attribute is written on the first.
+func selfParam(sig []byte) (self, ok bool) {
+	var toks []string // from the parameters' `(`, lifetimes left out
+	angle, lifetime := 0, false
+	for i := 0; i < len(sig) && len(toks) < 6; {
+		t, j := lexToken(sig, i)
+		if t == tokSkip && sig[i] == '\'' && j == i+1 {
+			lifetime = true // the lexer reads a lifetime's quote alone
+		} else if lifetime && t == tokIdent {
+			lifetime = false
+		} else if t != tokSkip {
+			tok := string(sig[i:j])
+			switch {
+			case len(toks) > 0:
+				toks = append(toks, tok)
+			case tok == "<":
+				angle++
+			case tok == ">":
+				angle--
+			case tok == "(" && angle == 0:
+				toks = append(toks, tok)
+			case angle == 0:
+				return false, false
+			}
+		}
+		i = j
+	}
+	k := 1
+	if k < len(toks) && toks[k] == "&" {
+		k++
+	}
+	if k < len(toks) && toks[k] == "mut" {
+		k++
+	}
+	switch {
+	case len(toks) < 2 || toks[1] == "#":
+		return false, false
+	case k+1 < len(toks) && toks[k] == "self":
+		return toks[k+1] == "," || toks[k+1] == ")", true
+	}
+	return false, true
 }
 
 // returnType returns the result type of the fn signature sig (from after
@@ -187,4 +291,22 @@ func (p *useReader) tree(prefix string) [][2]string {
 			return [][2]string{{full, last(full)}}
 		}
 	}
+}
+
+// GuardFnsFromTokens returns what Engine.GuardSummary gives for src, the
+// file at path, under cfg, read from its tokens: ok is false when they
+// are not sure of every fn returning a guard type, and the file must be
+// parsed for them.
+func GuardFnsFromTokens(path string, src []byte, cfg Config) (s *Summary, ok bool) {
+	body := bytes.TrimPrefix(src, bom)
+	s = &Summary{Path: path}
+	if !MayDeclareGuardFn(body) || cfg.MaxFileSize > 0 && len(src) > cfg.MaxFileSize {
+		return s, true
+	}
+	r := readGuardFns(body)
+	if !r.certain {
+		return nil, false
+	}
+	s.GuardFns = r.decls
+	return s, true
 }

@@ -1,7 +1,12 @@
 package patterns
 
 import (
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -47,4 +52,72 @@ func TestGuardFnCandidatesTokio(t *testing.T) {
 			t.Errorf("%s: the parse finds guard fns %v, the case says it finds them: %v", c.name, parsed, !c.unsure)
 		}
 	}
+}
+
+// TestTokenGuardFns: where the tokens are sure of every fn returning a
+// guard type, they give the keys and kinds the parse gives, on shapes
+// that tell the keys apart, on every golden input and corpus file, and
+// on the folders in $SENDFIX_HANDOFF_DIRS; most files with candidates
+// are read so.
+func TestTokenGuardFns(t *testing.T) {
+	e := NewEngine(DefaultConfig(), nil)
+	check := func(name string, src []byte) (certain bool) {
+		r := readGuardFns(src)
+		if !r.certain {
+			return false
+		}
+		if parsed := e.GuardSummary(name, src).GuardFns; !maps.Equal(r.decls, parsed) && len(r.decls)+len(parsed) > 0 {
+			t.Errorf("%s: the tokens give %v, the parse %v", name, r.decls, parsed)
+		}
+		return true
+	}
+	shapes := []struct {
+		src     string
+		certain bool
+	}{
+		{"impl S { fn a(&self) -> MutexGuard<'_, u8> { x } fn b(&'a mut self) -> MutexGuard<'_, u8> { x } fn c(mut self) -> MutexGuard<'static, u8> { x } }", true},
+		{"impl S { fn d(self: Box<Self>) -> MutexGuard<'static, u8> { x } fn e() -> RwLockReadGuard<'static, u8> { x } fn f<F: Fn(u8)>(f: F) -> RwLockWriteGuard<'static, u8> { x } }", true},
+		{"trait T { fn g(&self) -> MutexGuard<'_, u8>; fn h(&self) -> MutexGuard<'_, u8> { x } }", true},
+		{"impl<T> Trait for a::b::Shared<T> where T: Send { fn i(&self) -> std::sync::MutexGuard<'_, T> { x } }", true},
+		{"impl S { fn outer(&self) { fn inner() -> MutexGuard<'static, u8> { x } } }\nmod m { fn free() -> MutexGuard<'static, u8> { x } }", true},
+		{"impl<'a, T> MutexGuard<'a, T> { fn map(this: Self) -> MutexGuard<'a, T> { x } }", true},
+		{"impl S { fn j(&self) -> MutexGuard<'_, u8> where u8: Send { x } }", true},
+		{"impl S { fn k(#[cfg(x)] &self) -> MutexGuard<'_, u8> { x } }", false},
+		{"impl Tr for &S { fn l(&self) -> MutexGuard<'_, u8> { x } }", false},
+		{"impl Tr for (A, B) { fn m(&self) -> MutexGuard<'_, u8> { x } }", false},
+		{"m! { fn n() -> MutexGuard<'static, u8> { x } }", false},
+		{"m!(fn o() -> MutexGuard<'static, u8> { x });", false},
+		{"fn p() -> MutexGuard<'static, u8> /* c */ { x }", false},
+	}
+	for _, c := range shapes {
+		if got := check(c.src, []byte(c.src)); got != c.certain {
+			t.Errorf("%s: certain %v, want %v", c.src, got, c.certain)
+		}
+	}
+	files := append(goldenInputs(t), corpusFiles(t)...)
+	if extra := os.Getenv("SENDFIX_HANDOFF_DIRS"); extra != "" {
+		for _, dir := range strings.Split(extra, ":") {
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
+					files = append(files, p)
+				}
+				return err
+			})
+		}
+	}
+	with, certain := 0, 0
+	for _, p := range files {
+		src := mustRead(t, p)
+		if !MayDeclareGuardFn(src) || len(GuardFnCandidates(src)) == 0 {
+			continue
+		}
+		with++
+		if check(p, src) {
+			certain++
+		}
+	}
+	if certain*2 < with {
+		t.Errorf("the tokens are sure of %d of %d files with candidates", certain, with)
+	}
+	t.Logf("sure of %d of %d files with candidates", certain, with)
 }

@@ -18,6 +18,20 @@ type guardSummarizer interface {
 	GuardSummary(path string, src []byte) *patterns.Summary
 }
 
+// guardSummary returns the guard-returning fns of src, the file at
+// display: from its tokens where they are sure of them
+// (patterns.GuardFnsFromTokens) and parse is false, else from a parse by
+// the worker's engine (made by mk on first need).
+func guardSummary(e *engine, mk func() engine, cfg patterns.Config, display string, src []byte, parse bool) *patterns.Summary {
+	if s, ok := patterns.GuardFnsFromTokens(display, src, cfg); ok && !parse {
+		return s
+	}
+	if *e == nil {
+		*e = mk()
+	}
+	return (*e).(guardSummarizer).GuardSummary(display, src)
+}
+
 // scans reports whether the App's engines are patterns engines, whose
 // rules the schedule's prefilters describe. Test fakes are not; they go
 // through summarize and process alone. (Comparing the factory, rather
@@ -40,17 +54,20 @@ func (a *App) scans() bool {
 //     (GuardFnCandidates);
 //  2. the Index is built from every file's summary: it knows which async
 //     fns must be Send;
-//  3. the files whose hand-offs to a Send context other than a spawn may
+//  3. the files that may hold a finding are read again and looked at with
+//     the Index (patterns.Index.LookSeeds): only a guard or an Rc in an
+//     async body that may have to be Send counts, and the candidate keys
+//     they call there are noted; the same reading gives the hand-off
+//     gate's seeds;
+//  4. the files whose hand-offs to a Send context other than a spawn may
 //     reach a fn that decides a finding are parsed for them, and the
-//     Index is built again with them (withHandOffs);
-//  4. the files that may hold a finding are read again and looked at with
-//     the Index (patterns.Index.Look): only a guard or an Rc in an async
-//     body that may have to be Send counts, and the candidate keys they
-//     call there are noted;
-//  5. the declaring files of a key so called are parsed for their
+//     Index is built again with them (withHandOffs), and then step 3's
+//     look taken again;
+//  5. the declaring files of a key so called are read for their
 //     guard-returning fns alone (a fn no file calls so changes no file's
-//     outcome), which join the Index; a file that calls one of those fns
-//     needs a run too.
+//     outcome), from their tokens where those are sure of every such fn
+//     (patterns.GuardFnsFromTokens), else parsed; the fns join the Index,
+//     and a file that calls one of them needs a run too.
 //
 // The files that need a run are parsed by the run, once per pass. It
 // returns each file's read error, which files need a run, and the Index
@@ -58,8 +75,9 @@ func (a *App) scans() bool {
 // which the Index drops once built.
 //
 // With SENDFIX_EXHAUSTIVE=1 in the environment every file is run, with
-// the guard-returning fns and the hand-offs of every file: the schedule's
-// promise, that it changes no result, can be checked against that.
+// the guard-returning fns (parsed) and the hand-offs of every file: the
+// schedule's promise, that it changes no result, can be checked against
+// that.
 //
 // looks holds the first step's result for the files looked at already, by
 // absolute path (see looker); the others are looked at here.
@@ -199,10 +217,7 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 			readErr[i] = err
 			return
 		}
-		if *e == nil {
-			*e = mk()
-		}
-		guards[i] = (*e).(guardSummarizer).GuardSummary(files[i].display, src)
+		guards[i] = guardSummary(e, mk, o.cfg, files[i].display, src, exhaustive)
 	})
 	idx.AddGuardFns(guards...)
 	for i, ns := range calls {

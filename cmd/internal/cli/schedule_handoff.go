@@ -28,10 +28,7 @@ func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, 
 	if !exhaustive {
 		a.each(ctx, o, patterns.Declarers(cands, patterns.GuardKeysCalled(found)), nil, func(e *engine, mk func() engine, i int) {
 			if src, err := readSource(files[i].abs); err == nil {
-				if *e == nil {
-					*e = mk()
-				}
-				guards[i] = (*e).(guardSummarizer).GuardSummary(files[i].display, src)
+				guards[i] = guardSummary(e, mk, o.cfg, files[i].display, src, false)
 			}
 		})
 		paths := make([]string, len(files))

@@ -162,7 +162,7 @@ func (c *count) add(src []byte) {
 // and the files with findings when those are run.
 func stats(files []string, jobs int, verbose bool) {
 	cfg := patterns.DefaultConfig()
-	var all, async, may, handed, guardDecl, need, found count
+	var all, async, may, handed, guardDecl, guardTokens, need, found count
 	sums := make([]*patterns.Summary, len(files))
 	pos := map[string]int{}
 	for i, f := range files {
@@ -197,7 +197,17 @@ func stats(files []string, jobs int, verbose bool) {
 	for i := range engines {
 		engines[i] = patterns.NewEngine(cfg, nil)
 	}
-	guardOf := make([]*patterns.Summary, len(files)) // the declaring files parsed for their guard fns
+	guardOf := make([]*patterns.Summary, len(files)) // the declaring files read for their guard fns
+	// guardFns is the schedule's guardSummary: the tokens where they are
+	// sure, else a parse.
+	guardFns := func(w int, path string, src []byte) *patterns.Summary {
+		if g, ok := patterns.GuardFnsFromTokens(path, src, cfg); ok {
+			guardTokens.add(src)
+			return g
+		}
+		guardDecl.add(src)
+		return engines[w].GuardSummary(path, src)
+	}
 	// The hand-off gate (cmd/internal/cli/schedule_handoff.go): the seeds
 	// of the files that may hold a finding (those resting on a candidate
 	// guard fn when its declaring file, parsed, says it is one), and the
@@ -218,8 +228,7 @@ func stats(files []string, jobs int, verbose bool) {
 			declFiles = append(declFiles, files[i])
 		}
 		each(declFiles, jobs, func(w int, path string, src []byte) {
-			guardDecl.add(src)
-			guardOf[pos[path]] = engines[w].GuardSummary(path, src)
+			guardOf[pos[path]] = guardFns(w, path, src)
 		})
 		if reach, all := idx.ReachOf(files, found, guardOf); !all {
 			later = patterns.HandOffGate(sums, later, reach)
@@ -259,8 +268,7 @@ func stats(files []string, jobs int, verbose bool) {
 		}
 	}
 	each(decl, jobs, func(w int, path string, src []byte) {
-		guardDecl.add(src)
-		g := engines[w].GuardSummary(path, src)
+		g := guardFns(w, path, src)
 		mu.Lock()
 		guards = append(guards, g)
 		mu.Unlock()
@@ -318,6 +326,7 @@ func stats(files []string, jobs int, verbose bool) {
 	line("name async, spawn or Guard", &async)
 	line("MayMatch (read again)", &may)
 	line("parsed for hand-offs (gate)", &handed)
+	line("declare a guard fn called (read from tokens)", &guardTokens)
 	line("declare a guard fn called (parsed for it)", &guardDecl)
 	line("Index.MayMatch (parsed and run)", &need)
 	line("with findings", &found)
