@@ -1,9 +1,8 @@
 package patterns
 
 import (
-	"fmt"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -44,7 +43,7 @@ type Index struct {
 	// callers are, for each fn, the fns that await a call matched to it
 	// (one of several, for an ambiguous call): the edges Send
 	// requirements and ambiguity notes follow, reversed (SeedReach).
-	callers map[int32][]int32
+	callers [][]int32
 	// typesLater are, by crate, the files whose type definitions are
 	// read when a type they may declare is first asked for
 	// (SummarizeLater, types_later.go). The map is not changed past
@@ -200,9 +199,9 @@ type ixBuild struct {
 	byTrait map[key2][]int32   // trait, name -> fns of impls of that trait
 	methods map[string][]int32 // name -> methods, any crate
 	free    map[key2][]int32   // crate, name -> free fns
-	edges   map[int32][]int32
-	many    []int32   // the fns of the last call resolve found ambiguous
-	amb     []ambCall // the ambiguous calls that carry a Send requirement
+	edges   [][]int32          // by fn: the fns it awaits
+	many    []int32            // the fns of the last call resolve found ambiguous
+	amb     []ambCall          // the ambiguous calls that carry a Send requirement
 }
 
 type (
@@ -274,11 +273,12 @@ func (b *ixBuild) declare(f *ixFile) {
 // chain).
 func (b *ixBuild) propagate(sums []*Summary) {
 	ix := b.ix
-	b.edges = map[int32][]int32{}
-	ix.callers = map[int32][]int32{}
+	b.edges = make([][]int32, len(ix.fns))
+	ix.callers = make([][]int32, len(ix.fns))
 	type item struct {
-		fn  int32
-		why string
+		fn   int32
+		from int32 // the Send-required fn awaiting it; -1 with why
+		why  string
 	}
 	var work []item
 	for _, s := range sums {
@@ -304,9 +304,9 @@ func (b *ixBuild) propagate(sums []*Summary) {
 				if why == "" {
 					why = "its future is spawned"
 				}
-				work = append(work, item{to, why})
+				work = append(work, item{to, -1, why})
 			case fromSpawned:
-				work = append(work, item{to, "it is awaited from a spawned task"})
+				work = append(work, item{to, -1, "it is awaited from a spawned task"})
 			default:
 				from := f.keys[s.fns[c.from].key]
 				b.edges[from] = append(b.edges[from], to)
@@ -320,12 +320,16 @@ func (b *ixBuild) propagate(sums []*Summary) {
 		if ix.send[it.fn] {
 			continue
 		}
-		ix.send[it.fn], ix.why[it.fn] = true, it.why
+		why := it.why
+		if it.from >= 0 {
+			why = "it is awaited from `" + ix.fns[it.from].name + "`, which must be Send"
+		}
+		ix.send[it.fn], ix.why[it.fn] = true, why
 		next := b.edges[it.fn]
-		sort.Slice(next, func(i, j int) bool { return next[i] < next[j] })
+		slices.Sort(next)
 		for _, c := range next {
 			if !ix.send[c] {
-				work = append(work, item{c, fmt.Sprintf("it is awaited from `%s`, which must be Send", ix.fns[it.fn].name)})
+				work = append(work, item{c, it.fn, ""})
 			}
 		}
 	}

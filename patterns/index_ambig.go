@@ -88,7 +88,7 @@ func (b *ixBuild) noteAmbiguous() {
 	byFrom := map[int32][]int{}
 	type item struct {
 		fn   int32
-		note ambNote
+		note int // the ambCall whose note it takes
 	}
 	var work []item
 	for i, a := range b.amb {
@@ -97,7 +97,7 @@ func (b *ixBuild) noteAmbiguous() {
 			continue
 		}
 		for _, id := range a.ids {
-			work = append(work, item{id, a.note})
+			work = append(work, item{id, i})
 		}
 	}
 	notes := map[int32]ambNote{}
@@ -107,16 +107,20 @@ func (b *ixBuild) noteAmbiguous() {
 		if _, seen := notes[it.fn]; seen {
 			continue
 		}
-		notes[it.fn] = it.note
+		notes[it.fn] = b.amb[it.note].note
 		if ix.send[it.fn] {
 			continue // its callees are Send-required through it already
 		}
 		for _, c := range b.edges[it.fn] {
-			work = append(work, item{c, it.note})
+			if _, seen := notes[c]; !seen {
+				work = append(work, item{c, it.note})
+			}
 		}
 		for _, i := range byFrom[it.fn] {
 			for _, id := range b.amb[i].ids {
-				work = append(work, item{id, it.note})
+				if _, seen := notes[id]; !seen {
+					work = append(work, item{id, it.note})
+				}
 			}
 		}
 	}
