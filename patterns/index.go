@@ -56,7 +56,13 @@ type ixFile struct {
 	crate string           // the crate's root folder
 	mod   string           // the file's module in its crate, "a::b"
 	keys  map[string]int32 // fnKey -> fn
-	sum   *Summary
+	// hand: for a file still to be parsed for its hand-offs
+	// (Summary.handLater), the async fns its slot regions' calls may
+	// mean as this Index matches them (precisely, or as one of an
+	// ambiguous call's); handAny when any fn may be meant.
+	hand    []int32
+	handAny bool
+	sum     *Summary
 }
 
 // ixFn is one fn: the declarations of a crate's module and impl type that
@@ -121,6 +127,11 @@ func NewIndex(sums ...*Summary) *Index {
 	}
 	ix.send = make([]bool, len(ix.fns))
 	ix.why = make([]string, len(ix.fns))
+	for _, s := range live {
+		if s.handLater {
+			b.handed(ix.files[s.Path])
+		}
+	}
 	b.propagate(live)
 	for _, f := range ix.files {
 		f.sum = nil // the summaries are not needed past the build

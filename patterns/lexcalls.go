@@ -153,13 +153,18 @@ func (fs *fileSyntax) callShapeEndingAt(k int32) (callShape, bool) {
 	if n < 0 {
 		return callShape{}, false
 	}
+	return fs.shapeAt(n), true
+}
+
+// shapeAt returns the shape of a call whose callee's name is token n.
+func (fs *fileSyntax) shapeAt(n int32) callShape {
 	name := fs.ident(n)
 	switch {
 	case fs.is(n-1, '.'):
 		if r := n - 2; fs.word(r, "self") && !fs.is(r-1, '.') && !fs.colons(r-1) {
-			return callShape{callSelf, []string{name}}, true
+			return callShape{callSelf, []string{name}}
 		}
-		return callShape{callRecv, []string{name}}, true
+		return callShape{callRecv, []string{name}}
 	case fs.colons(n - 1):
 		segs := fs.pathBefore(n)
 		for i := range segs {
@@ -168,9 +173,9 @@ func (fs *fileSyntax) callShapeEndingAt(k int32) (callShape, bool) {
 		if segs[0] == "" {
 			segs[0] = "::"
 		}
-		return callShape{callPath, segs}, true
+		return callShape{callPath, segs}
 	}
-	return callShape{callBare, []string{name}}, true
+	return callShape{callBare, []string{name}}
 }
 
 // addCall records the call of shape sh in body b (-1: spawned) at k.

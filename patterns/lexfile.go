@@ -153,12 +153,45 @@ type fileSyntax struct {
 	// place where the model may hand a future to a Send context other
 	// than a spawn; without one, handoffCalls finds no fn handed over.
 	slots bool
-	// handWords: the wordHash of the names a hand-off of its slots may
-	// name (regionWords); nil when the reading is unsure (unbalanced
-	// brackets, loose spans): any name.
-	handWords []uint64
+	// handCalls: the calls a hand-off of its slots may name, as the
+	// parse would shape them (regionCalls); nil when the reading is
+	// unsure (unbalanced brackets, loose spans): any call.
+	handCalls []lexCall
+	// scopes are the modules, impls and traits the walk opened, in order
+	// (scopeAt).
+	scopes []scopeSpan
 	// macroImported: awaitMacroImported's answers, by macro name.
 	macroImported map[string]bool
+}
+
+// scopeSpan is a module's, impl's or trait's braces, open to close.
+type scopeSpan struct {
+	open, close int32
+	role        uint8
+	name, trait string
+}
+
+// scopeAt returns the inline modules around token k and the impl's type
+// and trait (a trait's name twice in its own body) of the innermost impl
+// or trait around it: what the walk records for a call at k (addCall).
+func (fs *fileSyntax) scopeAt(k int32) (mods, owner, trait string) {
+	for _, s := range fs.scopes {
+		if s.open >= k {
+			break
+		}
+		if k >= s.close {
+			continue
+		}
+		switch s.role {
+		case roleMod:
+			mods = join(mods, s.name)
+		case roleImpl:
+			owner, trait = s.name, s.trait
+		case roleTrait:
+			owner, trait = s.name, s.name
+		}
+	}
+	return mods, owner, trait
 }
 
 // frame is an open bracket of the walk, or a closure's expression body.
@@ -510,6 +543,9 @@ func (w *walker) punct(k int32) int32 {
 		}
 		if f.role == roleAsync || f.role == roleFn && f.body >= 0 {
 			fs.bodies[f.body].open = k
+		}
+		if f.role == roleMod || f.role == roleImpl || f.role == roleTrait {
+			fs.scopes = append(fs.scopes, scopeSpan{k, fs.pair[k], f.role, f.name, f.trait})
 		}
 		w.push(f)
 	case ')', ']', '}':

@@ -14,10 +14,10 @@ import (
 // a finding only where it reaches an async fn whose requirement decides
 // whether a guard or an Rc is reported, or why (a seed, HandOffSeeds).
 // The fns that may reach a seed are the seeds and, to a fixed point, the
-// fns awaiting a call the Index matched to one of them (SeedReach). The
-// Index matches a hand-off to fns of the name it spells, so a file is
-// parsed when a name its slot regions spell (regionWords) is a name of
-// one of those fns.
+// fns awaiting a call the Index matched to one of them (SeedReach). A
+// file is parsed when a call its slot regions may hand over
+// (regionCalls), matched by the Index as it would match the parse's
+// (Index.handed), may mean one of those fns.
 
 // Seeds are the async fns of a file whose Send requirement may decide
 // whether, or why, a finding is made in it (Index.HandOffSeeds), by
@@ -164,52 +164,21 @@ func HandOffsLater(sums []*Summary) []int {
 }
 
 // HandOffGate returns those of later (HandOffsLater's indexes into sums)
-// whose hand-offs may reach a seed: a name their slot regions spell is
-// one of reach (Index.SeedReach), or a name a `use` of any file gives one
-// (`use crate::jobs::work as w;` then `Box::pin(w())`: the Index follows
-// the import to `work`), or their reading cannot tell.
-func HandOffGate(sums []*Summary, later []int, reach map[string]bool) []int {
+// whose hand-offs may reach a seed: a fn their slot regions' calls may
+// mean, as the Index matches calls (imports and aliases followed), is one
+// of reach (SeedReach), or their reading cannot tell.
+func (ix *Index) HandOffGate(sums []*Summary, later []int, reach map[int32]bool) []int {
 	if len(reach) == 0 {
 		return nil
 	}
-	hashes := make([]uint64, 0, len(reach))
-	for n := range reach {
-		hashes = append(hashes, wordHash([]byte(n)))
-	}
-	for _, s := range sums {
-		if s == nil {
-			continue
-		}
-		for _, u := range s.uses {
-			if !u.glob && len(u.path) > 0 && u.alias != "" && reach[u.path[len(u.path)-1]] {
-				hashes = append(hashes, wordHash([]byte(u.alias)))
-			}
-		}
-	}
-	slices.Sort(hashes)
-	hashes = slices.Compact(hashes)
 	var out []int
 	for _, i := range later {
-		if s := sums[i]; s.handWords == nil || meets(s.handWords, hashes) {
+		f := ix.files[sums[i].Path]
+		if f == nil || f.handAny || slices.ContainsFunc(f.hand, func(id int32) bool { return reach[id] }) {
 			out = append(out, i)
 		}
 	}
 	return out
-}
-
-// meets reports whether two sorted slices share an element.
-func meets(a, b []uint64) bool {
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] == b[j]:
-			return true
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return false
 }
 
 // GuardKeysCalled returns, for each file, the candidate keys its seeds
@@ -229,7 +198,7 @@ func GuardKeysCalled(found []Seeds) [][]string {
 // of Seeds.ByGuardFn counts when guards (the GuardSummary of declaring
 // files) name its key as a guard-returning fn. all is true when a file's
 // seeds may be any fn (Seeds.All): then every file may matter.
-func (ix *Index) ReachOf(paths []string, found []Seeds, guards []*Summary) (reach map[string]bool, all bool) {
+func (ix *Index) ReachOf(paths []string, found []Seeds, guards []*Summary) (reach map[int32]bool, all bool) {
 	guardFn := map[string]bool{}
 	for _, g := range guards {
 		if g != nil {
@@ -254,15 +223,14 @@ func (ix *Index) ReachOf(paths []string, found []Seeds, guards []*Summary) (reac
 	return ix.SeedReach(seeds), all
 }
 
-// SeedReach returns the names of the fns from which a seed may be
-// reached, the seeds' own included: seeds are fnKeys by file path
-// (HandOffSeeds), and the fns that await a call matched to one in the
-// set (Index.callers: precisely, or as one of the fns an ambiguous call
-// may mean) join it, to a fixed point. A hand-off (a call from a spawn,
-// as the Index matches calls: by name first) can make a seed
-// Send-required, or change why, or the ambiguity notes reaching it, only
-// through a fn of the set, so only by one of these names.
-func (ix *Index) SeedReach(seeds map[string][]string) map[string]bool {
+// SeedReach returns the fns from which a seed may be reached, the seeds'
+// own included: seeds are fnKeys by file path (HandOffSeeds), and the fns
+// that await a call matched to one in the set (Index.callers: precisely,
+// or as one of the fns an ambiguous call may mean) join it, to a fixed
+// point. A hand-off (a call from a spawn, as the Index matches calls) can
+// make a seed Send-required, or change why, or the ambiguity notes
+// reaching it, only through a fn of the set.
+func (ix *Index) SeedReach(seeds map[string][]string) map[int32]bool {
 	in := map[int32]bool{}
 	var work []int32
 	for path, keys := range seeds {
@@ -287,11 +255,48 @@ func (ix *Index) SeedReach(seeds map[string][]string) map[string]bool {
 			}
 		}
 	}
-	names := make(map[string]bool, len(in))
-	for id := range in {
-		names[ix.fns[id].name] = true
+	return in
+}
+
+// matched returns c with only what resolve reads of it for its shape:
+// the modules for `name(..)` and a path, the impl and trait for
+// `self.name(..)` and `Self::name(..)`, nothing more for `x.name(..)`.
+// Two calls alike so are matched to the same fns.
+func (c lexCall) matched() lexCall {
+	out := lexCall{body: -1, shape: c.shape, line: c.line}
+	switch {
+	case c.shape.kind == callRecv:
+	case c.shape.kind == callSelf, c.shape.kind == callPath && len(c.shape.segs) == 2 && c.shape.segs[0] == "Self":
+		out.owner, out.trait = c.owner, c.trait
+	default:
+		out.mods = c.mods
 	}
-	return names
+	return out
+}
+
+// handed records in f the async fns the calls of its slot regions
+// (Summary.handCalls) may mean, as propagate would match them.
+func (b *ixBuild) handed(f *ixFile) {
+	calls := f.sum.handCalls
+	if calls == nil {
+		f.handAny = true
+		return
+	}
+	add := func(id int32) {
+		if b.ix.fns[id].async && !slices.Contains(f.hand, id) {
+			f.hand = append(f.hand, id)
+		}
+	}
+	for _, c := range calls {
+		switch id := b.resolve(f, c); {
+		case id >= 0:
+			add(id)
+		case id == manyFns:
+			for _, m := range b.many {
+				add(m)
+			}
+		}
+	}
 }
 
 // ReadHandOffs parses src, the file s summarizes, for the fns it hands to

@@ -39,16 +39,21 @@ func TestHandOffNeedsSlots(t *testing.T) {
 			continue
 		}
 		fsy := readFile(src)
-		may, words := fsy.mayHandOff(), fsy.handWords
+		may, calls := fsy.mayHandOff(), fsy.handCalls
 		fsy.release()
 		if may {
 			parsed++
-			// HandOffGate's promise: every fn the parse hands over is
-			// named by a word of the slot regions (or any may be).
-			if words != nil {
+			// HandOffGate's promise: every call the parse hands over is
+			// one of the slot regions' calls, in shape and in the scope the
+			// Index reads for that shape (lexCall.matched), which it
+			// matches alike (or any may be).
+			if calls != nil {
 				for _, c := range handoffCalls(src) {
-					if _, ok := slices.BinarySearch(words, wordHash([]byte(c.shape.name()))); !ok {
-						t.Errorf("%s:%d: `%s` is handed over, and no slot region of the tokens names it", p, c.line, c.shape.name())
+					m := c.matched()
+					if !slices.ContainsFunc(calls, func(r lexCall) bool {
+						return slices.Equal(r.shape.segs, m.shape.segs) && r.shape.kind == m.shape.kind && r.mods == m.mods && r.owner == m.owner && r.trait == m.trait
+					}) {
+						t.Errorf("%s:%d: `%s` (in %q, %q, %q) is handed over, and no slot region of the tokens has that call", p, c.line, callText(c.shape), c.mods, c.owner, c.trait)
 					}
 				}
 			}
@@ -119,7 +124,7 @@ func TestHandOffGate(t *testing.T) {
 	if s := ix.HandOffSeeds("app/src/other.rs", []byte(handOffFiles["app/src/other.rs"]), nil, cfg); len(s.Keys) > 0 {
 		t.Errorf("seeds of other.rs, which holds no guard: %v", s.Keys)
 	}
-	gate := HandOffGate(sums, later, ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
+	gate := ix.HandOffGate(sums, later, ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
 	if len(gate) != 1 || sums[gate[0]].Path != "app/src/run.rs" {
 		t.Fatalf("gate: %v, want run.rs alone", gate)
 	}
@@ -129,7 +134,7 @@ func TestHandOffGate(t *testing.T) {
 	if why, ok := NewIndex(sums...).sendFn("app/src/jobs.rs", "||work"); !ok || !strings.Contains(why, "returned by `job`") {
 		t.Errorf("after the hand-off, work: %q, %v", why, ok)
 	}
-	if g := HandOffGate(sums, later, ix.SeedReach(nil)); len(g) != 0 {
+	if g := ix.HandOffGate(sums, later, ix.SeedReach(nil)); len(g) != 0 {
 		t.Errorf("without a seed the gate names %v", g)
 	}
 }
@@ -162,7 +167,7 @@ func TestHandOffGateAlias(t *testing.T) {
 			}
 			ix := NewIndex(sums...)
 			seeds := ix.HandOffSeeds("app/src/jobs.rs", []byte(files["app/src/jobs.rs"]), nil, DefaultConfig())
-			gate := HandOffGate(sums, HandOffsLater(sums), ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
+			gate := ix.HandOffGate(sums, HandOffsLater(sums), ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
 			if len(gate) != 1 || sums[gate[0]].Path != "app/src/run.rs" {
 				t.Fatalf("gate: %v, want run.rs", gate)
 			}
@@ -212,7 +217,95 @@ func TestReachOfGuardFn(t *testing.T) {
 	}
 	guards := []*Summary{{Path: "src/state.rs", GuardFns: map[string]string{"State.state": "State.state"}}}
 	reach, _ := ix.ReachOf([]string{"src/a.rs"}, found, guards)
-	if !reach["held"] || !reach["caller"] || reach["tick"] {
+	names := map[string]bool{}
+	for id := range reach {
+		names[ix.fns[id].name] = true
+	}
+	if !names["held"] || !names["caller"] || names["tick"] || len(names) != 2 {
 		t.Errorf("with State.state a guard fn: reach %v, want held and its caller", reach)
+	}
+}
+
+// TestHandOffGateByPath: a hand-off is matched to fns as the Index
+// matches calls, by path and scope, not by name: the file is parsed when
+// the call may mean the seed (its type's fn, Self's, self's, a unique
+// method, an ambiguous method one of whose fns is the seed, through a
+// glob import), and not when it means another type's fn of that name, a
+// fn of another module, or a sync fn. Each case is checked first with
+// every hand-off read: the seed is Send-required (or noted) exactly when
+// the gate parses.
+func TestHandOffGateByPath(t *testing.T) {
+	const seed = `use std::sync::Mutex;
+pub static M: Mutex<u32> = Mutex::new(0);
+async fn tick() {}
+pub struct Worker;
+impl Worker {
+    pub async fn new() {
+        let mut g = M.lock().unwrap();
+        *g += 1;
+        tick().await;
+    }
+    pub async fn run(&self) {
+        let mut g = M.lock().unwrap();
+        *g += 1;
+        tick().await;
+    }
+}
+pub struct Other;
+impl Other {
+    pub async fn new() {}
+    pub fn sync_new() {}
+}
+pub async fn work() {}
+`
+	const head = "use futures::future::BoxFuture;\nuse crate::jobs::{Worker, Other};\n"
+	for _, c := range []struct {
+		name, run string
+		parse     bool
+	}{
+		{"its type's fn", head + "pub fn job() -> BoxFuture<'static, ()> { Box::pin(Worker::new()) }\n", true},
+		{"another type's fn of that name", head + "pub fn job() -> BoxFuture<'static, ()> { Box::pin(Other::new()) }\n", false},
+		{"a fn of another module", head + "pub fn job() -> BoxFuture<'static, ()> { Box::pin(crate::jobs::work()) }\n", false},
+		{"a sync fn", head + "pub fn job() -> BoxFuture<'static, ()> { Other::sync_new(); Box::pin(async {}) }\n", false},
+		{"a unique method", head + "pub fn job(w: &'static Worker) -> BoxFuture<'static, ()> { Box::pin(w.run()) }\n", true},
+		{"Self", head + "pub struct W2;\nimpl Worker { pub fn job() -> BoxFuture<'static, ()> { Box::pin(Self::new()) } }\n", true},
+		{"a glob import", "use futures::future::BoxFuture;\nuse crate::jobs::*;\npub fn job() -> BoxFuture<'static, ()> { Box::pin(Worker::new()) }\n", true},
+		{"an alias", "use futures::future::BoxFuture;\nuse crate::jobs::Worker as W;\npub fn job() -> BoxFuture<'static, ()> { Box::pin(W::new()) }\n", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]string{
+				"app/src/main.rs": "mod jobs;\nmod run;\nfn main() {}\n",
+				"app/src/jobs.rs": seed,
+				"app/src/run.rs":  c.run,
+			}
+			paths := []string{"app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs"}
+			sums := make([]*Summary, len(paths))
+			full := make([]*Summary, len(paths))
+			for i, p := range paths {
+				src := []byte(files[p])
+				sums[i] = SummarizeLater(p, src, func() ([]byte, error) { return src, nil })
+				full[i] = Summarize(p, src)
+			}
+			later := HandOffsLater(sums)
+			if len(later) != 1 {
+				t.Fatalf("files to parse for hand-offs: %v, want run.rs", later)
+			}
+			all := NewIndex(full...)
+			_, newSend := all.sendFn("app/src/jobs.rs", "|Worker|new")
+			_, runSend := all.sendFn("app/src/jobs.rs", "|Worker|run")
+			reached := newSend || runSend || all.ambiguityNote("app/src/jobs.rs", "|Worker|run") != ""
+			if reached != c.parse {
+				t.Fatalf("with every hand-off read, a seed is reached: %v, the case says %v", reached, c.parse)
+			}
+			ix := NewIndex(sums...)
+			seeds := ix.HandOffSeeds("app/src/jobs.rs", []byte(seed), nil, DefaultConfig())
+			if len(seeds.Keys) != 2 {
+				t.Fatalf("seeds %v, want Worker's new and run", seeds.Keys)
+			}
+			gate := ix.HandOffGate(sums, later, ix.SeedReach(map[string][]string{"app/src/jobs.rs": seeds.Keys}))
+			if got := len(gate) == 1; got != c.parse {
+				t.Errorf("the gate parses run.rs: %v, want %v", got, c.parse)
+			}
+		})
 	}
 }

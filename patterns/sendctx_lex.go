@@ -64,7 +64,7 @@ func (fs *fileSyntax) markHandOffs() {
 	ss := fs.readSendSlots()
 	fs.slots = len(ss.regions) > 0 || len(ss.traitSend) > 0 || len(ss.asyncTrait) > 0
 	if fs.balanced && len(fs.loose) == 0 {
-		fs.handWords = fs.regionWords(ss)
+		fs.handCalls = fs.regionCalls(ss)
 	}
 	var names map[string]bool
 	if len(ss.regions) > 0 {

@@ -360,16 +360,20 @@ func (fs *fileSyntax) awaitedAfter(open int32) bool {
 	return fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await")
 }
 
-// regionWords returns the wordHash of every name a hand-off in a region
-// may name (namesWithin's rule), sorted and distinct: the parse
-// (handoffCalls) hands over no fn by another name. Where a future is
+// regionCalls returns, for every name a hand-off in a region may name
+// (namesWithin's rule), the call handoffCalls would give if it handed that
+// name over: its shape as the tokens before the name spell it (shapeAt:
+// `name`, `a::b::name`, `self.name`, `x.name`), in its modules and impl
+// or trait (scopeAt), each once. The parse hands over no fn another way,
+// and the Index matches these calls as it would match the parse's. Where a future is
 // handed (handedCalls), a fn is handed as the callee of a call: a name
 // followed by its arguments, or by a turbofish and its arguments. An
 // async block in a region is handed over as a block, and what it awaits
 // reaches the Index as its calls: its names count only where a region of
 // their own holds them (a slot call written in the block). It is not nil.
-func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
-	out := []uint64{}
+func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
+	out := []lexCall{}
+	seen := map[string]bool{}
 	add := func(r [2]int32, callees bool) {
 		for k := r[0]; k <= r[1] && int(k) < len(fs.toks); k++ {
 			if fs.word(k, "async") {
@@ -397,7 +401,16 @@ func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
 			if args && fs.awaitedAfter(open) {
 				continue // `name(..).await`: awaited, not handed over
 			}
-			out = append(out, wordHash(w))
+			c := lexCall{body: -1, shape: fs.shapeAt(k), line: -1}
+			for i, seg := range c.shape.segs {
+				c.shape.segs[i] = strings.TrimPrefix(seg, "r#")
+			}
+			c.mods, c.owner, c.trait = fs.scopeAt(k)
+			c = c.matched()
+			if id := callText(c.shape) + "|" + c.mods + "|" + c.owner + "|" + c.trait; !seen[id] {
+				seen[id] = true
+				out = append(out, c)
+			}
 		}
 	}
 	for _, r := range ss.handed {
@@ -406,8 +419,7 @@ func (fs *fileSyntax) regionWords(ss *sendSlots) []uint64 {
 	for _, r := range ss.handedCalls {
 		add(r, true)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 // returned returns the token ranges of what the body whose `{` is token

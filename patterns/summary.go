@@ -36,10 +36,10 @@ type Summary struct {
 	reread func() ([]byte, error)
 	// handLater: the file may hand a fn to a Send context other than a
 	// spawn (fileSyntax.mayHandOff) and was not parsed for those yet;
-	// handWords are the wordHash of the names such a hand-off may name
-	// (fileSyntax.handWords), or nil for any name.
+	// handCalls are the calls such a hand-off may make (regionCalls),
+	// or nil for any call.
 	handLater bool
-	handWords []uint64
+	handCalls []lexCall
 
 	// What the second look needs to know before reading the file again
 	// (Index.MayNeedLook): each async body, Send-required whatever the
@@ -132,7 +132,7 @@ func summarize(path string, src []byte, reread func() ([]byte, error)) *Summary 
 		if reread == nil {
 			s.calls = append(s.calls, handoffCalls(body)...)
 		} else {
-			s.handLater, s.handWords = true, fs.handWords
+			s.handLater, s.handCalls = true, fs.handCalls
 		}
 	}
 	return s

@@ -36,7 +36,7 @@ func (a *App) withHandOffs(ctx context.Context, o *options, files []*fileEntry, 
 			paths[i] = f.display
 		}
 		if reach, all := idx.ReachOf(paths, found, guards); !all {
-			parse = patterns.HandOffGate(sums, parse, reach)
+			parse = idx.HandOffGate(sums, parse, reach)
 		}
 		if len(parse) == 0 {
 			return idx

@@ -231,7 +231,7 @@ func stats(files []string, jobs int, verbose bool) {
 			guardOf[pos[path]] = guardFns(w, path, src)
 		})
 		if reach, all := idx.ReachOf(files, found, guardOf); !all {
-			later = patterns.HandOffGate(sums, later, reach)
+			later = idx.HandOffGate(sums, later, reach)
 		}
 		var parse []string
 		for _, i := range later {
