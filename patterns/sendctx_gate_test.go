@@ -154,14 +154,7 @@ func TestHandOffGateAlias(t *testing.T) {
 				"app/src/run.rs":   c.run,
 				"app/src/reexp.rs": c.extra,
 			}
-			paths := []string{"app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs", "app/src/reexp.rs"}
-			sums := make([]*Summary, len(paths))
-			full := make([]*Summary, len(paths))
-			for i, p := range paths {
-				src := []byte(files[p])
-				sums[i] = SummarizeLater(p, src, func() ([]byte, error) { return src, nil })
-				full[i] = Summarize(p, src)
-			}
+			sums, full := summarizeBoth(files, "app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs", "app/src/reexp.rs")
 			if _, ok := NewIndex(full...).sendFn("app/src/jobs.rs", "||work"); !ok {
 				t.Fatal("with every hand-off read, work is not Send-required: the case tests nothing")
 			}
@@ -278,14 +271,7 @@ pub async fn work() {}
 				"app/src/jobs.rs": seed,
 				"app/src/run.rs":  c.run,
 			}
-			paths := []string{"app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs"}
-			sums := make([]*Summary, len(paths))
-			full := make([]*Summary, len(paths))
-			for i, p := range paths {
-				src := []byte(files[p])
-				sums[i] = SummarizeLater(p, src, func() ([]byte, error) { return src, nil })
-				full[i] = Summarize(p, src)
-			}
+			sums, full := summarizeBoth(files, "app/src/main.rs", "app/src/jobs.rs", "app/src/run.rs")
 			later := HandOffsLater(sums)
 			if len(later) != 1 {
 				t.Fatalf("files to parse for hand-offs: %v, want run.rs", later)
@@ -308,4 +294,16 @@ pub async fn work() {}
 			}
 		})
 	}
+}
+
+// summarizeBoth returns the summaries of files at paths as the schedule
+// takes them (SummarizeLater: hand-offs put off) and with every hand-off
+// read (Summarize).
+func summarizeBoth(files map[string]string, paths ...string) (later, full []*Summary) {
+	for _, p := range paths {
+		src := []byte(files[p])
+		later = append(later, SummarizeLater(p, src, func() ([]byte, error) { return src, nil }))
+		full = append(full, Summarize(p, src))
+	}
+	return later, full
 }
