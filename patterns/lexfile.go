@@ -155,7 +155,7 @@ type fileSyntax struct {
 	slots bool
 	// handCalls: the calls a hand-off of its slots may name, as the
 	// parse would shape them (regionCalls); nil when the reading is
-	// unsure (unbalanced brackets, loose spans): any call.
+	// unsure (unbalanced brackets): any call.
 	handCalls []lexCall
 	// scopes are the modules, impls and traits the walk opened, in order
 	// (scopeAt).

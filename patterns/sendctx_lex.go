@@ -63,7 +63,7 @@ func (fs *fileSyntax) spawnKind(last, full string) spawnKind {
 func (fs *fileSyntax) markHandOffs() {
 	ss := fs.readSendSlots()
 	fs.slots = len(ss.regions) > 0 || len(ss.traitSend) > 0 || len(ss.asyncTrait) > 0
-	if fs.balanced && len(fs.loose) == 0 {
+	if fs.balanced {
 		fs.handCalls = fs.regionCalls(ss)
 	}
 	var names map[string]bool

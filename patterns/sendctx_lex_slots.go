@@ -34,14 +34,21 @@ type sendSlots struct {
 	// `.boxed()`, the value of a `let` typed with a Send word, the body of
 	// a fn whose signature spells one.
 	regions [][2]int32
-	// handed and handedCalls are the token ranges whose names the model
-	// may hand over (regionWords), as found, before they are merged (one
-	// may lie in an async block of another): handed, the arguments of a
-	// call of a slot fn, which may hand a fn over as a maker of futures
-	// by any name; handedCalls, where a future is handed (a typed let's
-	// value, a .boxed() receiver, what a fn with a Send result returns),
-	// whose fns are handed as the callees of calls.
-	handed, handedCalls [][2]int32
+	// handed, handedCalls and returnedVals are the token ranges whose
+	// names the model may hand over (regionCalls), as found, before they
+	// are merged (one may lie in an async block of another): handed, the
+	// arguments of a call of a slot fn, which may hand a fn over as a
+	// maker of futures by any name; handedCalls (a typed let's value, a
+	// .boxed() receiver) and returnedVals (what a fn with a Send result
+	// returns), where a future is handed, whose fns are handed as the
+	// callees of calls.
+	handed, handedCalls, returnedVals [][2]int32
+	// callExprs are the expressions, [first, last] token, of the typed
+	// lets' values and the .boxed() receivers; sendBodies the `{` of the
+	// bodies of the fns with a Send result, whose returned values
+	// returnedVals also holds (regionCalls reads both as the model does).
+	callExprs  [][2]int32
+	sendBodies []int32
 	// traitSend holds "Trait|fn" for each fn signature of a trait of the
 	// file that spells a Send word: an async fn implementing it may have
 	// to be Send (asyncFnWhy).
@@ -167,7 +174,8 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		}
 	}
 	slots := map[string][]slotFn{}
-	var regions, handed, calls [][2]int32
+	var regions, handed, calls, exprs, rets [][2]int32
+	var bodies []int32
 	for _, s := range sigs {
 		o, owned := owners[s.up]
 		if !fs.spellsAny(s.from, s.to, words) && (!owned || !fs.spellsAny(o.from, o.to, words)) {
@@ -179,7 +187,8 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		}
 		if s.body && fs.pair[s.to] > s.to {
 			regions = append(regions, [2]int32{s.to, fs.pair[s.to]})
-			calls = append(calls, fs.returned(s.to)...)
+			bodies = append(bodies, s.to)
+			rets = append(rets, fs.returned(s.to)...)
 		}
 		if owned && o.trait {
 			if ss.traitSend == nil {
@@ -198,10 +207,12 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		case w == "let":
 			if r, ok := fs.sendLet(k, words); ok {
 				regions, calls = append(regions, r), append(calls, r)
+				exprs = append(exprs, [2]int32{r[0] + 1, r[1] - 1})
 			}
 		case w == "boxed" && futures && fs.is(k-1, '.') && fs.is(k+1, '('):
 			r := [2]int32{fs.exprStart(k - 1), k}
 			regions, calls = append(regions, r), append(calls, r)
+			exprs = append(exprs, [2]int32{fs.postfixStart(k - 2), k - 2})
 		case slots[w] != nil && !fs.word(k-1, "fn") && fs.mayCallSlot(k, slots[w]):
 			open := k + 1
 			if fs.colons(open+1) && fs.is(open+2, '<') {
@@ -213,7 +224,8 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 			}
 		}
 	}
-	ss.handed, ss.handedCalls = handed, calls
+	ss.handed, ss.handedCalls, ss.callExprs = handed, calls, exprs
+	ss.returnedVals, ss.sendBodies = rets, bodies
 	ss.regions = mergeRanges(regions)
 	return ss
 }
@@ -360,21 +372,36 @@ func (fs *fileSyntax) awaitedAfter(open int32) bool {
 	return fs.is(fs.pair[open]+1, '.') && fs.word(fs.pair[open]+2, "await")
 }
 
-// regionCalls returns, for every name a hand-off in a region may name
-// (namesWithin's rule), the call handoffCalls would give if it handed that
-// name over: its shape as the tokens before the name spell it (shapeAt:
-// `name`, `a::b::name`, `self.name`, `x.name`), in its modules and impl
-// or trait (scopeAt), each once. The parse hands over no fn another way,
-// and the Index matches these calls as it would match the parse's. Where a future is
-// handed (handedCalls), a fn is handed as the callee of a call: a name
-// followed by its arguments, or by a turbofish and its arguments. An
-// async block in a region is handed over as a block, and what it awaits
-// reaches the Index as its calls: its names count only where a region of
-// their own holds them (a slot call written in the block). It is not nil.
+// regionCalls returns the calls the parse (handoffCalls) may hand over
+// from the slot regions, each once, shaped as the parse shapes them
+// (shapeAt: `name`, `a::b::name`, `self.name`, `x.name`; its modules and
+// impl or trait from scopeAt, as resolve reads them: lexCall.matched),
+// so that the Index matches them to the fns it would match the parse's
+// to. Each region is read as the model hands it over: an argument of a
+// slot call, a typed let's value and a `.boxed()` receiver by
+// handedExpr, the body of a fn with a Send result by what it returns
+// (returnedBy). Where that reading cannot tell (an operator, a macro, an
+// async closure), every name in the region counts: where a future is
+// handed, a name followed by its arguments (or a turbofish and its
+// arguments); an argument may hand a fn by any name. An async block is
+// handed as a block, and what it awaits reaches the Index as its calls.
+// It is not nil.
 func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
 	out := []lexCall{}
 	seen := map[string]bool{}
-	add := func(r [2]int32, callees bool) {
+	emit := func(k int32) {
+		c := lexCall{body: -1, shape: fs.shapeAt(k), line: -1}
+		for i, seg := range c.shape.segs {
+			c.shape.segs[i] = strings.TrimPrefix(seg, "r#")
+		}
+		c.mods, c.owner, c.trait = fs.scopeAt(k)
+		c = c.matched()
+		if id := callText(c.shape) + "|" + c.mods + "|" + c.owner + "|" + c.trait; !seen[id] {
+			seen[id] = true
+			out = append(out, c)
+		}
+	}
+	words := func(r [2]int32, callees bool) {
 		for k := r[0]; k <= r[1] && int(k) < len(fs.toks); k++ {
 			if fs.word(k, "async") {
 				open := k + 1
@@ -386,8 +413,7 @@ func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
 					continue
 				}
 			}
-			w := fs.identBytes(k)
-			if w == nil {
+			if fs.identBytes(k) == nil {
 				continue
 			}
 			open := k + 1
@@ -401,25 +427,389 @@ func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
 			if args && fs.awaitedAfter(open) {
 				continue // `name(..).await`: awaited, not handed over
 			}
-			c := lexCall{body: -1, shape: fs.shapeAt(k), line: -1}
-			for i, seg := range c.shape.segs {
-				c.shape.segs[i] = strings.TrimPrefix(seg, "r#")
+			emit(k)
+		}
+	}
+	// An async closure (a loose span) is syntax the parser does not know:
+	// the expressions that hold one are read by their names.
+	sure := func(a, b int32) bool {
+		for _, l := range fs.loose {
+			if a <= b && l[0] < fs.toks[b].e && fs.toks[a].s < l[1] {
+				return false
 			}
-			c.mods, c.owner, c.trait = fs.scopeAt(k)
-			c = c.matched()
-			if id := callText(c.shape) + "|" + c.mods + "|" + c.owner + "|" + c.trait; !seen[id] {
-				seen[id] = true
-				out = append(out, c)
+		}
+		return true
+	}
+	for _, r := range ss.handed {
+		for _, a := range fs.argsOf(r[0]) {
+			if !sure(a[0], a[1]) || !fs.handedExpr(a[0], a[1], emit) {
+				words(a, false)
 			}
 		}
 	}
-	for _, r := range ss.handed {
-		add(r, false)
+	for i, e := range ss.callExprs {
+		if !sure(e[0], e[1]) || !fs.handedExpr(e[0], e[1], emit) {
+			words(ss.handedCalls[i], true)
+		}
 	}
-	for _, r := range ss.handedCalls {
-		add(r, true)
+	for _, open := range ss.sendBodies {
+		if sure(open, fs.pair[open]) && fs.returnedBy(open, emit) {
+			continue
+		}
+		for _, r := range ss.returnedVals { // those of this body
+			if r[0] >= open && r[1] <= fs.pair[open] {
+				words(r, true)
+			}
+		}
 	}
 	return out
+}
+
+// argsOf returns the arguments, [first, last] token, of the call whose
+// `(` is token open: its tokens split at the commas outside brackets.
+func (fs *fileSyntax) argsOf(open int32) [][2]int32 {
+	var out [][2]int32
+	from := open + 1
+	for k := open + 1; k <= fs.pair[open]; k++ {
+		if p := fs.pair[k]; p > k {
+			k = p
+			continue
+		}
+		if fs.is(k, ',') || k == fs.pair[open] {
+			if k > from {
+				out = append(out, [2]int32{from, k - 1})
+			}
+			from = k + 1
+		}
+	}
+	return out
+}
+
+// handedExpr reads the expression of tokens [a, b] as the model hands a
+// future or a maker of futures over (handoffs.hand): a call hands its
+// callee (a `Box::pin(x)` or `Box::new(x)` what x hands), a name or a
+// path itself; a call whose callee is no name, nothing. It calls emit with
+// the name token of each, and returns false when the expression is of
+// another shape (a block, a closure, an operator, a macro), which it does
+// not follow: the caller then takes every name in it.
+func (fs *fileSyntax) handedExpr(a, b int32, emit func(int32)) bool {
+	for a < b && fs.is(a, '(') && fs.pair[a] == b {
+		if len(fs.argsOf(a)) > 1 || fs.is(b-1, ',') {
+			return true // a tuple: the model hands none of its elements
+		}
+		a, b = a+1, b-1
+	}
+	if a > b || int(b) >= len(fs.toks) {
+		return a > b
+	}
+	switch {
+	case fs.is(a, '&'), fs.is(a, '*'), fs.is(a, '!'), fs.is(a, '-'):
+		return true // a reference, a dereference, a negation: no call or path
+	case fs.word(a, "async"):
+		if open := a + 1 + b2i(fs.word(a+1, "move")); fs.is(open, '{') && fs.pair[open] == b {
+			return true // an async block: handed as a block, which the walk reads
+		}
+	}
+	if body := fs.closureBody(a, b); body > 0 {
+		// A closure hands what its body returns (returnedValues).
+		if fs.is(body, '{') && fs.pair[body] == b {
+			return fs.returnedBy(body, emit)
+		}
+		return fs.tailsOf(body, b, emit)
+	}
+	angles := 0 // in a qualified path's `<T as Trait>` or a turbofish
+	for k := a; k <= b; k++ {
+		if p := fs.pair[k]; p > k {
+			if !fs.is(k, '(') && !fs.is(k, '[') {
+				return false
+			}
+			k = p
+			continue
+		} else if p >= 0 {
+			return false
+		}
+		switch t := fs.toks[k]; {
+		case fs.is(k, '<'):
+			angles++
+		case fs.is(k, '>'):
+			angles--
+		case fs.word(k, "as"):
+			if angles == 0 {
+				return true // a cast (or an operator around one): no call or path
+			}
+		case t.kind == tokIdent:
+			if keywords[fs.text(k)] && !fs.word(k, "self") && !fs.word(k, "Self") && !fs.word(k, "crate") && !fs.word(k, "super") && !fs.word(k, "await") {
+				return false
+			}
+		case t.kind != tokPunct:
+			// a literal: a receiver (`"a".to_owned()`), a tuple field (`self.0`)
+		default:
+			switch fs.src[t.s] {
+			case '.', ':', '<', '>':
+			default:
+				return false
+			}
+		}
+	}
+	switch {
+	case fs.is(b, ')'):
+		open := fs.pair[b]
+		n := fs.calleeName(open - 1)
+		if n < a {
+			return true // the callee is no name: the model hands no fn
+		}
+		if sh := fs.shapeAt(n); sh.kind == callPath && isBoxNew(sh.segs) {
+			if args := fs.argsOf(open); len(args) == 1 {
+				return fs.handedExpr(args[0][0], args[0][1], emit)
+			}
+			return false
+		}
+		emit(n)
+		return true
+	case fs.toks[b].kind == tokIdent:
+		emit(b)
+		return true
+	}
+	return false
+}
+
+// returnedBy calls emit with what the body whose `{` is open hands over
+// as the model reads its values (returnedValues): the tails of its last
+// expression and of each `return`'s operand. It is false where the
+// reading cannot tell.
+func (fs *fileSyntax) returnedBy(open int32, emit func(int32)) bool {
+	close := fs.pair[open]
+	if !fs.tailsOf(open, close, emit) {
+		return false
+	}
+	for _, r := range fs.returned(open) {
+		if !fs.word(r[0], "return") {
+			continue
+		}
+		end := r[0] + 1 // the operand ends at a `,` too (`=> return x,`)
+		for ; end < r[1] && !fs.is(end, ','); end++ {
+			if p := fs.pair[end]; p > end {
+				end = p
+			}
+		}
+		if !fs.tailsOf(r[0]+1, end-1, emit) {
+			return false
+		}
+	}
+	return true
+}
+
+// tailsOf calls emit with what the expression of tokens [a, b] hands
+// over through its tails (the model's tails): a block's last expression
+// (past the statements written as blocks before it), each branch of an
+// `if`, each arm of a `match`, else the expression itself (handedExpr).
+// It is false where the reading cannot tell.
+func (fs *fileSyntax) tailsOf(a, b int32, emit func(int32)) bool {
+	for a < b && fs.is(a, '(') && fs.pair[a] == b && len(fs.argsOf(a)) == 1 && !fs.is(b-1, ',') {
+		a, b = a+1, b-1
+	}
+	switch {
+	case a > b:
+		return true
+	case fs.is(a, '{') && fs.pair[a] == b:
+		s := b // the tail: past the last `;` and the block statements
+		for k := b - 1; k > a; k-- {
+			if p := fs.pair[k]; p >= 0 && p < k {
+				k = p
+				continue
+			}
+			if fs.is(k, ';') {
+				break
+			}
+			s = k
+		}
+		if s >= b {
+			return true // no tail: the block ends with a statement
+		}
+		for s < b-1 {
+			if fs.is(s, '#') && fs.is(s+1, '[') && fs.pair[s+1] > s+1 {
+				s = fs.pair[s+1] + 1 // an attribute on the statement after it
+				continue
+			}
+			end := fs.blockStmtEnd(s, b-1)
+			if end < 0 || end >= b-1 || fs.is(end+1, '.') || fs.is(end+1, '?') {
+				break
+			}
+			s = end + 1
+		}
+		if fs.word(s, "let") || fs.word(s, "fn") || fs.word(s, "use") || fs.word(s, "struct") || fs.word(s, "impl") {
+			return false
+		}
+		return fs.tailsOf(s, b-1, emit)
+	case fs.word(a, "if"):
+		for k := a; ; {
+			open := fs.firstBrace(k+1, b)
+			if open < 0 || !fs.tailsOf(open, fs.pair[open], emit) {
+				return false
+			}
+			end := fs.pair[open]
+			switch {
+			case end == b:
+				return true
+			case !fs.word(end+1, "else"):
+				return false
+			case fs.word(end+2, "if"):
+				k = end + 2
+			case fs.is(end+2, '{') && fs.pair[end+2] == b:
+				return fs.tailsOf(end+2, b, emit)
+			default:
+				return false
+			}
+		}
+	case (fs.word(a, "loop") || fs.word(a, "while") || fs.word(a, "for") || fs.word(a, "unsafe")) && fs.blockStmtEnd(a, b) == b:
+		return true // a loop's or an unsafe block's value: the model hands none
+	case fs.word(a, "match"):
+		open := fs.firstBrace(a+1, b)
+		if open < 0 || fs.pair[open] != b {
+			return false
+		}
+		for k := open + 1; k < b; k++ {
+			if p := fs.pair[k]; p > k {
+				k = p
+				continue
+			}
+			if !fs.is(k, '=') || !fs.is(k+1, '>') || !fs.joined(k, k+1) {
+				continue
+			}
+			from, to := k+2, k+2 // the arm's value
+			if fs.is(from, '{') && fs.pair[from] > from {
+				to = fs.pair[from]
+			} else {
+				for to = from; to < b && !fs.is(to, ','); to++ {
+					if p := fs.pair[to]; p > to {
+						to = p
+					}
+				}
+				to--
+			}
+			if !fs.tailsOf(from, to, emit) {
+				return false
+			}
+			k = to
+		}
+		return true
+	}
+	return fs.handedExpr(a, b, emit)
+}
+
+// firstBrace returns the first `{` in [k, b] outside other brackets: the
+// body of an `if`, a `match`, a loop (a condition holds no struct
+// literal), or -1.
+func (fs *fileSyntax) firstBrace(k, b int32) int32 {
+	for ; k <= b; k++ {
+		if fs.is(k, '{') && fs.pair[k] > k {
+			return k
+		}
+		if p := fs.pair[k]; p > k {
+			k = p
+		}
+	}
+	return -1
+}
+
+// blockStmtEnd returns the closing brace of the expression written as a
+// block that starts at token a (`if .. {} else {}`, `match .. {}`, a
+// loop, `unsafe {}`, `{}`), within [a, b]; -1 when a starts none.
+func (fs *fileSyntax) blockStmtEnd(a, b int32) int32 {
+	body := func(k int32) int32 { // the close of the first `{..}` from k
+		if open := fs.firstBrace(k, b); open >= 0 {
+			return fs.pair[open]
+		}
+		return -1
+	}
+	switch {
+	case fs.is(a, '{') && fs.pair[a] > a:
+		return fs.pair[a]
+	case fs.word(a, "if"):
+		end := body(a + 1)
+		for end > 0 && fs.word(end+1, "else") {
+			if fs.word(end+2, "if") {
+				end = body(end + 3)
+			} else {
+				end = body(end + 2)
+			}
+		}
+		return end
+	case fs.word(a, "match"), fs.word(a, "for"), fs.word(a, "while"), fs.word(a, "loop"), fs.word(a, "unsafe"):
+		return body(a + 1)
+	}
+	return -1
+}
+
+// closureBody returns the first token of the body of the closure that
+// tokens [a, b] spell (`|x| body`, `move || body`), or -1: not a
+// closure, or one with a declared result.
+func (fs *fileSyntax) closureBody(a, b int32) int32 {
+	if fs.word(a, "move") {
+		a++
+	}
+	if !fs.is(a, '|') {
+		return -1
+	}
+	end := a + 1 // the `|` that closes the parameters
+	if !fs.joined(a, end) || !fs.is(end, '|') {
+		for end = a + 1; end <= b && !fs.is(end, '|'); end++ {
+			if p := fs.pair[end]; p > end {
+				end = p
+			}
+		}
+	}
+	if end >= b || fs.is(end+1, '-') {
+		return -1
+	}
+	return end + 1
+}
+
+func b2i(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// isBoxNew reports whether a path is one of boxArg's: `Box::pin`,
+// `Box::new`, through `std::boxed` or not.
+func isBoxNew(segs []string) bool {
+	switch strings.Join(segs, "::") {
+	case "Box::pin", "Box::new", "std::boxed::Box::pin", "std::boxed::Box::new":
+		return true
+	}
+	return false
+}
+
+// postfixStart returns the first token of the postfix expression that
+// ends at token end (a method call's receiver): back over names, `.`,
+// `::`, a turbofish and the groups of calls and indexes.
+func (fs *fileSyntax) postfixStart(end int32) int32 {
+	q := end
+	for q >= 0 {
+		switch {
+		case fs.is(q, ')') || fs.is(q, ']'):
+			if fs.pair[q] < 0 || fs.pair[q] > q {
+				return q + 1
+			}
+			q = fs.pair[q] - 1
+		case fs.is(q, '>') && fs.angleOpen(q) > 0 && fs.colons(fs.angleOpen(q)-1):
+			q = fs.angleOpen(q) - 3 // a turbofish: the name before it
+		case fs.toks[q].kind == tokIdent:
+			switch {
+			case fs.colons(q - 1):
+				q -= 3
+			case fs.is(q-1, '.'):
+				q -= 2
+			default:
+				return q
+			}
+		default:
+			return q + 1
+		}
+	}
+	return 0
 }
 
 // returned returns the token ranges of what the body whose `{` is token

@@ -147,3 +147,56 @@ func TestMergeRanges(t *testing.T) {
 		t.Fatalf("within: %s, want %s", got, want)
 	}
 }
+
+// TestRegionCalls: the calls a file's slot regions may hand over are read
+// as the model hands them: a call's callee (a box's argument's), a name,
+// a closure's and a Send-result fn's returned values through blocks,
+// `if` branches and `match` arms (whose `.boxed()` receivers are handed
+// too), nothing for a tuple, a reference, a
+// cast, a loop or an async block; every name where the reading cannot
+// tell. Each case also holds the parse's hand-offs to them.
+func TestRegionCalls(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"callee, not its arguments", `fn f(w: W) { run(go_on(prep(w))); }`, []string{"go_on()"}},
+		{"box", `fn f() { run(Box::pin(a::job(x()))); }`, []string{"a::job()"}},
+		{"method chain", `fn f(s: S) { run(s.inner.call(x()).map_ok(y)); }`, []string{".map_ok()"}},
+		{"qualified path", `fn f() { run(<T as Tr>::go()); }`, []string{"<>::go()"}},
+		{"tuple, reference, cast", `fn f() { run((Box::pin(a()), None)); run(&b()); run(c() as Job); }`, nil},
+		{"maker", `fn f() { register(job); register(m::job2); }`, []string{"job()", "m::job2()"}},
+		{"closure's returns", `fn f() { register(|| { setup(); loop { match g() { Ok(v) => return h(v), Err(_) => continue } } }); }`, []string{"h()"}},
+		{"closure's tail", `fn f() { register(move || if c() { Box::pin(a()) } else { Box::pin(b()) }); }`, []string{"a()", "b()"}},
+		{"result's tail", `fn job() -> BoxFuture<'static, ()> { let x = prep(); for i in 0..3 {} match x { A => a().boxed(), _ => { b().boxed() } } }`, []string{".boxed()", "a()", "b()"}},
+		{"async block", `fn f() { run(async move { inner().await }); }`, nil},
+		{"boxed receiver", `fn f() { let x = 1 + work().boxed(); }`, []string{"work()"}},
+		{"typed let", `fn f() { let j: Job = make_job(prep()); }`, []string{"make_job()"}},
+		{"an operator: every name", `fn f() { run(a() + b()); }`, []string{"a()", "b()"}},
+	} {
+		src := []byte(slotsPrelude + c.src)
+		fs := readFile(src)
+		var got []string
+		for _, rc := range fs.handCalls {
+			got = append(got, callText(rc.shape))
+		}
+		calls := fs.handCalls
+		fs.release()
+		// the prelude's own hand-offs
+		got = slices.DeleteFunc(got, func(s string) bool { return s == "in_make()" || s == "handed_by_result()" })
+		slices.Sort(got)
+		want := slices.Clone(c.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: region calls %q, want %q", c.name, got, want)
+		}
+		for _, p := range handoffCalls(src) {
+			m := p.matched()
+			if !slices.ContainsFunc(calls, func(r lexCall) bool {
+				return slices.Equal(r.shape.segs, m.shape.segs) && r.shape.kind == m.shape.kind && r.mods == m.mods && r.owner == m.owner && r.trait == m.trait
+			}) {
+				t.Errorf("%s: the parse hands over %s, which no region call is", c.name, callText(p.shape))
+			}
+		}
+	}
+}
