@@ -63,17 +63,28 @@ func (fs *fileSyntax) spawnKind(last, full string) spawnKind {
 func (fs *fileSyntax) markHandOffs() {
 	ss := fs.readSendSlots()
 	fs.slots = len(ss.regions) > 0 || len(ss.traitSend) > 0 || len(ss.asyncTrait) > 0
-	if fs.balanced {
-		fs.handCalls = fs.regionCalls(ss)
-	}
 	var names map[string]bool
-	if len(ss.regions) > 0 {
+	within := ss.within
+	if fs.balanced {
+		// The regions read as the model hands them over: the blocks and
+		// the names it hands, and where it cannot tell, their words.
+		hr := fs.regionCalls(ss)
+		fs.handCalls = hr.calls
+		words := &sendSlots{regions: mergeRanges(hr.words)}
+		within = func(k int32) bool { return hr.blocks[k] || words.within(k) }
+		if len(ss.regions) > 0 {
+			names = fs.handedNames(words)
+			for n := range names {
+				names[n] = names[n] || hr.names[n]
+			}
+		}
+	} else if len(ss.regions) > 0 {
 		names = fs.handedNames(ss)
 	}
 	for i := range fs.bodies {
 		b := &fs.bodies[i]
 		if b.fn < 0 {
-			handed := ss.within(b.open) || b.bind != "" && names[b.bind]
+			handed := within(b.open) || b.bind != "" && names[b.bind]
 			b.handOff = b.spawn != localRun && (handed || b.parent >= 0 && fs.bodies[b.parent].handOff)
 			continue
 		}

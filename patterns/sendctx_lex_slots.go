@@ -386,10 +386,15 @@ func (fs *fileSyntax) awaitedAfter(open int32) bool {
 // arguments); an argument may hand a fn by any name. An async block is
 // handed as a block, and what it awaits reaches the Index as its calls.
 // It is not nil.
-func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
-	out := []lexCall{}
+func (fs *fileSyntax) regionCalls(ss *sendSlots) handRead {
+	hr := handRead{calls: []lexCall{}, names: map[string]bool{}, blocks: map[int32]bool{}}
 	seen := map[string]bool{}
 	emit := func(k int32) {
+		if fs.is(k, '{') {
+			hr.blocks[k] = true // an async block handed over
+			return
+		}
+		hr.names[fs.ident(k)] = true
 		c := lexCall{body: -1, shape: fs.shapeAt(k), line: -1}
 		for i, seg := range c.shape.segs {
 			c.shape.segs[i] = strings.TrimPrefix(seg, "r#")
@@ -398,10 +403,11 @@ func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
 		c = c.matched()
 		if id := callText(c.shape) + "|" + c.mods + "|" + c.owner + "|" + c.trait; !seen[id] {
 			seen[id] = true
-			out = append(out, c)
+			hr.calls = append(hr.calls, c)
 		}
 	}
 	words := func(r [2]int32, callees bool) {
+		hr.words = append(hr.words, r)
 		for k := r[0]; k <= r[1] && int(k) < len(fs.toks); k++ {
 			if fs.word(k, "async") {
 				open := k + 1
@@ -462,7 +468,19 @@ func (fs *fileSyntax) regionCalls(ss *sendSlots) []lexCall {
 			}
 		}
 	}
-	return out
+	return hr
+}
+
+// handRead is what regionCalls reads of the slot regions: the calls
+// they may hand over; the names those calls and paths spell (the fns of
+// the file and the `let` bindings of async blocks the model hands over
+// by name); the `{` of the async blocks handed over as blocks; and the
+// ranges read by their words, where any of those may be.
+type handRead struct {
+	calls  []lexCall
+	names  map[string]bool
+	blocks map[int32]bool
+	words  [][2]int32
 }
 
 // argsOf returns the arguments, [first, last] token, of the call whose
@@ -507,7 +525,8 @@ func (fs *fileSyntax) handedExpr(a, b int32, emit func(int32)) bool {
 		return true // a reference, a dereference, a negation: no call or path
 	case fs.word(a, "async"):
 		if open := a + 1 + b2i(fs.word(a+1, "move")); fs.is(open, '{') && fs.pair[open] == b {
-			return true // an async block: handed as a block, which the walk reads
+			emit(open) // an async block, handed as a block
+			return true
 		}
 	}
 	if body := fs.closureBody(a, b); body > 0 {
@@ -794,6 +813,15 @@ func (fs *fileSyntax) postfixStart(end int32) int32 {
 				return q + 1
 			}
 			q = fs.pair[q] - 1
+		case fs.is(q, '}') && q == end && fs.pair[q] >= 0 && fs.pair[q] < q:
+			// an async block's receiver (`async {..}.boxed()`)
+			switch open := fs.pair[q]; {
+			case fs.word(open-1, "async"):
+				return open - 1
+			case fs.word(open-1, "move") && fs.word(open-2, "async"):
+				return open - 2
+			}
+			return q + 1
 		case fs.is(q, '>') && fs.angleOpen(q) > 0 && fs.colons(fs.angleOpen(q)-1):
 			q = fs.angleOpen(q) - 3 // a turbofish: the name before it
 		case fs.toks[q].kind == tokIdent:

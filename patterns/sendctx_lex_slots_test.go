@@ -92,6 +92,10 @@ impl Local for X { async fn local_call(&self) {} }`, yes: []string{"call"}, no: 
 trait Svc { fn call(&self) -> impl Future<Output = ()> + Send; fn other(&self, x: impl Send) -> impl Future<Output = ()>; }
 impl Svc for X { async fn call(&self) {} async fn other(&self, x: u8) {} }`, yes: []string{"call"}, no: []string{"other"}},
 
+		{name: "tuple", src: `fn f() { run((async { no_a(); }, 1)); }`, no: []string{"no_a"}},
+		{name: "Send result: what it returns, not what it holds", src: `async fn helper2() {}
+fn job2() -> BoxFuture<'static, ()> { let side = async { no_a(); }; let _f = helper2; if c() { Box::pin(async { yes_a(); }) } else { Box::pin(async { yes_b(); }) } }`, yes: []string{"yes_a", "yes_b"}, no: []string{"no_a", "helper2"}},
+		{name: "closure's returned block", src: `fn f() { register(|| { let pre = async { no_a(); }; async move { yes_a(); } }); }`, yes: []string{"yes_a"}, no: []string{"no_a"}},
 		{name: "ops list", src: `async fn op_a() {}
 async fn op_b() {}
 fn f() { let ops = [op_a, op_b]; ext!(ops = [op_a, op_b]); table(op_a); }`, no: []string{"op_a", "op_b"}},
