@@ -274,6 +274,57 @@ func (c lexCall) matched() lexCall {
 	return out
 }
 
+// HandedFiles returns the files whose fns a hand-off still to be parsed
+// may reach (Summary.handLater): those holding a fn that a fn a pending
+// file's slot regions may mean (Index.handed) awaits, to a fixed point
+// over the Index's matched calls, ambiguous ones included. Only their
+// seeds can make HandOffGate parse a file, so only they need reading for
+// seeds. all is true when a pending file's reading cannot tell (any fn).
+func (ix *Index) HandedFiles() (files map[string]bool, all bool) {
+	in := map[int32]bool{}
+	var work []int32
+	for _, f := range ix.files {
+		if f.handAny {
+			return nil, true
+		}
+		for _, id := range f.hand {
+			if !in[id] {
+				in[id] = true
+				work = append(work, id)
+			}
+		}
+	}
+	if len(work) == 0 {
+		return map[string]bool{}, false
+	}
+	callees := make([][]int32, len(ix.fns)) // callers, reversed
+	for to, from := range ix.callers {
+		for _, c := range from {
+			callees[c] = append(callees[c], int32(to))
+		}
+	}
+	for len(work) > 0 {
+		id := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, c := range callees[id] {
+			if !in[c] {
+				in[c] = true
+				work = append(work, c)
+			}
+		}
+	}
+	files = map[string]bool{}
+	for path, f := range ix.files {
+		for _, id := range f.keys {
+			if in[id] {
+				files[path] = true
+				break
+			}
+		}
+	}
+	return files, false
+}
+
 // handed records in f the async fns the calls of its slot regions
 // (Summary.handCalls) may mean, as propagate would match them.
 func (b *ixBuild) handed(f *ixFile) {

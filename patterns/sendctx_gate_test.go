@@ -307,3 +307,26 @@ func summarizeBoth(files map[string]string, paths ...string) (later, full []*Sum
 	}
 	return later, full
 }
+
+// TestHandedFiles: only the files holding a fn a pending hand-off may
+// reach, through the fns it awaits, need reading for seeds.
+func TestHandedFiles(t *testing.T) {
+	files := map[string]string{
+		"app/src/main.rs":  "mod jobs;\nmod run;\nmod deep;\nmod alone;\nfn main() {}\n",
+		"app/src/jobs.rs":  "pub async fn work() { crate::deep::inner().await; }\n",
+		"app/src/deep.rs":  "pub async fn inner() {}\n",
+		"app/src/alone.rs": "pub async fn unrelated() { crate::deep::inner().await; }\n",
+		"app/src/run.rs":   "use futures::future::BoxFuture;\npub fn job() -> BoxFuture<'static, ()> { Box::pin(crate::jobs::work()) }\n",
+	}
+	sums, _ := summarizeBoth(files, "app/src/main.rs", "app/src/jobs.rs", "app/src/deep.rs", "app/src/alone.rs", "app/src/run.rs")
+	got, all := NewIndex(sums...).HandedFiles()
+	if all || !got["app/src/jobs.rs"] || !got["app/src/deep.rs"] || got["app/src/alone.rs"] || got["app/src/main.rs"] || len(got) != 2 {
+		t.Errorf("handed files %v (all %v), want jobs.rs and deep.rs", got, all)
+	}
+	// A pending file whose reading cannot tell: every file may matter.
+	files["app/src/run.rs"] += "fn broken() { (\n"
+	sums, _ = summarizeBoth(files, "app/src/main.rs", "app/src/jobs.rs", "app/src/deep.rs", "app/src/alone.rs", "app/src/run.rs")
+	if _, all := NewIndex(sums...).HandedFiles(); !all {
+		t.Error("an unbalanced pending file: want all files")
+	}
+}

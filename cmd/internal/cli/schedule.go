@@ -163,8 +163,9 @@ func (a *App) schedule(ctx context.Context, o *options, files []*fileEntry, look
 	var found []patterns.Seeds // nil: no file to parse for hand-offs, or every one
 	if len(patterns.HandOffsLater(sums)) > 0 && !exhaustive {
 		found = make([]patterns.Seeds, len(files))
+		reached, all := idx.HandedFiles() // only their seeds can be reached
 		for i, s := range sums {
-			if may[i] && s.MaySeed() {
+			if may[i] && s.MaySeed() && (all || reached[files[i].display]) {
 				seeds[i] = true
 				if !looked[i] {
 					reads = append(reads, i)

@@ -214,8 +214,9 @@ func stats(files []string, jobs int, verbose bool) {
 	// files whose hand-offs may reach one, parsed.
 	if later := patterns.HandOffsLater(sums); len(later) > 0 {
 		var seedFiles []string
+		reached, all := idx.HandedFiles()
 		for i, f := range files {
-			if mayOf[i] && sums[i].MaySeed() {
+			if mayOf[i] && sums[i].MaySeed() && (all || reached[f]) {
 				seedFiles = append(seedFiles, f)
 			}
 		}
