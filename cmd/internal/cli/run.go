@@ -93,31 +93,50 @@ type indexed struct {
 // run at most a window of files ahead of the report, so memory stays
 // bounded however many files there are.
 func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readErr []error, need []bool, idx *patterns.Index, rep *report) {
+	// Only the files to run take a worker and a place in the window: the
+	// others' outcomes are known, and the sequencer gives them in their
+	// turn. (A file the schedule skipped, between two that run, would
+	// otherwise hold a place of the window while a large file before it
+	// runs, and keep the next file to run from starting.)
+	runs := func(i int) bool { return readErr[i] == nil && (need == nil || need[i]) }
+	var work []int
+	for i := range files {
+		if runs(i) {
+			work = append(work, i)
+		}
+	}
 	sem := make(chan struct{}, 4*o.jobs) // the window
 	results := make(chan indexed, o.jobs)
 	go func() {
 		defer close(results)
-		a.eachGated(ctx, o, upTo(len(files)), idx, sem, func(e *engine, mk func() engine, i int) {
-			switch {
-			case ctx.Err() != nil:
+		a.eachGated(ctx, o, work, idx, sem, func(e *engine, mk func() engine, i int) {
+			if ctx.Err() != nil {
 				// Interrupted: start no new file.
 				results <- indexed{i, &outcome{display: files[i].display, skipped: true}}
-			case readErr[i] != nil:
-				results <- indexed{i, &outcome{display: files[i].display, err: readErr[i]}}
-			case need != nil && !need[i]:
-				// schedule showed that no rule can report anything here.
-				results <- indexed{i, &outcome{display: files[i].display, scanned: true}}
-			default:
-				if *e == nil {
-					*e = mk()
-				}
-				results <- indexed{i, a.processFile(ctx, o, *e, files[i])}
+				return
 			}
+			if *e == nil {
+				*e = mk()
+			}
+			results <- indexed{i, a.processFile(ctx, o, *e, files[i])}
 		})
 	}()
 	// The sequencer: outcomes arrive in any order and leave in file order.
 	pending := map[int]*outcome{}
 	next := 0
+	known := func() { // the files up to the next one run, in their turn
+		for ; next < len(files) && !runs(next); next++ {
+			out := &outcome{display: files[next].display, scanned: true} // schedule showed that no rule can report anything here
+			switch {
+			case readErr[next] != nil:
+				out = &outcome{display: files[next].display, err: readErr[next]}
+			case ctx.Err() != nil:
+				out = &outcome{display: files[next].display, skipped: true}
+			}
+			rep.file(out, false)
+		}
+	}
+	known()
 	for r := range results {
 		pending[r.i] = r.o
 		for {
@@ -129,6 +148,7 @@ func (a *App) process(ctx context.Context, o *options, files []*fileEntry, readE
 			rep.file(out, false)
 			next++
 			<-sem
+			known()
 		}
 	}
 }
