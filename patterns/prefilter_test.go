@@ -782,6 +782,31 @@ async fn main() {
 async fn run(a: [u8; 4 >> 1], b: [u8; 2], r: Rc<i32>) { let _ = (a, b, r); }
 fn main() { tokio::spawn(run([0; 2], [0; 2], Rc::new(1))); }
 `,
+		"Rc captured in a static's initializer": `use std::rc::Rc;
+use std::sync::LazyLock;
+async fn tick() {}
+static STARTED: LazyLock<()> = LazyLock::new(|| {
+    let r = Rc::new(1);
+    tokio::spawn(async move {
+        tick().await;
+        println!("{r}");
+    });
+});
+fn main() { LazyLock::force(&STARTED); }
+`,
+		"Rc reached through a static's initializer's fn": `use std::rc::Rc;
+use std::sync::LazyLock;
+async fn tick() {}
+fn shared() -> Rc<i32> { Rc::new(1) }
+static STARTED: LazyLock<()> = LazyLock::new(|| {
+    let r = shared();
+    tokio::spawn(async move {
+        tick().await;
+        println!("{r}");
+    });
+});
+fn main() { LazyLock::force(&STARTED); }
+`,
 		"comment after struct": `use std::rc::Rc;
 struct /* state */ Job { data: Rc<i32> }
 async fn run(j: Job) { let _ = j.data; }

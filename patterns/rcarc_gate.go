@@ -74,7 +74,12 @@ func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 		}
 		from, to, ok := g.fnAround(b.open)
 		if !ok {
-			return true // not in a fn: whatever the file spells
+			// Not in a fn (a static's initializer): what it may hold
+			// comes from the item around it, read whole.
+			if from, to, ok = g.itemAround(b.open); !ok || g.spellsLeaf(from, to) {
+				return true
+			}
+			continue
 		}
 		if b.fn >= 0 {
 			if done[from] {
@@ -276,6 +281,38 @@ func (g *rcGate) fnAround(open int32) (from, to int32, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// itemAround returns the token span of the top-level item whose
+// brackets hold the bracket at open: from the token after the `;`, `}`
+// or `]` before its outermost bracket (an attribute's `]` ends nothing
+// of it, but its tokens name no value) to that bracket's close; ok is
+// false when the reading cannot tell (brackets that do not balance).
+func (g *rcGate) itemAround(open int32) (from, to int32, ok bool) {
+	fs := g.fs
+	top := open
+	for k := open; k >= 0; k = fs.toks[k].up {
+		top = k
+	}
+	if fs.pair[top] < top {
+		return 0, 0, false
+	}
+	from = top
+	for from > 0 {
+		prev := from - 1
+		if p := fs.pair[prev]; p >= 0 && p < prev {
+			if fs.is(prev, '}') {
+				break
+			}
+			from = p
+			continue
+		}
+		if fs.is(prev, ';') {
+			break
+		}
+		from = prev
+	}
+	return from, fs.pair[top], true
 }
 
 // spellsLeaf reports whether tokens [from, to] spell a raw pointer type

@@ -174,6 +174,19 @@ fn shared() -> Rc<u8> { Rc::new(1) }
 			{"other/src/lib.rs", `use std::rc::Rc;
 pub struct Plain { pub n: Rc<u64> }
 `}}},
+		{"a spawn in a static's initializer", [][2]string{{"src/main.rs", `use std::rc::Rc;
+use std::sync::LazyLock;
+async fn tick() {}
+static STARTED: LazyLock<()> = LazyLock::new(|| {
+    let n = 1;
+    tokio::spawn(async move {
+        tick().await;
+        println!("{n}");
+    });
+});
+fn local() -> Rc<i32> { Rc::new(1) }
+fn main() { LazyLock::force(&STARTED); let _ = local(); }
+`}}},
 	}
 	checkRcGateStops(t, cases)
 }
