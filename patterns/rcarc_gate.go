@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -50,7 +51,8 @@ type rcGate struct {
 	fns   map[string][][2]int32 // the token spans of the file's fn signatures, by name
 	body  map[int32]int32       // a fn's body `{` -> its `fn` token
 	names map[string]bool       // the names decided (true: may lead to a leaf)
-	busy  map[string]bool       // the names being decided (a cycle adds nothing)
+	busy  map[string]int        // the names being decided, by depth (a cycle adds nothing)
+	low   int                   // the least depth of a busy name the deciding reached (decide)
 	impls map[int32]bool        // implLeads by the impl body's `{`
 }
 
@@ -215,7 +217,7 @@ func (g *rcGate) mentions(sg [2]int32, used map[string]bool) bool {
 // newRCGate indexes the definitions, aliases and fns of fs by name.
 func newRCGate(fs *fileSyntax, ix *Index, path string) *rcGate {
 	g := &rcGate{fs: fs, ix: ix, path: path, defs: map[string][][2]int32{}, fns: map[string][][2]int32{},
-		body: map[int32]int32{}, names: map[string]bool{}, busy: map[string]bool{}, impls: map[int32]bool{}}
+		body: map[int32]int32{}, names: map[string]bool{}, busy: map[string]int{}, impls: map[int32]bool{}}
 	n := int32(len(fs.toks))
 	for k := int32(0); k+1 < n; k++ {
 		if fs.toks[k].kind != tokIdent {
@@ -388,20 +390,41 @@ func (g *rcGate) leads(w string) bool {
 	if notSendLeaves[w] {
 		return true
 	}
-	if v, ok := g.names[w]; ok || g.busy[w] {
+	return g.decide(w, func() bool {
+		for _, s := range g.defs[w] {
+			if g.spellsLeaf(s[0], s[1]) {
+				return true
+			}
+		}
+		return g.crateLeads(w)
+	})
+}
+
+// decide returns the answer for key: the one kept, or f's, key busy
+// meanwhile (a cycle back to a busy key adds nothing). A false answer
+// reached through a key still being decided around it is not kept: that
+// key may yet lead to a leaf (A holds B and an Rc, B holds A: B is
+// decided while A is busy).
+func (g *rcGate) decide(key string, f func() bool) bool {
+	if v, ok := g.names[key]; ok {
 		return v
 	}
-	g.busy[w] = true
-	v := false
-	for _, s := range g.defs[w] {
-		if g.spellsLeaf(s[0], s[1]) {
-			v = true
-			break
-		}
+	if d, ok := g.busy[key]; ok {
+		g.low = min(g.low, d)
+		return false
 	}
-	v = v || g.crateLeads(w)
-	delete(g.busy, w)
-	g.names[w] = v
+	d := len(g.busy)
+	g.busy[key] = d
+	saved := g.low
+	g.low = math.MaxInt
+	v := f()
+	delete(g.busy, key)
+	if v || g.low >= d {
+		g.names[key] = v
+		g.low = saved
+	} else {
+		g.low = min(saved, g.low)
+	}
 	return v
 }
 
@@ -483,24 +506,18 @@ func (g *rcGate) callLeads(k int32) bool {
 	if inImpl {
 		key += "|impl"
 	}
-	if v, ok := g.names[key]; ok || g.busy[key] {
-		return v
-	}
-	g.busy[key] = true
-	v := false
-	for _, s := range spans {
-		in, o := g.implOf(s[0])
-		if in != inImpl || owner != "" && o != "" && o != owner {
-			continue
+	return g.decide(key, func() bool {
+		for _, s := range spans {
+			in, o := g.implOf(s[0])
+			if in != inImpl || owner != "" && o != "" && o != owner {
+				continue
+			}
+			if from, to, ok := g.result(s); ok && g.spellsLeaf(from, to) {
+				return true
+			}
 		}
-		if from, to, ok := g.result(s); ok && g.spellsLeaf(from, to) {
-			v = true
-			break
-		}
-	}
-	delete(g.busy, key)
-	g.names[key] = v
-	return v
+		return false
+	})
 }
 
 // implOf reports whether the fn whose `fn` is token k lies in an impl

@@ -259,3 +259,24 @@ fn calls(h: Holds, p: Plain) { @mk(); @plain(); h.@n(); Holds::@get(&h); Plain::
 		}
 	}
 }
+
+// TestRcGateCycle: a name decided while another is still being decided
+// around it (B, through A's field) is not kept as leading to no leaf: B
+// holds A, which holds an Rc.
+func TestRcGateCycle(t *testing.T) {
+	src := []byte(`use std::rc::Rc;
+struct A { b: Option<Box<B>>, r: Rc<u8> }
+struct B { a: Box<A> }
+async fn f(b: B) {}
+`)
+	sum := Summarize("src/main.rs", src)
+	fs := readFile(src)
+	defer fs.release()
+	g := newRCGate(fs, NewIndex(sum), "src/main.rs")
+	if !g.leads("A") {
+		t.Fatal("A holds an Rc: it leads to a leaf")
+	}
+	if !g.leads("B") {
+		t.Error("B holds an A: it leads to a leaf, yet the answer kept while A was decided says no")
+	}
+}
