@@ -30,14 +30,14 @@ import (
 type sendSlots struct {
 	// regions are the token ranges [from, to] (sorted, disjoint) in which
 	// the model may hand a future or a maker of futures to a Send context:
-	// the arguments of a call of a fn with a Send slot, the receiver of
-	// `.boxed()`, the value of a `let` typed with a Send word, the body of
-	// a fn whose signature spells one.
+	// the arguments of a call of a fn of the file that may go to a Send
+	// slot (slotArgs), the receiver of `.boxed()`, the value of a `let`
+	// typed with a Send word, the body of a fn whose result spells one.
 	regions [][2]int32
 	// handed, handedCalls and returnedVals are the token ranges whose
 	// names the model may hand over (regionCalls), as found, before they
-	// are merged (one may lie in an async block of another): handed, the
-	// arguments of a call of a slot fn, which may hand a fn over as a
+	// are merged (one may lie in an async block of another): handed,
+	// those arguments, [first, last] token, which may hand a fn over as a
 	// maker of futures by any name; handedCalls (a typed let's value, a
 	// .boxed() receiver) and returnedVals (what a fn with a Send result
 	// returns), where a future is handed, whose fns are handed as the
@@ -59,11 +59,14 @@ type sendSlots struct {
 }
 
 // slotFn is a fn whose signature, or its impl's or trait's header, spells
-// a Send word: the impl's type or trait's name it is written in ("" for
-// a free fn), and whether it takes self.
+// a Send word, and a parameter of which may be a Send slot: the impl's
+// type or trait's name it is written in ("" for a free fn), whether it
+// takes self, and which of its other parameters may be Send slots
+// (paramSlots; nil: any).
 type slotFn struct {
 	owner  string
 	method bool
+	params []bool
 }
 
 // sendWordsSeed are the words every Send slot, Send result and Send box
@@ -87,6 +90,7 @@ type lexSig struct {
 	body     bool
 	method   bool  // its first parameter is self
 	ret      int32 // the token after the `->` of its result type, or -1
+	params   int32 // the token after its name: its generics' `<` or its parameters' `(`
 }
 
 // lexOwner is an impl or trait body: the impl's type (lastTopIdent) or
@@ -124,7 +128,7 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 				continue
 			}
 			if end := fs.headerEnd(next); end >= 0 {
-				sigs = append(sigs, lexSig{name, k, end, fs.toks[k].up, fs.is(end, '{'), fs.takesSelf(next), fs.resultType(next, end)})
+				sigs = append(sigs, lexSig{name, k, end, fs.toks[k].up, fs.is(end, '{'), fs.takesSelf(next), fs.resultType(next, end), next})
 			}
 		case "trait":
 			name, next := fs.itemName(k + 1)
@@ -181,8 +185,10 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 		if !fs.spellsAny(s.from, s.to, words) && (!owned || !fs.spellsAny(o.from, o.to, words)) {
 			continue
 		}
-		slots[s.name] = append(slots[s.name], slotFn{o.name, s.method})
-		if s.ret < 0 || !fs.spellsAny(s.ret, s.to, words) {
+		if ps := fs.paramSlots(s, o, owned, words); ps == nil || slices.Contains(ps, true) {
+			slots[s.name] = append(slots[s.name], slotFn{o.name, s.method, ps})
+		}
+		if s.ret < 0 || !fs.sendWordIn(s.ret, fs.resultEnd(s), words) {
 			continue // no Send result
 		}
 		if s.body && fs.pair[s.to] > s.to {
@@ -213,14 +219,15 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 			r := [2]int32{fs.exprStart(k - 1), k}
 			regions, calls = append(regions, r), append(calls, r)
 			exprs = append(exprs, [2]int32{fs.postfixStart(k - 2), k - 2})
-		case slots[w] != nil && !fs.word(k-1, "fn") && fs.mayCallSlot(k, slots[w]):
+		case slots[w] != nil && !fs.word(k-1, "fn"):
+			fns := fs.slotCallees(k, slots[w])
 			open := k + 1
 			if fs.colons(open+1) && fs.is(open+2, '<') {
 				open = fs.angleClose(open+2) + 1 // a turbofish
 			}
-			if fs.is(open, '(') && fs.pair[open] > open {
-				r := [2]int32{open, fs.pair[open]}
-				regions, handed = append(regions, r), append(handed, r)
+			if len(fns) > 0 && fs.is(open, '(') && fs.pair[open] > open {
+				args := fs.slotArgs(k, open, fns)
+				regions, handed = append(regions, args...), append(handed, args...)
 			}
 		}
 	}
@@ -446,11 +453,9 @@ func (fs *fileSyntax) regionCalls(ss *sendSlots) handRead {
 		}
 		return true
 	}
-	for _, r := range ss.handed {
-		for _, a := range fs.argsOf(r[0]) {
-			if !sure(a[0], a[1]) || !fs.handedExpr(a[0], a[1], emit) {
-				words(a, false)
-			}
+	for _, a := range ss.handed {
+		if !sure(a[0], a[1]) || !fs.handedExpr(a[0], a[1], emit) {
+			words(a, false)
 		}
 	}
 	for i, e := range ss.callExprs {
@@ -894,20 +899,21 @@ func (fs *fileSyntax) resultType(k, end int32) int32 {
 	return -1
 }
 
-// mayCallSlot reports whether the identifier at k, followed by its
-// arguments, may call one of fns as callSlots resolves a call: `x.f(..)`
-// a method; `Self::f(..)` a fn of an impl or trait; `self::f`,
+// slotCallees returns the fns of fns the identifier at k, followed by
+// its arguments, may call as callSlots resolves a call: `x.f(..)` a
+// method; `Self::f(..)` a fn of an impl or trait; `self::f`,
 // `crate::..::f`, `super::f`, `module::f` for a module of the file, and a
 // bare `f(..)` a free fn; `Type::f(..)` a fn of Type's impls or of the
 // trait Type. Other paths name no fn of the file.
-func (fs *fileSyntax) mayCallSlot(k int32, fns []slotFn) bool {
-	match := func(ok func(f slotFn) bool) bool {
+func (fs *fileSyntax) slotCallees(k int32, fns []slotFn) []slotFn {
+	match := func(ok func(f slotFn) bool) []slotFn {
+		var out []slotFn
 		for _, f := range fns {
 			if ok(f) {
-				return true
+				out = append(out, f)
 			}
 		}
-		return false
+		return out
 	}
 	switch {
 	case fs.is(k-1, '.'):
@@ -918,7 +924,7 @@ func (fs *fileSyntax) mayCallSlot(k int32, fns []slotFn) bool {
 	seg := fs.ident(k - 3)
 	switch {
 	case seg == "":
-		return true // `<T as Trait>::f`, a generic type: any
+		return fns // `<T as Trait>::f`, a generic type: any
 	case seg == "Self":
 		return match(func(f slotFn) bool { return f.owner != "" })
 	case seg == "self" || seg == "crate" || seg == "super" || fs.isMod(seg):
@@ -926,7 +932,7 @@ func (fs *fileSyntax) mayCallSlot(k int32, fns []slotFn) bool {
 	case isTypeName(seg):
 		return match(func(f slotFn) bool { return f.owner == seg })
 	}
-	return false
+	return nil
 }
 
 // isMod reports whether name is the name of an inline module of the file.

@@ -92,6 +92,28 @@ impl Local for X { async fn local_call(&self) {} }`, yes: []string{"call"}, no: 
 trait Svc { fn call(&self) -> impl Future<Output = ()> + Send; fn other(&self, x: impl Send) -> impl Future<Output = ()>; }
 impl Svc for X { async fn call(&self) {} async fn other(&self, x: u8) {} }`, yes: []string{"call"}, no: []string{"other"}},
 
+		{name: "slot by position", src: `fn run2<F: Future<Output = ()> + Send>(name: &str, f: F) {}
+fn run_first<F: Future<Output = ()>>(f: F, n: impl Send) {}
+fn name<A, B>() -> &'static str { "" }
+fn apply<C, F: Future<Output = ()> + Send>(c: C, f: F) {}
+fn f() {
+    run2("x", async { yes_a(); });
+    run_first(async { no_a(); }, 1);
+    run2(name::<u8, u16>(), async { yes_b(); });
+    apply(|a, b| a + b, async { yes_c(); });
+    apply(async { no_b(); }, async { yes_d(); });
+}`, yes: []string{"yes_a", "yes_b", "yes_c", "yes_d"}, no: []string{"no_a", "no_b"}},
+		{name: "method by its path", src: `fn f(p: &Pool) { Pool::submit(p, Box::pin(async { yes_a(); })); }`, yes: []string{"yes_a"}},
+		{name: "Send only on the result's parameter", src: `fn run_r<F: Future<Output = R>, R: Send>(f: F) -> R { todo!() }
+fn with_task<F, R: Send>(action: F) -> impl Future<Output = R> where F: FnOnce() -> R + Send { async move { no_b(); } }
+fn f() { run_r(async { no_a(); }); }`, no: []string{"no_a", "no_b"}},
+		{name: "a path to an associated type is no alias", noPrelude: true, src: `use std::future::Future;
+use std::pin::Pin;
+struct Svc;
+impl Service for Svc {
+    type Future = Pin<Box<dyn Future<Output = ()> + Send>>;
+    fn call(&mut self) -> Self::Future { Box::pin(async { no_a(); }) }
+}`, no: []string{"no_a"}},
 		{name: "tuple", src: `fn f() { run((async { no_a(); }, 1)); }`, no: []string{"no_a"}},
 		{name: "Send result: what it returns, not what it holds", src: `async fn helper2() {}
 fn job2() -> BoxFuture<'static, ()> { let side = async { no_a(); }; let _f = helper2; if c() { Box::pin(async { yes_a(); }) } else { Box::pin(async { yes_b(); }) } }`, yes: []string{"yes_a", "yes_b"}, no: []string{"no_a", "helper2"}},
