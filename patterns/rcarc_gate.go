@@ -18,16 +18,18 @@ import (
 // lacks Send only through a leaf: a std type with a rule of its own that
 // is not Send or not Sync (Rc, rc::Weak, the cells, the std guards), a
 // trait object, a raw pointer, or a definition (of the file, or of its
-// crate through the Index) that holds one. So a held value needs the fn
-// around a Send-required body (its parameters and body, closures
-// included) to spell one of those leaves, or a name that may lead to one:
-// a type or alias whose definition spells one, a fn or method whose
-// declared result does, or `self`/`Self` in an impl whose header does. (A
-// field's type leads to a leaf only when its struct's definition spells
-// it, and the struct comes to the value through one of these names.)
-// rcHeldMay checks that; it reads words, not types, and takes no `unsafe
-// impl Send`, bound or generic argument into account, so it only ever
-// lets more files through than the rule reports on.
+// crate through the Index) that holds one; the model walks the generic
+// arguments of a std type or of a type it has a definition of, and of no
+// other (walksArgs). So a held value needs the tokens its type comes from
+// (rcarc_gate_held.go: a parameter's or a let's declared type, the parts
+// of a let's value exprType reads) to spell one of those leaves, or a
+// name that may lead to one: a type or alias whose definition spells one,
+// a fn or method whose declared result does, or `self`/`Self` in an impl
+// whose type does. (A field's type leads to a leaf only when its struct's
+// definition spells it, and the struct comes to the value through one of
+// these names.) rcHeldMay checks that; it reads words, not types, and
+// takes no `unsafe impl Send` or bound into account, so it only ever lets
+// more files through than the rule reports on.
 
 // notSendLeaves are the std types that lack Send or Sync whatever their
 // arguments, and `dyn`: the words a leaf of a lack spells.
@@ -47,23 +49,29 @@ type rcGate struct {
 	fs    *fileSyntax
 	ix    *Index
 	path  string
-	defs  map[string][][2]int32 // the token spans of the file's definitions and `use .. as` aliases, by name
+	defs  map[string][]gateDef  // the file's definitions and `use .. as` aliases, by name
 	fns   map[string][][2]int32 // the token spans of the file's fn signatures, by name
 	body  map[int32]int32       // a fn's body `{` -> its `fn` token
 	names map[string]bool       // the names decided (true: may lead to a leaf)
 	busy  map[string]int        // the names being decided, by depth (a cycle adds nothing)
 	low   int                   // the least depth of a busy name the deciding reached (decide)
 	impls map[int32]bool        // implLeads by the impl body's `{`
+	known map[string]bool       // walksArgs by name
+}
+
+// gateDef is a definition's token span; types when it holds types only
+// (a struct's, enum's, union's or alias's), not a trait's bodies.
+type gateDef struct {
+	from, to int32
+	types    bool
 }
 
 // rcHeldMay reports whether some body that may have to be Send may hold
 // a value whose type the model finds not Send (see above), read from
 // what decides those values' types: for an async fn, its parameters and
-// its body (not its declared result, which no held value takes: a call
-// of the fn is spelled by its name, which fnLeads follows); for an async
-// block, its own tokens and the statements before it in its fn that
-// mention what it uses (blockPrefix). With no Index (any Index), or
-// brackets that do not balance, it is true.
+// the lets of its body (fnHeldMay); for an async block, its own lets and
+// the bindings of its fn it uses (blockHeldMay). With no Index (any
+// Index), or brackets that do not balance, it is true.
 func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 	if ix == nil || r.whole {
 		return true
@@ -88,95 +96,12 @@ func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 				continue
 			}
 			done[from] = true
-			// From the fn's parameters on: its own name is no value.
-			if g.fnSpellsLeaf(from, to) {
+			if g.fnHeldMay(from, to) {
 				return true
 			}
 			continue
 		}
-		if g.spellsLeaf(b.open, b.close) || g.blockPrefix(from, to, b.open) {
-			return true
-		}
-	}
-	return false
-}
-
-// fnSpellsLeaf reports whether the fn whose tokens are [from, to] (from
-// its `fn` to its body's `}`) spells a word that may lead to a leaf in
-// its parameters or its body: its declared result and where clause (the
-// model takes no bound into account) are left out.
-func (g *rcGate) fnSpellsLeaf(from, to int32) bool {
-	open := g.fs.pair[to]
-	if !g.fs.is(to, '}') || open < 0 {
-		return g.spellsLeaf(from+2, to)
-	}
-	if rfrom, _, ok := g.result([2]int32{from, to}); ok {
-		return g.spellsLeaf(from+2, rfrom-3) || g.spellsLeaf(open, to)
-	}
-	return g.spellsLeaf(from+2, to)
-}
-
-// blockPrefix reports whether what an async block at open uses may take
-// a type that leads to a leaf from the tokens of its fn before it (fn is
-// the fn's `fn` token, to its body's `}`). The rule holds a value of the
-// block's fn only through a binding it tracks: a parameter of the fn, or
-// a `let` of a plain name (a pattern's and a closure parameter's are
-// not); its type is the one the binding spells or its value's
-// (exprType), which names the bindings it is computed from in turn. So
-// the parts read are the fn's parameters (up to its declared result) and
-// the `let NAME` statements before the block, each when it binds a word
-// the block uses (a word of a string literal in the block counts, as a
-// format string may capture it) or one a part read uses; they are read
-// as spellsLeaf reads tokens. A word after `.` or `::`, or before `::`,
-// is no binding's name and is not taken for one.
-func (g *rcGate) blockPrefix(fn, to, open int32) bool {
-	fs := g.fs
-	used := map[string]bool{}
-	g.uses(open, fs.pair[open]+1, used)
-	body := fs.pair[to]
-	if !fs.is(to, '}') || body < 0 || body > open {
-		return true
-	}
-	params := body
-	if rfrom, _, ok := g.result([2]int32{fn, to}); ok {
-		params = rfrom - 2
-	}
-	type part struct {
-		from, to int32
-		name     string // the let's name; "" for the parameters
-	}
-	parts := []part{{fn + 2, params, ""}}
-	for k := body + 1; k < open; k++ {
-		if !fs.word(k, "let") {
-			continue
-		}
-		n := k + 1
-		if fs.word(n, "mut") || fs.word(n, "ref") {
-			n++
-		}
-		name := fs.ident(n)
-		if name == "" || name == "_" || !(fs.is(n+1, ':') || fs.is(n+1, '=') || fs.is(n+1, ';')) {
-			continue // a pattern's bindings, or none: not tracked
-		}
-		end := n
-		for end < open && !(fs.is(end, ';') && fs.toks[end].up == fs.toks[k].up) && fs.pair[fs.toks[k].up] != end {
-			end++
-		}
-		parts = append(parts, part{k, end, name})
-	}
-	counted := make([]bool, len(parts))
-	for grew := true; grew; {
-		grew = false
-		for i, p := range parts {
-			if counted[i] || p.name != "" && !used[p.name] || p.name == "" && !g.mentions([2]int32{p.from, p.to}, used) {
-				continue
-			}
-			counted[i], grew = true, true
-			g.uses(p.from, p.to, used)
-		}
-	}
-	for i, p := range parts {
-		if counted[i] && g.spellsLeaf(p.from, p.to-1) {
+		if g.blockHeldMay(from, to, b.open) {
 			return true
 		}
 	}
@@ -216,8 +141,8 @@ func (g *rcGate) mentions(sg [2]int32, used map[string]bool) bool {
 
 // newRCGate indexes the definitions, aliases and fns of fs by name.
 func newRCGate(fs *fileSyntax, ix *Index, path string) *rcGate {
-	g := &rcGate{fs: fs, ix: ix, path: path, defs: map[string][][2]int32{}, fns: map[string][][2]int32{},
-		body: map[int32]int32{}, names: map[string]bool{}, busy: map[string]int{}, impls: map[int32]bool{}}
+	g := &rcGate{fs: fs, ix: ix, path: path, defs: map[string][]gateDef{}, fns: map[string][][2]int32{},
+		body: map[int32]int32{}, names: map[string]bool{}, busy: map[string]int{}, impls: map[int32]bool{}, known: map[string]bool{}}
 	n := int32(len(fs.toks))
 	for k := int32(0); k+1 < n; k++ {
 		if fs.toks[k].kind != tokIdent {
@@ -230,7 +155,7 @@ func newRCGate(fs *fileSyntax, ix *Index, path string) *rcGate {
 			}
 			if name := fs.ident(k + 1); name != "" {
 				end, _ := g.itemEnd(k)
-				g.defs[name] = append(g.defs[name], [2]int32{k + 2, end})
+				g.defs[name] = append(g.defs[name], gateDef{k + 2, end, w != "trait"})
 			}
 		case "fn":
 			if name := fs.ident(k + 1); name != "" {
@@ -243,7 +168,7 @@ func newRCGate(fs *fileSyntax, ix *Index, path string) *rcGate {
 		case "as":
 			// `use a::Rc as Shared;`: Shared is what Rc is.
 			if alias := fs.ident(k + 1); alias != "" && k > 0 && fs.toks[k-1].kind == tokIdent {
-				g.defs[alias] = append(g.defs[alias], [2]int32{k - 1, k})
+				g.defs[alias] = append(g.defs[alias], gateDef{k - 1, k, false})
 			}
 		}
 	}
@@ -319,7 +244,15 @@ func (g *rcGate) itemAround(open int32) (from, to int32, ok bool) {
 
 // spellsLeaf reports whether tokens [from, to] spell a raw pointer type
 // or a word that may lead to a type that is not Send.
-func (g *rcGate) spellsLeaf(from, to int32) bool {
+func (g *rcGate) spellsLeaf(from, to int32) bool { return g.spells(from, to, false) }
+
+// typeLeaf is spellsLeaf of tokens that spell types only (a definition's,
+// a signature's): there a name followed by `<` has generic arguments,
+// which the model walks only when it knows the type (walksArgs).
+func (g *rcGate) typeLeaf(from, to int32) bool { return g.spells(from, to, true) }
+
+// spells is spellsLeaf, of types when types is set (typeLeaf).
+func (g *rcGate) spells(from, to int32, types bool) bool {
 	fs := g.fs
 	for k := from; k <= to && int(k) < len(fs.toks); k++ {
 		switch {
@@ -331,68 +264,136 @@ func (g *rcGate) spellsLeaf(from, to int32) bool {
 				return true
 			}
 		case fs.word(k, "dyn"):
-			end, sendSync := fs.dynSendSync(k)
-			if !sendSync {
+			end, leaf := g.dynLeaf(k)
+			if leaf {
 				return true
 			}
 			k = end // the model walks no further into a trait object
 		default:
-			if g.leads(fs.ident(k)) || g.callLeads(k) {
+			w := fs.ident(k)
+			leaf := notSendLeaves[w]
+			if leaf && fs.colons(k-1) {
+				leaf = pathLeaf(strings.Join(fs.pathBefore(k), "::"), w)
+			}
+			if leaf || g.defsLead(w) || g.callLeads(k) {
 				return true
+			}
+			if types && fs.is(k+1, '<') && !g.walksArgs(w) {
+				k = fs.angleClose(k + 1)
 			}
 		}
 	}
 	return false
 }
 
-// dynSendSync reads the bounds of the trait object whose `dyn` is token
-// k: it returns their last token, and whether Send and Sync are among
-// them (as the last segment of a bound outside the principal trait's
-// arguments), when the object implements both whatever the model asks of
-// it (lackWalk.dynHas). A bound list holding `->` (`dyn Fn() -> T + Send`,
-// where the parser may give the `+ Send` to the result) is never taken
-// for one.
+// walksArgs reports whether the model may walk the generic arguments of
+// a type whose path ends in name (lackWalk.path): a std type it has a
+// rule for (by its name, whatever its path), or a type of the file or
+// its crate, whose parameters the arguments stand for. Any other type
+// is opaque to it, its arguments with it (`mpsc::Sender<Rc<T>>`).
+func (g *rcGate) walksArgs(name string) bool {
+	if v, ok := g.known[name]; ok {
+		return v
+	}
+	v := stdRules[name] != ruleNone || name == "Weak" || len(g.defs[name]) > 0 || len(g.ix.typeDefs(g.path, name)) > 0
+	g.known[name] = v
+	return v
+}
+
+// dynSendSync reports, of the trait object whose `dyn` is token k, the
+// last token of its bounds, and whether Send and Sync are among them, when
+// the object implements both whatever the model asks of it
+// (lackWalk.dynHas).
 func (fs *fileSyntax) dynSendSync(k int32) (end int32, sendSync bool) {
-	depth, send, sync := 0, false, false
+	end, names, ok := fs.dynBounds(k)
+	return end, ok && slices.Contains(names, "Send") && slices.Contains(names, "Sync")
+}
+
+// dynBounds reads the bounds of the trait object whose `dyn` is token k:
+// it returns their last token and the last segment of each bound outside
+// the principal trait's arguments (not a lifetime's, not a `for<..>`'s);
+// ok is false for a bound list holding `->` (`dyn Fn() -> T + Send`,
+// where the parser may give the `+ Send` to the result), or one that does
+// not end, which is never taken to implement anything.
+func (fs *fileSyntax) dynBounds(k int32) (end int32, names []string, ok bool) {
+	depth := 0
 	j := k + 1
 	for ; int(j) < len(fs.toks); j++ {
 		switch {
 		case fs.is(j, '-') && fs.is(j+1, '>'):
-			return j, false
+			return j, nil, false
 		case fs.is(j, '<'):
 			depth++
 		case fs.is(j, '>'):
 			if depth == 0 {
-				return j - 1, send && sync
+				return j - 1, names, true
 			}
 			depth--
 		case fs.is(j, '(') || fs.is(j, '['):
 			if fs.pair[j] < j {
-				return j, false
+				return j, nil, false
 			}
 			j = fs.pair[j]
 		case fs.is(j, ',') || fs.is(j, ')') || fs.is(j, ']') || fs.is(j, ';') || fs.is(j, '=') || fs.is(j, '{') || fs.is(j, '}'):
 			if depth == 0 {
-				return j - 1, send && sync
+				return j - 1, names, true
 			}
-		case depth == 0 && fs.toks[j].kind == tokIdent && (fs.is(j-1, '+') || fs.colons(j-1) || j == k+1) && (fs.is(j+1, '+') || fs.is(j+1, '>') || fs.is(j+1, ',') || fs.is(j+1, ')') || fs.is(j+1, ';')):
-			send = send || fs.word(j, "Send")
-			sync = sync || fs.word(j, "Sync")
+		case depth == 0 && fs.word(j, "for") && fs.is(j+1, '<'):
+			j = fs.angleClose(j + 1) // `for<'a>`: its lifetimes
+		case depth == 0 && fs.toks[j].kind == tokIdent && (fs.is(j-1, '+') || fs.colons(j-1) || j == k+1 || fs.is(j-1, '>') && fs.word(k+1, "for")) && !fs.colons(j+2):
+			names = append(names, fs.ident(j))
 		}
 	}
-	return j - 1, false
+	return j - 1, nil, false
+}
+
+// dynLeaf reports whether the trait object whose `dyn` is token k may
+// lack Send or Sync as the model reads it (lackWalk.dynHas), and the last
+// token of its bounds: not when both are among its bounds, nor when a
+// bound is a trait the model does not see (not std's, defined neither in
+// the file nor in its crate), which may have them as supertraits.
+func (g *rcGate) dynLeaf(k int32) (end int32, leaf bool) {
+	end, names, ok := g.fs.dynBounds(k)
+	if !ok {
+		return end, true
+	}
+	if slices.Contains(names, "Send") && slices.Contains(names, "Sync") {
+		return end, false
+	}
+	for _, n := range names {
+		if !stdTraits[n] && !g.walksArgs(n) {
+			return end, false
+		}
+	}
+	return end, true
 }
 
 // leads reports whether the type name w may lead to a leaf: it is one, or
 // a definition of the file or alias spells one (or a name that leads to
 // one), or a definition of the crate holds one.
-func (g *rcGate) leads(w string) bool {
-	if notSendLeaves[w] {
+func (g *rcGate) leads(w string) bool { return notSendLeaves[w] || g.defsLead(w) }
+
+// pathLeaf reports whether the leaf word w (of notSendLeaves), spelled
+// with path (its segments joined by `::`, or w alone), is a leaf as the
+// model reads the path (typeEnv.rule): `tokio::sync::OnceCell` and
+// `std::sync::Weak` are not, and a path out of std names no std type.
+func pathLeaf(path, w string) bool {
+	if !notSendLeaves[w] {
+		return false
+	}
+	if w == "dyn" || !strings.Contains(path, "::") {
 		return true
 	}
+	r := (&typeEnv{}).rule(path, w)
+	return r == ruleNever || r == ruleCell || r == ruleGuard
+}
+
+// defsLead reports whether a definition of the type name w in the file
+// (an alias included) or in its crate may lead to a leaf.
+func (g *rcGate) defsLead(w string) bool {
 	return g.decide(w, func() bool {
-		for _, s := range g.defs[w] {
-			if g.spellsLeaf(s[0], s[1]) {
+		for _, d := range g.defs[w] {
+			if g.spells(d.from, d.to, d.types) {
 				return true
 			}
 		}
@@ -461,10 +462,21 @@ func (g *rcGate) tyLeads(t *ty, generic map[string]bool) bool {
 	case tyPtr:
 		return true
 	case tyDyn:
-		return !slices.Contains(t.bounds, "Send") || !slices.Contains(t.bounds, "Sync")
+		if slices.Contains(t.bounds, "Send") && slices.Contains(t.bounds, "Sync") {
+			return false
+		}
+		for _, n := range t.bounds {
+			if !stdTraits[n] && !g.walksArgs(n) {
+				return false // a trait the model does not see
+			}
+		}
+		return true
 	case tyPath:
-		if !generic[t.name] && (g.leads(t.name) || strings.HasSuffix(t.path, "rc::Weak")) {
+		if !generic[t.name] && (pathLeaf(t.path, t.name) || g.defsLead(t.name) || strings.HasSuffix(t.path, "rc::Weak")) {
 			return true
+		}
+		if !generic[t.name] && !g.walksArgs(t.name) {
+			return false
 		}
 	}
 	for _, a := range t.args {
@@ -512,7 +524,7 @@ func (g *rcGate) callLeads(k int32) bool {
 			if in != inImpl || owner != "" && o != "" && o != owner {
 				continue
 			}
-			if from, to, ok := g.result(s); ok && g.spellsLeaf(from, to) {
+			if from, to, ok := g.result(s); ok && g.typeLeaf(from, to) {
 				return true
 			}
 		}
@@ -561,8 +573,9 @@ func (g *rcGate) result(s [2]int32) (from, to int32, ok bool) {
 }
 
 // implLeads reports whether `self` or `Self` at token k may have a type
-// that leads to a leaf: the header of an impl around it spells one. In no
-// impl, the model takes them for opaque.
+// that leads to a leaf: the type of an impl around it (its header past
+// `for`, as typeLeaf reads types) spells one. In no impl, the model takes
+// them for opaque.
 func (g *rcGate) implLeads(k int32) bool {
 	fs := g.fs
 	for open := fs.toks[k].up; open >= 0; open = fs.toks[open].up {
@@ -574,13 +587,30 @@ func (g *rcGate) implLeads(k int32) bool {
 			v, ok := g.impls[open]
 			if !ok {
 				g.impls[open] = false // a cycle adds nothing
-				v = g.spellsLeaf(from, open-1)
+				v = g.typeLeaf(g.implType(from, open), open-1)
 				g.impls[open] = v
 			}
 			return v
 		}
 	}
 	return false
+}
+
+// implType returns the first token of the type an impl's header
+// (tokens [from, open)) implements for: past its `for` (not a `for<..>`
+// of a bound), or from when there is none. What `Self` stands for is
+// that type (implSelf), not the trait.
+func (g *rcGate) implType(from, open int32) int32 {
+	fs := g.fs
+	for j := from; j < open; j++ {
+		if fs.toks[j].up == fs.toks[open].up && fs.word(j, "for") && !fs.is(j+1, '<') {
+			return j + 1
+		}
+		if fs.word(j, "where") {
+			break
+		}
+	}
+	return from
 }
 
 // header returns the first token of the header of the bracket at open:

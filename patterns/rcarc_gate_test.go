@@ -108,6 +108,39 @@ async fn main() { tokio::spawn(run(State { n: Rc::new(1) })).await.unwrap(); }
 			{"src/state.rs", `use std::rc::Rc;
 pub struct State { pub n: Rc<i32> }
 `}}},
+		{"a declared type, the value opaque", [][2]string{{"src/main.rs", `use std::rc::Rc;
+fn unknown<T>() -> T { todo!() }
+` + spawnMain(`let x: Rc<i32> = unknown();
+    tokio::spawn(async move { let _ = &x; tick().await; }).await.unwrap();`)}}},
+		{"paths of std's leaves, a wrapper's argument", [][2]string{{"src/main.rs", `struct Job { data: Option<std::rc::Rc<std::cell::RefCell<u8>>> }
+impl Job {
+    async fn run(&self) { let _ = &self.data; tick().await; }
+}
+async fn tick() {}
+#[tokio::main]
+async fn main() {
+    let j = std::sync::Arc::new(Job { data: None });
+    tokio::spawn(async move { j.run().await; }).await.unwrap();
+}
+`}}},
+		{"a trait object of a trait of the file", [][2]string{{"src/main.rs", `use std::rc::Rc;
+trait Hook { fn call(&self); }
+struct Hooks { all: Vec<Box<dyn Hook>> }
+fn hooks() -> Hooks { Hooks { all: Vec::new() } }
+fn unused() -> Rc<i32> { Rc::new(1) }
+` + spawnMain(`let h = hooks();
+    tokio::spawn(async move { let _ = &h; tick().await; }).await.unwrap();`)}}},
+		{"a generic type of the file, its argument an Rc", [][2]string{{"src/main.rs", `use std::rc::Rc;
+struct Wrap<T>(T);
+async fn run(w: Wrap<Rc<u8>>) { let _ = &w; tick().await; }
+async fn tick() {}
+#[tokio::main]
+async fn main() { tokio::spawn(run(Wrap(Rc::new(1)))).await.unwrap(); }
+`}}},
+		{"a local of the block, by a method of the file", [][2]string{{"src/main.rs", `use std::rc::Rc;
+struct Maker { n: u8 }
+impl Maker { fn shared(&self) -> Rc<i32> { Rc::new(1) } }
+` + spawnMain(`tokio::spawn(async move { let m = Maker { n: 1 }; let x = m.shared(); tick().await; let _ = &x; }).await.unwrap();`)}}},
 		{"a trait object", [][2]string{{"src/main.rs", `use std::rc::Rc;
 fn hook() -> Box<dyn Fn()> { Box::new(|| ()) }
 fn unused() -> Rc<i32> { Rc::new(1) }
@@ -186,6 +219,51 @@ static STARTED: LazyLock<()> = LazyLock::new(|| {
 });
 fn local() -> Rc<i32> { Rc::new(1) }
 fn main() { LazyLock::force(&STARTED); let _ = local(); }
+`}}},
+		{"what the model does not see into", [][2]string{{"src/main.rs", `use std::rc::Rc;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+struct Server {
+    tx: mpsc::UnboundedSender<Rc<u8>>,
+    names: tokio::sync::OnceCell<Vec<String>>,
+    parent: std::sync::Weak<u8>,
+    hook: Box<dyn other::Hook>,
+}
+impl Server {
+    async fn serve(&self) { tick().await; }
+}
+async fn tick() {}
+#[tokio::main]
+async fn main() {
+    let s: Arc<Server> = todo!();
+    tokio::spawn(async move { s.serve().await; }).await.unwrap();
+}
+`}}},
+		{"values the model types as opaque", [][2]string{{"src/main.rs", `use std::rc::Rc;
+async fn make_rc() -> Rc<u8> { Rc::new(1) }
+async fn tick() {}
+#[tokio::main]
+async fn main() {
+    tokio::spawn(async move {
+        let a = other::make(Rc::new(1));
+        let b = vec![Rc::new(2)];
+        let c = { Rc::new(3) };
+        let d = if true { Rc::new(4) } else { Rc::new(5) };
+        let e = [Rc::new(6)][0].clone();
+        tick().await;
+        println!("{a:?} {b:?} {c:?} {d:?} {e:?}");
+    }).await.unwrap();
+}
+`}}},
+		{"Send only on another parameter", [][2]string{{"src/main.rs", `use std::future::Future;
+use std::rc::Rc;
+fn run_here<F: Future<Output = R>, R: Send>(f: F) -> R { todo!() }
+async fn tick() {}
+fn main() {
+    let r = Rc::new(1);
+    run_here(async move { tick().await; let _ = &r; });
+    tokio::spawn(async move { tick().await; });
+}
 `}}},
 	}
 	checkRcGateStops(t, cases)
