@@ -1,7 +1,6 @@
 package patterns
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -89,9 +88,13 @@ func (r *rcFile) analyse() {
 // rcArcAny reports whether runRcArc proposes anything: whether a
 // Send-required future holds a value that is not Send. It looks only at
 // the items of the file and the bodies of the fns holding Send-required
-// futures, not at the other fns' bodies, which only the fixes need.
+// futures, not at the other fns' bodies, which only the fixes need. The
+// rule runs where the file spells an Rc (rcSpelled: the identifier `Rc`,
+// or `Weak` with an `rc::` path), the prefilter's condition: not where
+// `Rc` is only part of another name, which would make a trait object's
+// finding depend on it.
 func rcArcAny(fc *fileCtx) bool {
-	if !bytes.Contains(fc.src, []byte("Rc")) && !bytes.Contains(fc.src, []byte("Weak")) || !mayTrigger(fc) {
+	if !rcSpelled(fc.src) || !mayTrigger(fc) {
 		return false
 	}
 	r := newRcFile(fc)

@@ -1,7 +1,11 @@
 package patterns
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -357,4 +361,63 @@ async fn f(b: B) {}
 	if !g.leads("B") {
 		t.Error("B holds an A: it leads to a leaf, yet the answer kept while A was decided says no")
 	}
+}
+
+// TestRcGateCorpus: under rc-arc alone, with --all-async (every async
+// body Send-required, so the gate reads every one) and without, every
+// file of Debian's sources, of the golden inputs and of the folders in
+// $SENDFIX_HANDOFF_DIRS where the rule reports something is let through
+// by Index.MayMatch, under an Index of its folder's files.
+func TestRcGateCorpus(t *testing.T) {
+	sets := [][]string{corpusFiles(t), goldenInputs(t)}
+	if extra := os.Getenv("SENDFIX_HANDOFF_DIRS"); extra != "" {
+		for _, dir := range strings.Split(extra, ":") {
+			var files []string
+			err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
+					files = append(files, p)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sets = append(sets, files)
+		}
+	}
+	var found, through atomic.Int64
+	for _, files := range sets {
+		sums := make([]*Summary, len(files))
+		parallel(t, files, func(e **Engine, i int, src []byte) {
+			if *e == nil {
+				*e = NewEngine(DefaultConfig(), nil)
+			}
+			sums[i] = (*e).Summarize(files[i], src)
+		})
+		idx := NewIndex(sums...)
+		for _, all := range []bool{true, false} {
+			cfg := Config{Rules: map[string]bool{RuleRcArc: true}, AllAsync: all}
+			parallel(t, files, func(_ **Engine, i int, src []byte) {
+				may := idx.MayMatch(files[i], src, cfg)
+				if may {
+					through.Add(1)
+				}
+				e := NewEngine(cfg, idx)
+				res := e.Run(files[i], src)
+				e.Close()
+				if len(res.Findings) == 0 {
+					return
+				}
+				found.Add(1)
+				if !may {
+					f := res.Findings[0]
+					t.Errorf("%s:%d:%d: rc-arc reports %q (all-async %v), and Index.MayMatch is false", files[i], f.Pos.Line, f.Pos.Col, f.Message, all)
+				}
+			})
+		}
+	}
+	if found.Load() == 0 {
+		t.Fatal("rc-arc reports nothing: the check proves nothing")
+	}
+	t.Logf("%d files with rc-arc findings, %d let through", found.Load(), through.Load())
 }
