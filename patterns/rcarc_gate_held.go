@@ -59,16 +59,16 @@ func (g *rcGate) lets(from, to int32, f func(p heldPart)) {
 		}
 		end := n
 		for end < to && !(fs.is(end, ';') && fs.toks[end].up == fs.toks[k].up) && fs.pair[fs.toks[k].up] != end {
-			if p := fs.pair[end]; p > end {
-				end = p
+			if q := fs.pair[end]; q > end {
+				end = q
 			}
 			end++
 		}
 		p := heldPart{name: name}
 		eq, angles := int32(-1), 0
 		for j := n + 1; j < end && eq < 0; j++ {
-			if p := fs.pair[j]; p > j {
-				j = p
+			if q := fs.pair[j]; q > j {
+				j = q
 				continue
 			}
 			switch {
