@@ -1,12 +1,8 @@
 package patterns
 
 import (
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -95,15 +91,8 @@ func TestTokenGuardFns(t *testing.T) {
 		}
 	}
 	files := append(goldenInputs(t), corpusFiles(t)...)
-	if extra := os.Getenv("SENDFIX_HANDOFF_DIRS"); extra != "" {
-		for _, dir := range strings.Split(extra, ":") {
-			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-				if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
-					files = append(files, p)
-				}
-				return err
-			})
-		}
+	for _, dir := range extraDirs() {
+		files = append(files, rsFiles(t, dir)...)
 	}
 	with, certain := 0, 0
 	for _, p := range files {

@@ -1,9 +1,6 @@
 package patterns
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -370,20 +367,8 @@ async fn f(b: B) {}
 // by Index.MayMatch, under an Index of its folder's files.
 func TestRcGateCorpus(t *testing.T) {
 	sets := [][]string{corpusFiles(t), goldenInputs(t)}
-	if extra := os.Getenv("SENDFIX_HANDOFF_DIRS"); extra != "" {
-		for _, dir := range strings.Split(extra, ":") {
-			var files []string
-			err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-				if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
-					files = append(files, p)
-				}
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			sets = append(sets, files)
-		}
+	for _, dir := range extraDirs() {
+		sets = append(sets, rsFiles(t, dir))
 	}
 	var found, through atomic.Int64
 	for _, files := range sets {

@@ -16,21 +16,9 @@ import (
 // the others, every fn it hands over is named by a word of the slot
 // regions (handWords, which HandOffGate matches).
 func TestHandOffNeedsSlots(t *testing.T) {
-	files := corpusFiles(t)
-	dirs := []string{filepath.Join("..", "golden", "testdata")}
-	if extra := os.Getenv("SENDFIX_HANDOFF_DIRS"); extra != "" {
-		dirs = append(dirs, strings.Split(extra, ":")...)
-	}
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
-				files = append(files, p)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+	files := append(corpusFiles(t), rsFiles(t, filepath.Join("..", "golden", "testdata"))...)
+	for _, dir := range extraDirs() {
+		files = append(files, rsFiles(t, dir)...)
 	}
 	var spared, parsed int
 	for _, p := range files {
@@ -329,4 +317,29 @@ func TestHandedFiles(t *testing.T) {
 	if _, all := NewIndex(sums...).HandedFiles(); !all {
 		t.Error("an unbalanced pending file: want all files")
 	}
+}
+
+// extraDirs returns the folders of $SENDFIX_HANDOFF_DIRS (colon-separated):
+// more sources the corpus properties hold on, when given.
+func extraDirs() []string {
+	if extra := os.Getenv("SENDFIX_HANDOFF_DIRS"); extra != "" {
+		return strings.Split(extra, ":")
+	}
+	return nil
+}
+
+// rsFiles returns the .rs files under dir.
+func rsFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && strings.HasSuffix(p, ".rs") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
