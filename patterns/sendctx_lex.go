@@ -90,7 +90,7 @@ func (fs *fileSyntax) markHandOffs() {
 		}
 		f := &fs.fns[b.fn]
 		switch {
-		case len(ss.asyncTrait) > 0 && f.owner != "" && ss.asyncTrait[fs.ownerBrace(f)], f.trait != "" && ss.traitSend[f.trait+"|"+f.name]:
+		case len(ss.asyncTrait) > 0 && ss.asyncTrait[fs.ownerBrace(f)], f.trait != "" && ss.traitSend[f.trait+"|"+f.name]:
 			b.handOff = true
 		default:
 			b.handOff = names[f.name]

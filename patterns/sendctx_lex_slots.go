@@ -1,7 +1,6 @@
 package patterns
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 )
@@ -110,7 +109,10 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 	for _, w := range sendWordsSeed {
 		seed = seed || hasWord(fs.src, []byte(w))
 	}
-	if !seed && !hasWord(fs.src, []byte("async_trait")) {
+	// `.boxed()` of futures' FutureExt requires Send with no Send word
+	// spelled.
+	futures := hasWord(fs.src, []byte("boxed")) && fs.futureExtImported()
+	if !seed && !futures && !hasWord(fs.src, []byte("async_trait")) {
 		return ss // no word of a Send bound: the model reads no slot
 	}
 	var defs []lexDef
@@ -203,7 +205,6 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 			ss.traitSend[o.name+"|"+s.name] = true
 		}
 	}
-	futures := bytes.Contains(fs.src, []byte("futures"))
 	for k := int32(0); k < n; k++ {
 		if fs.toks[k].kind != tokIdent {
 			continue
@@ -235,6 +236,21 @@ func (fs *fileSyntax) readSendSlots() *sendSlots {
 	ss.returnedVals, ss.sendBodies = rets, bodies
 	ss.regions = mergeRanges(regions)
 	return ss
+}
+
+// futureExtImported reports whether the file may import futures'
+// FutureExt as boxedRecv asks: `FutureExt` by a path starting with
+// `futures` (futures_util's too), or a glob of such a path. Another
+// crate's re-export (`deno_core::futures::FutureExt`) the model does not
+// take for it.
+func (fs *fileSyntax) futureExtImported() bool {
+	for _, u := range fs.uses {
+		p := strings.TrimPrefix(strings.Join(u.path, "::"), "::")
+		if (u.glob || u.alias == "FutureExt") && strings.HasPrefix(p, "futures") {
+			return true
+		}
+	}
+	return false
 }
 
 // spellsAny reports whether a token in [from, to] is an identifier of

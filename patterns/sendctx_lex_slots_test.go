@@ -114,6 +114,16 @@ impl Service for Svc {
     type Future = Pin<Box<dyn Future<Output = ()> + Send>>;
     fn call(&mut self) -> Self::Future { Box::pin(async { no_a(); }) }
 }`, no: []string{"no_a"}},
+		{name: "boxed, no Send word in the file", noPrelude: true, src: `use futures::FutureExt;
+fn check() -> Result<u8, ()> { Ok(async move { yes_a(); }
+    .boxed()) }`, yes: []string{"yes_a"}},
+		{name: "boxed: FutureExt by glob", noPrelude: true, src: `use futures::prelude::*;
+fn f() { let b = async move { yes_a(); }.boxed(); }`, yes: []string{"yes_a"}},
+		{name: "boxed: another crate's re-export of FutureExt", noPrelude: true, src: `use other::futures::FutureExt;
+fn g() { let b = async move { no_a(); }.boxed(); }`, no: []string{"no_a"}},
+		{name: "async_trait on an impl for a tuple", noPrelude: true, src: `use async_trait::async_trait;
+#[async_trait]
+impl Provider for () { async fn provide(&self) {} }`, yes: []string{"provide"}},
 		{name: "tuple", src: `fn f() { run((async { no_a(); }, 1)); }`, no: []string{"no_a"}},
 		{name: "Send result: what it returns, not what it holds", src: `async fn helper2() {}
 fn job2() -> BoxFuture<'static, ()> { let side = async { no_a(); }; let _f = helper2; if c() { Box::pin(async { yes_a(); }) } else { Box::pin(async { yes_b(); }) } }`, yes: []string{"yes_a", "yes_b"}, no: []string{"no_a", "helper2"}},
