@@ -109,14 +109,17 @@ func (r *sendReading) rcHeldMay(ix *Index, path string) bool {
 }
 
 // uses adds to used the words of tokens [from, to) that may name a
-// binding (not after `.` or `::`, not before `::`), and the words of
-// their string literals.
+// binding (not after a single `.` or after `::`), and the words of their
+// string literals.
 func (g *rcGate) uses(from, to int32, used map[string]bool) {
 	fs := g.fs
 	for k := from; k < to; k++ {
 		switch t := fs.toks[k]; t.kind {
 		case tokIdent:
-			if !fs.is(k-1, '.') && !fs.colons(k-1) && !(fs.is(k+1, ':') && fs.is(k+2, ':')) {
+			// After `..` (a range's end, a struct update) a word is a
+			// value; before `::` it may be a binding the model resolves
+			// as a path's head.
+			if !fs.is(k-1, '.') && !fs.colons(k-1) || fs.is(k-2, '.') && fs.joined(k-2, k-1) {
 				used[fs.ident(k)] = true
 			}
 		case tokLit:
@@ -181,6 +184,7 @@ func newRCGate(fs *fileSyntax, ix *Index, path string) *rcGate {
 func (g *rcGate) itemEnd(k int32) (end, open int32) {
 	fs := g.fs
 	up := fs.toks[k].up
+	angles := 0 // a const generic's `{ .. }` (`Foo<{ 1 }>`) is no body
 	for j := k + 1; j < int32(len(fs.toks)); j++ {
 		if fs.toks[j].up != up {
 			if fs.toks[j].up < k {
@@ -191,7 +195,11 @@ func (g *rcGate) itemEnd(k int32) (end, open int32) {
 		switch {
 		case fs.is(j, ';'):
 			return j, -1
-		case fs.is(j, '{') && fs.pair[j] > j:
+		case fs.is(j, '<'):
+			angles++
+		case fs.is(j, '>') && !fs.is(j-1, '-') && angles > 0:
+			angles--
+		case fs.is(j, '{') && fs.pair[j] > j && angles == 0:
 			return fs.pair[j], j
 		}
 	}
@@ -273,7 +281,7 @@ func (g *rcGate) spells(from, to int32, types bool) bool {
 			w := fs.ident(k)
 			leaf := notSendLeaves[w]
 			if leaf && fs.colons(k-1) {
-				leaf = pathLeaf(strings.Join(fs.pathBefore(k), "::"), w)
+				leaf = pathLeaf(fs.namePath(k), w)
 			}
 			if leaf || g.defsLead(w) || g.callLeads(k) {
 				return true
@@ -295,7 +303,7 @@ func (g *rcGate) walksArgs(name string) bool {
 	if v, ok := g.known[name]; ok {
 		return v
 	}
-	v := stdRules[name] != ruleNone || name == "Weak" || len(g.defs[name]) > 0 || len(g.ix.typeDefs(g.path, name)) > 0
+	v := stdRules[name] != ruleNone || tokioRules[name] != ruleNone || name == "Weak" || len(g.defs[name]) > 0 || len(g.ix.typeDefs(g.path, name)) > 0
 	g.known[name] = v
 	return v
 }
@@ -386,6 +394,17 @@ func pathLeaf(path, w string) bool {
 	}
 	r := (&typeEnv{}).rule(path, w)
 	return r == ruleNever || r == ruleCell || r == ruleGuard
+}
+
+// namePath returns the path whose last segment is the identifier at k,
+// its names joined by `::`, without a leading `::` (the model trims it)
+// or any segment that is no name.
+func (fs *fileSyntax) namePath(k int32) string {
+	segs := []string{fs.ident(k)}
+	for q := k; fs.colons(q-1) && fs.identBytes(q-3) != nil; q -= 3 {
+		segs = append([]string{fs.ident(q - 3)}, segs...)
+	}
+	return strings.Join(segs, "::")
 }
 
 // defsLead reports whether a definition of the type name w in the file
@@ -564,7 +583,11 @@ func (g *rcGate) result(s [2]int32) (from, to int32, ok bool) {
 		end = fs.pair[end]
 	}
 	up := fs.toks[s[0]].up
-	for k := s[0] + 2; k < end; k++ {
+	k := s[0] + 2
+	if fs.is(k, '<') {
+		k = fs.angleClose(k) + 1 // generics: a `Fn() -> u8` bound's arrow is no result
+	}
+	for ; k < end; k++ {
 		if fs.toks[k].up == up && fs.is(k, '-') && fs.is(k+1, '>') && fs.toks[k].e == fs.toks[k+1].s {
 			return k + 2, end, true
 		}
@@ -618,12 +641,24 @@ func (g *rcGate) implType(from, open int32) int32 {
 func (g *rcGate) header(open int32) int32 {
 	fs := g.fs
 	from := open
-	for j := open - 1; j >= 0 && fs.toks[j].up == fs.toks[open].up; j-- {
-		if fs.is(j, ';') || fs.is(j, '}') {
+	angles := 0 // a const generic's `{ .. }` (`impl Job<{ 1 }>`) ends nothing
+	for j := open - 1; j >= 0; j-- {
+		if p := fs.pair[j]; p >= 0 && p < j {
+			// A group before: the header's, or the end of the item before.
+			if fs.toks[p].up != fs.toks[open].up || fs.is(j, '}') && angles == 0 {
+				break
+			}
+			from, j = p, p
+			continue
+		}
+		if fs.toks[j].up != fs.toks[open].up || fs.is(j, ';') {
 			break
 		}
-		if p := fs.pair[j]; p >= 0 && p < j {
-			j = p
+		switch {
+		case fs.is(j, '>') && !fs.is(j-1, '-'):
+			angles++
+		case fs.is(j, '<') && angles > 0:
+			angles--
 		}
 		from = j
 	}

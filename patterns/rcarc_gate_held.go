@@ -76,8 +76,8 @@ func (g *rcGate) lets(from, to int32, f func(p heldPart)) {
 				angles++
 			case fs.is(j, '>') && !fs.is(j-1, '-'):
 				angles--
-			case fs.is(j, '=') && angles <= 0 && !fs.joined(j, j+1) && !fs.joined(j-1, j):
-				eq = j // not `==`, `=>`, `<=`, `>=`, `!=`, nor `Item = T`
+			case fs.is(j, '=') && angles <= 0 && !fs.compoundEq(j):
+				eq = j // not `==`, `=>`, `<=`, `!=`, nor `Item = T`
 			}
 		}
 		switch {
@@ -261,9 +261,8 @@ func (g *rcGate) fnHeldMay(fn, to int32) bool {
 // whose type leads to a leaf: a `let` of the block, or a binding of the
 // fn it uses (its parameters, its lets before the block), each read when
 // the block uses its name (a word of a string literal counts, as a
-// format string may capture it), or a part read uses it in turn. A word
-// after `.` or `::`, or before `::`, is no binding's name and is not
-// taken for one.
+// format string may capture it), or a part read uses it in turn (uses:
+// a word after a field's `.` or after `::` is no binding's name).
 func (g *rcGate) blockHeldMay(fn, to, open int32) bool {
 	fs := g.fs
 	body := fs.pair[to]

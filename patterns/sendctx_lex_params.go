@@ -153,7 +153,8 @@ func (fs *fileSyntax) spellsSelf(a, b int32) bool {
 // listItems returns the items, [first, last] token, of the list whose
 // bracket is token open, split at its commas: those outside brackets,
 // a turbofish's or generics' angle brackets (types: angles counts every
-// `<`; expressions: only `::<`), and a closure's parameters.
+// `<`; expressions: only `::<` and a qualified path's `<` at an item's
+// start), and a closure's parameters.
 func (fs *fileSyntax) listItems(open int32, types bool) [][2]int32 {
 	var out [][2]int32
 	close := fs.pair[open]
@@ -171,8 +172,8 @@ func (fs *fileSyntax) listItems(open int32, types bool) [][2]int32 {
 		case types && fs.is(k, '>') && !fs.is(k-1, '-') && angles > 0:
 			angles--
 			continue
-		case !types && fs.is(k, '<') && fs.colons(k-1):
-			k = fs.angleClose(k) // a turbofish
+		case !types && fs.is(k, '<') && (fs.colons(k-1) || fs.closureAt(from, k) || fs.is(k-1, '&')):
+			k = fs.angleClose(k) // a turbofish, a qualified path's `<T as Tr>`
 			continue
 		case !types && fs.is(k, '|') && fs.closureAt(from, k):
 			// A closure's parameters: to the `|` that ends them.

@@ -286,8 +286,8 @@ func (fs *fileSyntax) sendLet(k int32, words map[string]bool) ([2]int32, bool) {
 			angles++
 		case fs.is(q, '>') && !fs.is(q-1, '-'):
 			angles--
-		case fs.is(q, '=') && angles <= 0 && !fs.joined(q, q+1) && !fs.joined(q-1, q):
-			eq = q // not `==`, `=>`, `<=`, `>=`, `!=`
+		case fs.is(q, '=') && angles <= 0 && !fs.compoundEq(q):
+			eq = q // not `==`, `=>`, `<=`, `!=`
 		}
 	}
 	if eq < 0 || !fs.spellsAny(k, eq, words) {
@@ -303,6 +303,16 @@ func (fs *fileSyntax) sendLet(k int32, words map[string]bool) ([2]int32, bool) {
 		}
 	}
 	return [2]int32{eq, end + 1}, true
+}
+
+// compoundEq reports whether the `=` at token k is part of `==`, `=>`,
+// `<=` or `!=`, not a let's `=`: one written right against it (`let
+// x=(y)`, `Box<T>= v`, where the `>` closes the type) is.
+func (fs *fileSyntax) compoundEq(k int32) bool {
+	if fs.joined(k, k+1) && (fs.is(k+1, '=') || fs.is(k+1, '>')) {
+		return true
+	}
+	return fs.joined(k-1, k) && (fs.is(k-1, '=') || fs.is(k-1, '<') || fs.is(k-1, '!'))
 }
 
 // joined reports whether tokens j and k exist and are punctuation
@@ -920,7 +930,8 @@ func (fs *fileSyntax) resultType(k, end int32) int32 {
 // method; `Self::f(..)` a fn of an impl or trait; `self::f`,
 // `crate::..::f`, `super::f`, `module::f` for a module of the file, and a
 // bare `f(..)` a free fn; `Type::f(..)` a fn of Type's impls or of the
-// trait Type. Other paths name no fn of the file.
+// trait Type; a longer path from `self`, `crate` or `super` a free fn
+// (or one of its last type's). Other paths name no fn of the file.
 func (fs *fileSyntax) slotCallees(k int32, fns []slotFn) []slotFn {
 	match := func(ok func(f slotFn) bool) []slotFn {
 		var out []slotFn
@@ -938,6 +949,13 @@ func (fs *fileSyntax) slotCallees(k int32, fns []slotFn) []slotFn {
 		return match(func(f slotFn) bool { return f.owner == "" })
 	}
 	seg := fs.ident(k - 3)
+	if segs := fs.pathBefore(k); len(segs) > 2 {
+		switch segs[0] {
+		case "self", "crate", "super":
+			// callSlots reads the first segment: the file's free fns.
+			return match(func(f slotFn) bool { return f.owner == "" || isTypeName(seg) && f.owner == seg })
+		}
+	}
 	switch {
 	case seg == "":
 		return fns // `<T as Trait>::f`, a generic type: any
