@@ -18,22 +18,8 @@ type rcGateCase struct {
 // rcHeldMay let it through, and Index.MayMatch.
 func gateLooks(t *testing.T, c rcGateCase) (found, trigger, held, may bool) {
 	t.Helper()
-	cfg := Config{Rules: map[string]bool{RuleRcArc: true}}
-	var sums []*Summary
-	for _, f := range c.files {
-		sums = append(sums, Summarize(f[0], []byte(f[1])))
-	}
-	ix := NewIndex(sums...)
-	path, src := c.files[0][0], []byte(c.files[0][1])
-	e := NewEngine(cfg, ix)
-	res := e.Run(path, src)
-	e.Close()
-	for _, f := range res.Findings {
-		found = found || f.Rule == RuleRcArc
-	}
-	r := ix.reading(path, src, false)
-	defer r.fs.release()
-	return found, r.rcTrigger(), r.rcHeldMay(ix, path), ix.MayMatch(path, src, cfg)
+	found, trigger, held, may, _ = advLooks(t, c, false)
+	return found, trigger, held, may
 }
 
 // TestRcGateLetsThrough: for each way a value held by a Send-required
