@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -227,8 +228,9 @@ func TestDynSendSync(t *testing.T) {
 		src := "type T = " + c.ty + ";"
 		fs := readFile([]byte(src))
 		k := fs.tokenAt(strings.Index(src, "dyn"))
-		if _, got := fs.dynSendSync(k); got != c.want {
-			t.Errorf("dynSendSync(%s) = %v, want %v", c.ty, got, c.want)
+		_, names, ok := fs.dynBounds(k)
+		if got := ok && slices.Contains(names, "Send") && slices.Contains(names, "Sync"); got != c.want {
+			t.Errorf("dynBounds(%s) = %v, %v: Send and Sync %v, want %v", c.ty, names, ok, got, c.want)
 		}
 		fs.release()
 	}

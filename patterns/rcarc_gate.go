@@ -308,15 +308,6 @@ func (g *rcGate) walksArgs(name string) bool {
 	return v
 }
 
-// dynSendSync reports, of the trait object whose `dyn` is token k, the
-// last token of its bounds, and whether Send and Sync are among them, when
-// the object implements both whatever the model asks of it
-// (lackWalk.dynHas).
-func (fs *fileSyntax) dynSendSync(k int32) (end int32, sendSync bool) {
-	end, names, ok := fs.dynBounds(k)
-	return end, ok && slices.Contains(names, "Send") && slices.Contains(names, "Sync")
-}
-
 // dynBounds reads the bounds of the trait object whose `dyn` is token k:
 // it returns their last token and the last segment of each bound outside
 // the principal trait's arguments (not a lifetime's, not a `for<..>`'s);
@@ -362,18 +353,21 @@ func (fs *fileSyntax) dynBounds(k int32) (end int32, names []string, ok bool) {
 // the file nor in its crate), which may have them as supertraits.
 func (g *rcGate) dynLeaf(k int32) (end int32, leaf bool) {
 	end, names, ok := g.fs.dynBounds(k)
-	if !ok {
-		return end, true
-	}
+	return end, !ok || g.boundsLack(names)
+}
+
+// boundsLack reports whether a trait object with the bounds names (their
+// last segments) may lack Send or Sync (dynLeaf).
+func (g *rcGate) boundsLack(names []string) bool {
 	if slices.Contains(names, "Send") && slices.Contains(names, "Sync") {
-		return end, false
+		return false
 	}
 	for _, n := range names {
 		if !stdTraits[n] && !g.walksArgs(n) {
-			return end, false
+			return false // a trait the model does not see
 		}
 	}
-	return end, true
+	return true
 }
 
 // leads reports whether the type name w may lead to a leaf: it is one, or
@@ -481,15 +475,7 @@ func (g *rcGate) tyLeads(t *ty, generic map[string]bool) bool {
 	case tyPtr:
 		return true
 	case tyDyn:
-		if slices.Contains(t.bounds, "Send") && slices.Contains(t.bounds, "Sync") {
-			return false
-		}
-		for _, n := range t.bounds {
-			if !stdTraits[n] && !g.walksArgs(n) {
-				return false // a trait the model does not see
-			}
-		}
-		return true
+		return g.boundsLack(t.bounds)
 	case tyPath:
 		if !generic[t.name] && (pathLeaf(t.path, t.name) || g.defsLead(t.name) || strings.HasSuffix(t.path, "rc::Weak")) {
 			return true

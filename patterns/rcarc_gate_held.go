@@ -65,20 +65,9 @@ func (g *rcGate) lets(from, to int32, f func(p heldPart)) {
 			end++
 		}
 		p := heldPart{name: name}
-		eq, angles := int32(-1), 0
-		for j := n + 1; j < end && eq < 0; j++ {
-			if q := fs.pair[j]; q > j {
-				j = q
-				continue
-			}
-			switch {
-			case fs.is(j, '<'):
-				angles++
-			case fs.is(j, '>') && !fs.is(j-1, '-'):
-				angles--
-			case fs.is(j, '=') && angles <= 0 && !fs.compoundEq(j):
-				eq = j // not `==`, `=>`, `<=`, `!=`, nor `Item = T`
-			}
+		eq := fs.letEq(n + 1)
+		if eq >= end {
+			eq = -1
 		}
 		switch {
 		case fs.is(n+1, ':'):

@@ -271,25 +271,7 @@ func (fs *fileSyntax) sendLet(k int32, words map[string]bool) ([2]int32, bool) {
 	if fs.word(k-1, "if") || fs.word(k-1, "while") || fs.is(k-1, '&') || fs.is(k-1, '|') {
 		return [2]int32{}, false
 	}
-	eq := int32(-1)
-	angles := 0
-	q := k + 1
-	for ; int(q) < len(fs.toks) && eq < 0; q++ {
-		if p := fs.pair[q]; p > q {
-			q = p
-			continue
-		} else if p >= 0 || fs.is(q, ';') {
-			return [2]int32{}, false // no value, or out of the group around
-		}
-		switch {
-		case fs.is(q, '<'):
-			angles++
-		case fs.is(q, '>') && !fs.is(q-1, '-'):
-			angles--
-		case fs.is(q, '=') && angles <= 0 && !fs.compoundEq(q):
-			eq = q // not `==`, `=>`, `<=`, `!=`
-		}
-	}
+	eq := fs.letEq(k + 1)
 	if eq < 0 || !fs.spellsAny(k, eq, words) {
 		return [2]int32{}, false
 	}
@@ -303,6 +285,31 @@ func (fs *fileSyntax) sendLet(k int32, words map[string]bool) ([2]int32, bool) {
 		}
 	}
 	return [2]int32{eq, end + 1}, true
+}
+
+// letEq returns the `=` of the let whose pattern starts at token k (at
+// its level, outside a type's angle brackets, not part of `==`, `=>`,
+// `<=`, `!=`), or -1 when a `;` or the bracket around comes first: no
+// value.
+func (fs *fileSyntax) letEq(k int32) int32 {
+	angles := 0
+	for q := k; int(q) < len(fs.toks); q++ {
+		if p := fs.pair[q]; p > q {
+			q = p
+			continue
+		} else if p >= 0 || fs.is(q, ';') {
+			return -1
+		}
+		switch {
+		case fs.is(q, '<'):
+			angles++
+		case fs.is(q, '>') && !fs.is(q-1, '-'):
+			angles--
+		case fs.is(q, '=') && angles <= 0 && !fs.compoundEq(q):
+			return q
+		}
+	}
+	return -1
 }
 
 // compoundEq reports whether the `=` at token k is part of `==`, `=>`,
